@@ -1,0 +1,2 @@
+//! `meshwarden`: the operator's command line (being written).
+fn main() {}

@@ -1,0 +1,1 @@
+//! meshwarden-engine (placeholder, built out by issue 3).

@@ -1,0 +1,2 @@
+//! Lambda bootstrap (placeholder, built out by issue 3).
+fn main() {}
