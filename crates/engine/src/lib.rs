@@ -1,1 +1,20 @@
-//! meshwarden-engine (placeholder, built out by issue 3).
+//! # meshwarden-engine
+//!
+//! The one engine the Lambda and the CLI share: the per-event pipeline (describe → evaluate →
+//! remediate → record → emit), the scheduled sweep, the ports it needs ([`ports`]) and their
+//! AWS SDK adapters ([`appmesh`], [`store`]). Pure logic stays in `meshwarden-rules`.
+
+pub mod appmesh;
+pub mod aws;
+pub mod config;
+pub mod engine;
+pub mod metrics;
+pub mod pipeline;
+pub mod ports;
+pub mod record;
+pub mod revert;
+pub mod store;
+pub mod sweep;
+
+pub use config::{AutoRevert, EngineConfig};
+pub use engine::{Engine, Handled, TransientError};

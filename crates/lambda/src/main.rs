@@ -1,2 +1,56 @@
-//! Lambda bootstrap (placeholder, built out by issue 3).
-fn main() {}
+//! `bootstrap`: the Meshwarden Lambda for `provided.al2023`.
+//!
+//! Thin by design: configuration and AWS clients are built once, outside the handler; every
+//! invocation is handed to [`meshwarden_engine::Engine::handle`]. Transient faults return an
+//! error so Lambda retries the event (and the dead-letter queue keeps what still fails); poison
+//! input returns success with a logged reason, so it is never retried.
+
+use anyhow::Context;
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+use meshwarden_engine::appmesh::AppMeshAdapter;
+use meshwarden_engine::aws::load_sdk_config;
+use meshwarden_engine::store::DynamoStore;
+use meshwarden_engine::{Engine, EngineConfig};
+use serde::Deserialize;
+use serde_json::Value;
+use tracing::Instrument;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_target(false)
+        .without_time() // CloudWatch timestamps every line
+        .init();
+    let config = EngineConfig::from_env().context("invalid configuration")?;
+    let sdk = load_sdk_config(None, None).await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), config.table.clone(), config.history_ttl);
+    let mesh = AppMeshAdapter::new(&sdk, config.own_account().map(str::to_owned));
+    tracing::info!(auto_revert = %config.auto_revert, table = %config.table, regions = ?config.regions, "starting");
+    let engine = Engine::new(mesh, store, config);
+    let engine = &engine;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let span = invocation_span(&event);
+        let handled = engine.handle(&event.payload).instrument(span).await?;
+        Ok::<_, Error>(serde_json::to_value(handled)?)
+    }))
+    .await
+}
+
+/// A span naming the invocation and, for EventBridge deliveries, the envelope's id and type.
+fn invocation_span(event: &LambdaEvent<Value>) -> tracing::Span {
+    let envelope = EventBridgeEvent::<Value>::deserialize(&event.payload).ok();
+    tracing::info_span!(
+        "invocation",
+        request_id = %event.context.request_id,
+        envelope_id = envelope.as_ref().and_then(|e| e.id.as_deref()).unwrap_or("-"),
+        detail_type = envelope.as_ref().map(|e| e.detail_type.as_str()).unwrap_or("-"),
+    )
+}

@@ -1,0 +1,243 @@
+//! Runtime configuration, read once at start-up from the environment.
+//!
+//! Every knob has a safe default; a value that is present but wrong is a start-up error with a
+//! message naming the variable, never a silent fallback.
+
+use meshwarden_rules::catalog::RulesConfig;
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Table name used when `MESHWARDEN_TABLE` is unset (the infra uses the same default).
+pub const DEFAULT_TABLE: &str = "meshwarden";
+
+/// What the responder does with a non-compliant resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AutoRevert {
+    /// Record only (default).
+    #[default]
+    Off,
+    /// Record what would change, change nothing.
+    DryRun,
+    /// Put the resource back into a compliant state.
+    On,
+}
+
+impl FromStr for AutoRevert {
+    type Err = ConfigError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value.trim() {
+            "" | "off" => Ok(AutoRevert::Off),
+            "dry-run" => Ok(AutoRevert::DryRun),
+            "on" => Ok(AutoRevert::On),
+            other => Err(ConfigError::Invalid {
+                var: "AUTO_REVERT",
+                value: other.to_owned(),
+                expected: "one of off, dry-run, on",
+            }),
+        }
+    }
+}
+
+impl fmt::Display for AutoRevert {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AutoRevert::Off => "off",
+            AutoRevert::DryRun => "dry-run",
+            AutoRevert::On => "on",
+        })
+    }
+}
+
+/// A configuration value that is present but unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The variable holds a value outside its domain.
+    #[error("{var}={value:?} is invalid: expected {expected}")]
+    Invalid {
+        /// The environment variable.
+        var: &'static str,
+        /// What it held.
+        value: String,
+        /// What it may hold.
+        expected: &'static str,
+    },
+}
+
+/// Everything the engine needs to know besides its clients.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineConfig {
+    /// DynamoDB table holding history and state.
+    pub table: String,
+    /// Auto-revert mode.
+    pub auto_revert: AutoRevert,
+    /// Parameters of the rules (IP preferences, required tags, TLS CA ARNs).
+    pub rules: RulesConfig,
+    /// How long history items live.
+    pub history_ttl: Duration,
+    /// The responder's own role ARN: events it caused are recorded, never reverted.
+    pub own_role_arn: Option<String>,
+    /// At most this many reverts per resource per hour.
+    pub max_reverts_per_hour: u32,
+    /// While an event is younger than this, "not found" and "older version" are treated as
+    /// eventual consistency (retry); after it, as the truth.
+    pub consistency_window: Duration,
+    /// Regions the sweep covers (the first is the home region).
+    pub regions: Vec<String>,
+    /// Concurrent describes during a sweep.
+    pub sweep_concurrency: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            table: DEFAULT_TABLE.to_owned(),
+            auto_revert: AutoRevert::Off,
+            rules: RulesConfig::default(),
+            history_ttl: Duration::from_secs(365 * 86_400),
+            own_role_arn: None,
+            max_reverts_per_hour: 3,
+            consistency_window: Duration::from_secs(600),
+            regions: Vec::new(),
+            sweep_concurrency: 8,
+        }
+    }
+}
+
+impl EngineConfig {
+    /// Read the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(std::env::vars().collect())
+    }
+
+    /// Read the configuration from a map of variables (the environment, in tests a literal).
+    pub fn from_vars(vars: HashMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let defaults = EngineConfig::default();
+        let region_default = get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION"));
+        let mut regions = list(get("MESHWARDEN_REGIONS"));
+        if regions.is_empty() {
+            regions.extend(region_default.map(str::to_owned));
+        }
+        Ok(EngineConfig {
+            table: get("MESHWARDEN_TABLE").unwrap_or(DEFAULT_TABLE).to_owned(),
+            auto_revert: get("AUTO_REVERT").unwrap_or("off").parse()?,
+            rules: RulesConfig {
+                mesh_ip_preference: get("MESHWARDEN_MESH_IP_PREFERENCE").map(str::to_owned),
+                node_ip_preference: get("MESHWARDEN_NODE_IP_PREFERENCE").map(str::to_owned),
+                // Set-but-empty means "any tag": distinguish it from unset.
+                required_tag_keys: vars
+                    .get("MESHWARDEN_REQUIRED_TAG_KEYS")
+                    .map(|v| list(Some(v.as_str()))),
+                tls_ca_arns: list(get("MESHWARDEN_TLS_CA_ARNS")),
+            },
+            history_ttl: Duration::from_secs(
+                86_400 * number(get("MESHWARDEN_HISTORY_TTL_DAYS"), "MESHWARDEN_HISTORY_TTL_DAYS", 365)?,
+            ),
+            own_role_arn: get("MESHWARDEN_OWN_ROLE_ARN").map(str::to_owned),
+            max_reverts_per_hour: u32::try_from(number(
+                get("MESHWARDEN_MAX_REVERTS_PER_HOUR"),
+                "MESHWARDEN_MAX_REVERTS_PER_HOUR",
+                u64::from(defaults.max_reverts_per_hour),
+            )?)
+            .unwrap_or(u32::MAX),
+            consistency_window: Duration::from_secs(number(
+                get("MESHWARDEN_CONSISTENCY_WINDOW_SECS"),
+                "MESHWARDEN_CONSISTENCY_WINDOW_SECS",
+                defaults.consistency_window.as_secs(),
+            )?),
+            regions,
+            sweep_concurrency: usize::try_from(number(
+                get("MESHWARDEN_SWEEP_CONCURRENCY"),
+                "MESHWARDEN_SWEEP_CONCURRENCY",
+                defaults.sweep_concurrency as u64,
+            )?)
+            .unwrap_or(defaults.sweep_concurrency)
+            .max(1),
+        })
+    }
+
+    /// The account of the responder's own role, parsed from its ARN
+    /// (`arn:aws:iam::ACCOUNT:role/...`), used to tell shared-mesh resources apart.
+    pub fn own_account(&self) -> Option<&str> {
+        let arn = self.own_role_arn.as_deref()?;
+        arn.split(':').nth(4).filter(|a| !a.is_empty())
+    }
+}
+
+fn list(value: Option<&str>) -> Vec<String> {
+    value
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn number(value: Option<&str>, var: &'static str, default: u64) -> Result<u64, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
+            var,
+            value: v.to_owned(),
+            expected: "a non-negative integer",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_are_safe() {
+        let c = EngineConfig::from_vars(vars(&[("AWS_REGION", "eu-west-1")])).unwrap();
+        assert_eq!(c.auto_revert, AutoRevert::Off);
+        assert_eq!(c.table, "meshwarden");
+        assert_eq!(c.regions, vec!["eu-west-1"]);
+        assert_eq!(c.history_ttl, Duration::from_secs(365 * 86_400));
+        assert_eq!(c.max_reverts_per_hour, 3);
+        assert_eq!(c.rules.required_tag_keys, None);
+    }
+
+    #[test]
+    fn bad_auto_revert_names_the_variable() {
+        let err = EngineConfig::from_vars(vars(&[("AUTO_REVERT", "yes")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AUTO_REVERT=\"yes\" is invalid: expected one of off, dry-run, on"
+        );
+    }
+
+    #[test]
+    fn bad_number_names_the_variable() {
+        let err = EngineConfig::from_vars(vars(&[("MESHWARDEN_HISTORY_TTL_DAYS", "-1")])).unwrap_err();
+        assert!(err.to_string().starts_with("MESHWARDEN_HISTORY_TTL_DAYS=\"-1\""));
+    }
+
+    #[test]
+    fn lists_and_account_parse() {
+        let c = EngineConfig::from_vars(vars(&[
+            ("AUTO_REVERT", "dry-run"),
+            ("MESHWARDEN_TLS_CA_ARNS", " a, ,b "),
+            ("MESHWARDEN_REQUIRED_TAG_KEYS", ""),
+            ("MESHWARDEN_REGIONS", "us-east-1,eu-west-1"),
+            ("MESHWARDEN_OWN_ROLE_ARN", "arn:aws:iam::123456789012:role/meshwarden"),
+        ]))
+        .unwrap();
+        assert_eq!(c.auto_revert, AutoRevert::DryRun);
+        assert_eq!(c.rules.tls_ca_arns, vec!["a", "b"]);
+        assert_eq!(c.rules.required_tag_keys, Some(vec![]));
+        assert_eq!(c.regions, vec!["us-east-1", "eu-west-1"]);
+        assert_eq!(c.own_account(), Some("123456789012"));
+    }
+}

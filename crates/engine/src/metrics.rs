@@ -1,0 +1,97 @@
+//! CloudWatch Embedded Metric Format: one JSON line per handled event on stdout, which the
+//! Lambda service turns into metrics without any API call.
+
+use serde_json::{json, Map, Value};
+use std::io::Write;
+use std::time::SystemTime;
+
+/// Namespace of every metric.
+pub const NAMESPACE: &str = "Meshwarden";
+
+/// Counts for one handled event or sweep.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Resources evaluated.
+    pub evaluations: u64,
+    /// Resources found non-compliant (before any revert).
+    pub non_compliant: u64,
+    /// Resources reverted.
+    pub reverted: u64,
+    /// Reverts that were due but skipped.
+    pub revert_skipped: u64,
+    /// Inputs or resources that could not be handled.
+    pub errors: u64,
+}
+
+impl Counts {
+    /// Add another set of counts.
+    pub fn add(&mut self, other: Counts) {
+        self.evaluations += other.evaluations;
+        self.non_compliant += other.non_compliant;
+        self.reverted += other.reverted;
+        self.revert_skipped += other.revert_skipped;
+        self.errors += other.errors;
+    }
+
+    fn named(&self) -> [(&'static str, u64); 5] {
+        [
+            ("Evaluations", self.evaluations),
+            ("NonCompliant", self.non_compliant),
+            ("Reverted", self.reverted),
+            ("RevertSkipped", self.revert_skipped),
+            ("Errors", self.errors),
+        ]
+    }
+
+    /// The EMF document for these counts (no dimensions, so alarms need none).
+    pub fn emf(&self, at: SystemTime) -> Value {
+        let millis = at
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        let named = self.named();
+        let definitions: Vec<Value> = named
+            .iter()
+            .map(|(name, _)| json!({"Name": name, "Unit": "Count"}))
+            .collect();
+        let mut doc = Map::new();
+        doc.insert(
+            "_aws".into(),
+            json!({
+                "Timestamp": millis,
+                "CloudWatchMetrics": [{"Namespace": NAMESPACE, "Dimensions": [[]], "Metrics": definitions}]
+            }),
+        );
+        for (name, value) in named {
+            doc.insert(name.into(), json!(value));
+        }
+        Value::Object(doc)
+    }
+
+    /// Write the EMF line to stdout (ignored if stdout is gone: metrics must not fail an event).
+    pub fn emit(&self) {
+        let line = self.emf(SystemTime::now()).to_string();
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emf_declares_every_metric_it_carries() {
+        let counts = Counts { evaluations: 1, non_compliant: 1, reverted: 1, revert_skipped: 0, errors: 0 };
+        let doc = counts.emf(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1500));
+        assert_eq!(doc["_aws"]["Timestamp"], 1500);
+        let defs = doc["_aws"]["CloudWatchMetrics"][0]["Metrics"].as_array().unwrap();
+        assert_eq!(defs.len(), 5);
+        for def in defs {
+            let name = def["Name"].as_str().unwrap();
+            assert!(doc.get(name).is_some(), "{name} declared but missing");
+        }
+        assert_eq!(doc["NonCompliant"], 1);
+        assert_eq!(doc["_aws"]["CloudWatchMetrics"][0]["Namespace"], "Meshwarden");
+    }
+}

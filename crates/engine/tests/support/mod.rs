@@ -1,0 +1,320 @@
+//! Shared setup for tests against the local AWS emulator (moto server, started by
+//! `scripts/with-emulator.sh`). Without `AWS_ENDPOINT_URL` every test fails loudly: a suite that
+//! passes with no emulator would prove nothing.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use aws_config::SdkConfig;
+use aws_sdk_appmesh::types as am;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType,
+};
+use meshwarden_engine::appmesh::AppMeshAdapter;
+use meshwarden_engine::store::DynamoStore;
+use meshwarden_engine::{AutoRevert, Engine, EngineConfig};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime};
+
+/// The account our synthetic CloudTrail events come from (and the responder's own account).
+pub const ACCOUNT: &str = "111122223333";
+/// The region every test uses.
+pub const REGION: &str = "us-east-1";
+/// The responder's own role (loop guard).
+pub const OWN_ROLE: &str = "arn:aws:iam::111122223333:role/meshwarden-responder";
+/// Someone else.
+pub const HUMAN_ROLE: &str = "arn:aws:iam::111122223333:role/platform-admin";
+
+pub fn endpoint() -> String {
+    std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| {
+        panic!("AWS_ENDPOINT_URL is not set: run the suite through scripts/with-emulator.sh (./scripts/test.sh)")
+    })
+}
+
+/// A name no other test uses (tests share one emulator and run in parallel).
+pub fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}-{}-{nanos:x}", COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+pub async fn sdk_config() -> SdkConfig {
+    let _ = endpoint();
+    meshwarden_engine::aws::load_sdk_config(Some(REGION.to_owned()), None).await
+}
+
+/// Everything a scenario needs: clients, a fresh table, and engine factories.
+pub struct Harness {
+    pub sdk: SdkConfig,
+    pub appmesh: aws_sdk_appmesh::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub table: String,
+}
+
+impl Harness {
+    pub async fn new() -> Self {
+        let sdk = sdk_config().await;
+        let harness = Harness {
+            appmesh: aws_sdk_appmesh::Client::new(&sdk),
+            dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
+            table: unique("meshwarden"),
+            sdk,
+        };
+        create_table(&harness.dynamodb, &harness.table).await;
+        harness
+    }
+
+    pub fn config(&self, auto_revert: AutoRevert) -> EngineConfig {
+        EngineConfig {
+            table: self.table.clone(),
+            auto_revert,
+            own_role_arn: Some(OWN_ROLE.to_owned()),
+            regions: vec![REGION.to_owned()],
+            ..EngineConfig::default()
+        }
+    }
+
+    pub fn engine_with(&self, config: EngineConfig) -> Engine<AppMeshAdapter, DynamoStore> {
+        let store = DynamoStore::new(self.dynamodb.clone(), config.table.clone(), config.history_ttl);
+        let mesh = AppMeshAdapter::new(&self.sdk, config.own_account().map(str::to_owned));
+        Engine::new(mesh, store, config)
+    }
+
+    pub fn engine(&self, auto_revert: AutoRevert) -> Engine<AppMeshAdapter, DynamoStore> {
+        self.engine_with(self.config(auto_revert))
+    }
+
+    /// Every item under one resource id: (history count, state item).
+    pub async fn items(&self, pk: &str) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+        self.dynamodb
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(pk.to_owned()))
+            .send()
+            .await
+            .unwrap()
+            .items
+            .unwrap_or_default()
+    }
+
+    pub async fn history_count(&self, pk: &str) -> usize {
+        self.items(pk)
+            .await
+            .iter()
+            .filter(|i| i["sk"].as_s().unwrap().starts_with("EVT#"))
+            .count()
+    }
+
+    pub async fn create_mesh(&self, name: &str, egress: am::EgressFilterType) -> i64 {
+        let out = self
+            .appmesh
+            .create_mesh()
+            .mesh_name(name)
+            .spec(mesh_spec(egress))
+            .send()
+            .await
+            .unwrap();
+        out.mesh.unwrap().metadata.unwrap().version
+    }
+
+    pub async fn update_mesh(&self, name: &str, egress: am::EgressFilterType) -> i64 {
+        let out = self
+            .appmesh
+            .update_mesh()
+            .mesh_name(name)
+            .spec(mesh_spec(egress))
+            .send()
+            .await
+            .unwrap();
+        out.mesh.unwrap().metadata.unwrap().version
+    }
+
+    pub async fn egress(&self, name: &str) -> Option<am::EgressFilterType> {
+        let out = self.appmesh.describe_mesh().mesh_name(name).send().await.unwrap();
+        out.mesh
+            .and_then(|m| m.spec)
+            .and_then(|s| s.egress_filter)
+            .map(|e| e.r#type)
+    }
+
+    pub async fn mesh_version(&self, name: &str) -> i64 {
+        let out = self.appmesh.describe_mesh().mesh_name(name).send().await.unwrap();
+        out.mesh.unwrap().metadata.unwrap().version
+    }
+
+    /// A gateway with one HTTP listener and `"backendDefaults": {"clientPolicy": {}}` — the seed.
+    pub async fn create_gateway_without_tls(&self, mesh: &str, name: &str) -> i64 {
+        let spec = am::VirtualGatewaySpec::builder()
+            .listeners(
+                am::VirtualGatewayListener::builder()
+                    .port_mapping(
+                        am::VirtualGatewayPortMapping::builder()
+                            .port(8080)
+                            .protocol(am::VirtualGatewayPortProtocol::Http)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .backend_defaults(
+                am::VirtualGatewayBackendDefaults::builder()
+                    .client_policy(am::VirtualGatewayClientPolicy::builder().build())
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        let out = self
+            .appmesh
+            .create_virtual_gateway()
+            .mesh_name(mesh)
+            .virtual_gateway_name(name)
+            .spec(spec)
+            .send()
+            .await
+            .unwrap();
+        out.virtual_gateway.unwrap().metadata.unwrap().version
+    }
+
+    pub async fn gateway_tls_enforced(&self, mesh: &str, name: &str) -> Option<bool> {
+        let out = self
+            .appmesh
+            .describe_virtual_gateway()
+            .mesh_name(mesh)
+            .virtual_gateway_name(name)
+            .send()
+            .await
+            .unwrap();
+        out.virtual_gateway
+            .and_then(|g| g.spec)
+            .and_then(|s| s.backend_defaults)
+            .and_then(|b| b.client_policy)
+            .and_then(|c| c.tls)
+            .map(|t| t.enforce.unwrap_or(true))
+    }
+}
+
+pub fn mesh_spec(egress: am::EgressFilterType) -> am::MeshSpec {
+    am::MeshSpec::builder()
+        .egress_filter(am::EgressFilter::builder().r#type(egress).build().unwrap())
+        .build()
+}
+
+pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+    let attr = |n: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(n)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .unwrap()
+    };
+    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
+    client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr("pk"))
+        .attribute_definitions(attr("sk"))
+        .attribute_definitions(attr("nonCompliant"))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("nonCompliant")
+                .key_schema(key("nonCompliant", KeyType::Hash))
+                .key_schema(key("pk", KeyType::Range))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The canonical id of a resource in the test account.
+pub fn mesh_id(mesh: &str) -> String {
+    format!("appmesh:{ACCOUNT}:{REGION}:mesh/{mesh}")
+}
+
+pub fn gateway_id(mesh: &str, gateway: &str) -> String {
+    format!("appmesh:{ACCOUNT}:{REGION}:mesh/{mesh}/virtualGateway/{gateway}")
+}
+
+/// An EventBridge "AWS API Call via CloudTrail" event for an App Mesh call, timed `age` ago.
+pub fn cloudtrail_event(
+    event_name: &str,
+    request: Value,
+    response: Value,
+    actor_role: &str,
+    age: Duration,
+) -> Value {
+    let time = humantime::format_rfc3339_seconds(SystemTime::now() - age).to_string();
+    let role_name = actor_role.rsplit('/').next().unwrap();
+    json!({
+        "version": "0",
+        "id": unique("envelope"),
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.appmesh",
+        "account": ACCOUNT,
+        "time": time,
+        "region": REGION,
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.08",
+            "userIdentity": {
+                "type": "AssumedRole",
+                "principalId": "AROAEXAMPLE:session",
+                "arn": format!("arn:aws:sts::{ACCOUNT}:assumed-role/{role_name}/session"),
+                "accountId": ACCOUNT,
+                "sessionContext": {"sessionIssuer": {"type": "Role", "arn": actor_role, "accountId": ACCOUNT, "userName": role_name}}
+            },
+            "eventTime": time,
+            "eventSource": "appmesh.amazonaws.com",
+            "eventName": event_name,
+            "awsRegion": REGION,
+            "sourceIPAddress": "192.0.2.10",
+            "userAgent": "aws-cli/2.15.0",
+            "requestParameters": request,
+            "responseElements": response,
+            "requestID": unique("req"),
+            "eventID": unique("evt"),
+            "readOnly": false,
+            "eventType": "AwsApiCall",
+            "managementEvent": true,
+            "recipientAccountId": ACCOUNT,
+            "eventCategory": "Management"
+        }
+    })
+}
+
+/// An UpdateMesh event as CloudTrail records it.
+pub fn update_mesh_event(mesh: &str, egress: &str, version: i64, actor_role: &str, age: Duration) -> Value {
+    cloudtrail_event(
+        "UpdateMesh",
+        json!({"meshName": mesh, "spec": {"egressFilter": {"type": egress}}}),
+        json!({"mesh": {"meshName": mesh, "spec": {"egressFilter": {"type": egress}},
+               "metadata": {"version": version, "createdAt": "Nov 5, 2023, 4:29:11 AM"}, "status": {"status": "ACTIVE"}}}),
+        actor_role,
+        age,
+    )
+}
+
+/// A CreateVirtualGateway event for the seed gateway.
+pub fn create_gateway_event(mesh: &str, gateway: &str, version: i64, actor_role: &str) -> Value {
+    let spec = json!({"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}], "backendDefaults": {"clientPolicy": {}}});
+    cloudtrail_event(
+        "CreateVirtualGateway",
+        json!({"meshName": mesh, "virtualGatewayName": gateway, "spec": spec}),
+        json!({"virtualGateway": {"meshName": mesh, "virtualGatewayName": gateway, "spec": spec,
+               "metadata": {"version": version}, "status": {"status": "ACTIVE"}}}),
+        actor_role,
+        Duration::ZERO,
+    )
+}
+
+/// The same event delivered again later (EventBridge is at-least-once).
+pub fn event_id(event: &Value) -> String {
+    event["detail"]["eventID"].as_str().unwrap().to_owned()
+}
