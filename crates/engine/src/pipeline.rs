@@ -160,11 +160,15 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
     }
 
     /// Fetch tags when a tag rule is configured (one extra call; none otherwise).
-    pub(crate) async fn tags_if_needed(&self, resource: &ResourceRef) -> Result<Option<Vec<Tag>>, PortError> {
+    pub(crate) async fn tags_if_needed(
+        &self,
+        resource: &ResourceRef,
+        snapshot: &M::Snapshot,
+    ) -> Result<Option<Vec<Tag>>, PortError> {
         if self.config.rules.required_tag_keys.is_none() {
             return Ok(None);
         }
-        self.mesh.tags(resource).await.map(Some)
+        self.mesh.tags(resource, snapshot).await.map(Some)
     }
 
     async fn evaluate_and_remediate(
@@ -174,7 +178,7 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
         own_change: bool,
         now: SystemTime,
     ) -> Result<Evaluation, TransientError> {
-        let tags = match self.tags_if_needed(resource).await {
+        let tags = match self.tags_if_needed(resource, &described.snapshot).await {
             Ok(tags) => tags,
             Err(PortError::Transient(e)) => return Err(TransientError(e)),
             // Tags unreadable: the tag rules say "not fetched"; every other rule still runs.

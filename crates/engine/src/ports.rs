@@ -42,7 +42,11 @@ pub trait MeshReader: Send + Sync {
     ) -> impl Future<Output = Result<Option<Described<Self::Snapshot>>, PortError>> + Send;
 
     /// The resource's tags (only called when a tag rule is configured).
-    fn tags(&self, resource: &ResourceRef) -> impl Future<Output = Result<Vec<Tag>, PortError>> + Send;
+    fn tags(
+        &self,
+        resource: &ResourceRef,
+        snapshot: &Self::Snapshot,
+    ) -> impl Future<Output = Result<Vec<Tag>, PortError>> + Send;
 
     /// Every evaluated resource in a region (meshes first, then their gateways and nodes).
     fn list(&self, region: &str) -> impl Future<Output = Result<Vec<ResourceRef>, PortError>> + Send;

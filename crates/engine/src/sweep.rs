@@ -122,7 +122,7 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
                 return Ok(Swept::Refused);
             }
         };
-        let tags = match self.tags_if_needed(resource).await {
+        let tags = match self.tags_if_needed(resource, &described.snapshot).await {
             Ok(tags) => tags,
             Err(PortError::Transient(e)) => return Err(TransientError(e)),
             Err(PortError::Rejected(_)) => None,

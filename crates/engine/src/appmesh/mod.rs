@@ -1,0 +1,298 @@
+//! The App Mesh adapter of [`MeshReader`] and [`MeshWriter`], on the AWS SDK.
+//!
+//! Resources are described in their own region (events are forwarded from every region to one
+//! responder), converted to the API's JSON ([`to_json`]) and parsed by the rules' model.
+//! Updates copy only the patched members onto the described SDK spec ([`patch`]).
+
+mod patch;
+pub mod to_json;
+
+use crate::aws::classify;
+use crate::ports::{Described, MeshReader, MeshWriter, PortError};
+use aws_config::SdkConfig;
+use aws_sdk_appmesh::types as am;
+use aws_sdk_appmesh::Client;
+use meshwarden_rules::model::{Resource, Tag};
+use meshwarden_rules::resource::{ResourceKind, ResourceRef};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use to_json::ToJson;
+
+/// What was described, kept for writing a patch back.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The resource's ARN as the service reports it (for tag look-ups).
+    pub arn: Option<String>,
+    /// The described SDK spec.
+    pub spec: Spec,
+}
+
+/// The SDK spec of one resource.
+#[derive(Debug, Clone)]
+pub enum Spec {
+    /// A mesh's spec.
+    Mesh(am::MeshSpec),
+    /// A virtual gateway's spec.
+    VirtualGateway(am::VirtualGatewaySpec),
+    /// A virtual node's spec.
+    VirtualNode(am::VirtualNodeSpec),
+}
+
+/// App Mesh through the AWS SDK, one client per region, built on first use.
+#[derive(Debug)]
+pub struct AppMeshAdapter {
+    base: SdkConfig,
+    clients: Mutex<HashMap<String, Client>>,
+    own_account: Option<String>,
+}
+
+impl AppMeshAdapter {
+    /// An adapter on the given SDK configuration. `own_account` is the responder's account:
+    /// resources of other accounts (shared meshes) are addressed with `meshOwner`.
+    pub fn new(base: &SdkConfig, own_account: Option<String>) -> Self {
+        AppMeshAdapter { base: base.clone(), clients: Mutex::new(HashMap::new()), own_account }
+    }
+
+    fn client(&self, region: &str) -> Client {
+        let mut clients = self.clients.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        clients
+            .entry(region.to_owned())
+            .or_insert_with(|| {
+                let config = aws_sdk_appmesh::config::Builder::from(&self.base)
+                    .region(aws_config::Region::new(region.to_owned()))
+                    .build();
+                Client::from_conf(config)
+            })
+            .clone()
+    }
+
+    /// `meshOwner` for a resource: only when it is not ours.
+    fn mesh_owner(&self, account: &str) -> Option<String> {
+        match &self.own_account {
+            Some(own) if own != account => Some(account.to_owned()),
+            _ => None,
+        }
+    }
+
+    /// The account a listed mesh belongs to. The service reports it as `meshOwner`; an
+    /// emulator may put something else there, so only a 12-digit id is believed.
+    fn account_of(&self, mesh_owner: &str) -> String {
+        let is_account = mesh_owner.len() == 12 && mesh_owner.bytes().all(|b| b.is_ascii_digit());
+        match (&self.own_account, is_account) {
+            (_, true) => mesh_owner.to_owned(),
+            (Some(own), false) => own.clone(),
+            (None, false) => mesh_owner.to_owned(),
+        }
+    }
+}
+
+fn described(
+    kind: &str,
+    data: Value,
+    arn: Option<String>,
+    spec: Option<Spec>,
+) -> Result<Option<Described<Snapshot>>, PortError> {
+    let resource = Resource::from_describe_value(&json!({ kind: data }))
+        .map_err(|e| PortError::Rejected(format!("unreadable {kind} description: {e}")))?;
+    let spec = spec.ok_or_else(|| PortError::Rejected(format!("{kind} description has no spec")))?;
+    Ok(Some(Described { resource, snapshot: Snapshot { arn, spec } }))
+}
+
+fn name(resource: &ResourceRef) -> Result<&str, PortError> {
+    resource
+        .name
+        .as_deref()
+        .ok_or_else(|| PortError::Rejected(format!("{resource} has no name")))
+}
+
+/// Classify, turning "not found" into `Ok(None)`.
+macro_rules! found {
+    ($op:literal, $result:expr) => {
+        match $result {
+            Ok(out) => out,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found_exception()) => return Ok(None),
+            Err(e) => return Err(classify($op, e)),
+        }
+    };
+}
+
+impl MeshReader for AppMeshAdapter {
+    type Snapshot = Snapshot;
+
+    async fn describe(&self, resource: &ResourceRef) -> Result<Option<Described<Snapshot>>, PortError> {
+        let client = self.client(&resource.region);
+        let owner = self.mesh_owner(&resource.account);
+        match resource.kind {
+            ResourceKind::Mesh => {
+                let out = found!(
+                    "DescribeMesh",
+                    client.describe_mesh().mesh_name(&resource.mesh).set_mesh_owner(owner).send().await
+                );
+                let Some(data) = out.mesh else { return Ok(None) };
+                let arn = data.metadata.as_ref().map(|m| m.arn.clone());
+                described("mesh", data.to_json(), arn, data.spec.map(Spec::Mesh))
+            }
+            ResourceKind::VirtualGateway => {
+                let out = found!(
+                    "DescribeVirtualGateway",
+                    client
+                        .describe_virtual_gateway()
+                        .mesh_name(&resource.mesh)
+                        .virtual_gateway_name(name(resource)?)
+                        .set_mesh_owner(owner)
+                        .send()
+                        .await
+                );
+                let Some(data) = out.virtual_gateway else { return Ok(None) };
+                let arn = data.metadata.as_ref().map(|m| m.arn.clone());
+                described("virtualGateway", data.to_json(), arn, data.spec.map(Spec::VirtualGateway))
+            }
+            ResourceKind::VirtualNode => {
+                let out = found!(
+                    "DescribeVirtualNode",
+                    client
+                        .describe_virtual_node()
+                        .mesh_name(&resource.mesh)
+                        .virtual_node_name(name(resource)?)
+                        .set_mesh_owner(owner)
+                        .send()
+                        .await
+                );
+                let Some(data) = out.virtual_node else { return Ok(None) };
+                let arn = data.metadata.as_ref().map(|m| m.arn.clone());
+                described("virtualNode", data.to_json(), arn, data.spec.map(Spec::VirtualNode))
+            }
+        }
+    }
+
+    async fn tags(&self, resource: &ResourceRef, snapshot: &Snapshot) -> Result<Vec<Tag>, PortError> {
+        let arn = snapshot
+            .arn
+            .clone()
+            .ok_or_else(|| PortError::Rejected(format!("{resource}: no ARN to read tags with")))?;
+        let tags: Vec<am::TagRef> = self
+            .client(&resource.region)
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| classify("ListTagsForResource", e))?;
+        Ok(tags.into_iter().map(|t| Tag { key: t.key, value: t.value }).collect())
+    }
+
+    async fn list(&self, region: &str) -> Result<Vec<ResourceRef>, PortError> {
+        let client = self.client(region);
+        let meshes: Vec<am::MeshRef> = client
+            .list_meshes()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| classify("ListMeshes", e))?;
+        let mut refs = Vec::new();
+        for mesh in meshes {
+            let account = self.account_of(&mesh.mesh_owner);
+            let owner = self.mesh_owner(&account);
+            let at = |kind, name: Option<String>| ResourceRef {
+                kind,
+                account: account.clone(),
+                region: region.to_owned(),
+                mesh: mesh.mesh_name.clone(),
+                name,
+            };
+            refs.push(at(ResourceKind::Mesh, None));
+            let gateways: Vec<am::VirtualGatewayRef> = client
+                .list_virtual_gateways()
+                .mesh_name(&mesh.mesh_name)
+                .set_mesh_owner(owner.clone())
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| classify("ListVirtualGateways", e))?;
+            refs.extend(gateways.into_iter().map(|g| at(ResourceKind::VirtualGateway, Some(g.virtual_gateway_name))));
+            let nodes: Vec<am::VirtualNodeRef> = client
+                .list_virtual_nodes()
+                .mesh_name(&mesh.mesh_name)
+                .set_mesh_owner(owner)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| classify("ListVirtualNodes", e))?;
+            refs.extend(nodes.into_iter().map(|n| at(ResourceKind::VirtualNode, Some(n.virtual_node_name))));
+        }
+        Ok(refs)
+    }
+}
+
+impl MeshWriter for AppMeshAdapter {
+    async fn update(
+        &self,
+        resource: &ResourceRef,
+        current: &Described<Snapshot>,
+        patched: &Resource,
+    ) -> Result<Resource, PortError> {
+        let client = self.client(&resource.region);
+        let owner = self.mesh_owner(&resource.account);
+        let document = patched.to_describe_value();
+        let after = document
+            .get(resource.kind.as_str())
+            .and_then(|d| d.get("spec"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let rejected = |e: patch::PatchError| PortError::Rejected(e.to_string());
+        let unexpected = |op: &str| PortError::Rejected(format!("{op} returned no resource"));
+        let (kind, data) = match &current.snapshot.spec {
+            Spec::Mesh(spec) => {
+                let mut spec = spec.clone();
+                patch::mesh(&mut spec, &spec.to_json(), &after).map_err(rejected)?;
+                let out = client
+                    .update_mesh()
+                    .mesh_name(&resource.mesh)
+                    .spec(spec)
+                    .send()
+                    .await
+                    .map_err(|e| classify("UpdateMesh", e))?;
+                ("mesh", out.mesh.ok_or_else(|| unexpected("UpdateMesh"))?.to_json())
+            }
+            Spec::VirtualGateway(spec) => {
+                let mut spec = spec.clone();
+                patch::virtual_gateway(&mut spec, &spec.to_json(), &after).map_err(rejected)?;
+                let out = client
+                    .update_virtual_gateway()
+                    .mesh_name(&resource.mesh)
+                    .virtual_gateway_name(name(resource)?)
+                    .set_mesh_owner(owner)
+                    .spec(spec)
+                    .send()
+                    .await
+                    .map_err(|e| classify("UpdateVirtualGateway", e))?;
+                ("virtualGateway", out.virtual_gateway.ok_or_else(|| unexpected("UpdateVirtualGateway"))?.to_json())
+            }
+            Spec::VirtualNode(spec) => {
+                let mut spec = spec.clone();
+                patch::virtual_node(&mut spec, &spec.to_json(), &after).map_err(rejected)?;
+                let out = client
+                    .update_virtual_node()
+                    .mesh_name(&resource.mesh)
+                    .virtual_node_name(name(resource)?)
+                    .set_mesh_owner(owner)
+                    .spec(spec)
+                    .send()
+                    .await
+                    .map_err(|e| classify("UpdateVirtualNode", e))?;
+                ("virtualNode", out.virtual_node.ok_or_else(|| unexpected("UpdateVirtualNode"))?.to_json())
+            }
+        };
+        Resource::from_describe_value(&json!({ kind: data }))
+            .map_err(|e| PortError::Rejected(format!("unreadable {kind} after update: {e}")))
+    }
+}
