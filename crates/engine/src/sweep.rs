@@ -50,42 +50,77 @@ enum Swept {
     Refused,
 }
 
+/// What evaluating a set of regions found, before anything is recorded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scan {
+    /// One record per evaluated resource, in listing order.
+    pub records: Vec<Record>,
+    /// Resources listed.
+    pub listed: usize,
+    /// Listed but gone by the time they were described.
+    pub vanished: usize,
+    /// Resources the service refused to describe.
+    pub errors: usize,
+}
+
 impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
-    /// Sweep every configured region.
-    pub async fn sweep(&self, request: &SweepRequest) -> Result<SweepReport, TransientError> {
-        let started = Instant::now();
+    /// Evaluate every resource in `regions` without recording anything. Records carry
+    /// `scan_id`-based event ids, so recording them twice writes the same history keys.
+    /// `progress` is called with (done, total) after each resource.
+    pub async fn scan(
+        &self,
+        regions: &[String],
+        scan_id: &str,
+        event_time: &str,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Scan, TransientError> {
         let now = SystemTime::now();
-        // The history key must not depend on when the sweep ran, or a retried sweep would
-        // duplicate every item: use the schedule's time, falling back to now only without one.
-        let event_time = request.time.clone().unwrap_or_else(|| rfc3339(now));
-        let mut report = SweepReport {
-            sweep_id: request.id.clone(),
-            regions: self.config.regions.clone(),
-            ..SweepReport::default()
-        };
-        for region in &self.config.regions {
+        let mut scan = Scan::default();
+        for region in regions {
             let resources = self.mesh.list(region).await?;
-            report.listed += resources.len();
-            let swept: Vec<Result<Swept, TransientError>> = futures::stream::iter(
-                resources.iter().map(|r| self.sweep_one(r, &request.id, &event_time, now)),
-            )
-            .buffer_unordered(self.config.sweep_concurrency)
+            scan.listed += resources.len();
+            let total = scan.listed;
+            let done = std::sync::atomic::AtomicUsize::new(total - resources.len());
+            let swept: Vec<Result<Swept, TransientError>> = futures::stream::iter(resources.iter().map(|r| async {
+                let outcome = self.sweep_one(r, scan_id, event_time, now).await;
+                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+                outcome
+            }))
+            .buffered(self.config.sweep_concurrency)
             .collect()
             .await;
-            let mut records = Vec::with_capacity(swept.len());
             for outcome in swept {
                 match outcome? {
-                    Swept::Recorded(record) => records.push(*record),
-                    Swept::Vanished => report.vanished += 1,
-                    Swept::Refused => report.errors += 1,
+                    Swept::Recorded(record) => scan.records.push(*record),
+                    Swept::Vanished => scan.vanished += 1,
+                    Swept::Refused => scan.errors += 1,
                 }
             }
-            report.recorded += records.len();
-            report.non_compliant += records.iter().filter(|r| r.status == Status::NonCompliant).count();
-            report.state_updated += self.store.record_sweep(&records).await?;
         }
-        report.compliant = report.recorded - report.non_compliant;
-        report.duration_ms = started.elapsed().as_millis() as u64;
+        Ok(scan)
+    }
+
+    /// Sweep every configured region: scan, then record everything.
+    pub async fn sweep(&self, request: &SweepRequest) -> Result<SweepReport, TransientError> {
+        let started = Instant::now();
+        // The history key must not depend on when the sweep ran, or a retried sweep would
+        // duplicate every item: use the schedule's time, falling back to now only without one.
+        let event_time = request.time.clone().unwrap_or_else(|| rfc3339(SystemTime::now()));
+        let scan = self.scan(&self.config.regions, &request.id, &event_time, &|_, _| {}).await?;
+        let state_updated = self.store.record_sweep(&scan.records).await?;
+        let non_compliant = scan.records.iter().filter(|r| r.status == Status::NonCompliant).count();
+        let report = SweepReport {
+            sweep_id: request.id.clone(),
+            regions: self.config.regions.clone(),
+            listed: scan.listed,
+            recorded: scan.records.len(),
+            compliant: scan.records.len() - non_compliant,
+            non_compliant,
+            vanished: scan.vanished,
+            errors: scan.errors,
+            state_updated,
+            duration_ms: started.elapsed().as_millis() as u64,
+        };
         tracing::info!(
             sweep_id = %report.sweep_id,
             listed = report.listed,

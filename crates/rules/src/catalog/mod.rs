@@ -1,1 +1,182 @@
-//! (catalog: being written)
+//! The rules catalog: one module per rule under [`rules`], each with stable metadata, a pure
+//! `evaluate` and a pure `remediate` that changes only the rule's own field.
+//!
+//! Remediation never guesses: when no safe value is known (TLS without a trust source, a health
+//! check endpoint, a client CA) the rule is *skipped with a reason*.
+
+mod checks;
+mod docs;
+pub mod rules;
+
+pub use docs::render_markdown;
+
+use crate::model::{Resource, Tag};
+use crate::resource::ResourceKind;
+use crate::verdict::{Finding, Severity, Verdict};
+use serde::Serialize;
+
+/// A rule's stable description, as listed by `meshwarden rules` and in `docs/rules.md`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleMeta {
+    /// Stable id, e.g. `mesh-egress-drop-all`.
+    pub id: &'static str,
+    /// One-line title.
+    pub title: &'static str,
+    /// How much a failure weakens security.
+    pub severity: Severity,
+    /// The kind of resource it reads.
+    pub kind: ResourceKind,
+    /// The field it reads, in API camelCase; `[]` marks "every element".
+    pub field: &'static str,
+    /// When a resource passes.
+    pub pass: &'static str,
+    /// Why it matters.
+    pub rationale: &'static str,
+    /// What `remediate` does (or why it never does).
+    pub remediation: &'static str,
+    /// Where the check is published (AWS Config, Conformity, CloudSploit, ElectricEye, ours).
+    pub sources: &'static [&'static str],
+}
+
+/// Values the parameterised rules and TLS remediation take from configuration.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RulesConfig {
+    /// Required `spec.serviceDiscovery.ipPreference` of meshes; unset = rule not applicable.
+    pub mesh_ip_preference: Option<String>,
+    /// Required IP preference of virtual nodes' DNS / Cloud Map discovery; unset = not applicable.
+    pub node_ip_preference: Option<String>,
+    /// Tag keys every resource must carry; `Some([])` = at least one tag; `None` = rule off.
+    pub required_tag_keys: Option<Vec<String>>,
+    /// ACM Private CA ARNs to restore backend TLS with when no compliant policy is known.
+    pub tls_ca_arns: Vec<String>,
+}
+
+/// What evaluation may look at besides the resource.
+#[derive(Debug, Clone, Copy)]
+pub struct EvalContext<'a> {
+    /// The configuration.
+    pub config: &'a RulesConfig,
+    /// The resource's tags, when they were fetched (`None`: tag rules are not applicable).
+    pub tags: Option<&'a [Tag]>,
+}
+
+/// What remediation may use to build a safe patch.
+#[derive(Debug, Clone, Copy)]
+pub struct RemediationContext<'a> {
+    /// The configuration (CA ARNs, required IP preferences).
+    pub config: &'a RulesConfig,
+    /// The last version of this resource that was fully compliant, when known.
+    pub last_compliant: Option<&'a Resource>,
+}
+
+/// One rule's answer to "make this compliant".
+#[derive(Debug, Clone, PartialEq)]
+pub enum Remediation {
+    /// The rule is not violated: nothing to do.
+    NotNeeded,
+    /// The resource with only this rule's field changed.
+    Patched(Resource),
+    /// No safe patch exists; the reason says why.
+    Skipped(String),
+}
+
+/// A compliance rule.
+pub trait Rule: Send + Sync {
+    /// The rule's metadata.
+    fn meta(&self) -> &RuleMeta;
+
+    /// The verdict on a resource of the rule's kind.
+    fn check(&self, resource: &Resource, ctx: &EvalContext<'_>) -> Verdict;
+
+    /// Change the rule's field so the resource passes; `Err` is the reason no safe value exists.
+    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String>;
+
+    /// The verdict on any resource (other kinds are not applicable).
+    fn evaluate(&self, resource: &Resource, ctx: &EvalContext<'_>) -> Verdict {
+        if resource.kind() == self.meta().kind {
+            self.check(resource, ctx)
+        } else {
+            Verdict::not_applicable(format!("applies to {} only", self.meta().kind))
+        }
+    }
+
+    /// A patched copy when the rule is violated and a safe patch exists.
+    fn remediate(&self, resource: &Resource, ctx: &EvalContext<'_>, fix: &RemediationContext<'_>) -> Remediation {
+        if !matches!(self.evaluate(resource, ctx), Verdict::NonCompliant { .. }) {
+            return Remediation::NotNeeded;
+        }
+        let mut patched = resource.clone();
+        match self.patch(&mut patched, fix) {
+            Ok(()) => Remediation::Patched(patched),
+            Err(reason) => Remediation::Skipped(reason),
+        }
+    }
+}
+
+/// Every rule, in catalog order (by kind, then as listed in `docs/rules.md`).
+pub fn rules() -> &'static [&'static dyn Rule] {
+    rules::ALL
+}
+
+/// The rule with this id.
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    rules().iter().copied().find(|r| r.meta().id == id)
+}
+
+/// One finding per rule of the resource's kind.
+pub fn evaluate(resource: &Resource, ctx: &EvalContext<'_>) -> Vec<Finding> {
+    let kind = resource.kind();
+    rules()
+        .iter()
+        .filter(|rule| rule.meta().kind == kind)
+        .map(|rule| {
+            let verdict = rule.check(resource, ctx);
+            Finding {
+                rule: rule.meta().id.to_owned(),
+                severity: rule.meta().severity,
+                verdict: verdict.status(),
+                reason: verdict.reason().map(str::to_owned),
+            }
+        })
+        .collect()
+}
+
+/// A rule that was violated but not remediated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedRemediation {
+    /// The rule's id.
+    pub rule: &'static str,
+    /// Why no safe patch exists.
+    pub reason: String,
+}
+
+/// The result of remediating every violated rule of one resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemediationPlan {
+    /// The resource with every applied patch (equal to the input when nothing applied).
+    pub resource: Resource,
+    /// Rules whose patch was applied, in catalog order.
+    pub applied: Vec<&'static str>,
+    /// Violated rules left as they are, with the reason.
+    pub skipped: Vec<SkippedRemediation>,
+}
+
+/// Apply, in catalog order, the patch of every rule the resource violates. Each patch changes
+/// only its rule's field, so the order does not matter.
+pub fn remediate(resource: &Resource, ctx: &EvalContext<'_>, fix: &RemediationContext<'_>) -> RemediationPlan {
+    let mut plan = RemediationPlan { resource: resource.clone(), applied: Vec::new(), skipped: Vec::new() };
+    for rule in rules().iter().filter(|r| r.meta().kind == resource.kind()) {
+        match rule.remediate(&plan.resource, ctx, fix) {
+            Remediation::NotNeeded => {}
+            Remediation::Patched(patched) => {
+                plan.resource = patched;
+                plan.applied.push(rule.meta().id);
+            }
+            Remediation::Skipped(reason) => plan.skipped.push(SkippedRemediation { rule: rule.meta().id, reason }),
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,1 +1,174 @@
-//! (model: being written)
+//! Serde mirrors of the App Mesh API's JSON (camelCase) for meshes, virtual gateways and virtual
+//! nodes: exactly what `aws appmesh describe-*` prints and what CloudTrail records in
+//! `responseElements`.
+//!
+//! Every struct keeps the members it does not name in `extra`, so parse → serialize loses
+//! nothing. One normalisation is deliberate: a member whose value is `null` is read as absent
+//! (the API treats both the same) and is not written back.
+
+mod access;
+mod kinds;
+mod shared;
+
+pub use kinds::{
+    Backend, EgressFilter, MeshData, MeshServiceDiscovery, MeshSpec, Metadata, ServiceDiscovery, VirtualGatewayData,
+    VirtualGatewaySpec, VirtualNodeData, VirtualNodeSpec, VirtualServiceBackend,
+};
+pub use shared::{
+    AccessLog, BackendDefaults, ClientPolicy, ClientPolicyTls, FileAccessLog, Listener, ListenerTls, Logging,
+    TlsValidation, Trust, TrustKind,
+};
+
+use crate::resource::ResourceKind;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A document that is not a describe-* output of a kind we model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    /// Not JSON at all.
+    #[error("not valid JSON: {0}")]
+    Json(String),
+    /// JSON, but not `{"mesh": …}`, `{"virtualGateway": …}` or `{"virtualNode": …}`.
+    #[error("expected an object with one of \"mesh\", \"virtualGateway\" or \"virtualNode\", found {0}")]
+    UnknownShape(String),
+    /// The right wrapper, but the resource inside does not match the API's shape.
+    #[error("invalid {kind}: {message}")]
+    Invalid {
+        /// The kind the wrapper named.
+        kind: ResourceKind,
+        /// What serde found wrong, with its path.
+        message: String,
+    },
+}
+
+/// A resource tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    /// The tag key.
+    pub key: String,
+    /// The tag value (App Mesh allows an empty value).
+    #[serde(default)]
+    pub value: String,
+}
+
+/// One described resource of any modelled kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resource {
+    /// A mesh.
+    Mesh(MeshData),
+    /// A virtual gateway.
+    VirtualGateway(VirtualGatewayData),
+    /// A virtual node.
+    VirtualNode(VirtualNodeData),
+}
+
+impl Resource {
+    /// Which kind it is.
+    pub fn kind(&self) -> ResourceKind {
+        match self {
+            Resource::Mesh(_) => ResourceKind::Mesh,
+            Resource::VirtualGateway(_) => ResourceKind::VirtualGateway,
+            Resource::VirtualNode(_) => ResourceKind::VirtualNode,
+        }
+    }
+
+    /// The mesh it belongs to (a mesh's own name for a mesh).
+    pub fn mesh_name(&self) -> &str {
+        match self {
+            Resource::Mesh(m) => &m.mesh_name,
+            Resource::VirtualGateway(g) => &g.mesh_name,
+            Resource::VirtualNode(n) => &n.mesh_name,
+        }
+    }
+
+    /// Its name inside the mesh; `None` for a mesh.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Resource::Mesh(_) => None,
+            Resource::VirtualGateway(g) => Some(&g.virtual_gateway_name),
+            Resource::VirtualNode(n) => Some(&n.virtual_node_name),
+        }
+    }
+
+    /// `metadata.version`, when present.
+    pub fn version(&self) -> Option<i64> {
+        let metadata = match self {
+            Resource::Mesh(m) => m.metadata.as_ref(),
+            Resource::VirtualGateway(g) => g.metadata.as_ref(),
+            Resource::VirtualNode(n) => n.metadata.as_ref(),
+        };
+        metadata.and_then(|m| m.version)
+    }
+
+    /// Read a describe-* document: `{"mesh": …}`, `{"virtualGateway": …}` or `{"virtualNode": …}`.
+    pub fn from_describe_value(value: &Value) -> Result<Self, ModelError> {
+        let object = value
+            .as_object()
+            .ok_or_else(|| ModelError::UnknownShape(json_kind(value).to_owned()))?;
+        let (kind, data) = ResourceKind::ALL
+            .iter()
+            .find_map(|kind| object.get(kind.as_str()).map(|data| (*kind, data)))
+            .ok_or_else(|| ModelError::UnknownShape(describe_keys(object)))?;
+        Self::from_data(kind, data)
+    }
+
+    /// Read the resource data itself (what is inside the wrapper) as `kind`.
+    pub fn from_data(kind: ResourceKind, data: &Value) -> Result<Self, ModelError> {
+        let invalid = |e: serde_json::Error| ModelError::Invalid { kind, message: e.to_string() };
+        Ok(match kind {
+            ResourceKind::Mesh => Resource::Mesh(MeshData::deserialize(data).map_err(invalid)?),
+            ResourceKind::VirtualGateway => {
+                Resource::VirtualGateway(VirtualGatewayData::deserialize(data).map_err(invalid)?)
+            }
+            ResourceKind::VirtualNode => Resource::VirtualNode(VirtualNodeData::deserialize(data).map_err(invalid)?),
+        })
+    }
+
+    /// Parse describe-* output text.
+    pub fn parse_describe(text: &str) -> Result<Self, ModelError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| ModelError::Json(e.to_string()))?;
+        Self::from_describe_value(&value)
+    }
+
+    /// The resource data as JSON (what goes inside the wrapper).
+    pub fn data_value(&self) -> Value {
+        let data = match self {
+            Resource::Mesh(m) => serde_json::to_value(m),
+            Resource::VirtualGateway(g) => serde_json::to_value(g),
+            Resource::VirtualNode(n) => serde_json::to_value(n),
+        };
+        // Plain structs of strings, numbers and JSON values always serialise.
+        data.unwrap_or(Value::Null)
+    }
+
+    /// The describe-* document, same shape as the input: `{"<kind>": {...}}`.
+    pub fn to_describe_value(&self) -> Value {
+        let mut wrapper = Map::new();
+        wrapper.insert(self.kind().as_str().to_owned(), self.data_value());
+        Value::Object(wrapper)
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn describe_keys(object: &Map<String, Value>) -> String {
+    if object.is_empty() {
+        "an empty object".to_owned()
+    } else {
+        let keys: Vec<&str> = object.keys().map(String::as_str).take(5).collect();
+        format!("keys {}", keys.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,57 @@
+//! One module per rule. Each holds the rule's metadata and, when its logic is its own, the
+//! logic; rules that gateways and nodes share reuse one check from `catalog::checks`.
+
+use super::Rule;
+
+pub mod mesh_egress_drop_all;
+pub mod mesh_ip_preference;
+pub mod mesh_tagged;
+pub mod vgw_access_logging;
+pub mod vgw_backend_tls_enforced;
+pub mod vgw_listener_health_check;
+pub mod vgw_listener_mtls_validation;
+pub mod vgw_listener_tls_strict;
+pub mod vgw_tagged;
+pub mod vnode_access_logging;
+pub mod vnode_backend_defaults_tls_enforced;
+pub mod vnode_backend_tls_enforced;
+pub mod vnode_cloud_map_ip_preference;
+pub mod vnode_dns_ip_preference;
+pub mod vnode_listener_health_check;
+pub mod vnode_listener_mtls_validation;
+pub mod vnode_listener_outlier_detection;
+pub mod vnode_listener_tls_strict;
+pub mod vnode_tagged;
+
+/// The catalog, in order.
+pub(super) static ALL: &[&dyn Rule] = &[
+    &mesh_egress_drop_all::RULE,
+    &mesh_ip_preference::RULE,
+    &mesh_tagged::RULE,
+    &vgw_backend_tls_enforced::RULE,
+    &vgw_listener_tls_strict::RULE,
+    &vgw_listener_mtls_validation::RULE,
+    &vgw_access_logging::RULE,
+    &vgw_listener_health_check::RULE,
+    &vgw_tagged::RULE,
+    &vnode_backend_defaults_tls_enforced::RULE,
+    &vnode_backend_tls_enforced::RULE,
+    &vnode_listener_tls_strict::RULE,
+    &vnode_listener_mtls_validation::RULE,
+    &vnode_access_logging::RULE,
+    &vnode_listener_health_check::RULE,
+    &vnode_listener_outlier_detection::RULE,
+    &vnode_cloud_map_ip_preference::RULE,
+    &vnode_dns_ip_preference::RULE,
+    &vnode_tagged::RULE,
+];
+
+/// Source labels used in rule metadata.
+pub(crate) mod source {
+    /// CloudSploit's App Mesh plugins.
+    pub const CLOUDSPLOIT: &str = "CloudSploit";
+    /// ElectricEye's App Mesh auditor.
+    pub const ELECTRICEYE: &str = "ElectricEye";
+    /// Not published elsewhere: Meshwarden's own.
+    pub const OURS: &str = "Meshwarden";
+}

@@ -1,0 +1,20 @@
+//! `vgw-listener-mtls-validation`: a virtual gateway's TLS listeners verify client certificates.
+
+use super::source;
+use crate::catalog::checks::ListenerMtls;
+use crate::catalog::RuleMeta;
+use crate::resource::ResourceKind;
+use crate::verdict::Severity;
+
+/// The rule.
+pub static RULE: ListenerMtls = ListenerMtls(RuleMeta {
+    id: "vgw-listener-mtls-validation",
+    title: "Virtual gateway TLS listeners verify client certificates",
+    severity: Severity::Medium,
+    kind: ResourceKind::VirtualGateway,
+    field: "spec.listeners[].tls.validation.trust",
+    pass: "every listener with tls names a validation trust (mutual TLS); not applicable when no listener has tls",
+    rationale: "Without client certificate validation any client that reaches the listener is accepted; mutual TLS authenticates callers.",
+    remediation: "none: the client CA cannot be guessed",
+    sources: &[source::OURS],
+});
