@@ -1,1 +1,335 @@
-//! (event: being written)
+//! Event routing: an EventBridge event ("AWS API Call via CloudTrail" from `aws.appmesh`, or a
+//! "Scheduled Event" asking for a sweep) or a bare CloudTrail record → what to do.
+//!
+//! The router never trusts the event's copy of the resource: it only names the resource (and the
+//! version the call produced, so a stale describe can be recognised). Malformed input is an
+//! [`EventError`]; events we have no business with are [`Route::Ignore`] with a reason.
+
+mod arn;
+mod decision;
+mod fields;
+mod identity;
+
+pub use decision::Decision;
+pub use fields::EventError;
+pub use identity::is_own_identity;
+
+use crate::resource::{ResourceKind, ResourceRef};
+use fields::Fields;
+use serde_json::Value;
+use std::fmt;
+
+/// The CloudTrail event names the router acts on (sorted). The EventBridge rule subscribes to
+/// exactly these; `crates/rules/handled-events.json` holds the same list for the infrastructure.
+pub const HANDLED_EVENT_NAMES: [&str; 11] = [
+    "CreateMesh",
+    "CreateVirtualGateway",
+    "CreateVirtualNode",
+    "DeleteMesh",
+    "DeleteVirtualGateway",
+    "DeleteVirtualNode",
+    "TagResource",
+    "UntagResource",
+    "UpdateMesh",
+    "UpdateVirtualGateway",
+    "UpdateVirtualNode",
+];
+
+const APPMESH_SOURCE: &str = "appmesh.amazonaws.com";
+const CLOUDTRAIL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
+const SCHEDULED_DETAIL_TYPE: &str = "Scheduled Event";
+/// App Mesh resource kinds no rule reads.
+const UNMODELLED_KINDS: [&str; 4] = ["VirtualRouter", "Route", "VirtualService", "GatewayRoute"];
+
+/// What arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    /// An API call recorded by CloudTrail.
+    CloudTrail(RoutedEvent),
+    /// A scheduled sweep of every resource.
+    Sweep(SweepRequest),
+}
+
+/// A request to sweep every resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepRequest {
+    /// The scheduler's event id (sweep history items are keyed on it, so a re-delivery does not
+    /// duplicate them).
+    pub id: String,
+    /// When the sweep was scheduled.
+    pub time: Option<String>,
+}
+
+/// An API call and what to do about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutedEvent {
+    /// Who did what, when and where.
+    pub meta: EventMeta,
+    /// The decision.
+    pub route: Route,
+}
+
+/// The facts of a CloudTrail record the pipeline keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventMeta {
+    /// CloudTrail's `eventID` (the idempotency key).
+    pub event_id: String,
+    /// `eventName`, the API operation.
+    pub event_name: String,
+    /// `eventSource`, e.g. `appmesh.amazonaws.com`.
+    pub event_source: String,
+    /// `eventTime` (ISO 8601).
+    pub event_time: String,
+    /// `awsRegion`.
+    pub region: String,
+    /// `recipientAccountId`.
+    pub recipient_account: String,
+    /// `userIdentity.arn`: the caller (for roles, the assumed-role session).
+    pub actor: Option<String>,
+    /// `userIdentity.sessionContext.sessionIssuer.arn`: the role behind a session.
+    pub actor_issuer: Option<String>,
+}
+
+/// What to do with an API call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    /// The resource was created, changed or re-tagged: describe and evaluate it.
+    Evaluate {
+        /// The resource.
+        resource: ResourceRef,
+        /// `metadata.version` the call produced, when the response carries it.
+        expected_version: Option<i64>,
+    },
+    /// The resource was deleted.
+    Deleted {
+        /// The resource.
+        resource: ResourceRef,
+    },
+    /// Nothing to do.
+    Ignore {
+        /// Why.
+        reason: IgnoreReason,
+        /// The resource, when the call named one we model.
+        resource: Option<ResourceRef>,
+    },
+}
+
+/// Why an API call needs nothing from us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IgnoreReason {
+    /// The call failed (`errorCode`): nothing changed.
+    FailedCall {
+        /// CloudTrail's `errorCode`.
+        code: String,
+    },
+    /// Not an App Mesh call.
+    OtherService(String),
+    /// A read-only call.
+    ReadOnly,
+    /// A resource kind no rule reads.
+    UnmodelledKind(String),
+    /// An App Mesh call we do not act on.
+    UnhandledEvent,
+}
+
+impl fmt::Display for IgnoreReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IgnoreReason::FailedCall { code } => write!(f, "failed call (errorCode {code}): nothing changed"),
+            IgnoreReason::OtherService(source) => write!(f, "event source {source} is not App Mesh"),
+            IgnoreReason::ReadOnly => f.write_str("read-only call"),
+            IgnoreReason::UnmodelledKind(kind) => write!(f, "no rule reads resources of kind {kind}"),
+            IgnoreReason::UnhandledEvent => f.write_str("event name not handled"),
+        }
+    }
+}
+
+/// Route event JSON text.
+pub fn route_json(text: &str) -> Result<Incoming, EventError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| EventError::NotJson(e.to_string()))?;
+    route(&value)
+}
+
+/// Route an EventBridge event or a bare CloudTrail record.
+pub fn route(value: &Value) -> Result<Incoming, EventError> {
+    let root = Fields::root(value)?;
+    let Some(detail_type) = root.opt_str("detail-type")? else {
+        // No envelope: a bare CloudTrail record.
+        return route_record(root, None).map(Incoming::CloudTrail);
+    };
+    match detail_type {
+        SCHEDULED_DETAIL_TYPE => Ok(Incoming::Sweep(SweepRequest {
+            id: root.str("id")?.to_owned(),
+            time: root.opt_str("time")?.map(str::to_owned),
+        })),
+        CLOUDTRAIL_DETAIL_TYPE => {
+            let detail = root.opt_object("detail", "detail")?.ok_or_else(|| EventError::MissingField("detail".into()))?;
+            route_record(detail, Some(root)).map(Incoming::CloudTrail)
+        }
+        other => Err(EventError::UnsupportedDetailType(other.to_owned())),
+    }
+}
+
+/// Read the record's facts (falling back to the envelope's `time`/`region`/`account`) and decide.
+fn route_record(record: Fields<'_>, envelope: Option<Fields<'_>>) -> Result<RoutedEvent, EventError> {
+    let fallback = |record_key: &str, envelope_key: &str| -> Result<String, EventError> {
+        if let Some(value) = record.opt_str(record_key)? {
+            return Ok(value.to_owned());
+        }
+        match envelope.map(|e| e.opt_str(envelope_key)).transpose()?.flatten() {
+            Some(value) => Ok(value.to_owned()),
+            None => record.str(record_key).map(str::to_owned),
+        }
+    };
+    let identity = record.opt_object("userIdentity", "userIdentity")?;
+    let issuer = identity
+        .map(|i| i.opt_object("sessionContext", "userIdentity.sessionContext"))
+        .transpose()?
+        .flatten()
+        .map(|c| c.opt_object("sessionIssuer", "userIdentity.sessionContext.sessionIssuer"))
+        .transpose()?
+        .flatten();
+    let meta = EventMeta {
+        event_id: record.str("eventID")?.to_owned(),
+        event_name: record.str("eventName")?.to_owned(),
+        event_source: record.str("eventSource")?.to_owned(),
+        event_time: fallback("eventTime", "time")?,
+        region: fallback("awsRegion", "region")?,
+        recipient_account: fallback("recipientAccountId", "account")?,
+        actor: identity.map(|i| i.opt_str("arn")).transpose()?.flatten().map(str::to_owned),
+        actor_issuer: issuer.map(|i| i.opt_str("arn")).transpose()?.flatten().map(str::to_owned),
+    };
+    let route = decide(&meta, record)?;
+    Ok(RoutedEvent { meta, route })
+}
+
+fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, EventError> {
+    let failed = record.opt_str("errorCode")?.map(str::to_owned);
+    if meta.event_source != APPMESH_SOURCE {
+        return Ok(ignore(IgnoreReason::OtherService(meta.event_source.clone())));
+    }
+    let name = meta.event_name.as_str();
+    if !HANDLED_EVENT_NAMES.contains(&name) {
+        return Ok(ignore(unhandled(name, record)?));
+    }
+    let target = target(meta, record);
+    if let Some(code) = failed {
+        // A failed call may lack the fields a successful one has: the resource is best effort.
+        return Ok(Route::Ignore { reason: IgnoreReason::FailedCall { code }, resource: target.ok().flatten().map(|t| t.0) });
+    }
+    let Some((resource, expected_version)) = target? else {
+        return Ok(ignore(IgnoreReason::UnmodelledKind(tagged_kind(record)?)));
+    };
+    Ok(if name.starts_with("Delete") {
+        Route::Deleted { resource }
+    } else {
+        Route::Evaluate { resource, expected_version }
+    })
+}
+
+fn ignore(reason: IgnoreReason) -> Route {
+    Route::Ignore { reason, resource: None }
+}
+
+/// Why an App Mesh call outside [`HANDLED_EVENT_NAMES`] is ignored.
+fn unhandled(name: &str, record: Fields<'_>) -> Result<IgnoreReason, EventError> {
+    let read_only = matches!(record.get("readOnly"), Some(Value::Bool(true)))
+        || ["Describe", "List", "Get"].iter().any(|p| name.starts_with(p));
+    if read_only {
+        return Ok(IgnoreReason::ReadOnly);
+    }
+    let kind = ["Create", "Update", "Delete"]
+        .iter()
+        .find_map(|verb| name.strip_prefix(verb))
+        .filter(|kind| UNMODELLED_KINDS.contains(kind));
+    Ok(match kind {
+        Some(kind) => IgnoreReason::UnmodelledKind(lower_camel(kind)),
+        None => IgnoreReason::UnhandledEvent,
+    })
+}
+
+fn lower_camel(kind: &str) -> String {
+    let mut chars = kind.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_lowercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// The kind named by a tag call's ARN (for the ignore reason).
+fn tagged_kind(record: Fields<'_>) -> Result<String, EventError> {
+    let arn = request(record)?.str("resourceArn")?;
+    Ok(arn::parse(arn)?.child.map_or("mesh", |(kind, _)| kind).to_owned())
+}
+
+fn request(record: Fields<'_>) -> Result<Fields<'_>, EventError> {
+    record
+        .opt_object("requestParameters", "requestParameters")?
+        .ok_or_else(|| EventError::MissingField("requestParameters".into()))
+}
+
+/// The resource a handled call touched and the version it produced; `None` for a tag call on a
+/// kind we do not model.
+fn target(meta: &EventMeta, record: Fields<'_>) -> Result<Option<(ResourceRef, Option<i64>)>, EventError> {
+    let request = request(record)?;
+    let name = meta.event_name.as_str();
+    if name == "TagResource" || name == "UntagResource" {
+        let arn = arn::parse(request.str("resourceArn")?)?;
+        let kind = match arn.child {
+            None => Some(ResourceKind::Mesh),
+            Some(("virtualGateway", _)) => Some(ResourceKind::VirtualGateway),
+            Some(("virtualNode", _)) => Some(ResourceKind::VirtualNode),
+            Some(_) => None,
+        };
+        return Ok(kind.map(|kind| {
+            let resource = ResourceRef {
+                kind,
+                account: arn.account.to_owned(),
+                region: arn.region.to_owned(),
+                mesh: arn.mesh.to_owned(),
+                name: arn.child.map(|(_, n)| n.to_owned()),
+            };
+            (resource, None)
+        }));
+    }
+    let (kind, name_key) = if name.ends_with("VirtualGateway") {
+        (ResourceKind::VirtualGateway, Some("virtualGatewayName"))
+    } else if name.ends_with("VirtualNode") {
+        (ResourceKind::VirtualNode, Some("virtualNodeName"))
+    } else {
+        (ResourceKind::Mesh, None)
+    };
+    let response = record
+        .opt_object("responseElements", "responseElements")?
+        .map(|r| r.opt_object(kind.as_str(), "responseElements"))
+        .transpose()?
+        .flatten();
+    // Path parameters are in requestParameters; the response repeats them.
+    let field = |key: &str| -> Result<String, EventError> {
+        if let Some(value) = request.opt_str(key)? {
+            return Ok(value.to_owned());
+        }
+        match response.map(|r| r.opt_str(key)).transpose()?.flatten() {
+            Some(value) => Ok(value.to_owned()),
+            None => request.str(key).map(str::to_owned),
+        }
+    };
+    let account = request
+        .opt_str("meshOwner")?
+        .map_or_else(|| meta.recipient_account.clone(), str::to_owned);
+    let resource = ResourceRef {
+        kind,
+        account,
+        region: meta.region.clone(),
+        mesh: field("meshName")?,
+        name: name_key.map(field).transpose()?,
+    };
+    let version = response
+        .and_then(|r| r.get("metadata"))
+        .and_then(|m| m.get("version"))
+        .and_then(Value::as_i64);
+    Ok(Some((resource, version)))
+}
+
+#[cfg(test)]
+mod tests;

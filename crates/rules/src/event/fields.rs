@@ -1,0 +1,97 @@
+//! Reading fields out of untrusted event JSON: every miss is a typed error naming the field.
+
+use serde_json::{Map, Value};
+
+/// Why an input cannot be routed at all (poison: log it, do not retry).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    /// The text is not JSON.
+    #[error("not valid JSON: {0}")]
+    NotJson(String),
+    /// The JSON is not an object.
+    #[error("expected a JSON object, found {0}")]
+    NotAnObject(&'static str),
+    /// A required field is absent or null.
+    #[error("missing field {0}")]
+    MissingField(String),
+    /// A field has the wrong JSON type.
+    #[error("field {field} must be {expected}")]
+    WrongType {
+        /// The field's path.
+        field: String,
+        /// The JSON type it must have.
+        expected: &'static str,
+    },
+    /// An EventBridge event that is neither a CloudTrail API call nor a scheduled sweep.
+    #[error("unsupported detail-type {0:?}: expected \"AWS API Call via CloudTrail\" or \"Scheduled Event\"")]
+    UnsupportedDetailType(String),
+    /// A resource ARN that is not an App Mesh ARN of the expected form.
+    #[error("not an App Mesh resource ARN: {0:?}")]
+    InvalidArn(String),
+}
+
+/// A JSON type's name for error messages.
+pub(crate) fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A JSON object with the path it was found at, for error messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields<'a> {
+    pub object: &'a Map<String, Value>,
+    pub path: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    /// The top-level object of an input.
+    pub fn root(value: &'a Value) -> Result<Self, EventError> {
+        value
+            .as_object()
+            .map(|object| Fields { object, path: "" })
+            .ok_or_else(|| EventError::NotAnObject(type_name(value)))
+    }
+
+    fn name(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// A present, non-null member.
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.object.get(key).filter(|v| !v.is_null())
+    }
+
+    /// An optional string member (wrong type is an error; empty counts as absent).
+    pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>, EventError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(EventError::WrongType { field: self.name(key), expected: "a string" }),
+        }
+    }
+
+    /// A required string member.
+    pub fn str(&self, key: &str) -> Result<&'a str, EventError> {
+        self.opt_str(key)?.ok_or_else(|| EventError::MissingField(self.name(key)))
+    }
+
+    /// An optional object member, with its path (wrong type is an error).
+    pub fn opt_object(&self, key: &str, path: &'a str) -> Result<Option<Fields<'a>>, EventError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Object(object)) => Ok(Some(Fields { object, path })),
+            Some(_) => Err(EventError::WrongType { field: self.name(key), expected: "an object" }),
+        }
+    }
+}
