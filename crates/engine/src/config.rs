@@ -134,7 +134,12 @@ impl EngineConfig {
                 tls_ca_arns: list(get("MESHWARDEN_TLS_CA_ARNS")),
             },
             history_ttl: Duration::from_secs(
-                86_400 * number(get("MESHWARDEN_HISTORY_TTL_DAYS"), "MESHWARDEN_HISTORY_TTL_DAYS", 365)?,
+                86_400
+                    * number(
+                        get("MESHWARDEN_HISTORY_TTL_DAYS"),
+                        "MESHWARDEN_HISTORY_TTL_DAYS",
+                        365,
+                    )?,
             ),
             own_role_arn: get("MESHWARDEN_OWN_ROLE_ARN").map(str::to_owned),
             max_reverts_per_hour: u32::try_from(number(
@@ -195,7 +200,10 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -220,8 +228,11 @@ mod tests {
 
     #[test]
     fn bad_number_names_the_variable() {
-        let err = EngineConfig::from_vars(vars(&[("MESHWARDEN_HISTORY_TTL_DAYS", "-1")])).unwrap_err();
-        assert!(err.to_string().starts_with("MESHWARDEN_HISTORY_TTL_DAYS=\"-1\""));
+        let err =
+            EngineConfig::from_vars(vars(&[("MESHWARDEN_HISTORY_TTL_DAYS", "-1")])).unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("MESHWARDEN_HISTORY_TTL_DAYS=\"-1\""));
     }
 
     #[test]
@@ -231,7 +242,10 @@ mod tests {
             ("MESHWARDEN_TLS_CA_ARNS", " a, ,b "),
             ("MESHWARDEN_REQUIRED_TAG_KEYS", ""),
             ("MESHWARDEN_REGIONS", "us-east-1,eu-west-1"),
-            ("MESHWARDEN_OWN_ROLE_ARN", "arn:aws:iam::123456789012:role/meshwarden"),
+            (
+                "MESHWARDEN_OWN_ROLE_ARN",
+                "arn:aws:iam::123456789012:role/meshwarden",
+            ),
         ]))
         .unwrap();
         assert_eq!(c.auto_revert, AutoRevert::DryRun);

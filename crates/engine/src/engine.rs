@@ -55,7 +55,11 @@ pub struct Engine<M, S> {
 impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
     /// An engine over a mesh service, a store and a configuration.
     pub fn new(mesh: M, store: S, config: EngineConfig) -> Self {
-        Engine { mesh, store, config }
+        Engine {
+            mesh,
+            store,
+            config,
+        }
     }
 
     /// The configuration in force.
@@ -82,7 +86,11 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             Err(err) => {
                 let reason = format!("malformed event: {err}");
                 tracing::error!(reason = %reason, "rejected");
-                Counts { errors: 1, ..Counts::default() }.emit();
+                Counts {
+                    errors: 1,
+                    ..Counts::default()
+                }
+                .emit();
                 return Ok(Handled::Rejected { reason });
             }
         };

@@ -82,16 +82,27 @@ mod tests {
 
     #[test]
     fn emf_declares_every_metric_it_carries() {
-        let counts = Counts { evaluations: 1, non_compliant: 1, reverted: 1, revert_skipped: 0, errors: 0 };
+        let counts = Counts {
+            evaluations: 1,
+            non_compliant: 1,
+            reverted: 1,
+            revert_skipped: 0,
+            errors: 0,
+        };
         let doc = counts.emf(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1500));
         assert_eq!(doc["_aws"]["Timestamp"], 1500);
-        let defs = doc["_aws"]["CloudWatchMetrics"][0]["Metrics"].as_array().unwrap();
+        let defs = doc["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+            .as_array()
+            .unwrap();
         assert_eq!(defs.len(), 5);
         for def in defs {
             let name = def["Name"].as_str().unwrap();
             assert!(doc.get(name).is_some(), "{name} declared but missing");
         }
         assert_eq!(doc["NonCompliant"], 1);
-        assert_eq!(doc["_aws"]["CloudWatchMetrics"][0]["Namespace"], "Meshwarden");
+        assert_eq!(
+            doc["_aws"]["CloudWatchMetrics"][0]["Namespace"],
+            "Meshwarden"
+        );
     }
 }

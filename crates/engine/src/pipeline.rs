@@ -3,11 +3,11 @@
 use crate::config::AutoRevert;
 use crate::engine::{Engine, TransientError};
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, Described, MeshReader, MeshWriter, PortError, RecordOutcome};
+use crate::ports::{ComplianceStore, Described, MeshWriter, PortError, RecordOutcome};
 use crate::record::{epoch_seconds, Action, Record, Status};
 use crate::revert;
 use meshwarden_rules::catalog::{self, EvalContext, RemediationContext};
-use meshwarden_rules::event::{is_own_identity, RoutedEvent, Route};
+use meshwarden_rules::event::{is_own_identity, Route, RoutedEvent};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use meshwarden_rules::verdict::{ComplianceStatus, Finding};
@@ -61,7 +61,10 @@ impl Evaluation {
             after: None,
             document: None,
             recent_reverts: Vec::new(),
-            counts: Counts { errors, ..Counts::default() },
+            counts: Counts {
+                errors,
+                ..Counts::default()
+            },
         }
     }
 }
@@ -72,10 +75,15 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
         let started = Instant::now();
         let now = SystemTime::now();
         let (resource, expected_version) = match &routed.route {
-            Route::Evaluate { resource, expected_version } => (resource, *expected_version),
+            Route::Evaluate {
+                resource,
+                expected_version,
+            } => (resource, *expected_version),
             Route::Deleted { resource } => (resource, None),
             Route::Ignore { reason, .. } => {
-                return Err(TransientError(format!("process() called for an ignored event: {reason}")))
+                return Err(TransientError(format!(
+                    "process() called for an ignored event: {reason}"
+                )))
             }
         };
         let fresh = event_age(&routed.meta.event_time, now) < self.config.consistency_window;
@@ -95,7 +103,9 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
                 Evaluation::without_resource(Status::Deleted, None, 0)
             }
             Ok(Some(described)) => {
-                if let (Some(expected), Some(seen)) = (expected_version, described.resource.version()) {
+                if let (Some(expected), Some(seen)) =
+                    (expected_version, described.resource.version())
+                {
                     if fresh && seen < expected {
                         return Err(TransientError(format!(
                             "{resource}: described version {seen} is older than the event's {expected}"
@@ -107,7 +117,8 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
                     .own_role_arn
                     .as_deref()
                     .is_some_and(|own| is_own_identity(&routed.meta, own));
-                self.evaluate_and_remediate(resource, described, own_change, now).await?
+                self.evaluate_and_remediate(resource, described, own_change, now)
+                    .await?
             }
         };
         let record = Record {
@@ -187,7 +198,10 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
                 None
             }
         };
-        let eval = EvalContext { config: &self.config.rules, tags: tags.as_deref() };
+        let eval = EvalContext {
+            config: &self.config.rules,
+            tags: tags.as_deref(),
+        };
         let findings = catalog::evaluate(&described.resource, &eval);
         let status = ComplianceStatus::of(&findings);
         let mut evaluation = Evaluation {
@@ -211,14 +225,19 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
         }
         let state = self.store.state(&resource.id()).await?;
         let recent = revert::recent_reverts(state.as_ref(), epoch_seconds(now));
-        if let Some(reason) = revert::skip_reason(own_change, recent.len(), self.config.max_reverts_per_hour) {
+        if let Some(reason) =
+            revert::skip_reason(own_change, recent.len(), self.config.max_reverts_per_hour)
+        {
             return Ok(skipped(evaluation, reason));
         }
         let last_compliant = state
             .as_ref()
             .and_then(|s| s.last_compliant_spec.as_ref())
             .and_then(|doc| Resource::from_describe_value(doc).ok());
-        let remediation = RemediationContext { config: &self.config.rules, last_compliant: last_compliant.as_ref() };
+        let remediation = RemediationContext {
+            config: &self.config.rules,
+            last_compliant: last_compliant.as_ref(),
+        };
         let plan = catalog::remediate(&described.resource, &eval, &remediation);
         let skipped_reasons = plan
             .skipped
@@ -294,8 +313,15 @@ mod tests {
     #[test]
     fn event_age_is_bounded_and_tolerant() {
         let now = humantime::parse_rfc3339("2026-11-23T03:10:00Z").unwrap();
-        assert_eq!(event_age("2026-11-23T03:00:00Z", now), Duration::from_secs(600));
-        assert_eq!(event_age("2026-11-23T03:20:00Z", now), Duration::ZERO, "clock skew counts as fresh");
+        assert_eq!(
+            event_age("2026-11-23T03:00:00Z", now),
+            Duration::from_secs(600)
+        );
+        assert_eq!(
+            event_age("2026-11-23T03:20:00Z", now),
+            Duration::ZERO,
+            "clock skew counts as fresh"
+        );
         assert_eq!(event_age("yesterday", now), Duration::MAX);
     }
 }

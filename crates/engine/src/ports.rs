@@ -49,7 +49,10 @@ pub trait MeshReader: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Tag>, PortError>> + Send;
 
     /// Every evaluated resource in a region (meshes first, then their gateways and nodes).
-    fn list(&self, region: &str) -> impl Future<Output = Result<Vec<ResourceRef>, PortError>> + Send;
+    fn list(
+        &self,
+        region: &str,
+    ) -> impl Future<Output = Result<Vec<ResourceRef>, PortError>> + Send;
 }
 
 /// Writes remediated resources back.
@@ -102,11 +105,17 @@ pub trait ComplianceStore: Send + Sync {
 
     /// Record one event's evaluation: history exactly once per event id, state only when the
     /// evaluated version is not older than the stored one.
-    fn record(&self, record: &Record) -> impl Future<Output = Result<RecordOutcome, PortError>> + Send;
+    fn record(
+        &self,
+        record: &Record,
+    ) -> impl Future<Output = Result<RecordOutcome, PortError>> + Send;
 
     /// Record a sweep's evaluations in bulk (history keyed by sweep id, so a re-run of the same
     /// sweep adds nothing). Returns how many state items were updated.
-    fn record_sweep(&self, records: &[Record]) -> impl Future<Output = Result<usize, PortError>> + Send;
+    fn record_sweep(
+        &self,
+        records: &[Record],
+    ) -> impl Future<Output = Result<usize, PortError>> + Send;
 
     /// One resource's history, newest first.
     fn history(

@@ -216,7 +216,8 @@ impl Record {
                 Status::Compliant => self.after.clone().or_else(|| self.document.clone()),
                 _ => None,
             },
-            non_compliant: (self.status == Status::NonCompliant).then(|| NON_COMPLIANT_KEY.to_owned()),
+            non_compliant: (self.status == Status::NonCompliant)
+                .then(|| NON_COMPLIANT_KEY.to_owned()),
             reverts: self.recent_reverts.clone(),
         }
     }
@@ -274,7 +275,10 @@ mod tests {
     #[test]
     fn history_item_is_keyed_by_time_and_event() {
         let item = record(Status::NonCompliant).history_item(Duration::from_secs(10));
-        assert_eq!(item.common.pk, "appmesh:111122223333:us-east-1:mesh/m/virtualGateway/g");
+        assert_eq!(
+            item.common.pk,
+            "appmesh:111122223333:us-east-1:mesh/m/virtualGateway/g"
+        );
         assert_eq!(item.common.sk, "EVT#2026-11-23T03:00:00Z#e-1");
         assert_eq!(item.expires_at, 1_010);
         assert_eq!(item.common.evaluated_at, "1970-01-01T00:16:40Z");
@@ -292,8 +296,22 @@ mod tests {
 
     #[test]
     fn item_attribute_names_follow_the_design() {
-        let value = serde_json::to_value(record(Status::NonCompliant).history_item(Duration::ZERO)).unwrap();
-        for key in ["pk", "sk", "kind", "status", "findings", "resourceVersion", "eventName", "eventID", "actor", "action", "evaluatedAt", "expiresAt"] {
+        let value = serde_json::to_value(record(Status::NonCompliant).history_item(Duration::ZERO))
+            .unwrap();
+        for key in [
+            "pk",
+            "sk",
+            "kind",
+            "status",
+            "findings",
+            "resourceVersion",
+            "eventName",
+            "eventID",
+            "actor",
+            "action",
+            "evaluatedAt",
+            "expiresAt",
+        ] {
             assert!(value.get(key).is_some(), "missing {key}");
         }
         assert_eq!(value["status"], "NON_COMPLIANT");

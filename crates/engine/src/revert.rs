@@ -44,6 +44,9 @@ mod tests {
     fn rate_guard_caps_reverts_per_hour() {
         assert_eq!(skip_reason(false, 2, 3), None);
         assert!(skip_reason(false, 3, 3).unwrap().starts_with("flapping"));
-        assert!(skip_reason(false, 0, 0).is_some(), "a limit of 0 disables reverts");
+        assert!(
+            skip_reason(false, 0, 0).is_some(),
+            "a limit of 0 disables reverts"
+        );
     }
 }

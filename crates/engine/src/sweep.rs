@@ -4,7 +4,7 @@
 
 use crate::engine::{Engine, TransientError};
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, MeshReader, MeshWriter, PortError};
+use crate::ports::{ComplianceStore, MeshWriter, PortError};
 use crate::record::{rfc3339, Action, Record, Status};
 use futures::StreamExt;
 use meshwarden_rules::catalog::{self, EvalContext};
@@ -81,14 +81,18 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             scan.listed += resources.len();
             let total = scan.listed;
             let done = std::sync::atomic::AtomicUsize::new(total - resources.len());
-            let swept: Vec<Result<Swept, TransientError>> = futures::stream::iter(resources.iter().map(|r| async {
-                let outcome = self.sweep_one(r, scan_id, event_time, now).await;
-                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
-                outcome
-            }))
-            .buffered(self.config.sweep_concurrency)
-            .collect()
-            .await;
+            let swept: Vec<Result<Swept, TransientError>> =
+                futures::stream::iter(resources.iter().map(|r| async {
+                    let outcome = self.sweep_one(r, scan_id, event_time, now).await;
+                    progress(
+                        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                        total,
+                    );
+                    outcome
+                }))
+                .buffered(self.config.sweep_concurrency)
+                .collect()
+                .await;
             for outcome in swept {
                 match outcome? {
                     Swept::Recorded(record) => scan.records.push(*record),
@@ -105,10 +109,19 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
         let started = Instant::now();
         // The history key must not depend on when the sweep ran, or a retried sweep would
         // duplicate every item: use the schedule's time, falling back to now only without one.
-        let event_time = request.time.clone().unwrap_or_else(|| rfc3339(SystemTime::now()));
-        let scan = self.scan(&self.config.regions, &request.id, &event_time, &|_, _| {}).await?;
+        let event_time = request
+            .time
+            .clone()
+            .unwrap_or_else(|| rfc3339(SystemTime::now()));
+        let scan = self
+            .scan(&self.config.regions, &request.id, &event_time, &|_, _| {})
+            .await?;
         let state_updated = self.store.record_sweep(&scan.records).await?;
-        let non_compliant = scan.records.iter().filter(|r| r.status == Status::NonCompliant).count();
+        let non_compliant = scan
+            .records
+            .iter()
+            .filter(|r| r.status == Status::NonCompliant)
+            .count();
         let report = SweepReport {
             sweep_id: request.id.clone(),
             regions: self.config.regions.clone(),
@@ -162,7 +175,10 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             Err(PortError::Transient(e)) => return Err(TransientError(e)),
             Err(PortError::Rejected(_)) => None,
         };
-        let eval = EvalContext { config: &self.config.rules, tags: tags.as_deref() };
+        let eval = EvalContext {
+            config: &self.config.rules,
+            tags: tags.as_deref(),
+        };
         let findings = catalog::evaluate(&described.resource, &eval);
         Ok(Swept::Recorded(Box::new(Record {
             resource: resource.clone(),

@@ -21,24 +21,45 @@ struct FaultProxy {
 
 impl FaultProxy {
     fn start(rate: f64, seed: u64) -> Self {
-        let python = std::env::var("MESHWARDEN_PYTHON").expect("MESHWARDEN_PYTHON: run under scripts/with-emulator.sh");
-        let script = std::env::var("MESHWARDEN_FAULT_PROXY").expect("MESHWARDEN_FAULT_PROXY: run under scripts/with-emulator.sh");
+        let python = std::env::var("MESHWARDEN_PYTHON")
+            .expect("MESHWARDEN_PYTHON: run under scripts/with-emulator.sh");
+        let script = std::env::var("MESHWARDEN_FAULT_PROXY")
+            .expect("MESHWARDEN_FAULT_PROXY: run under scripts/with-emulator.sh");
         let mut child = Command::new(python)
             .arg(script)
-            .args(["--listen-port", "0", "--target", &endpoint(), "--fault-rate", &rate.to_string()])
+            .args([
+                "--listen-port",
+                "0",
+                "--target",
+                &endpoint(),
+                "--fault-rate",
+                &rate.to_string(),
+            ])
             .args(["--seed", &seed.to_string(), "--kinds", "throttle,500,drop"])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("fault proxy starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().strip_prefix("LISTENING ").expect("proxy announces its port").to_owned();
-        FaultProxy { child, url: format!("http://127.0.0.1:{port}") }
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .strip_prefix("LISTENING ")
+            .expect("proxy announces its port")
+            .to_owned();
+        FaultProxy {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
     }
 
     fn stats(&self) -> Value {
-        let out = Command::new("curl").args(["-sf", &format!("{}/__faults/stats", self.url)]).output().unwrap();
+        let out = Command::new("curl")
+            .args(["-sf", &format!("{}/__faults/stats", self.url)])
+            .output()
+            .unwrap();
         serde_json::from_slice(&out.stdout).unwrap()
     }
 }
@@ -70,7 +91,13 @@ async fn every_event_is_recorded_exactly_once_through_20_percent_faults() {
     let mut events = Vec::new();
     for _ in 0..10 {
         for (mesh, version) in meshes.iter().zip(&versions) {
-            events.push(update_mesh_event(mesh, "ALLOW_ALL", *version, HUMAN_ROLE, Duration::ZERO));
+            events.push(update_mesh_event(
+                mesh,
+                "ALLOW_ALL",
+                *version,
+                HUMAN_ROLE,
+                Duration::ZERO,
+            ));
         }
     }
     assert_eq!(events.len(), 200);
@@ -82,18 +109,36 @@ async fn every_event_is_recorded_exactly_once_through_20_percent_faults() {
             match engine.handle(event).await {
                 Ok(_) => break,
                 Err(_) if attempts < 30 => handler_errors += 1,
-                Err(e) => panic!("event {} still failing after {attempts} attempts: {e}", event_id(event)),
+                Err(e) => panic!(
+                    "event {} still failing after {attempts} attempts: {e}",
+                    event_id(event)
+                ),
             }
         }
     }
     let stats = proxy.stats();
-    let injected = stats["injected"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum::<u64>();
-    assert!(injected > 20, "the proxy must actually have injected faults: {stats}");
+    let injected = stats["injected"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum::<u64>();
+    assert!(
+        injected > 20,
+        "the proxy must actually have injected faults: {stats}"
+    );
     let mut total = 0;
     for mesh in &meshes {
         let items = h.items(&mesh_id(mesh)).await;
-        let history: Vec<_> = items.iter().filter(|i| i["sk"].as_s().unwrap().starts_with("EVT#")).collect();
-        assert_eq!(history.len(), 10, "{mesh}: every event once, none lost, none duplicated");
+        let history: Vec<_> = items
+            .iter()
+            .filter(|i| i["sk"].as_s().unwrap().starts_with("EVT#"))
+            .collect();
+        assert_eq!(
+            history.len(),
+            10,
+            "{mesh}: every event once, none lost, none duplicated"
+        );
         total += history.len();
     }
     assert_eq!(total, 200);

@@ -13,7 +13,13 @@ use support::*;
 
 const OLD: Duration = Duration::from_secs(3_600);
 
-async fn evaluated(engine: &meshwarden_engine::Engine<impl meshwarden_engine::ports::MeshWriter, impl ComplianceStore>, event: &Value) -> meshwarden_engine::pipeline::EventReport {
+async fn evaluated(
+    engine: &meshwarden_engine::Engine<
+        impl meshwarden_engine::ports::MeshWriter,
+        impl ComplianceStore,
+    >,
+    event: &Value,
+) -> meshwarden_engine::pipeline::EventReport {
     match engine.handle(event).await.expect("no transient error") {
         Handled::Evaluated(report) => report,
         other => panic!("expected an evaluation, got {other:?}"),
@@ -26,12 +32,25 @@ async fn mesh_allow_all_with_auto_revert_off_is_recorded_not_changed() {
     let mesh = unique("cc-production-app-mesh");
     let v = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
     let engine = h.engine(AutoRevert::Off);
-    let report = evaluated(&engine, &update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO)).await;
+    let report = evaluated(
+        &engine,
+        &update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO),
+    )
+    .await;
     assert_eq!(report.status, Status::NonCompliant);
     assert_eq!(report.action, Action::None);
     assert_eq!(report.non_compliant_rules, vec!["mesh-egress-drop-all"]);
-    assert_eq!(h.egress(&mesh).await, Some(EgressFilterType::AllowAll), "off must not change anything");
-    let state = engine.store().state(&mesh_id(&mesh)).await.unwrap().unwrap();
+    assert_eq!(
+        h.egress(&mesh).await,
+        Some(EgressFilterType::AllowAll),
+        "off must not change anything"
+    );
+    let state = engine
+        .store()
+        .state(&mesh_id(&mesh))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(state.common.status, Status::NonCompliant);
     assert_eq!(state.common.resource_version, Some(v));
     assert_eq!(state.non_compliant.as_deref(), Some("NON_COMPLIANT"));
@@ -44,14 +63,32 @@ async fn mesh_allow_all_dry_run_records_the_would_be_change() {
     let mesh = unique("cc-production-app-mesh");
     let v = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
     let engine = h.engine(AutoRevert::DryRun);
-    let report = evaluated(&engine, &update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO)).await;
+    let report = evaluated(
+        &engine,
+        &update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO),
+    )
+    .await;
     assert_eq!(report.action, Action::WouldRevert);
     assert_eq!(report.status, Status::NonCompliant);
-    assert_eq!(h.egress(&mesh).await, Some(EgressFilterType::AllowAll), "dry-run must not change anything");
-    let history = engine.store().history(&mesh_id(&mesh), &Default::default()).await.unwrap();
+    assert_eq!(
+        h.egress(&mesh).await,
+        Some(EgressFilterType::AllowAll),
+        "dry-run must not change anything"
+    );
+    let history = engine
+        .store()
+        .history(&mesh_id(&mesh), &Default::default())
+        .await
+        .unwrap();
     let item = &history.items[0];
-    assert_eq!(item.after.as_ref().unwrap()["mesh"]["spec"]["egressFilter"]["type"], "DROP_ALL");
-    assert_eq!(item.before.as_ref().unwrap()["mesh"]["spec"]["egressFilter"]["type"], "ALLOW_ALL");
+    assert_eq!(
+        item.after.as_ref().unwrap()["mesh"]["spec"]["egressFilter"]["type"],
+        "DROP_ALL"
+    );
+    assert_eq!(
+        item.before.as_ref().unwrap()["mesh"]["spec"]["egressFilter"]["type"],
+        "ALLOW_ALL"
+    );
 }
 
 #[tokio::test]
@@ -60,13 +97,29 @@ async fn mesh_allow_all_with_auto_revert_on_is_reverted() {
     let mesh = unique("cc-production-app-mesh");
     let v = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
     let engine = h.engine(AutoRevert::On);
-    let report = evaluated(&engine, &update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO)).await;
+    let report = evaluated(
+        &engine,
+        &update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO),
+    )
+    .await;
     assert_eq!(report.action, Action::Reverted);
     assert_eq!(report.status, Status::Compliant);
     assert_eq!(h.egress(&mesh).await, Some(EgressFilterType::DropAll));
-    let state = engine.store().state(&mesh_id(&mesh)).await.unwrap().unwrap();
-    assert_eq!(state.common.resource_version, Some(v + 1), "records the reverted version");
-    assert_eq!(state.non_compliant, None, "a reverted resource leaves the non-compliant index");
+    let state = engine
+        .store()
+        .state(&mesh_id(&mesh))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        state.common.resource_version,
+        Some(v + 1),
+        "records the reverted version"
+    );
+    assert_eq!(
+        state.non_compliant, None,
+        "a reverted resource leaves the non-compliant index"
+    );
     assert!(state.last_compliant_spec.is_some());
     assert_eq!(state.reverts.len(), 1);
     let page = engine.store().non_compliant(None, 1000).await.unwrap();
@@ -84,17 +137,27 @@ async fn gateway_without_tls_under_each_mode() {
 
     let off = evaluated(&h.engine(AutoRevert::Off), &event()).await;
     assert_eq!(off.status, Status::NonCompliant);
-    assert!(off.non_compliant_rules.contains(&"vgw-backend-tls-enforced".to_owned()));
+    assert!(off
+        .non_compliant_rules
+        .contains(&"vgw-backend-tls-enforced".to_owned()));
     assert_eq!(off.action, Action::None);
 
     // No trust source configured and no compliant history: never guess a CA.
     let on_without_trust = evaluated(&h.engine(AutoRevert::On), &event()).await;
     assert_eq!(on_without_trust.action, Action::RevertSkipped);
-    assert!(on_without_trust.reason.as_deref().unwrap().contains("no trust source"), "{on_without_trust:?}");
+    assert!(
+        on_without_trust
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("no trust source"),
+        "{on_without_trust:?}"
+    );
     assert_eq!(h.gateway_tls_enforced(&mesh, gateway).await, None);
 
     let mut config = h.config(AutoRevert::DryRun);
-    config.rules.tls_ca_arns = vec!["arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/abc".into()];
+    config.rules.tls_ca_arns =
+        vec!["arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/abc".into()];
     let dry = evaluated(&h.engine_with(config.clone()), &event()).await;
     assert_eq!(dry.action, Action::WouldRevert);
     assert_eq!(h.gateway_tls_enforced(&mesh, gateway).await, None);
@@ -102,7 +165,11 @@ async fn gateway_without_tls_under_each_mode() {
     config.auto_revert = AutoRevert::On;
     let on = evaluated(&h.engine_with(config), &event()).await;
     assert_eq!(on.action, Action::Reverted);
-    assert!(!on.non_compliant_rules.contains(&"vgw-backend-tls-enforced".to_owned()), "{on:?}");
+    assert!(
+        !on.non_compliant_rules
+            .contains(&"vgw-backend-tls-enforced".to_owned()),
+        "{on:?}"
+    );
     assert_eq!(h.gateway_tls_enforced(&mesh, gateway).await, Some(true));
     assert_eq!(h.history_count(&gateway_id(&mesh, gateway)).await, 4);
 }
@@ -118,7 +185,11 @@ async fn duplicate_delivery_records_once_and_updates_at_most_once() {
     let second = evaluated(&engine, &event).await;
     assert_eq!(first.recorded, "written");
     assert_eq!(second.recorded, "duplicate");
-    assert_eq!(second.action, Action::None, "the resource is already compliant: nothing to revert");
+    assert_eq!(
+        second.action,
+        Action::None,
+        "the resource is already compliant: nothing to revert"
+    );
     assert_eq!(h.history_count(&mesh_id(&mesh)).await, 1);
     assert_eq!(h.mesh_version(&mesh).await, v + 1, "exactly one update");
 }
@@ -132,12 +203,28 @@ async fn out_of_order_delivery_never_regresses_state() {
     let v2 = h.update_mesh(&mesh, EgressFilterType::DropAll).await;
     let new_event = update_mesh_event(&mesh, "DROP_ALL", v2, HUMAN_ROLE, Duration::ZERO);
     let engine = h.engine(AutoRevert::Off);
-    assert_eq!(evaluated(&engine, &new_event).await.status, Status::Compliant);
+    assert_eq!(
+        evaluated(&engine, &new_event).await.status,
+        Status::Compliant
+    );
     let late = evaluated(&engine, &old_event).await;
-    assert_eq!(late.status, Status::Compliant, "the late event is judged on a fresh describe");
-    let state = engine.store().state(&mesh_id(&mesh)).await.unwrap().unwrap();
+    assert_eq!(
+        late.status,
+        Status::Compliant,
+        "the late event is judged on a fresh describe"
+    );
+    let state = engine
+        .store()
+        .state(&mesh_id(&mesh))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(state.common.resource_version, Some(v2));
-    assert_eq!(state.common.event_id, event_id(&new_event), "state keeps the newest event's view");
+    assert_eq!(
+        state.common.event_id,
+        event_id(&new_event),
+        "state keeps the newest event's view"
+    );
     assert_eq!(h.history_count(&mesh_id(&mesh)).await, 2);
 }
 
@@ -146,7 +233,12 @@ async fn event_for_a_resource_deleted_since_records_deleted() {
     let h = Harness::new().await;
     let mesh = unique("gone");
     let v = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
-    h.appmesh.delete_mesh().mesh_name(&mesh).send().await.unwrap();
+    h.appmesh
+        .delete_mesh()
+        .mesh_name(&mesh)
+        .send()
+        .await
+        .unwrap();
     let engine = h.engine(AutoRevert::On);
     // Young event: "not found" may be eventual consistency, so the event is retried.
     let young = update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO);
@@ -156,7 +248,12 @@ async fn event_for_a_resource_deleted_since_records_deleted() {
     let old = update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, OLD);
     let report = evaluated(&engine, &old).await;
     assert_eq!(report.status, Status::Deleted);
-    let state = engine.store().state(&mesh_id(&mesh)).await.unwrap().unwrap();
+    let state = engine
+        .store()
+        .state(&mesh_id(&mesh))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(state.common.status, Status::Deleted);
     assert_eq!(state.common.resource_version, None);
 }
@@ -170,7 +267,11 @@ async fn describe_older_than_the_event_is_retried_while_young() {
     let ahead = update_mesh_event(&mesh, "ALLOW_ALL", v + 5, HUMAN_ROLE, Duration::ZERO);
     let err = engine.handle(&ahead).await.unwrap_err();
     assert!(err.0.contains("older than the event"), "{err}");
-    assert_eq!(h.history_count(&mesh_id(&mesh)).await, 0, "nothing recorded for a retried event");
+    assert_eq!(
+        h.history_count(&mesh_id(&mesh)).await,
+        0,
+        "nothing recorded for a retried event"
+    );
 }
 
 #[tokio::test]
@@ -179,7 +280,11 @@ async fn own_role_changes_are_recorded_but_never_reverted() {
     let mesh = unique("own");
     let v = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
     let engine = h.engine(AutoRevert::On);
-    let report = evaluated(&engine, &update_mesh_event(&mesh, "ALLOW_ALL", v, OWN_ROLE, Duration::ZERO)).await;
+    let report = evaluated(
+        &engine,
+        &update_mesh_event(&mesh, "ALLOW_ALL", v, OWN_ROLE, Duration::ZERO),
+    )
+    .await;
     assert_eq!(report.action, Action::RevertSkipped);
     assert!(report.reason.unwrap().starts_with("loop guard"));
     assert_eq!(h.egress(&mesh).await, Some(EgressFilterType::AllowAll));
@@ -197,15 +302,33 @@ async fn a_flapping_resource_is_reverted_at_most_n_times_per_hour() {
     let mut actions = Vec::new();
     for _ in 0..4 {
         let v = h.update_mesh(&mesh, EgressFilterType::AllowAll).await;
-        let report = evaluated(&engine, &update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO)).await;
+        let report = evaluated(
+            &engine,
+            &update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO),
+        )
+        .await;
         actions.push(report.action);
     }
     assert_eq!(
         actions,
-        vec![Action::Reverted, Action::Reverted, Action::RevertSkipped, Action::RevertSkipped]
+        vec![
+            Action::Reverted,
+            Action::Reverted,
+            Action::RevertSkipped,
+            Action::RevertSkipped
+        ]
     );
-    let history = engine.store().history(&mesh_id(&mesh), &Default::default()).await.unwrap();
-    assert!(history.items[0].common.action_reason.as_deref().unwrap().starts_with("flapping"));
+    let history = engine
+        .store()
+        .history(&mesh_id(&mesh), &Default::default())
+        .await
+        .unwrap();
+    assert!(history.items[0]
+        .common
+        .action_reason
+        .as_deref()
+        .unwrap()
+        .starts_with("flapping"));
     assert_eq!(h.egress(&mesh).await, Some(EgressFilterType::AllowAll));
 }
 
@@ -213,7 +336,10 @@ async fn a_flapping_resource_is_reverted_at_most_n_times_per_hour() {
 async fn malformed_and_ignored_events_succeed_without_records() {
     let h = Harness::new().await;
     let engine = h.engine(AutoRevert::On);
-    let rejected = engine.handle(&serde_json::json!({"detail-type": "AWS API Call via CloudTrail", "detail": 7})).await.unwrap();
+    let rejected = engine
+        .handle(&serde_json::json!({"detail-type": "AWS API Call via CloudTrail", "detail": 7}))
+        .await
+        .unwrap();
     assert!(matches!(rejected, Handled::Rejected { .. }), "{rejected:?}");
     let mut failed = update_mesh_event("m", "ALLOW_ALL", 1, HUMAN_ROLE, Duration::ZERO);
     failed["detail"]["errorCode"] = "AccessDeniedException".into();

@@ -39,7 +39,11 @@ fn record(mesh: &str, version: i64, minute: u32, status: Status) -> Record {
 
 async fn store() -> (Harness, DynamoStore) {
     let h = Harness::new().await;
-    let store = DynamoStore::new(h.dynamodb.clone(), h.table.clone(), Duration::from_secs(86_400));
+    let store = DynamoStore::new(
+        h.dynamodb.clone(),
+        h.table.clone(),
+        Duration::from_secs(86_400),
+    );
     (h, store)
 }
 
@@ -59,13 +63,23 @@ async fn history_is_written_once_per_event() {
 async fn older_versions_never_overwrite_state() {
     let (h, store) = store().await;
     let mesh = unique("order");
-    store.record(&record(&mesh, 3, 5, Status::Compliant)).await.unwrap();
+    store
+        .record(&record(&mesh, 3, 5, Status::Compliant))
+        .await
+        .unwrap();
     let late = record(&mesh, 2, 1, Status::NonCompliant);
-    assert_eq!(store.record(&late).await.unwrap(), RecordOutcome::StaleState);
+    assert_eq!(
+        store.record(&late).await.unwrap(),
+        RecordOutcome::StaleState
+    );
     let state = store.state(&mesh_id(&mesh)).await.unwrap().unwrap();
     assert_eq!(state.common.resource_version, Some(3));
     assert_eq!(state.common.status, Status::Compliant);
-    assert_eq!(h.history_count(&mesh_id(&mesh)).await, 2, "the late event is still history");
+    assert_eq!(
+        h.history_count(&mesh_id(&mesh)).await,
+        2,
+        "the late event is still history"
+    );
 }
 
 #[tokio::test]
@@ -73,10 +87,21 @@ async fn history_pages_newest_first_and_since_filters() {
     let (_h, store) = store().await;
     let mesh = unique("pages");
     for minute in 0..7 {
-        store.record(&record(&mesh, i64::from(minute) + 1, minute, Status::Compliant)).await.unwrap();
+        store
+            .record(&record(
+                &mesh,
+                i64::from(minute) + 1,
+                minute,
+                Status::Compliant,
+            ))
+            .await
+            .unwrap();
     }
     let mut seen = Vec::new();
-    let mut query = HistoryQuery { limit: 3, ..HistoryQuery::default() };
+    let mut query = HistoryQuery {
+        limit: 3,
+        ..HistoryQuery::default()
+    };
     loop {
         let page = store.history(&mesh_id(&mesh), &query).await.unwrap();
         seen.extend(page.items.iter().map(|i| i.common.event_time.clone()));
@@ -85,14 +110,31 @@ async fn history_pages_newest_first_and_since_filters() {
             None => break,
         }
     }
-    let mut expected: Vec<String> = (0..7).rev().map(|m| format!("2026-11-23T05:{m:02}:00Z")).collect();
+    let mut expected: Vec<String> = (0..7)
+        .rev()
+        .map(|m| format!("2026-11-23T05:{m:02}:00Z"))
+        .collect();
     assert_eq!(seen, expected);
     let since = store
-        .history(&mesh_id(&mesh), &HistoryQuery { limit: 100, since: Some("2026-11-23T05:04:00Z".into()), cursor: None })
+        .history(
+            &mesh_id(&mesh),
+            &HistoryQuery {
+                limit: 100,
+                since: Some("2026-11-23T05:04:00Z".into()),
+                cursor: None,
+            },
+        )
         .await
         .unwrap();
     expected.truncate(3);
-    assert_eq!(since.items.iter().map(|i| i.common.event_time.clone()).collect::<Vec<_>>(), expected);
+    assert_eq!(
+        since
+            .items
+            .iter()
+            .map(|i| i.common.event_time.clone())
+            .collect::<Vec<_>>(),
+        expected
+    );
 }
 
 #[tokio::test]
@@ -100,13 +142,36 @@ async fn the_sparse_index_lists_only_non_compliant_resources() {
     let (_h, store) = store().await;
     let bad = unique("bad");
     let good = unique("good");
-    store.record(&record(&bad, 1, 0, Status::NonCompliant)).await.unwrap();
-    store.record(&record(&good, 1, 0, Status::Compliant)).await.unwrap();
-    let ids: Vec<String> = store.non_compliant(None, 1000).await.unwrap().items.into_iter().map(|s| s.common.pk).collect();
+    store
+        .record(&record(&bad, 1, 0, Status::NonCompliant))
+        .await
+        .unwrap();
+    store
+        .record(&record(&good, 1, 0, Status::Compliant))
+        .await
+        .unwrap();
+    let ids: Vec<String> = store
+        .non_compliant(None, 1000)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|s| s.common.pk)
+        .collect();
     assert!(ids.contains(&mesh_id(&bad)));
     assert!(!ids.contains(&mesh_id(&good)));
     // Fixed later: it leaves the index.
-    store.record(&record(&bad, 2, 1, Status::Compliant)).await.unwrap();
-    let ids: Vec<String> = store.non_compliant(None, 1000).await.unwrap().items.into_iter().map(|s| s.common.pk).collect();
+    store
+        .record(&record(&bad, 2, 1, Status::Compliant))
+        .await
+        .unwrap();
+    let ids: Vec<String> = store
+        .non_compliant(None, 1000)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|s| s.common.pk)
+        .collect();
     assert!(!ids.contains(&mesh_id(&bad)));
 }

@@ -31,7 +31,11 @@ async fn main() -> Result<(), Error> {
         .init();
     let config = EngineConfig::from_env().context("invalid configuration")?;
     let sdk = load_sdk_config(None, None).await;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), config.table.clone(), config.history_ttl);
+    let store = DynamoStore::new(
+        aws_sdk_dynamodb::Client::new(&sdk),
+        config.table.clone(),
+        config.history_ttl,
+    );
     let mesh = AppMeshAdapter::new(&sdk, config.own_account().map(str::to_owned));
     tracing::info!(auto_revert = %config.auto_revert, table = %config.table, regions = ?config.regions, "starting");
     let engine = Engine::new(mesh, store, config);

@@ -97,7 +97,10 @@ mod tests {
 
     #[test]
     fn ids_follow_the_design() {
-        assert_eq!(r(ResourceKind::Mesh, None).id(), "appmesh:111122223333:eu-west-1:mesh/m");
+        assert_eq!(
+            r(ResourceKind::Mesh, None).id(),
+            "appmesh:111122223333:eu-west-1:mesh/m"
+        );
         assert_eq!(
             r(ResourceKind::VirtualGateway, Some("g")).id(),
             "appmesh:111122223333:eu-west-1:mesh/m/virtualGateway/g"
@@ -110,6 +113,9 @@ mod tests {
 
     #[test]
     fn kind_serializes_camel_case() {
-        assert_eq!(serde_json::to_string(&ResourceKind::VirtualGateway).unwrap(), "\"virtualGateway\"");
+        assert_eq!(
+            serde_json::to_string(&ResourceKind::VirtualGateway).unwrap(),
+            "\"virtualGateway\""
+        );
     }
 }

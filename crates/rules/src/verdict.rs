@@ -55,12 +55,16 @@ pub enum Verdict {
 impl Verdict {
     /// Shorthand for a non-compliant verdict.
     pub fn non_compliant(reason: impl Into<String>) -> Self {
-        Verdict::NonCompliant { reason: reason.into() }
+        Verdict::NonCompliant {
+            reason: reason.into(),
+        }
     }
 
     /// Shorthand for a not-applicable verdict.
     pub fn not_applicable(reason: impl Into<String>) -> Self {
-        Verdict::NotApplicable { reason: reason.into() }
+        Verdict::NotApplicable {
+            reason: reason.into(),
+        }
     }
 
     /// The wire name: `COMPLIANT`, `NON_COMPLIANT` or `NOT_APPLICABLE`.
@@ -120,7 +124,10 @@ pub enum ComplianceStatus {
 impl ComplianceStatus {
     /// Non-compliant as soon as one finding is.
     pub fn of(findings: &[Finding]) -> Self {
-        if findings.iter().any(|f| f.verdict == VerdictStatus::NonCompliant) {
+        if findings
+            .iter()
+            .any(|f| f.verdict == VerdictStatus::NonCompliant)
+        {
             ComplianceStatus::NonCompliant
         } else {
             ComplianceStatus::Compliant

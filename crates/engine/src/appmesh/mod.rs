@@ -51,11 +51,18 @@ impl AppMeshAdapter {
     /// An adapter on the given SDK configuration. `own_account` is the responder's account:
     /// resources of other accounts (shared meshes) are addressed with `meshOwner`.
     pub fn new(base: &SdkConfig, own_account: Option<String>) -> Self {
-        AppMeshAdapter { base: base.clone(), clients: Mutex::new(HashMap::new()), own_account }
+        AppMeshAdapter {
+            base: base.clone(),
+            clients: Mutex::new(HashMap::new()),
+            own_account,
+        }
     }
 
     fn client(&self, region: &str) -> Client {
-        let mut clients = self.clients.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         clients
             .entry(region.to_owned())
             .or_insert_with(|| {
@@ -95,8 +102,12 @@ fn described(
 ) -> Result<Option<Described<Snapshot>>, PortError> {
     let resource = Resource::from_describe_value(&json!({ kind: data }))
         .map_err(|e| PortError::Rejected(format!("unreadable {kind} description: {e}")))?;
-    let spec = spec.ok_or_else(|| PortError::Rejected(format!("{kind} description has no spec")))?;
-    Ok(Some(Described { resource, snapshot: Snapshot { arn, spec } }))
+    let spec =
+        spec.ok_or_else(|| PortError::Rejected(format!("{kind} description has no spec")))?;
+    Ok(Some(Described {
+        resource,
+        snapshot: Snapshot { arn, spec },
+    }))
 }
 
 fn name(resource: &ResourceRef) -> Result<&str, PortError> {
@@ -111,7 +122,12 @@ macro_rules! found {
     ($op:literal, $result:expr) => {
         match $result {
             Ok(out) => out,
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found_exception()) => return Ok(None),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_not_found_exception()) =>
+            {
+                return Ok(None)
+            }
             Err(e) => return Err(classify($op, e)),
         }
     };
@@ -120,16 +136,26 @@ macro_rules! found {
 impl MeshReader for AppMeshAdapter {
     type Snapshot = Snapshot;
 
-    async fn describe(&self, resource: &ResourceRef) -> Result<Option<Described<Snapshot>>, PortError> {
+    async fn describe(
+        &self,
+        resource: &ResourceRef,
+    ) -> Result<Option<Described<Snapshot>>, PortError> {
         let client = self.client(&resource.region);
         let owner = self.mesh_owner(&resource.account);
         match resource.kind {
             ResourceKind::Mesh => {
                 let out = found!(
                     "DescribeMesh",
-                    client.describe_mesh().mesh_name(&resource.mesh).set_mesh_owner(owner).send().await
+                    client
+                        .describe_mesh()
+                        .mesh_name(&resource.mesh)
+                        .set_mesh_owner(owner)
+                        .send()
+                        .await
                 );
-                let Some(data) = out.mesh else { return Ok(None) };
+                let Some(data) = out.mesh else {
+                    return Ok(None);
+                };
                 let arn = data.metadata.as_ref().map(|m| m.arn.clone());
                 described("mesh", data.to_json(), arn, data.spec.map(Spec::Mesh))
             }
@@ -144,9 +170,16 @@ impl MeshReader for AppMeshAdapter {
                         .send()
                         .await
                 );
-                let Some(data) = out.virtual_gateway else { return Ok(None) };
+                let Some(data) = out.virtual_gateway else {
+                    return Ok(None);
+                };
                 let arn = data.metadata.as_ref().map(|m| m.arn.clone());
-                described("virtualGateway", data.to_json(), arn, data.spec.map(Spec::VirtualGateway))
+                described(
+                    "virtualGateway",
+                    data.to_json(),
+                    arn,
+                    data.spec.map(Spec::VirtualGateway),
+                )
             }
             ResourceKind::VirtualNode => {
                 let out = found!(
@@ -159,14 +192,25 @@ impl MeshReader for AppMeshAdapter {
                         .send()
                         .await
                 );
-                let Some(data) = out.virtual_node else { return Ok(None) };
+                let Some(data) = out.virtual_node else {
+                    return Ok(None);
+                };
                 let arn = data.metadata.as_ref().map(|m| m.arn.clone());
-                described("virtualNode", data.to_json(), arn, data.spec.map(Spec::VirtualNode))
+                described(
+                    "virtualNode",
+                    data.to_json(),
+                    arn,
+                    data.spec.map(Spec::VirtualNode),
+                )
             }
         }
     }
 
-    async fn tags(&self, resource: &ResourceRef, snapshot: &Snapshot) -> Result<Vec<Tag>, PortError> {
+    async fn tags(
+        &self,
+        resource: &ResourceRef,
+        snapshot: &Snapshot,
+    ) -> Result<Vec<Tag>, PortError> {
         let arn = snapshot
             .arn
             .clone()
@@ -181,7 +225,13 @@ impl MeshReader for AppMeshAdapter {
             .collect::<Result<Vec<_>, _>>()
             .await
             .map_err(|e| classify("ListTagsForResource", e))?;
-        Ok(tags.into_iter().map(|t| Tag { key: t.key, value: t.value }).collect())
+        Ok(tags
+            .into_iter()
+            .map(|t| Tag {
+                key: t.key,
+                value: t.value,
+            })
+            .collect())
     }
 
     async fn list(&self, region: &str) -> Result<Vec<ResourceRef>, PortError> {
@@ -216,7 +266,11 @@ impl MeshReader for AppMeshAdapter {
                 .collect::<Result<Vec<_>, _>>()
                 .await
                 .map_err(|e| classify("ListVirtualGateways", e))?;
-            refs.extend(gateways.into_iter().map(|g| at(ResourceKind::VirtualGateway, Some(g.virtual_gateway_name))));
+            refs.extend(
+                gateways
+                    .into_iter()
+                    .map(|g| at(ResourceKind::VirtualGateway, Some(g.virtual_gateway_name))),
+            );
             let nodes: Vec<am::VirtualNodeRef> = client
                 .list_virtual_nodes()
                 .mesh_name(&mesh.mesh_name)
@@ -227,7 +281,11 @@ impl MeshReader for AppMeshAdapter {
                 .collect::<Result<Vec<_>, _>>()
                 .await
                 .map_err(|e| classify("ListVirtualNodes", e))?;
-            refs.extend(nodes.into_iter().map(|n| at(ResourceKind::VirtualNode, Some(n.virtual_node_name))));
+            refs.extend(
+                nodes
+                    .into_iter()
+                    .map(|n| at(ResourceKind::VirtualNode, Some(n.virtual_node_name))),
+            );
         }
         Ok(refs)
     }
@@ -253,7 +311,8 @@ impl MeshWriter for AppMeshAdapter {
         let (kind, data) = match &current.snapshot.spec {
             Spec::Mesh(spec) => {
                 let mut spec = spec.clone();
-                patch::mesh(&mut spec, &spec.to_json(), &after).map_err(rejected)?;
+                let before = spec.to_json();
+                patch::mesh(&mut spec, &before, &after).map_err(rejected)?;
                 let out = client
                     .update_mesh()
                     .mesh_name(&resource.mesh)
@@ -261,11 +320,15 @@ impl MeshWriter for AppMeshAdapter {
                     .send()
                     .await
                     .map_err(|e| classify("UpdateMesh", e))?;
-                ("mesh", out.mesh.ok_or_else(|| unexpected("UpdateMesh"))?.to_json())
+                (
+                    "mesh",
+                    out.mesh.ok_or_else(|| unexpected("UpdateMesh"))?.to_json(),
+                )
             }
             Spec::VirtualGateway(spec) => {
                 let mut spec = spec.clone();
-                patch::virtual_gateway(&mut spec, &spec.to_json(), &after).map_err(rejected)?;
+                let before = spec.to_json();
+                patch::virtual_gateway(&mut spec, &before, &after).map_err(rejected)?;
                 let out = client
                     .update_virtual_gateway()
                     .mesh_name(&resource.mesh)
@@ -275,11 +338,17 @@ impl MeshWriter for AppMeshAdapter {
                     .send()
                     .await
                     .map_err(|e| classify("UpdateVirtualGateway", e))?;
-                ("virtualGateway", out.virtual_gateway.ok_or_else(|| unexpected("UpdateVirtualGateway"))?.to_json())
+                (
+                    "virtualGateway",
+                    out.virtual_gateway
+                        .ok_or_else(|| unexpected("UpdateVirtualGateway"))?
+                        .to_json(),
+                )
             }
             Spec::VirtualNode(spec) => {
                 let mut spec = spec.clone();
-                patch::virtual_node(&mut spec, &spec.to_json(), &after).map_err(rejected)?;
+                let before = spec.to_json();
+                patch::virtual_node(&mut spec, &before, &after).map_err(rejected)?;
                 let out = client
                     .update_virtual_node()
                     .mesh_name(&resource.mesh)
@@ -289,7 +358,12 @@ impl MeshWriter for AppMeshAdapter {
                     .send()
                     .await
                     .map_err(|e| classify("UpdateVirtualNode", e))?;
-                ("virtualNode", out.virtual_node.ok_or_else(|| unexpected("UpdateVirtualNode"))?.to_json())
+                (
+                    "virtualNode",
+                    out.virtual_node
+                        .ok_or_else(|| unexpected("UpdateVirtualNode"))?
+                        .to_json(),
+                )
             }
         };
         Resource::from_describe_value(&json!({ kind: data }))

@@ -16,7 +16,10 @@ pub struct PatchError {
 }
 
 fn bad(path: &str, problem: impl Into<String>) -> PatchError {
-    PatchError { path: path.to_owned(), problem: problem.into() }
+    PatchError {
+        path: path.to_owned(),
+        problem: problem.into(),
+    }
 }
 
 /// The patched value at `pointer` when it differs from the described one.
@@ -51,19 +54,35 @@ pub fn mesh(spec: &mut am::MeshSpec, before: &Value, after: &Value) -> Result<()
     }
     if let Some(pref) = changed(before, after, "/serviceDiscovery/ipPreference") {
         let pref = am::IpPreference::from(string(pref, "/serviceDiscovery/ipPreference")?);
-        spec.service_discovery = Some(am::MeshServiceDiscovery::builder().ip_preference(pref).build());
+        spec.service_discovery = Some(
+            am::MeshServiceDiscovery::builder()
+                .ip_preference(pref)
+                .build(),
+        );
     }
     Ok(())
 }
 
 /// Apply a patched virtual gateway spec.
-pub fn virtual_gateway(spec: &mut am::VirtualGatewaySpec, before: &Value, after: &Value) -> Result<(), PatchError> {
+pub fn virtual_gateway(
+    spec: &mut am::VirtualGatewaySpec,
+    before: &Value,
+    after: &Value,
+) -> Result<(), PatchError> {
     const TLS: &str = "/backendDefaults/clientPolicy/tls";
     if let Some(tls) = changed(before, after, TLS) {
         let client_policy = am::VirtualGatewayClientPolicy::builder()
-            .set_tls(if tls.is_null() { None } else { Some(vgw_client_tls(tls)?) })
+            .set_tls(if tls.is_null() {
+                None
+            } else {
+                Some(vgw_client_tls(tls)?)
+            })
             .build();
-        spec.backend_defaults = Some(am::VirtualGatewayBackendDefaults::builder().client_policy(client_policy).build());
+        spec.backend_defaults = Some(
+            am::VirtualGatewayBackendDefaults::builder()
+                .client_policy(client_policy)
+                .build(),
+        );
     }
     for (i, listener) in spec.listeners.iter_mut().enumerate() {
         let path = format!("/listeners/{i}/tls/mode");
@@ -93,17 +112,31 @@ pub fn virtual_gateway(spec: &mut am::VirtualGatewaySpec, before: &Value, after:
 }
 
 /// Apply a patched virtual node spec.
-pub fn virtual_node(spec: &mut am::VirtualNodeSpec, before: &Value, after: &Value) -> Result<(), PatchError> {
+pub fn virtual_node(
+    spec: &mut am::VirtualNodeSpec,
+    before: &Value,
+    after: &Value,
+) -> Result<(), PatchError> {
     const TLS: &str = "/backendDefaults/clientPolicy/tls";
     if let Some(tls) = changed(before, after, TLS) {
         let client_policy = am::ClientPolicy::builder()
-            .set_tls(if tls.is_null() { None } else { Some(node_client_tls(tls)?) })
+            .set_tls(if tls.is_null() {
+                None
+            } else {
+                Some(node_client_tls(tls)?)
+            })
             .build();
-        spec.backend_defaults = Some(am::BackendDefaults::builder().client_policy(client_policy).build());
+        spec.backend_defaults = Some(
+            am::BackendDefaults::builder()
+                .client_policy(client_policy)
+                .build(),
+        );
     }
     for (i, backend) in spec.backends.iter_mut().flatten().enumerate() {
         let path = format!("/backends/{i}/virtualService/clientPolicy/tls/enforce");
-        let am::Backend::VirtualService(service) = backend else { continue };
+        let am::Backend::VirtualService(service) = backend else {
+            continue;
+        };
         let tls = service.client_policy.as_mut().and_then(|p| p.tls.as_mut());
         if let (Some(enforce), Some(tls)) = (changed(before, after, &path), tls) {
             tls.enforce = enforce.as_bool();
@@ -127,7 +160,11 @@ pub fn virtual_node(spec: &mut am::VirtualNodeSpec, before: &Value, after: &Valu
             .set_format(format)
             .build()
             .map_err(|e| bad(LOG, e.to_string()))?;
-        spec.logging = Some(am::Logging::builder().access_log(am::AccessLog::File(file)).build());
+        spec.logging = Some(
+            am::Logging::builder()
+                .access_log(am::AccessLog::File(file))
+                .build(),
+        );
     }
     match spec.service_discovery.as_mut() {
         Some(am::ServiceDiscovery::AwsCloudMap(map)) => {
@@ -163,7 +200,11 @@ macro_rules! client_tls_from_json {
                         .as_array()
                         .ok_or_else(|| bad(P, "ports must be an array"))?
                         .iter()
-                        .map(|p| p.as_i64().and_then(|p| i32::try_from(p).ok()).ok_or_else(|| bad(P, "bad port")))
+                        .map(|p| {
+                            p.as_i64()
+                                .and_then(|p| i32::try_from(p).ok())
+                                .ok_or_else(|| bad(P, "bad port"))
+                        })
                         .collect::<Result<Vec<i32>, _>>()?,
                 ),
             };
@@ -178,24 +219,44 @@ macro_rules! client_tls_from_json {
                             .map_err(build)?,
                     )
                 } else if let Some(sds) = c.get("sds") {
-                    am::$cert::Sds(am::$sds_cert::builder().secret_name(string(&sds["secretName"], P)?).build().map_err(build)?)
+                    am::$cert::Sds(
+                        am::$sds_cert::builder()
+                            .secret_name(string(&sds["secretName"], P)?)
+                            .build()
+                            .map_err(build)?,
+                    )
                 } else {
                     return Err(bad(P, "certificate must be file or sds"));
                 }),
             };
-            let validation = json.get("validation").ok_or_else(|| bad(P, "validation is required"))?;
+            let validation = json
+                .get("validation")
+                .ok_or_else(|| bad(P, "validation is required"))?;
             let trust = &validation["trust"];
             let trust = if let Some(acm) = trust.get("acm") {
                 am::$trust::Acm(
                     am::$acm::builder()
-                        .set_certificate_authority_arns(Some(strings(&acm["certificateAuthorityArns"], P)?))
+                        .set_certificate_authority_arns(Some(strings(
+                            &acm["certificateAuthorityArns"],
+                            P,
+                        )?))
                         .build()
                         .map_err(build)?,
                 )
             } else if let Some(file) = trust.get("file") {
-                am::$trust::File(am::$file::builder().certificate_chain(string(&file["certificateChain"], P)?).build().map_err(build)?)
+                am::$trust::File(
+                    am::$file::builder()
+                        .certificate_chain(string(&file["certificateChain"], P)?)
+                        .build()
+                        .map_err(build)?,
+                )
             } else if let Some(sds) = trust.get("sds") {
-                am::$trust::Sds(am::$sds::builder().secret_name(string(&sds["secretName"], P)?).build().map_err(build)?)
+                am::$trust::Sds(
+                    am::$sds::builder()
+                        .secret_name(string(&sds["secretName"], P)?)
+                        .build()
+                        .map_err(build)?,
+                )
             } else {
                 return Err(bad(P, "validation.trust must be acm, file or sds"));
             };
@@ -216,18 +277,23 @@ macro_rules! client_tls_from_json {
                 .set_enforce(json.get("enforce").and_then(Value::as_bool))
                 .set_ports(ports)
                 .set_certificate(certificate)
-                .validation(am::$validation::builder().trust(trust).set_subject_alternative_names(names).build())
+                .validation(
+                    am::$validation::builder()
+                        .trust(trust)
+                        .set_subject_alternative_names(names)
+                        .build(),
+                )
                 .build())
         }
     };
 }
 
 client_tls_from_json!(vgw_client_tls: VirtualGatewayClientPolicyTls,
-    VirtualGatewayClientTlsCertificate { VirtualGatewayListenerTlsFileCertificate, VirtualGatewayListenerTlsSdsCertificate },
-    VirtualGatewayTlsValidationContext,
-    VirtualGatewayTlsValidationContextTrust {
-        VirtualGatewayTlsValidationContextAcmTrust, VirtualGatewayTlsValidationContextFileTrust, VirtualGatewayTlsValidationContextSdsTrust
-    });
+VirtualGatewayClientTlsCertificate { VirtualGatewayListenerTlsFileCertificate, VirtualGatewayListenerTlsSdsCertificate },
+VirtualGatewayTlsValidationContext,
+VirtualGatewayTlsValidationContextTrust {
+    VirtualGatewayTlsValidationContextAcmTrust, VirtualGatewayTlsValidationContextFileTrust, VirtualGatewayTlsValidationContextSdsTrust
+});
 
 client_tls_from_json!(node_client_tls: ClientPolicyTls,
     ClientTlsCertificate { ListenerTlsFileCertificate, ListenerTlsSdsCertificate },
@@ -243,8 +309,17 @@ mod tests {
     #[test]
     fn only_changed_members_are_written() {
         let mut spec = am::MeshSpec::builder()
-            .egress_filter(am::EgressFilter::builder().r#type(am::EgressFilterType::AllowAll).build().unwrap())
-            .service_discovery(am::MeshServiceDiscovery::builder().ip_preference(am::IpPreference::Ipv4Only).build())
+            .egress_filter(
+                am::EgressFilter::builder()
+                    .r#type(am::EgressFilterType::AllowAll)
+                    .build()
+                    .unwrap(),
+            )
+            .service_discovery(
+                am::MeshServiceDiscovery::builder()
+                    .ip_preference(am::IpPreference::IPv4Only)
+                    .build(),
+            )
             .build();
         let before = spec.to_json();
         let mut after = before.clone();
@@ -253,14 +328,27 @@ mod tests {
         assert_eq!(spec.to_json(), after);
         assert_eq!(
             spec.service_discovery.unwrap().ip_preference,
-            Some(am::IpPreference::Ipv4Only),
+            Some(am::IpPreference::IPv4Only),
             "untouched member kept"
         );
+    }
+
+    /// Gateways require exactly one listener.
+    fn gateway_listener() -> am::VirtualGatewayListener {
+        let port = am::VirtualGatewayPortMapping::builder()
+            .port(8080)
+            .protocol(am::VirtualGatewayPortProtocol::Http)
+            .build()
+            .unwrap();
+        am::VirtualGatewayListener::builder()
+            .port_mapping(port)
+            .build()
     }
 
     #[test]
     fn gateway_tls_round_trips_through_json() {
         let mut spec = am::VirtualGatewaySpec::builder()
+            .listeners(gateway_listener())
             .backend_defaults(
                 am::VirtualGatewayBackendDefaults::builder()
                     .client_policy(am::VirtualGatewayClientPolicy::builder().build())
@@ -281,7 +369,10 @@ mod tests {
 
     #[test]
     fn invalid_patches_are_errors_not_panics() {
-        let mut spec = am::VirtualGatewaySpec::builder().build().unwrap();
+        let mut spec = am::VirtualGatewaySpec::builder()
+            .listeners(gateway_listener())
+            .build()
+            .unwrap();
         let before = spec.to_json();
         let after = json!({"backendDefaults": {"clientPolicy": {"tls": {"enforce": true}}}});
         let err = virtual_gateway(&mut spec, &before, &after).unwrap_err();

@@ -89,7 +89,7 @@ macro_rules! json_union {
             fn to_json(&self) -> Value {
                 let mut map = Map::new();
                 match self {
-                    $(<$ty>::$variant(inner) => insert(&mut map, $json, inner.to_json()),)*
+                    $(Self::$variant(inner) => insert(&mut map, $json, inner.to_json()),)*
                     _ => {}
                 }
                 Value::Object(map)
@@ -208,8 +208,7 @@ mod tests {
                             .build()
                             .unwrap(),
                     )
-                    .build()
-                    .unwrap(),
+                    .build(),
             )
             .backend_defaults(
                 am::VirtualGatewayBackendDefaults::builder()
@@ -232,14 +231,20 @@ mod tests {
                 .build()
                 .unwrap(),
         );
-        assert_eq!(trust.to_json(), json!({"acm": {"certificateAuthorityArns": ["arn:ca"]}}));
+        assert_eq!(
+            trust.to_json(),
+            json!({"acm": {"certificateAuthorityArns": ["arn:ca"]}})
+        );
         let sd = am::ServiceDiscovery::Dns(
             am::DnsServiceDiscovery::builder()
                 .hostname("svc.local")
-                .ip_preference(am::IpPreference::Ipv6Preferred)
+                .ip_preference(am::IpPreference::IPv6Preferred)
                 .build()
                 .unwrap(),
         );
-        assert_eq!(sd.to_json(), json!({"dns": {"hostname": "svc.local", "ipPreference": "IPv6_PREFERRED"}}));
+        assert_eq!(
+            sd.to_json(),
+            json!({"dns": {"hostname": "svc.local", "ipPreference": "IPv6_PREFERRED"}})
+        );
     }
 }

@@ -41,9 +41,10 @@ where
                 PortError::Rejected(text)
             }
         }
-        SdkError::ConstructionFailure(_) => {
-            PortError::Rejected(format!("{operation}: request could not be built: {}", chain(&err)))
-        }
+        SdkError::ConstructionFailure(_) => PortError::Rejected(format!(
+            "{operation}: request could not be built: {}",
+            chain(&err)
+        )),
         _ => PortError::Transient(format!("{operation}: {}", chain(&err))),
     }
 }

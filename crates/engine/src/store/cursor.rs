@@ -16,7 +16,9 @@ pub fn encode(key: Option<&HashMap<String, AttributeValue>>) -> Option<String> {
 
 /// Decode a cursor back into an `ExclusiveStartKey`.
 pub fn decode(cursor: Option<&str>) -> Result<Option<HashMap<String, AttributeValue>>, PortError> {
-    let Some(cursor) = cursor else { return Ok(None) };
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
     let strings: BTreeMap<String, String> = serde_json::from_str(cursor)
         .map_err(|e| PortError::Rejected(format!("invalid page cursor: {e}")))?;
     Ok(Some(

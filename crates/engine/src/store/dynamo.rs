@@ -3,11 +3,15 @@
 use super::{cursor, expressions};
 use crate::aws::classify;
 use crate::ports::{ComplianceStore, HistoryQuery, Page, PortError, RecordOutcome};
-use crate::record::{HistoryItem, Record, StateItem, Status, HISTORY_SK_PREFIX, NON_COMPLIANT_KEY, STATE_SK};
+use crate::record::{
+    HistoryItem, Record, StateItem, Status, HISTORY_SK_PREFIX, NON_COMPLIANT_KEY, STATE_SK,
+};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, PutRequest, TransactWriteItem, Update, WriteRequest};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
+};
 use aws_sdk_dynamodb::Client;
-use futures::{StreamExt, TryStreamExt};
+use futures::{FutureExt, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -37,7 +41,11 @@ pub struct DynamoStore {
 impl DynamoStore {
     /// A store on `table`, whose history items expire `history_ttl` after evaluation.
     pub fn new(client: Client, table: impl Into<String>, history_ttl: Duration) -> Self {
-        DynamoStore { client, table: table.into(), history_ttl }
+        DynamoStore {
+            client,
+            table: table.into(),
+            history_ttl,
+        }
     }
 
     fn history_put(&self, record: &Record) -> Result<Put, PortError> {
@@ -76,7 +84,12 @@ impl DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
             Err(e) => Err(classify("PutItem", e)),
         }
     }
@@ -97,7 +110,12 @@ impl DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
             Err(e) => Err(classify("UpdateItem", e)),
         }
     }
@@ -171,8 +189,16 @@ impl ComplianceStore for DynamoStore {
         let result = self
             .client
             .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(self.history_put(record)?).build())
-            .transact_items(TransactWriteItem::builder().update(self.state_update(record)?).build())
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(self.history_put(record)?)
+                    .build(),
+            )
+            .transact_items(
+                TransactWriteItem::builder()
+                    .update(self.state_update(record)?)
+                    .build(),
+            )
             .send()
             .await;
         let err = match result {
@@ -205,7 +231,12 @@ impl ComplianceStore for DynamoStore {
     }
 
     async fn record_sweep(&self, records: &[Record]) -> Result<usize, PortError> {
-        let updated: Vec<bool> = futures::stream::iter(records.iter().map(|r| self.update_state(r)))
+        // Collected first: a closure inside the stream trips the compiler's Send check.
+        let writes: Vec<_> = records
+            .iter()
+            .map(|r| self.update_state(r).boxed())
+            .collect();
+        let updated: Vec<bool> = futures::stream::iter(writes)
             .buffer_unordered(SWEEP_WRITE_CONCURRENCY)
             .try_collect()
             .await?;
@@ -213,7 +244,11 @@ impl ComplianceStore for DynamoStore {
         Ok(updated.into_iter().filter(|u| *u).count())
     }
 
-    async fn history(&self, id: &str, query: &HistoryQuery) -> Result<Page<HistoryItem>, PortError> {
+    async fn history(
+        &self,
+        id: &str,
+        query: &HistoryQuery,
+    ) -> Result<Page<HistoryItem>, PortError> {
         let from = match &query.since {
             Some(since) => format!("{HISTORY_SK_PREFIX}{since}"),
             None => HISTORY_SK_PREFIX.to_owned(),
@@ -236,7 +271,11 @@ impl ComplianceStore for DynamoStore {
         page(out.items, out.last_evaluated_key.as_ref())
     }
 
-    async fn non_compliant(&self, cursor: Option<&str>, limit: u32) -> Result<Page<StateItem>, PortError> {
+    async fn non_compliant(
+        &self,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<StateItem>, PortError> {
         let out = self
             .client
             .query()
@@ -253,17 +292,26 @@ impl ComplianceStore for DynamoStore {
     }
 }
 
-fn page<T: DeserializeOwned>(items: Option<Vec<Item>>, last: Option<&Item>) -> Result<Page<T>, PortError> {
+fn page<T: DeserializeOwned>(
+    items: Option<Vec<Item>>,
+    last: Option<&Item>,
+) -> Result<Page<T>, PortError> {
     Ok(Page {
-        items: items.unwrap_or_default().into_iter().map(from_item).collect::<Result<_, _>>()?,
+        items: items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<_, _>>()?,
         next: cursor::encode(last),
     })
 }
 
 fn to_item<T: Serialize>(value: &T) -> Result<Item, PortError> {
-    serde_dynamo::to_item(value).map_err(|e| PortError::Rejected(format!("cannot encode item: {e}")))
+    serde_dynamo::to_item(value)
+        .map_err(|e| PortError::Rejected(format!("cannot encode item: {e}")))
 }
 
 fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, PortError> {
-    serde_dynamo::from_item(item).map_err(|e| PortError::Rejected(format!("unreadable item in table: {e}")))
+    serde_dynamo::from_item(item)
+        .map_err(|e| PortError::Rejected(format!("unreadable item in table: {e}")))
 }

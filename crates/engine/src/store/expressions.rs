@@ -8,7 +8,13 @@ use std::collections::HashMap;
 /// (e.g. a deleted resource loses its version, a compliant one leaves the sparse index).
 /// `lastCompliantSpec` and `reverts` are deliberately not listed: they outlive the evaluations
 /// that do not set them.
-const CLEARED_WHEN_ABSENT: &[&str] = &["name", "resourceVersion", "actor", "actionReason", "nonCompliant"];
+const CLEARED_WHEN_ABSENT: &[&str] = &[
+    "name",
+    "resourceVersion",
+    "actor",
+    "actionReason",
+    "nonCompliant",
+];
 
 /// A DynamoDB `UpdateItem` expression with its names and values.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +32,10 @@ pub struct StateUpdate {
 }
 
 /// Build the update writing `item` (already serialized to attributes) over the stored state.
-pub fn state_update(mut attributes: HashMap<String, AttributeValue>, item: &StateItem) -> StateUpdate {
+pub fn state_update(
+    mut attributes: HashMap<String, AttributeValue>,
+    item: &StateItem,
+) -> StateUpdate {
     let mut key = HashMap::new();
     for k in ["pk", "sk"] {
         if let Some(v) = attributes.remove(k) {
@@ -64,7 +73,13 @@ pub fn state_update(mut attributes: HashMap<String, AttributeValue>, item: &Stat
         values.insert(":ver".to_owned(), AttributeValue::N(version.to_string()));
         "attribute_not_exists(#ver) OR #ver <= :ver".to_owned()
     });
-    StateUpdate { key, update, condition, names, values }
+    StateUpdate {
+        key,
+        update,
+        condition,
+        names,
+        values,
+    }
 }
 
 #[cfg(test)]
@@ -83,7 +98,11 @@ mod tests {
                 region: "r".into(),
                 mesh: "m".into(),
                 name: None,
-                status: if non_compliant { Status::NonCompliant } else { Status::Compliant },
+                status: if non_compliant {
+                    Status::NonCompliant
+                } else {
+                    Status::Compliant
+                },
                 findings: vec![],
                 resource_version: version,
                 event_name: "UpdateMesh".into(),
@@ -107,7 +126,10 @@ mod tests {
     #[test]
     fn versioned_state_never_regresses() {
         let u = build(&item(Some(4), true));
-        assert_eq!(u.condition.as_deref(), Some("attribute_not_exists(#ver) OR #ver <= :ver"));
+        assert_eq!(
+            u.condition.as_deref(),
+            Some("attribute_not_exists(#ver) OR #ver <= :ver")
+        );
         assert_eq!(u.values[":ver"], AttributeValue::N("4".into()));
         assert!(u.key.contains_key("pk") && u.key.contains_key("sk"));
         assert!(!u.update.contains("lastCompliantSpec"), "{}", u.update);
@@ -123,9 +145,21 @@ mod tests {
             .filter(|(k, _)| k.starts_with("#r"))
             .map(|(_, v)| v)
             .collect();
-        for name in ["resourceVersion", "nonCompliant", "name", "actor", "actionReason"] {
-            assert!(removed.iter().any(|r| *r == name), "{name} not removed: {}", u.update);
+        for name in [
+            "resourceVersion",
+            "nonCompliant",
+            "name",
+            "actor",
+            "actionReason",
+        ] {
+            assert!(
+                removed.iter().any(|r| *r == name),
+                "{name} not removed: {}",
+                u.update
+            );
         }
-        assert!(!removed.iter().any(|r| *r == "lastCompliantSpec" || *r == "reverts"));
+        assert!(!removed
+            .iter()
+            .any(|r| *r == "lastCompliantSpec" || *r == "reverts"));
     }
 }

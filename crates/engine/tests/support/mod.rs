@@ -6,8 +6,8 @@
 use aws_config::SdkConfig;
 use aws_sdk_appmesh::types as am;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType,
 };
 use meshwarden_engine::appmesh::AppMeshAdapter;
 use meshwarden_engine::store::DynamoStore;
@@ -34,8 +34,14 @@ pub fn endpoint() -> String {
 /// A name no other test uses (tests share one emulator and run in parallel).
 pub fn unique(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().subsec_nanos();
-    format!("{prefix}-{}-{nanos:x}", COUNTER.fetch_add(1, Ordering::Relaxed))
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "{prefix}-{}-{nanos:x}",
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 pub async fn sdk_config() -> SdkConfig {
@@ -75,7 +81,11 @@ impl Harness {
     }
 
     pub fn engine_with(&self, config: EngineConfig) -> Engine<AppMeshAdapter, DynamoStore> {
-        let store = DynamoStore::new(self.dynamodb.clone(), config.table.clone(), config.history_ttl);
+        let store = DynamoStore::new(
+            self.dynamodb.clone(),
+            config.table.clone(),
+            config.history_ttl,
+        );
         let mesh = AppMeshAdapter::new(&self.sdk, config.own_account().map(str::to_owned));
         Engine::new(mesh, store, config)
     }
@@ -85,12 +95,18 @@ impl Harness {
     }
 
     /// Every item under one resource id: (history count, state item).
-    pub async fn items(&self, pk: &str) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+    pub async fn items(
+        &self,
+        pk: &str,
+    ) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
         self.dynamodb
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(pk.to_owned()))
+            .expression_attribute_values(
+                ":pk",
+                aws_sdk_dynamodb::types::AttributeValue::S(pk.to_owned()),
+            )
             .send()
             .await
             .unwrap()
@@ -131,7 +147,13 @@ impl Harness {
     }
 
     pub async fn egress(&self, name: &str) -> Option<am::EgressFilterType> {
-        let out = self.appmesh.describe_mesh().mesh_name(name).send().await.unwrap();
+        let out = self
+            .appmesh
+            .describe_mesh()
+            .mesh_name(name)
+            .send()
+            .await
+            .unwrap();
         out.mesh
             .and_then(|m| m.spec)
             .and_then(|s| s.egress_filter)
@@ -139,7 +161,13 @@ impl Harness {
     }
 
     pub async fn mesh_version(&self, name: &str) -> i64 {
-        let out = self.appmesh.describe_mesh().mesh_name(name).send().await.unwrap();
+        let out = self
+            .appmesh
+            .describe_mesh()
+            .mesh_name(name)
+            .send()
+            .await
+            .unwrap();
         out.mesh.unwrap().metadata.unwrap().version
     }
 
@@ -155,8 +183,7 @@ impl Harness {
                             .build()
                             .unwrap(),
                     )
-                    .build()
-                    .unwrap(),
+                    .build(),
             )
             .backend_defaults(
                 am::VirtualGatewayBackendDefaults::builder()
@@ -209,7 +236,13 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
             .build()
             .unwrap()
     };
-    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
+    let key = |n: &str, t: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(n)
+            .key_type(t)
+            .build()
+            .unwrap()
+    };
     client
         .create_table()
         .table_name(name)
@@ -224,7 +257,11 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
                 .index_name("nonCompliant")
                 .key_schema(key("nonCompliant", KeyType::Hash))
                 .key_schema(key("pk", KeyType::Range))
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
                 .build()
                 .unwrap(),
         )
@@ -290,7 +327,13 @@ pub fn cloudtrail_event(
 }
 
 /// An UpdateMesh event as CloudTrail records it.
-pub fn update_mesh_event(mesh: &str, egress: &str, version: i64, actor_role: &str, age: Duration) -> Value {
+pub fn update_mesh_event(
+    mesh: &str,
+    egress: &str,
+    version: i64,
+    actor_role: &str,
+    age: Duration,
+) -> Value {
     cloudtrail_event(
         "UpdateMesh",
         json!({"meshName": mesh, "spec": {"egressFilter": {"type": egress}}}),

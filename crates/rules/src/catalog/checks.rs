@@ -3,8 +3,8 @@
 
 use super::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::{
-    AccessLog, BackendDefaults, ClientPolicy, ClientPolicyTls, FileAccessLog, Listener, Logging, MeshServiceDiscovery,
-    Resource, ServiceDiscovery, TlsValidation, Trust,
+    AccessLog, BackendDefaults, ClientPolicy, ClientPolicyTls, FileAccessLog, Listener, Logging,
+    MeshServiceDiscovery, Resource, ServiceDiscovery, TlsValidation, Trust,
 };
 use crate::verdict::Verdict;
 
@@ -14,20 +14,29 @@ pub struct BackendDefaultsTls(pub RuleMeta);
 /// Why a client TLS policy fails, naming the missing or false field under `prefix`.
 pub fn client_tls_problem(prefix: &str, tls: Option<&ClientPolicyTls>) -> Option<String> {
     let Some(tls) = tls else {
-        return Some(format!("{prefix}.tls is missing: backends are called in plaintext"));
+        return Some(format!(
+            "{prefix}.tls is missing: backends are called in plaintext"
+        ));
     };
     if !tls.enforced() {
         return Some(format!("{prefix}.tls.enforce is false"));
     }
     if tls.trust_kind().is_none() {
-        return Some(format!("{prefix}.tls.validation.trust names no acm, file or sds source"));
+        return Some(format!(
+            "{prefix}.tls.validation.trust names no acm, file or sds source"
+        ));
     }
     None
 }
 
 /// The backend-defaults TLS policy of a resource, when it passes.
 fn compliant_defaults_tls(resource: &Resource) -> Option<&ClientPolicyTls> {
-    let tls = resource.backend_defaults()?.client_policy.as_ref()?.tls.as_ref()?;
+    let tls = resource
+        .backend_defaults()?
+        .client_policy
+        .as_ref()?
+        .tls
+        .as_ref()?;
     client_tls_problem("", Some(tls)).is_none().then_some(tls)
 }
 
@@ -38,10 +47,14 @@ impl Rule for BackendDefaultsTls {
 
     fn check(&self, resource: &Resource, _: &EvalContext<'_>) -> Verdict {
         let Some(defaults) = resource.backend_defaults() else {
-            return Verdict::non_compliant("spec.backendDefaults is missing: backends are called in plaintext");
+            return Verdict::non_compliant(
+                "spec.backendDefaults is missing: backends are called in plaintext",
+            );
         };
         let Some(policy) = defaults.client_policy.as_ref() else {
-            return Verdict::non_compliant("spec.backendDefaults.clientPolicy is missing: backends are called in plaintext");
+            return Verdict::non_compliant(
+                "spec.backendDefaults.clientPolicy is missing: backends are called in plaintext",
+            );
         };
         match client_tls_problem("spec.backendDefaults.clientPolicy", policy.tls.as_ref()) {
             Some(problem) => Verdict::non_compliant(problem),
@@ -55,13 +68,19 @@ impl Rule for BackendDefaultsTls {
             .filter(|last| last.kind() == resource.kind())
             .and_then(compliant_defaults_tls)
             .cloned();
-        let slot = resource.backend_defaults_slot().ok_or("resource has no backend defaults")?;
+        let slot = resource
+            .backend_defaults_slot()
+            .ok_or("resource has no backend defaults")?;
         let policy = slot
             .get_or_insert_with(BackendDefaults::default)
             .client_policy
             .get_or_insert_with(ClientPolicy::default);
         let current = policy.tls.take().unwrap_or_default();
-        policy.tls = Some(restore_client_tls(current, last_compliant, &fix.config.tls_ca_arns)?);
+        policy.tls = Some(restore_client_tls(
+            current,
+            last_compliant,
+            &fix.config.tls_ca_arns,
+        )?);
         Ok(())
     }
 }
@@ -82,7 +101,10 @@ fn restore_client_tls(
     }
     if ca_arns.iter().any(|arn| !arn.trim().is_empty()) {
         current.enforce = Some(true);
-        current.validation.get_or_insert_with(TlsValidation::default).trust = Some(Trust::acm(ca_arns));
+        current
+            .validation
+            .get_or_insert_with(TlsValidation::default)
+            .trust = Some(Trust::acm(ca_arns));
         return Ok(current);
     }
     Err("no trust source: no last compliant TLS policy is known for this resource and no CA ARNs are \
@@ -91,7 +113,10 @@ fn restore_client_tls(
 }
 
 /// The first listener that fails `problem`, or not applicable when there are no listeners.
-fn every_listener(resource: &Resource, problem: impl Fn(&Listener) -> Option<&'static str>) -> Verdict {
+fn every_listener(
+    resource: &Resource,
+    problem: impl Fn(&Listener) -> Option<&'static str>,
+) -> Verdict {
     let listeners = resource.listeners();
     if listeners.is_empty() {
         return Verdict::not_applicable("spec.listeners is empty");
@@ -119,27 +144,33 @@ impl Rule for ListenerTlsStrict {
     }
 
     fn check(&self, resource: &Resource, _: &EvalContext<'_>) -> Verdict {
-        every_listener(resource, |l| match l.tls.as_ref().map(|t| t.mode.as_deref()) {
-            None => Some("tls is missing (plaintext listener)"),
-            Some(Some(STRICT)) => None,
-            Some(Some("PERMISSIVE")) => Some("tls.mode is PERMISSIVE (plaintext accepted)"),
-            Some(Some("DISABLED")) => Some("tls.mode is DISABLED"),
-            Some(_) => Some("tls.mode is not STRICT"),
+        every_listener(resource, |l| {
+            match l.tls.as_ref().map(|t| t.mode.as_deref()) {
+                None => Some("tls is missing (plaintext listener)"),
+                Some(Some(STRICT)) => None,
+                Some(Some("PERMISSIVE")) => Some("tls.mode is PERMISSIVE (plaintext accepted)"),
+                Some(Some("DISABLED")) => Some("tls.mode is DISABLED"),
+                Some(_) => Some("tls.mode is not STRICT"),
+            }
         })
     }
 
     fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
-        if let Some((i, _)) = resource
-            .listeners()
-            .iter()
-            .enumerate()
-            .find(|(_, l)| l.tls.as_ref().and_then(|t| t.certificate.as_ref()).is_none())
-        {
+        if let Some((i, _)) = resource.listeners().iter().enumerate().find(|(_, l)| {
+            l.tls
+                .as_ref()
+                .and_then(|t| t.certificate.as_ref())
+                .is_none()
+        }) {
             return Err(format!(
                 "spec.listeners[{i}] has no TLS certificate: a listener certificate cannot be guessed"
             ));
         }
-        for tls in resource.listeners_mut().iter_mut().filter_map(|l| l.tls.as_mut()) {
+        for tls in resource
+            .listeners_mut()
+            .iter_mut()
+            .filter_map(|l| l.tls.as_mut())
+        {
             tls.mode = Some(STRICT.to_owned());
         }
         Ok(())
@@ -160,8 +191,18 @@ impl Rule for ListenerMtls {
         }
         every_listener(resource, |l| match l.tls.as_ref() {
             None => None,
-            Some(tls) if tls.validation.as_ref().and_then(TlsValidation::trust_kind).is_some() => None,
-            Some(_) => Some("tls.validation.trust is missing: client certificates are not verified"),
+            Some(tls)
+                if tls
+                    .validation
+                    .as_ref()
+                    .and_then(TlsValidation::trust_kind)
+                    .is_some() =>
+            {
+                None
+            }
+            Some(_) => {
+                Some("tls.validation.trust is missing: client certificates are not verified")
+            }
         })
     }
 
@@ -211,7 +252,9 @@ impl Rule for AccessLogging {
     fn check(&self, resource: &Resource, _: &EvalContext<'_>) -> Verdict {
         match Logging::access_log_path(resource.logging()) {
             Some(_) => Verdict::Compliant,
-            None => Verdict::non_compliant("spec.logging.accessLog.file.path is missing: no access log"),
+            None => {
+                Verdict::non_compliant("spec.logging.accessLog.file.path is missing: no access log")
+            }
         }
     }
 
@@ -238,14 +281,24 @@ impl Rule for Tagged {
 
     fn check(&self, _: &Resource, ctx: &EvalContext<'_>) -> Verdict {
         let Some(required) = ctx.config.required_tag_keys.as_ref() else {
-            return Verdict::not_applicable("no required tag keys configured (MESHWARDEN_REQUIRED_TAG_KEYS)");
+            return Verdict::not_applicable(
+                "no required tag keys configured (MESHWARDEN_REQUIRED_TAG_KEYS)",
+            );
         };
         let Some(tags) = ctx.tags else {
             return Verdict::not_applicable("tags were not fetched");
         };
-        let own: Vec<&str> = tags.iter().map(|t| t.key.as_str()).filter(|k| !k.starts_with("aws:")).collect();
+        let own: Vec<&str> = tags
+            .iter()
+            .map(|t| t.key.as_str())
+            .filter(|k| !k.starts_with("aws:"))
+            .collect();
         if required.is_empty() {
-            return if own.is_empty() { Verdict::non_compliant("the resource has no tags") } else { Verdict::Compliant };
+            return if own.is_empty() {
+                Verdict::non_compliant("the resource has no tags")
+            } else {
+                Verdict::Compliant
+            };
         }
         let missing: Vec<&str> = required
             .iter()
@@ -286,7 +339,9 @@ pub struct NodeDiscoveryIpPreference {
 
 impl NodeDiscoveryIpPreference {
     fn discovery(&self, resource: &Resource) -> Option<MeshServiceDiscovery> {
-        let Resource::VirtualNode(node) = resource else { return None };
+        let Resource::VirtualNode(node) = resource else {
+            return None;
+        };
         let mut discovery = node.spec.as_ref()?.service_discovery.clone()?;
         (self.member)(&mut discovery).cloned()
     }
@@ -299,14 +354,27 @@ impl Rule for NodeDiscoveryIpPreference {
 
     fn check(&self, resource: &Resource, ctx: &EvalContext<'_>) -> Verdict {
         match self.discovery(resource) {
-            None => Verdict::not_applicable(format!("{} is not used", self.meta.field.trim_end_matches(".ipPreference"))),
-            Some(d) => ip_preference(self.meta.field, d.ip_preference.as_deref(), ctx.config.node_ip_preference.as_deref()),
+            None => Verdict::not_applicable(format!(
+                "{} is not used",
+                self.meta.field.trim_end_matches(".ipPreference")
+            )),
+            Some(d) => ip_preference(
+                self.meta.field,
+                d.ip_preference.as_deref(),
+                ctx.config.node_ip_preference.as_deref(),
+            ),
         }
     }
 
     fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String> {
-        let required = fix.config.node_ip_preference.clone().ok_or("no required IP preference configured")?;
-        let Resource::VirtualNode(node) = resource else { return Err("not a virtual node".to_owned()) };
+        let required = fix
+            .config
+            .node_ip_preference
+            .clone()
+            .ok_or("no required IP preference configured")?;
+        let Resource::VirtualNode(node) = resource else {
+            return Err("not a virtual node".to_owned());
+        };
         let discovery = node
             .spec
             .as_mut()

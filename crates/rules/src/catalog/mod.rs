@@ -70,6 +70,8 @@ pub struct RemediationContext<'a> {
 }
 
 /// One rule's answer to "make this compliant".
+// Held one at a time, by value: boxing the larger variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Remediation {
     /// The rule is not violated: nothing to do.
@@ -101,7 +103,12 @@ pub trait Rule: Send + Sync {
     }
 
     /// A patched copy when the rule is violated and a safe patch exists.
-    fn remediate(&self, resource: &Resource, ctx: &EvalContext<'_>, fix: &RemediationContext<'_>) -> Remediation {
+    fn remediate(
+        &self,
+        resource: &Resource,
+        ctx: &EvalContext<'_>,
+        fix: &RemediationContext<'_>,
+    ) -> Remediation {
         if !matches!(self.evaluate(resource, ctx), Verdict::NonCompliant { .. }) {
             return Remediation::NotNeeded;
         }
@@ -163,8 +170,16 @@ pub struct RemediationPlan {
 
 /// Apply, in catalog order, the patch of every rule the resource violates. Each patch changes
 /// only its rule's field, so the order does not matter.
-pub fn remediate(resource: &Resource, ctx: &EvalContext<'_>, fix: &RemediationContext<'_>) -> RemediationPlan {
-    let mut plan = RemediationPlan { resource: resource.clone(), applied: Vec::new(), skipped: Vec::new() };
+pub fn remediate(
+    resource: &Resource,
+    ctx: &EvalContext<'_>,
+    fix: &RemediationContext<'_>,
+) -> RemediationPlan {
+    let mut plan = RemediationPlan {
+        resource: resource.clone(),
+        applied: Vec::new(),
+        skipped: Vec::new(),
+    };
     for rule in rules().iter().filter(|r| r.meta().kind == resource.kind()) {
         match rule.remediate(&plan.resource, ctx, fix) {
             Remediation::NotNeeded => {}
@@ -172,7 +187,10 @@ pub fn remediate(resource: &Resource, ctx: &EvalContext<'_>, fix: &RemediationCo
                 plan.resource = patched;
                 plan.applied.push(rule.meta().id);
             }
-            Remediation::Skipped(reason) => plan.skipped.push(SkippedRemediation { rule: rule.meta().id, reason }),
+            Remediation::Skipped(reason) => plan.skipped.push(SkippedRemediation {
+                rule: rule.meta().id,
+                reason,
+            }),
         }
     }
     plan

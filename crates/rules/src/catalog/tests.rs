@@ -11,16 +11,28 @@ fn mesh(spec: Value) -> Resource {
 }
 
 fn gateway(spec: Value) -> Resource {
-    Resource::from_describe_value(&json!({"virtualGateway": {"meshName": "m", "virtualGatewayName": "g", "spec": spec}}))
-        .unwrap()
+    Resource::from_describe_value(
+        &json!({"virtualGateway": {"meshName": "m", "virtualGatewayName": "g", "spec": spec}}),
+    )
+    .unwrap()
 }
 
 fn node(spec: Value) -> Resource {
-    Resource::from_describe_value(&json!({"virtualNode": {"meshName": "m", "virtualNodeName": "n", "spec": spec}})).unwrap()
+    Resource::from_describe_value(
+        &json!({"virtualNode": {"meshName": "m", "virtualNodeName": "n", "spec": spec}}),
+    )
+    .unwrap()
 }
 
-fn verdict_with(rule: &str, resource: &Resource, config: &RulesConfig, tags: Option<&[Tag]>) -> Verdict {
-    find(rule).unwrap().evaluate(resource, &EvalContext { config, tags })
+fn verdict_with(
+    rule: &str,
+    resource: &Resource,
+    config: &RulesConfig,
+    tags: Option<&[Tag]>,
+) -> Verdict {
+    find(rule)
+        .unwrap()
+        .evaluate(resource, &EvalContext { config, tags })
 }
 
 fn verdict(rule: &str, resource: &Resource) -> Verdict {
@@ -31,12 +43,29 @@ fn status(rule: &str, resource: &Resource) -> VerdictStatus {
     verdict(rule, resource).status()
 }
 
-fn remediate_with(rule: &str, resource: &Resource, config: &RulesConfig, last: Option<&Resource>) -> Remediation {
+fn remediate_with(
+    rule: &str,
+    resource: &Resource,
+    config: &RulesConfig,
+    last: Option<&Resource>,
+) -> Remediation {
     let ctx = EvalContext { config, tags: None };
-    find(rule).unwrap().remediate(resource, &ctx, &RemediationContext { config, last_compliant: last })
+    find(rule).unwrap().remediate(
+        resource,
+        &ctx,
+        &RemediationContext {
+            config,
+            last_compliant: last,
+        },
+    )
 }
 
-fn patched(rule: &str, resource: &Resource, config: &RulesConfig, last: Option<&Resource>) -> Resource {
+fn patched(
+    rule: &str,
+    resource: &Resource,
+    config: &RulesConfig,
+    last: Option<&Resource>,
+) -> Resource {
     match remediate_with(rule, resource, config, last) {
         Remediation::Patched(r) => r,
         other => panic!("{rule}: expected a patch, got {other:?}"),
@@ -51,13 +80,31 @@ fn tls(enforce: Value, trust: Value) -> Value {
 fn egress_absent_null_and_drop_all_pass_allow_all_fails() {
     use VerdictStatus::*;
     let rule = "mesh-egress-drop-all";
-    assert_eq!(status(rule, &mesh(json!({}))), Compliant, "absent spec content = AWS default DROP_ALL");
+    assert_eq!(
+        status(rule, &mesh(json!({}))),
+        Compliant,
+        "absent spec content = AWS default DROP_ALL"
+    );
     assert_eq!(status(rule, &mesh(json!(null))), Compliant, "absent spec");
-    assert_eq!(status(rule, &mesh(json!({"egressFilter": null}))), Compliant);
-    assert_eq!(status(rule, &mesh(json!({"egressFilter": {"type": null}}))), Compliant);
-    assert_eq!(status(rule, &mesh(json!({"egressFilter": {"type": "DROP_ALL"}}))), Compliant);
-    let allow = mesh(json!({"egressFilter": {"type": "ALLOW_ALL"}, "serviceDiscovery": {"ipPreference": "IPv6_ONLY"}}));
-    assert_eq!(verdict(rule, &allow), Verdict::non_compliant("spec.egressFilter.type is ALLOW_ALL"));
+    assert_eq!(
+        status(rule, &mesh(json!({"egressFilter": null}))),
+        Compliant
+    );
+    assert_eq!(
+        status(rule, &mesh(json!({"egressFilter": {"type": null}}))),
+        Compliant
+    );
+    assert_eq!(
+        status(rule, &mesh(json!({"egressFilter": {"type": "DROP_ALL"}}))),
+        Compliant
+    );
+    let allow = mesh(
+        json!({"egressFilter": {"type": "ALLOW_ALL"}, "serviceDiscovery": {"ipPreference": "IPv6_ONLY"}}),
+    );
+    assert_eq!(
+        verdict(rule, &allow),
+        Verdict::non_compliant("spec.egressFilter.type is ALLOW_ALL")
+    );
     let fixed = patched(rule, &allow, &RulesConfig::default(), None);
     assert_eq!(
         fixed.to_describe_value()["mesh"]["spec"],
@@ -68,13 +115,29 @@ fn egress_absent_null_and_drop_all_pass_allow_all_fails() {
 #[test]
 fn gateway_tls_names_the_missing_or_false_field() {
     let rule = "vgw-backend-tls-enforced";
-    let reason = |spec: Value| verdict(rule, &gateway(spec)).reason().map(str::to_owned).unwrap_or_default();
+    let reason = |spec: Value| {
+        verdict(rule, &gateway(spec))
+            .reason()
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
     assert!(reason(json!({})).contains("spec.backendDefaults is missing"));
-    assert!(reason(json!({"backendDefaults": {}})).contains("spec.backendDefaults.clientPolicy is missing"));
-    assert!(reason(json!({"backendDefaults": {"clientPolicy": {}}})).contains("spec.backendDefaults.clientPolicy.tls is missing"));
-    assert!(reason(json!({"backendDefaults": {"clientPolicy": {"tls": null}}})).contains("tls is missing"));
-    assert!(reason(tls(json!(false), json!({"acm": {"certificateAuthorityArns": [CA]}}))).contains("tls.enforce is false"));
-    assert!(reason(tls(json!(true), json!({}))).contains("validation.trust names no acm, file or sds"));
+    assert!(reason(json!({"backendDefaults": {}}))
+        .contains("spec.backendDefaults.clientPolicy is missing"));
+    assert!(reason(json!({"backendDefaults": {"clientPolicy": {}}}))
+        .contains("spec.backendDefaults.clientPolicy.tls is missing"));
+    assert!(
+        reason(json!({"backendDefaults": {"clientPolicy": {"tls": null}}}))
+            .contains("tls is missing")
+    );
+    assert!(reason(tls(
+        json!(false),
+        json!({"acm": {"certificateAuthorityArns": [CA]}})
+    ))
+    .contains("tls.enforce is false"));
+    assert!(
+        reason(tls(json!(true), json!({}))).contains("validation.trust names no acm, file or sds")
+    );
 }
 
 #[test]
@@ -85,23 +148,40 @@ fn gateway_tls_passes_with_each_trust_kind_and_default_enforce() {
         json!({"file": {"certificateChain": "/etc/ca.pem"}}),
         json!({"sds": {"secretName": "ca-bundle"}}),
     ] {
-        assert_eq!(status(rule, &gateway(tls(json!(true), trust.clone()))), VerdictStatus::Compliant, "{trust}");
-        assert_eq!(status(rule, &gateway(tls(json!(null), trust.clone()))), VerdictStatus::Compliant, "absent enforce = true");
+        assert_eq!(
+            status(rule, &gateway(tls(json!(true), trust.clone()))),
+            VerdictStatus::Compliant,
+            "{trust}"
+        );
+        assert_eq!(
+            status(rule, &gateway(tls(json!(null), trust.clone()))),
+            VerdictStatus::Compliant,
+            "absent enforce = true"
+        );
     }
     let all_ports = json!({"backendDefaults": {"clientPolicy": {"tls": {"ports": [],
         "validation": {"trust": {"sds": {"secretName": "ca"}}}}}}});
-    assert_eq!(status(rule, &gateway(all_ports)), VerdictStatus::Compliant, "ports [] = every port");
+    assert_eq!(
+        status(rule, &gateway(all_ports)),
+        VerdictStatus::Compliant,
+        "ports [] = every port"
+    );
 }
 
 #[test]
 fn gateway_tls_remediation_never_guesses_a_trust() {
     let rule = "vgw-backend-tls-enforced";
-    let seed = gateway(json!({"backendDefaults": {"clientPolicy": {}}, "listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}));
+    let seed = gateway(
+        json!({"backendDefaults": {"clientPolicy": {}}, "listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}),
+    );
     match remediate_with(rule, &seed, &RulesConfig::default(), None) {
         Remediation::Skipped(reason) => assert!(reason.contains("no trust source"), "{reason}"),
         other => panic!("expected a skip, got {other:?}"),
     }
-    let config = RulesConfig { tls_ca_arns: vec![CA.to_owned()], ..RulesConfig::default() };
+    let config = RulesConfig {
+        tls_ca_arns: vec![CA.to_owned()],
+        ..RulesConfig::default()
+    };
     let fixed = patched(rule, &seed, &config, None);
     assert_eq!(
         fixed.to_describe_value()["virtualGateway"]["spec"],
@@ -114,17 +194,39 @@ fn gateway_tls_remediation_never_guesses_a_trust() {
 #[test]
 fn gateway_tls_prefers_its_own_trust_then_the_last_compliant_policy() {
     let rule = "vgw-backend-tls-enforced";
-    let config = RulesConfig { tls_ca_arns: vec![CA.to_owned()], ..RulesConfig::default() };
-    let own = gateway(tls(json!(false), json!({"file": {"certificateChain": "/ca.pem"}})));
+    let config = RulesConfig {
+        tls_ca_arns: vec![CA.to_owned()],
+        ..RulesConfig::default()
+    };
+    let own = gateway(tls(
+        json!(false),
+        json!({"file": {"certificateChain": "/ca.pem"}}),
+    ));
     let fixed = patched(rule, &own, &config, None);
-    assert_eq!(fixed, gateway(tls(json!(true), json!({"file": {"certificateChain": "/ca.pem"}}))));
+    assert_eq!(
+        fixed,
+        gateway(tls(
+            json!(true),
+            json!({"file": {"certificateChain": "/ca.pem"}})
+        ))
+    );
 
     let last = gateway(tls(json!(true), json!({"sds": {"secretName": "prod-ca"}})));
     let stripped = gateway(json!({"backendDefaults": {"clientPolicy": {}}}));
-    assert_eq!(patched(rule, &stripped, &config, Some(&last)), last, "last compliant wins over CA ARNs");
+    assert_eq!(
+        patched(rule, &stripped, &config, Some(&last)),
+        last,
+        "last compliant wins over CA ARNs"
+    );
     let not_compliant_last = gateway(json!({}));
     let from_arns = patched(rule, &stripped, &config, Some(&not_compliant_last));
-    assert_eq!(from_arns, gateway(tls(json!(true), json!({"acm": {"certificateAuthorityArns": [CA]}}))));
+    assert_eq!(
+        from_arns,
+        gateway(tls(
+            json!(true),
+            json!({"acm": {"certificateAuthorityArns": [CA]}})
+        ))
+    );
 }
 
 #[test]
@@ -133,44 +235,94 @@ fn node_backend_rules() {
         {"virtualService": {"virtualServiceName": "a", "clientPolicy": {"tls": {"enforce": false, "validation": {"trust": {"sds": {"secretName": "x"}}}}}}},
         {"virtualService": {"virtualServiceName": "b"}}]}));
     let v = verdict("vnode-backend-tls-enforced", &failing);
-    assert_eq!(v.reason(), Some("spec.backends[0].virtualService.clientPolicy.tls.enforce is false"));
-    let fixed = patched("vnode-backend-tls-enforced", &failing, &RulesConfig::default(), None);
-    assert_eq!(status("vnode-backend-tls-enforced", &fixed), VerdictStatus::Compliant);
-    assert_eq!(status("vnode-backend-tls-enforced", &node(json!({"backends": []}))), VerdictStatus::NotApplicable);
-    assert_eq!(status("vnode-backend-defaults-tls-enforced", &failing), VerdictStatus::NonCompliant);
+    assert_eq!(
+        v.reason(),
+        Some("spec.backends[0].virtualService.clientPolicy.tls.enforce is false")
+    );
+    let fixed = patched(
+        "vnode-backend-tls-enforced",
+        &failing,
+        &RulesConfig::default(),
+        None,
+    );
+    assert_eq!(
+        status("vnode-backend-tls-enforced", &fixed),
+        VerdictStatus::Compliant
+    );
+    assert_eq!(
+        status("vnode-backend-tls-enforced", &node(json!({"backends": []}))),
+        VerdictStatus::NotApplicable
+    );
+    assert_eq!(
+        status("vnode-backend-defaults-tls-enforced", &failing),
+        VerdictStatus::NonCompliant
+    );
 }
 
 #[test]
 fn listener_rules_check_every_listener() {
     let strict = json!({"mode": "STRICT", "certificate": {"acm": {"certificateArn": "arn:cert"}}});
-    let permissive = json!({"mode": "PERMISSIVE", "certificate": {"acm": {"certificateArn": "arn:cert"}}});
+    let permissive =
+        json!({"mode": "PERMISSIVE", "certificate": {"acm": {"certificateArn": "arn:cert"}}});
     let two = node(json!({"listeners": [
         {"portMapping": {"port": 80, "protocol": "http"}, "tls": strict, "healthCheck": {"protocol": "http"}},
         {"portMapping": {"port": 81, "protocol": "http"}, "tls": permissive}]}));
     let v = verdict("vnode-listener-tls-strict", &two);
-    assert_eq!(v.reason(), Some("spec.listeners[1] (port 81): tls.mode is PERMISSIVE (plaintext accepted)"));
+    assert_eq!(
+        v.reason(),
+        Some("spec.listeners[1] (port 81): tls.mode is PERMISSIVE (plaintext accepted)")
+    );
     assert_eq!(
         verdict("vnode-listener-health-check", &two).reason(),
         Some("spec.listeners[1] (port 81): healthCheck is missing")
     );
-    let fixed = patched("vnode-listener-tls-strict", &two, &RulesConfig::default(), None);
-    assert_eq!(status("vnode-listener-tls-strict", &fixed), VerdictStatus::Compliant);
+    let fixed = patched(
+        "vnode-listener-tls-strict",
+        &two,
+        &RulesConfig::default(),
+        None,
+    );
+    assert_eq!(
+        status("vnode-listener-tls-strict", &fixed),
+        VerdictStatus::Compliant
+    );
 
-    let plaintext = gateway(json!({"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}));
-    assert!(verdict("vgw-listener-tls-strict", &plaintext).reason().unwrap().contains("tls is missing"));
+    let plaintext =
+        gateway(json!({"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}));
+    assert!(verdict("vgw-listener-tls-strict", &plaintext)
+        .reason()
+        .unwrap()
+        .contains("tls is missing"));
     assert!(matches!(
         remediate_with("vgw-listener-tls-strict", &plaintext, &RulesConfig::default(), None),
         Remediation::Skipped(reason) if reason.contains("no TLS certificate")
     ));
-    assert_eq!(status("vgw-listener-mtls-validation", &plaintext), VerdictStatus::NotApplicable);
-    assert_eq!(status("vgw-listener-health-check", &gateway(json!({"listeners": []}))), VerdictStatus::NotApplicable);
-    assert_eq!(status("vnode-listener-outlier-detection", &two), VerdictStatus::NonCompliant);
+    assert_eq!(
+        status("vgw-listener-mtls-validation", &plaintext),
+        VerdictStatus::NotApplicable
+    );
+    assert_eq!(
+        status(
+            "vgw-listener-health-check",
+            &gateway(json!({"listeners": []}))
+        ),
+        VerdictStatus::NotApplicable
+    );
+    assert_eq!(
+        status("vnode-listener-outlier-detection", &two),
+        VerdictStatus::NonCompliant
+    );
 }
 
 #[test]
 fn access_logging_keeps_the_format() {
-    let blank = gateway(json!({"logging": {"accessLog": {"file": {"path": " ", "format": {"text": "%START_TIME%"}}}}}));
-    assert_eq!(status("vgw-access-logging", &blank), VerdictStatus::NonCompliant);
+    let blank = gateway(
+        json!({"logging": {"accessLog": {"file": {"path": " ", "format": {"text": "%START_TIME%"}}}}}),
+    );
+    assert_eq!(
+        status("vgw-access-logging", &blank),
+        VerdictStatus::NonCompliant
+    );
     let fixed = patched("vgw-access-logging", &blank, &RulesConfig::default(), None);
     assert_eq!(
         fixed.to_describe_value()["virtualGateway"]["spec"]["logging"],
@@ -181,29 +333,76 @@ fn access_logging_keeps_the_format() {
 #[test]
 fn parameterised_rules_are_not_applicable_until_configured() {
     let m = mesh(json!({"serviceDiscovery": {"ipPreference": "IPv4_ONLY"}}));
-    assert_eq!(status("mesh-ip-preference", &m), VerdictStatus::NotApplicable);
-    let config = RulesConfig { mesh_ip_preference: Some("IPv6_ONLY".into()), ..RulesConfig::default() };
+    assert_eq!(
+        status("mesh-ip-preference", &m),
+        VerdictStatus::NotApplicable
+    );
+    let config = RulesConfig {
+        mesh_ip_preference: Some("IPv6_ONLY".into()),
+        ..RulesConfig::default()
+    };
     let v = verdict_with("mesh-ip-preference", &m, &config, None);
-    assert_eq!(v.reason(), Some("spec.serviceDiscovery.ipPreference is IPv4_ONLY, required IPv6_ONLY"));
+    assert_eq!(
+        v.reason(),
+        Some("spec.serviceDiscovery.ipPreference is IPv4_ONLY, required IPv6_ONLY")
+    );
     let fixed = patched("mesh-ip-preference", &m, &config, None);
-    assert_eq!(verdict_with("mesh-ip-preference", &fixed, &config, None), Verdict::Compliant);
+    assert_eq!(
+        verdict_with("mesh-ip-preference", &fixed, &config, None),
+        Verdict::Compliant
+    );
 
     let dns = node(json!({"serviceDiscovery": {"dns": {"hostname": "n.local"}}}));
-    let node_config = RulesConfig { node_ip_preference: Some("IPv4_PREFERRED".into()), ..RulesConfig::default() };
-    assert_eq!(verdict_with("vnode-dns-ip-preference", &dns, &node_config, None).status(), VerdictStatus::NonCompliant);
+    let node_config = RulesConfig {
+        node_ip_preference: Some("IPv4_PREFERRED".into()),
+        ..RulesConfig::default()
+    };
+    assert_eq!(
+        verdict_with("vnode-dns-ip-preference", &dns, &node_config, None).status(),
+        VerdictStatus::NonCompliant
+    );
     assert_eq!(
         verdict_with("vnode-cloud-map-ip-preference", &dns, &node_config, None).status(),
         VerdictStatus::NotApplicable
     );
 
-    let tags = [Tag { key: "aws:cloudformation:stack-name".into(), value: "s".into() }, Tag { key: "team".into(), value: "".into() }];
+    let tags = [
+        Tag {
+            key: "aws:cloudformation:stack-name".into(),
+            value: "s".into(),
+        },
+        Tag {
+            key: "team".into(),
+            value: "".into(),
+        },
+    ];
     assert_eq!(status("mesh-tagged", &m), VerdictStatus::NotApplicable);
-    let required = RulesConfig { required_tag_keys: Some(vec!["team".into(), "owner".into()]), ..RulesConfig::default() };
-    assert_eq!(verdict_with("mesh-tagged", &m, &required, None).status(), VerdictStatus::NotApplicable, "tags not fetched");
-    assert_eq!(verdict_with("mesh-tagged", &m, &required, Some(&tags)).reason(), Some("missing required tag keys: owner"));
-    let any = RulesConfig { required_tag_keys: Some(vec![]), ..RulesConfig::default() };
-    assert_eq!(verdict_with("mesh-tagged", &m, &any, Some(&tags[..1])).status(), VerdictStatus::NonCompliant, "aws: keys do not count");
-    assert_eq!(verdict_with("mesh-tagged", &m, &any, Some(&tags)).status(), VerdictStatus::Compliant);
+    let required = RulesConfig {
+        required_tag_keys: Some(vec!["team".into(), "owner".into()]),
+        ..RulesConfig::default()
+    };
+    assert_eq!(
+        verdict_with("mesh-tagged", &m, &required, None).status(),
+        VerdictStatus::NotApplicable,
+        "tags not fetched"
+    );
+    assert_eq!(
+        verdict_with("mesh-tagged", &m, &required, Some(&tags)).reason(),
+        Some("missing required tag keys: owner")
+    );
+    let any = RulesConfig {
+        required_tag_keys: Some(vec![]),
+        ..RulesConfig::default()
+    };
+    assert_eq!(
+        verdict_with("mesh-tagged", &m, &any, Some(&tags[..1])).status(),
+        VerdictStatus::NonCompliant,
+        "aws: keys do not count"
+    );
+    assert_eq!(
+        verdict_with("mesh-tagged", &m, &any, Some(&tags)).status(),
+        VerdictStatus::Compliant
+    );
 }
 
 #[test]
@@ -221,23 +420,64 @@ fn catalog_is_consistent() {
             ResourceKind::VirtualNode => "vnode-",
         };
         assert!(m.id.starts_with(prefix), "{}", m.id);
-        assert!(!m.sources.is_empty() && !m.rationale.is_empty() && !m.pass.is_empty(), "{}", m.id);
         assert!(
-            matches!(rule.evaluate(&mesh(json!({})), &EvalContext { config: &RulesConfig::default(), tags: None }),
-                Verdict::NotApplicable { .. } | Verdict::Compliant),
+            !m.sources.is_empty() && !m.rationale.is_empty() && !m.pass.is_empty(),
+            "{}",
+            m.id
+        );
+        assert!(
+            matches!(
+                rule.evaluate(
+                    &mesh(json!({})),
+                    &EvalContext {
+                        config: &RulesConfig::default(),
+                        tags: None
+                    }
+                ),
+                Verdict::NotApplicable { .. } | Verdict::Compliant
+            ),
             "{} on a bare mesh",
             m.id
         );
     }
-    assert_eq!(evaluate(&gateway(json!({})), &EvalContext { config: &RulesConfig::default(), tags: None }).len(), 6);
+    assert_eq!(
+        evaluate(
+            &gateway(json!({})),
+            &EvalContext {
+                config: &RulesConfig::default(),
+                tags: None
+            }
+        )
+        .len(),
+        6
+    );
 }
 
 #[test]
 fn whole_resource_remediation_reports_applied_and_skipped() {
-    let seed = gateway(json!({"backendDefaults": {"clientPolicy": {}}, "listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}));
+    let seed = gateway(
+        json!({"backendDefaults": {"clientPolicy": {}}, "listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}),
+    );
     let config = RulesConfig::default();
-    let plan = remediate(&seed, &EvalContext { config: &config, tags: None }, &RemediationContext { config: &config, last_compliant: None });
+    let plan = remediate(
+        &seed,
+        &EvalContext {
+            config: &config,
+            tags: None,
+        },
+        &RemediationContext {
+            config: &config,
+            last_compliant: None,
+        },
+    );
     assert_eq!(plan.applied, vec!["vgw-access-logging"]);
     let skipped: Vec<&str> = plan.skipped.iter().map(|s| s.rule).collect();
-    assert_eq!(skipped, vec!["vgw-backend-tls-enforced", "vgw-listener-tls-strict", "vgw-listener-health-check"]);
+    assert_eq!(
+        skipped,
+        vec![
+            "vgw-backend-tls-enforced",
+            "vgw-listener-tls-strict",
+            "vgw-listener-health-check"
+        ]
+    );
 }

@@ -20,8 +20,21 @@ pub struct MeshArn<'a> {
 pub fn parse(arn: &str) -> Result<MeshArn<'_>, EventError> {
     let invalid = || EventError::InvalidArn(arn.to_owned());
     let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_partition), Some("appmesh"), Some(region), Some(account), Some(resource)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    let (
+        Some("arn"),
+        Some(_partition),
+        Some("appmesh"),
+        Some(region),
+        Some(account),
+        Some(resource),
+    ) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    )
     else {
         return Err(invalid());
     };
@@ -36,10 +49,23 @@ pub fn parse(arn: &str) -> Result<MeshArn<'_>, EventError> {
     ok(region, account, segments[1], child).ok_or_else(invalid)
 }
 
-fn ok<'a>(region: &'a str, account: &'a str, mesh: &'a str, child: Option<(&'a str, &'a str)>) -> Option<MeshArn<'a>> {
+fn ok<'a>(
+    region: &'a str,
+    account: &'a str,
+    mesh: &'a str,
+    child: Option<(&'a str, &'a str)>,
+) -> Option<MeshArn<'a>> {
     let filled = |s: &str| !s.is_empty();
-    let complete = filled(region) && filled(account) && filled(mesh) && child.is_none_or(|(k, n)| filled(k) && filled(n));
-    complete.then_some(MeshArn { region, account, mesh, child })
+    let complete = filled(region)
+        && filled(account)
+        && filled(mesh)
+        && child.is_none_or(|(k, n)| filled(k) && filled(n));
+    complete.then_some(MeshArn {
+        region,
+        account,
+        mesh,
+        child,
+    })
 }
 
 #[cfg(test)]
@@ -49,7 +75,10 @@ mod tests {
     #[test]
     fn parses_meshes_children_and_grandchildren() {
         let m = parse("arn:aws:appmesh:eu-west-1:111122223333:mesh/prod").unwrap();
-        assert_eq!((m.region, m.account, m.mesh, m.child), ("eu-west-1", "111122223333", "prod", None));
+        assert_eq!(
+            (m.region, m.account, m.mesh, m.child),
+            ("eu-west-1", "111122223333", "prod", None)
+        );
         let g = parse("arn:aws-cn:appmesh:cn-north-1:1:mesh/prod/virtualGateway/ingress").unwrap();
         assert_eq!(g.child, Some(("virtualGateway", "ingress")));
         let r = parse("arn:aws:appmesh:us-east-1:1:mesh/p/virtualRouter/r/route/a").unwrap();

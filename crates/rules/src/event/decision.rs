@@ -56,9 +56,14 @@ impl Decision {
             Incoming::CloudTrail(routed) => routed,
         };
         let (route, resource, reason, expected_version) = match &routed.route {
-            Route::Evaluate { resource, expected_version } => ("evaluate", Some(resource), None, *expected_version),
+            Route::Evaluate {
+                resource,
+                expected_version,
+            } => ("evaluate", Some(resource), None, *expected_version),
             Route::Deleted { resource } => ("deleted", Some(resource), None, None),
-            Route::Ignore { reason, resource } => ("ignore", resource.as_ref(), Some(reason.to_string()), None),
+            Route::Ignore { reason, resource } => {
+                ("ignore", resource.as_ref(), Some(reason.to_string()), None)
+            }
         };
         let part = |f: fn(&ResourceRef) -> Option<String>| resource.and_then(f);
         Decision {

@@ -77,13 +77,17 @@ impl<'a> Fields<'a> {
             None => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(EventError::WrongType { field: self.name(key), expected: "a string" }),
+            Some(_) => Err(EventError::WrongType {
+                field: self.name(key),
+                expected: "a string",
+            }),
         }
     }
 
     /// A required string member.
     pub fn str(&self, key: &str) -> Result<&'a str, EventError> {
-        self.opt_str(key)?.ok_or_else(|| EventError::MissingField(self.name(key)))
+        self.opt_str(key)?
+            .ok_or_else(|| EventError::MissingField(self.name(key)))
     }
 
     /// An optional object member, with its path (wrong type is an error).
@@ -91,7 +95,10 @@ impl<'a> Fields<'a> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Object(object)) => Ok(Some(Fields { object, path })),
-            Some(_) => Err(EventError::WrongType { field: self.name(key), expected: "an object" }),
+            Some(_) => Err(EventError::WrongType {
+                field: self.name(key),
+                expected: "an object",
+            }),
         }
     }
 }

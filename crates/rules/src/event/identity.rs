@@ -6,9 +6,14 @@ use super::EventMeta;
 /// STS assumed-role session ARN (`arn:aws:sts::ACCT:assumed-role/NAME/SESSION`).
 fn role_of(arn: &str) -> Option<(&str, &str)> {
     let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some(service), Some(_), Some(account), Some(resource)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some("arn"), Some(_), Some(service), Some(_), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return None;
     };
     let name = match service {
@@ -22,7 +27,9 @@ fn role_of(arn: &str) -> Option<(&str, &str)> {
 /// Whether the event's caller is the responder's own role (`own_role_arn`, an IAM role ARN), by
 /// the session issuer or by the assumed-role session the call was made with.
 pub fn is_own_identity(meta: &EventMeta, own_role_arn: &str) -> bool {
-    let Some(own) = role_of(own_role_arn) else { return false };
+    let Some(own) = role_of(own_role_arn) else {
+        return false;
+    };
     [meta.actor_issuer.as_deref(), meta.actor.as_deref()]
         .into_iter()
         .flatten()
@@ -44,12 +51,39 @@ mod tests {
     #[test]
     fn matches_the_session_or_the_issuer_of_our_role_only() {
         let own = "arn:aws:iam::111122223333:role/service-role/meshwarden-responder";
-        assert!(is_own_identity(&meta(Some("arn:aws:sts::111122223333:assumed-role/meshwarden-responder/fn"), None), own));
+        assert!(is_own_identity(
+            &meta(
+                Some("arn:aws:sts::111122223333:assumed-role/meshwarden-responder/fn"),
+                None
+            ),
+            own
+        ));
         assert!(is_own_identity(&meta(None, Some(own)), own));
-        assert!(!is_own_identity(&meta(Some("arn:aws:sts::999988887777:assumed-role/meshwarden-responder/fn"), None), own));
-        assert!(!is_own_identity(&meta(Some("arn:aws:sts::111122223333:assumed-role/platform-admin/alice"), None), own));
-        assert!(!is_own_identity(&meta(Some("arn:aws:iam::111122223333:user/meshwarden-responder"), None), own));
+        assert!(!is_own_identity(
+            &meta(
+                Some("arn:aws:sts::999988887777:assumed-role/meshwarden-responder/fn"),
+                None
+            ),
+            own
+        ));
+        assert!(!is_own_identity(
+            &meta(
+                Some("arn:aws:sts::111122223333:assumed-role/platform-admin/alice"),
+                None
+            ),
+            own
+        ));
+        assert!(!is_own_identity(
+            &meta(
+                Some("arn:aws:iam::111122223333:user/meshwarden-responder"),
+                None
+            ),
+            own
+        ));
         assert!(!is_own_identity(&meta(None, None), own));
-        assert!(!is_own_identity(&meta(Some("garbage"), None), "also garbage"));
+        assert!(!is_own_identity(
+            &meta(Some("garbage"), None),
+            "also garbage"
+        ));
     }
 }

@@ -42,6 +42,8 @@ const SCHEDULED_DETAIL_TYPE: &str = "Scheduled Event";
 const UNMODELLED_KINDS: [&str; 4] = ["VirtualRouter", "Route", "VirtualService", "GatewayRoute"];
 
 /// What arrived.
+// Held one at a time, by value: boxing the larger variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Incoming {
     /// An API call recorded by CloudTrail.
@@ -135,10 +137,16 @@ pub enum IgnoreReason {
 impl fmt::Display for IgnoreReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            IgnoreReason::FailedCall { code } => write!(f, "failed call (errorCode {code}): nothing changed"),
-            IgnoreReason::OtherService(source) => write!(f, "event source {source} is not App Mesh"),
+            IgnoreReason::FailedCall { code } => {
+                write!(f, "failed call (errorCode {code}): nothing changed")
+            }
+            IgnoreReason::OtherService(source) => {
+                write!(f, "event source {source} is not App Mesh")
+            }
             IgnoreReason::ReadOnly => f.write_str("read-only call"),
-            IgnoreReason::UnmodelledKind(kind) => write!(f, "no rule reads resources of kind {kind}"),
+            IgnoreReason::UnmodelledKind(kind) => {
+                write!(f, "no rule reads resources of kind {kind}")
+            }
             IgnoreReason::UnhandledEvent => f.write_str("event name not handled"),
         }
     }
@@ -146,7 +154,8 @@ impl fmt::Display for IgnoreReason {
 
 /// Route event JSON text.
 pub fn route_json(text: &str) -> Result<Incoming, EventError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| EventError::NotJson(e.to_string()))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| EventError::NotJson(e.to_string()))?;
     route(&value)
 }
 
@@ -163,7 +172,9 @@ pub fn route(value: &Value) -> Result<Incoming, EventError> {
             time: root.opt_str("time")?.map(str::to_owned),
         })),
         CLOUDTRAIL_DETAIL_TYPE => {
-            let detail = root.opt_object("detail", "detail")?.ok_or_else(|| EventError::MissingField("detail".into()))?;
+            let detail = root
+                .opt_object("detail", "detail")?
+                .ok_or_else(|| EventError::MissingField("detail".into()))?;
             route_record(detail, Some(root)).map(Incoming::CloudTrail)
         }
         other => Err(EventError::UnsupportedDetailType(other.to_owned())),
@@ -171,12 +182,19 @@ pub fn route(value: &Value) -> Result<Incoming, EventError> {
 }
 
 /// Read the record's facts (falling back to the envelope's `time`/`region`/`account`) and decide.
-fn route_record(record: Fields<'_>, envelope: Option<Fields<'_>>) -> Result<RoutedEvent, EventError> {
+fn route_record(
+    record: Fields<'_>,
+    envelope: Option<Fields<'_>>,
+) -> Result<RoutedEvent, EventError> {
     let fallback = |record_key: &str, envelope_key: &str| -> Result<String, EventError> {
         if let Some(value) = record.opt_str(record_key)? {
             return Ok(value.to_owned());
         }
-        match envelope.map(|e| e.opt_str(envelope_key)).transpose()?.flatten() {
+        match envelope
+            .map(|e| e.opt_str(envelope_key))
+            .transpose()?
+            .flatten()
+        {
             Some(value) => Ok(value.to_owned()),
             None => record.str(record_key).map(str::to_owned),
         }
@@ -196,8 +214,16 @@ fn route_record(record: Fields<'_>, envelope: Option<Fields<'_>>) -> Result<Rout
         event_time: fallback("eventTime", "time")?,
         region: fallback("awsRegion", "region")?,
         recipient_account: fallback("recipientAccountId", "account")?,
-        actor: identity.map(|i| i.opt_str("arn")).transpose()?.flatten().map(str::to_owned),
-        actor_issuer: issuer.map(|i| i.opt_str("arn")).transpose()?.flatten().map(str::to_owned),
+        actor: identity
+            .map(|i| i.opt_str("arn"))
+            .transpose()?
+            .flatten()
+            .map(str::to_owned),
+        actor_issuer: issuer
+            .map(|i| i.opt_str("arn"))
+            .transpose()?
+            .flatten()
+            .map(str::to_owned),
     };
     let route = decide(&meta, record)?;
     Ok(RoutedEvent { meta, route })
@@ -206,7 +232,9 @@ fn route_record(record: Fields<'_>, envelope: Option<Fields<'_>>) -> Result<Rout
 fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, EventError> {
     let failed = record.opt_str("errorCode")?.map(str::to_owned);
     if meta.event_source != APPMESH_SOURCE {
-        return Ok(ignore(IgnoreReason::OtherService(meta.event_source.clone())));
+        return Ok(ignore(IgnoreReason::OtherService(
+            meta.event_source.clone(),
+        )));
     }
     let name = meta.event_name.as_str();
     if !HANDLED_EVENT_NAMES.contains(&name) {
@@ -215,7 +243,10 @@ fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, EventError> {
     let target = target(meta, record);
     if let Some(code) = failed {
         // A failed call may lack the fields a successful one has: the resource is best effort.
-        return Ok(Route::Ignore { reason: IgnoreReason::FailedCall { code }, resource: target.ok().flatten().map(|t| t.0) });
+        return Ok(Route::Ignore {
+            reason: IgnoreReason::FailedCall { code },
+            resource: target.ok().flatten().map(|t| t.0),
+        });
     }
     let Some((resource, expected_version)) = target? else {
         return Ok(ignore(IgnoreReason::UnmodelledKind(tagged_kind(record)?)));
@@ -223,18 +254,26 @@ fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, EventError> {
     Ok(if name.starts_with("Delete") {
         Route::Deleted { resource }
     } else {
-        Route::Evaluate { resource, expected_version }
+        Route::Evaluate {
+            resource,
+            expected_version,
+        }
     })
 }
 
 fn ignore(reason: IgnoreReason) -> Route {
-    Route::Ignore { reason, resource: None }
+    Route::Ignore {
+        reason,
+        resource: None,
+    }
 }
 
 /// Why an App Mesh call outside [`HANDLED_EVENT_NAMES`] is ignored.
 fn unhandled(name: &str, record: Fields<'_>) -> Result<IgnoreReason, EventError> {
     let read_only = matches!(record.get("readOnly"), Some(Value::Bool(true)))
-        || ["Describe", "List", "Get"].iter().any(|p| name.starts_with(p));
+        || ["Describe", "List", "Get"]
+            .iter()
+            .any(|p| name.starts_with(p));
     if read_only {
         return Ok(IgnoreReason::ReadOnly);
     }
@@ -259,7 +298,10 @@ fn lower_camel(kind: &str) -> String {
 /// The kind named by a tag call's ARN (for the ignore reason).
 fn tagged_kind(record: Fields<'_>) -> Result<String, EventError> {
     let arn = request(record)?.str("resourceArn")?;
-    Ok(arn::parse(arn)?.child.map_or("mesh", |(kind, _)| kind).to_owned())
+    Ok(arn::parse(arn)?
+        .child
+        .map_or("mesh", |(kind, _)| kind)
+        .to_owned())
 }
 
 fn request(record: Fields<'_>) -> Result<Fields<'_>, EventError> {
@@ -270,7 +312,10 @@ fn request(record: Fields<'_>) -> Result<Fields<'_>, EventError> {
 
 /// The resource a handled call touched and the version it produced; `None` for a tag call on a
 /// kind we do not model.
-fn target(meta: &EventMeta, record: Fields<'_>) -> Result<Option<(ResourceRef, Option<i64>)>, EventError> {
+fn target(
+    meta: &EventMeta,
+    record: Fields<'_>,
+) -> Result<Option<(ResourceRef, Option<i64>)>, EventError> {
     let request = request(record)?;
     let name = meta.event_name.as_str();
     if name == "TagResource" || name == "UntagResource" {

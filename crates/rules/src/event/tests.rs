@@ -41,62 +41,151 @@ fn update_routes_to_evaluate_with_the_produced_version() {
         json!({"virtualGateway": {"meshName": "m", "virtualGatewayName": "g", "metadata": {"version": 4, "createdAt": "Nov 5, 2023, 4:29:11 AM"}}}),
     ));
     let r = routed(&event);
-    assert_eq!(r.route, Route::Evaluate { resource: gateway("111122223333"), expected_version: Some(4) });
-    assert_eq!(r.meta.actor.as_deref(), Some("arn:aws:sts::111122223333:assumed-role/admin/alice"));
-    assert_eq!(r.meta.actor_issuer.as_deref(), Some("arn:aws:iam::111122223333:role/admin"));
+    assert_eq!(
+        r.route,
+        Route::Evaluate {
+            resource: gateway("111122223333"),
+            expected_version: Some(4)
+        }
+    );
+    assert_eq!(
+        r.meta.actor.as_deref(),
+        Some("arn:aws:sts::111122223333:assumed-role/admin/alice")
+    );
+    assert_eq!(
+        r.meta.actor_issuer.as_deref(),
+        Some("arn:aws:iam::111122223333:role/admin")
+    );
     // The same record without the envelope routes the same way.
     assert_eq!(routed(&event["detail"]).route, r.route);
 }
 
 #[test]
 fn mesh_owner_is_the_account_of_a_shared_mesh_resource() {
-    let event = record("DeleteVirtualGateway", json!({"meshName": "m", "virtualGatewayName": "g", "meshOwner": "444455556666"}), json!(null));
-    assert_eq!(routed(&event).route, Route::Deleted { resource: gateway("444455556666") });
+    let event = record(
+        "DeleteVirtualGateway",
+        json!({"meshName": "m", "virtualGatewayName": "g", "meshOwner": "444455556666"}),
+        json!(null),
+    );
+    assert_eq!(
+        routed(&event).route,
+        Route::Deleted {
+            resource: gateway("444455556666")
+        }
+    );
 }
 
 #[test]
 fn names_fall_back_to_the_response() {
-    let event = record("CreateMesh", json!({"clientToken": "t"}), json!({"mesh": {"meshName": "from-response", "metadata": {"version": 1}}}));
-    let Route::Evaluate { resource, expected_version } = routed(&event).route else { panic!() };
-    assert_eq!((resource.mesh.as_str(), resource.name, expected_version), ("from-response", None, Some(1)));
+    let event = record(
+        "CreateMesh",
+        json!({"clientToken": "t"}),
+        json!({"mesh": {"meshName": "from-response", "metadata": {"version": 1}}}),
+    );
+    let Route::Evaluate {
+        resource,
+        expected_version,
+    } = routed(&event).route
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (resource.mesh.as_str(), resource.name, expected_version),
+        ("from-response", None, Some(1))
+    );
 }
 
 #[test]
 fn tag_calls_route_by_arn() {
-    let tag = |arn: &str| record("TagResource", json!({"resourceArn": arn, "tags": [{"key": "team", "value": "a"}]}), json!(null));
+    let tag = |arn: &str| {
+        record(
+            "TagResource",
+            json!({"resourceArn": arn, "tags": [{"key": "team", "value": "a"}]}),
+            json!(null),
+        )
+    };
     assert_eq!(
-        routed(&tag("arn:aws:appmesh:eu-west-1:444455556666:mesh/m/virtualGateway/g")).route,
-        Route::Evaluate { resource: gateway("444455556666"), expected_version: None }
+        routed(&tag(
+            "arn:aws:appmesh:eu-west-1:444455556666:mesh/m/virtualGateway/g"
+        ))
+        .route,
+        Route::Evaluate {
+            resource: gateway("444455556666"),
+            expected_version: None
+        }
     );
     let router = routed(&tag("arn:aws:appmesh:eu-west-1:1:mesh/m/virtualRouter/r")).route;
-    assert_eq!(router, Route::Ignore { reason: IgnoreReason::UnmodelledKind("virtualRouter".into()), resource: None });
-    assert!(matches!(route(&tag("arn:aws:s3:::bucket")), Err(EventError::InvalidArn(_))));
+    assert_eq!(
+        router,
+        Route::Ignore {
+            reason: IgnoreReason::UnmodelledKind("virtualRouter".into()),
+            resource: None
+        }
+    );
+    assert!(matches!(
+        route(&tag("arn:aws:s3:::bucket")),
+        Err(EventError::InvalidArn(_))
+    ));
 }
 
 #[test]
 fn ignores_failed_read_only_foreign_and_unmodelled_calls() {
     let mut failed = record("UpdateMesh", json!({"meshName": "m"}), json!(null));
     failed["errorCode"] = json!("AccessDenied");
-    let Route::Ignore { reason, resource } = routed(&failed).route else { panic!() };
-    assert_eq!(reason, IgnoreReason::FailedCall { code: "AccessDenied".into() });
+    let Route::Ignore { reason, resource } = routed(&failed).route else {
+        panic!()
+    };
+    assert_eq!(
+        reason,
+        IgnoreReason::FailedCall {
+            code: "AccessDenied".into()
+        }
+    );
     assert_eq!(resource.map(|r| r.mesh), Some("m".to_owned()));
     // A failed call without request parameters is still just ignored.
     let mut bare_failure = record("CreateMesh", json!(null), json!(null));
     bare_failure["errorCode"] = json!("ValidationException");
-    assert!(matches!(routed(&bare_failure).route, Route::Ignore { reason: IgnoreReason::FailedCall { .. }, .. }));
+    assert!(matches!(
+        routed(&bare_failure).route,
+        Route::Ignore {
+            reason: IgnoreReason::FailedCall { .. },
+            ..
+        }
+    ));
 
     let read = record("DescribeMesh", json!({"meshName": "m"}), json!(null));
-    assert_eq!(routed(&read).route, Route::Ignore { reason: IgnoreReason::ReadOnly, resource: None });
+    assert_eq!(
+        routed(&read).route,
+        Route::Ignore {
+            reason: IgnoreReason::ReadOnly,
+            resource: None
+        }
+    );
     let route_call = record("CreateRoute", json!({"meshName": "m"}), json!(null));
     assert_eq!(
         routed(&route_call).route,
-        Route::Ignore { reason: IgnoreReason::UnmodelledKind("route".into()), resource: None }
+        Route::Ignore {
+            reason: IgnoreReason::UnmodelledKind("route".into()),
+            resource: None
+        }
     );
     let mut ec2 = record("RunInstances", json!({}), json!(null));
     ec2["eventSource"] = json!("ec2.amazonaws.com");
-    assert!(matches!(routed(&ec2).route, Route::Ignore { reason: IgnoreReason::OtherService(_), .. }));
+    assert!(matches!(
+        routed(&ec2).route,
+        Route::Ignore {
+            reason: IgnoreReason::OtherService(_),
+            ..
+        }
+    ));
     let odd = record("StartMeshParty", json!({}), json!(null));
-    assert_eq!(routed(&odd).route, Route::Ignore { reason: IgnoreReason::UnhandledEvent, resource: None });
+    assert_eq!(
+        routed(&odd).route,
+        Route::Ignore {
+            reason: IgnoreReason::UnhandledEvent,
+            resource: None
+        }
+    );
 }
 
 #[test]
@@ -105,7 +194,10 @@ fn scheduled_events_ask_for_a_sweep() {
                        "time": "2026-11-23T00:00:00Z", "detail": {}});
     assert_eq!(
         route(&event).unwrap(),
-        Incoming::Sweep(SweepRequest { id: "sched-1".into(), time: Some("2026-11-23T00:00:00Z".into()) })
+        Incoming::Sweep(SweepRequest {
+            id: "sched-1".into(),
+            time: Some("2026-11-23T00:00:00Z".into())
+        })
     );
 }
 
@@ -113,21 +205,57 @@ fn scheduled_events_ask_for_a_sweep() {
 fn malformed_input_is_a_typed_error_naming_the_field() {
     let cases: Vec<(Value, &str)> = vec![
         (json!([]), "expected a JSON object, found an array"),
-        (json!({"detail-type": "AWS API Call via CloudTrail"}), "missing field detail"),
-        (json!({"detail-type": "AWS API Call via CloudTrail", "detail": "x"}), "field detail must be an object"),
-        (json!({"detail-type": "EC2 Instance State-change Notification", "detail": {}}), "unsupported detail-type"),
-        (envelope(json!({"eventID": "e", "eventSource": "appmesh.amazonaws.com"})), "missing field detail.eventName"),
-        (envelope(json!({"eventID": "e", "eventName": 7, "eventSource": "appmesh.amazonaws.com"})), "field detail.eventName must be a string"),
-        (record("UpdateMesh", json!({}), json!(null)), "missing field requestParameters.meshName"),
-        (record("UpdateVirtualNode", json!({"meshName": "m"}), json!({"virtualNode": {"meshName": "m"}})), "missing field requestParameters.virtualNodeName"),
-        (record("UpdateMesh", json!("x"), json!(null)), "field requestParameters must be an object"),
-        (json!({"detail-type": "Scheduled Event"}), "missing field id"),
+        (
+            json!({"detail-type": "AWS API Call via CloudTrail"}),
+            "missing field detail",
+        ),
+        (
+            json!({"detail-type": "AWS API Call via CloudTrail", "detail": "x"}),
+            "field detail must be an object",
+        ),
+        (
+            json!({"detail-type": "EC2 Instance State-change Notification", "detail": {}}),
+            "unsupported detail-type",
+        ),
+        (
+            envelope(json!({"eventID": "e", "eventSource": "appmesh.amazonaws.com"})),
+            "missing field detail.eventName",
+        ),
+        (
+            envelope(
+                json!({"eventID": "e", "eventName": 7, "eventSource": "appmesh.amazonaws.com"}),
+            ),
+            "field detail.eventName must be a string",
+        ),
+        (
+            record("UpdateMesh", json!({}), json!(null)),
+            "missing field requestParameters.meshName",
+        ),
+        (
+            record(
+                "UpdateVirtualNode",
+                json!({"meshName": "m"}),
+                json!({"virtualNode": {"meshName": "m"}}),
+            ),
+            "missing field requestParameters.virtualNodeName",
+        ),
+        (
+            record("UpdateMesh", json!("x"), json!(null)),
+            "field requestParameters must be an object",
+        ),
+        (
+            json!({"detail-type": "Scheduled Event"}),
+            "missing field id",
+        ),
     ];
     for (input, expected) in cases {
         let err = route(&input).unwrap_err().to_string();
         assert!(err.contains(expected), "{input}: {err}");
     }
-    assert!(matches!(route_json("{\"detail\":"), Err(EventError::NotJson(_))));
+    assert!(matches!(
+        route_json("{\"detail\":"),
+        Err(EventError::NotJson(_))
+    ));
 }
 
 #[test]
@@ -137,14 +265,18 @@ fn envelope_fills_what_the_record_lacks() {
         bare.as_object_mut().unwrap().remove(key);
     }
     let r = routed(&envelope(bare.clone()));
-    assert_eq!((r.meta.event_time.as_str(), r.meta.region.as_str()), ("2026-11-23T03:00:01Z", "eu-west-1"));
+    assert_eq!(
+        (r.meta.event_time.as_str(), r.meta.region.as_str()),
+        ("2026-11-23T03:00:01Z", "eu-west-1")
+    );
     assert_eq!(r.meta.recipient_account, "111122223333");
     assert!(matches!(route(&bare), Err(EventError::MissingField(f)) if f == "eventTime"));
 }
 
 #[test]
 fn handled_names_match_the_file_the_infrastructure_reads() {
-    let file: Vec<String> = serde_json::from_str(include_str!("../../handled-events.json")).unwrap();
+    let file: Vec<String> =
+        serde_json::from_str(include_str!("../../handled-events.json")).unwrap();
     assert_eq!(file, HANDLED_EVENT_NAMES.map(str::to_owned).to_vec());
     let mut sorted = HANDLED_EVENT_NAMES;
     sorted.sort_unstable();

@@ -28,7 +28,9 @@ impl Resource {
     pub fn backend_defaults(&self) -> Option<&BackendDefaults> {
         match self {
             Resource::Mesh(_) => None,
-            Resource::VirtualGateway(g) => g.spec.as_ref().and_then(|s| s.backend_defaults.as_ref()),
+            Resource::VirtualGateway(g) => {
+                g.spec.as_ref().and_then(|s| s.backend_defaults.as_ref())
+            }
             Resource::VirtualNode(n) => n.spec.as_ref().and_then(|s| s.backend_defaults.as_ref()),
         }
     }
@@ -37,8 +39,12 @@ impl Resource {
     pub fn backend_defaults_slot(&mut self) -> Option<&mut Option<BackendDefaults>> {
         match self {
             Resource::Mesh(_) => None,
-            Resource::VirtualGateway(g) => Some(&mut g.spec.get_or_insert_with(Default::default).backend_defaults),
-            Resource::VirtualNode(n) => Some(&mut n.spec.get_or_insert_with(Default::default).backend_defaults),
+            Resource::VirtualGateway(g) => {
+                Some(&mut g.spec.get_or_insert_with(Default::default).backend_defaults)
+            }
+            Resource::VirtualNode(n) => {
+                Some(&mut n.spec.get_or_insert_with(Default::default).backend_defaults)
+            }
         }
     }
 
@@ -55,8 +61,12 @@ impl Resource {
     pub fn logging_slot(&mut self) -> Option<&mut Option<Logging>> {
         match self {
             Resource::Mesh(_) => None,
-            Resource::VirtualGateway(g) => Some(&mut g.spec.get_or_insert_with(Default::default).logging),
-            Resource::VirtualNode(n) => Some(&mut n.spec.get_or_insert_with(Default::default).logging),
+            Resource::VirtualGateway(g) => {
+                Some(&mut g.spec.get_or_insert_with(Default::default).logging)
+            }
+            Resource::VirtualNode(n) => {
+                Some(&mut n.spec.get_or_insert_with(Default::default).logging)
+            }
         }
     }
 }

@@ -11,12 +11,13 @@ mod kinds;
 mod shared;
 
 pub use kinds::{
-    Backend, EgressFilter, MeshData, MeshServiceDiscovery, MeshSpec, Metadata, ServiceDiscovery, VirtualGatewayData,
-    VirtualGatewaySpec, VirtualNodeData, VirtualNodeSpec, VirtualServiceBackend,
+    Backend, EgressFilter, MeshData, MeshServiceDiscovery, MeshSpec, Metadata, ServiceDiscovery,
+    VirtualGatewayData, VirtualGatewaySpec, VirtualNodeData, VirtualNodeSpec,
+    VirtualServiceBackend,
 };
 pub use shared::{
-    AccessLog, BackendDefaults, ClientPolicy, ClientPolicyTls, FileAccessLog, Listener, ListenerTls, Logging,
-    TlsValidation, Trust, TrustKind,
+    AccessLog, BackendDefaults, ClientPolicy, ClientPolicyTls, FileAccessLog, Listener,
+    ListenerTls, Logging, TlsValidation, Trust, TrustKind,
 };
 
 use crate::resource::ResourceKind;
@@ -30,7 +31,9 @@ pub enum ModelError {
     #[error("not valid JSON: {0}")]
     Json(String),
     /// JSON, but not `{"mesh": …}`, `{"virtualGateway": …}` or `{"virtualNode": …}`.
-    #[error("expected an object with one of \"mesh\", \"virtualGateway\" or \"virtualNode\", found {0}")]
+    #[error(
+        "expected an object with one of \"mesh\", \"virtualGateway\" or \"virtualNode\", found {0}"
+    )]
     UnknownShape(String),
     /// The right wrapper, but the resource inside does not match the API's shape.
     #[error("invalid {kind}: {message}")]
@@ -53,6 +56,8 @@ pub struct Tag {
 }
 
 /// One described resource of any modelled kind.
+// Held one at a time, by value: boxing the larger variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resource {
     /// A mesh.
@@ -115,19 +120,25 @@ impl Resource {
 
     /// Read the resource data itself (what is inside the wrapper) as `kind`.
     pub fn from_data(kind: ResourceKind, data: &Value) -> Result<Self, ModelError> {
-        let invalid = |e: serde_json::Error| ModelError::Invalid { kind, message: e.to_string() };
+        let invalid = |e: serde_json::Error| ModelError::Invalid {
+            kind,
+            message: e.to_string(),
+        };
         Ok(match kind {
             ResourceKind::Mesh => Resource::Mesh(MeshData::deserialize(data).map_err(invalid)?),
             ResourceKind::VirtualGateway => {
                 Resource::VirtualGateway(VirtualGatewayData::deserialize(data).map_err(invalid)?)
             }
-            ResourceKind::VirtualNode => Resource::VirtualNode(VirtualNodeData::deserialize(data).map_err(invalid)?),
+            ResourceKind::VirtualNode => {
+                Resource::VirtualNode(VirtualNodeData::deserialize(data).map_err(invalid)?)
+            }
         })
     }
 
     /// Parse describe-* output text.
     pub fn parse_describe(text: &str) -> Result<Self, ModelError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| ModelError::Json(e.to_string()))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| ModelError::Json(e.to_string()))?;
         Self::from_describe_value(&value)
     }
 

@@ -121,11 +121,15 @@ impl Trust {
     /// The first member that actually names a trust (a non-empty ARN list, chain or secret).
     pub fn kind(&self) -> Option<TrustKind> {
         let named = |v: &Option<Value>, key: &str| {
-            v.as_ref().and_then(|v| v.get(key)).is_some_and(|v| match v {
-                Value::String(s) => !s.trim().is_empty(),
-                Value::Array(a) => a.iter().any(|x| x.as_str().is_some_and(|s| !s.trim().is_empty())),
-                _ => false,
-            })
+            v.as_ref()
+                .and_then(|v| v.get(key))
+                .is_some_and(|v| match v {
+                    Value::String(s) => !s.trim().is_empty(),
+                    Value::Array(a) => a
+                        .iter()
+                        .any(|x| x.as_str().is_some_and(|s| !s.trim().is_empty())),
+                    _ => false,
+                })
         };
         if named(&self.acm, "certificateAuthorityArns") {
             Some(TrustKind::Acm)
@@ -163,7 +167,12 @@ pub struct Listener {
 impl Listener {
     /// A short label for reasons: `listeners[0] (port 8080)`.
     pub fn label(&self, index: usize) -> String {
-        match self.port_mapping.as_ref().and_then(|p| p.get("port")).and_then(Value::as_i64) {
+        match self
+            .port_mapping
+            .as_ref()
+            .and_then(|p| p.get("port"))
+            .and_then(Value::as_i64)
+        {
             Some(port) => format!("listeners[{index}] (port {port})"),
             None => format!("listeners[{index}]"),
         }

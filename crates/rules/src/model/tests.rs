@@ -55,9 +55,19 @@ fn node_and_mesh_round_trip_with_unknown_members() {
             "validation": {"trust": {"file": {"certificateChain": "/ca.pem"}}}}}}}],
             "serviceDiscovery": {"dns": {"hostname": "n.local", "ipPreference": "IPv4_ONLY", "responseType": "ENDPOINTS"}},
             "listeners": [{"portMapping": {"port": 80, "protocol": "tcp"}, "outlierDetection": {"maxServerErrors": 5}}]}}});
-    assert_eq!(Resource::from_describe_value(&node).unwrap().to_describe_value(), node);
+    assert_eq!(
+        Resource::from_describe_value(&node)
+            .unwrap()
+            .to_describe_value(),
+        node
+    );
     let mesh = json!({"mesh": {"meshName": "m", "spec": {"egressFilter": {"type": "ALLOW_ALL"}, "serviceDiscovery": {"ipPreference": "IPv6_ONLY"}}, "status": {"status": "ACTIVE"}}});
-    assert_eq!(Resource::from_describe_value(&mesh).unwrap().to_describe_value(), mesh);
+    assert_eq!(
+        Resource::from_describe_value(&mesh)
+            .unwrap()
+            .to_describe_value(),
+        mesh
+    );
 }
 
 #[test]
@@ -71,7 +81,10 @@ fn nulls_read_as_absent() {
 
 #[test]
 fn shape_errors_name_the_problem() {
-    assert!(matches!(Resource::parse_describe("{"), Err(ModelError::Json(_))));
+    assert!(matches!(
+        Resource::parse_describe("{"),
+        Err(ModelError::Json(_))
+    ));
     let err = Resource::parse_describe("[]").unwrap_err();
     assert!(err.to_string().contains("an array"), "{err}");
     let err = Resource::parse_describe(r#"{"route": {}}"#).unwrap_err();
@@ -80,16 +93,37 @@ fn shape_errors_name_the_problem() {
     assert!(err.to_string().contains("meshName"), "{err}");
     let err = Resource::parse_describe(r#"{"virtualGateway": {"meshName": "m", "virtualGatewayName": "g", "spec": {"listeners": {}}}}"#)
         .unwrap_err();
-    assert!(matches!(err, ModelError::Invalid { kind: ResourceKind::VirtualGateway, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            ModelError::Invalid {
+                kind: ResourceKind::VirtualGateway,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn trust_kinds_require_a_named_source() {
     let trust = |v: Value| serde_json::from_value::<Trust>(v).unwrap().kind();
-    assert_eq!(trust(json!({"acm": {"certificateAuthorityArns": ["arn:ca"]}})), Some(TrustKind::Acm));
-    assert_eq!(trust(json!({"file": {"certificateChain": "/etc/ca.pem"}})), Some(TrustKind::File));
-    assert_eq!(trust(json!({"sds": {"secretName": "ca"}})), Some(TrustKind::Sds));
-    assert_eq!(trust(json!({"acm": {"certificateAuthorityArns": []}})), None);
+    assert_eq!(
+        trust(json!({"acm": {"certificateAuthorityArns": ["arn:ca"]}})),
+        Some(TrustKind::Acm)
+    );
+    assert_eq!(
+        trust(json!({"file": {"certificateChain": "/etc/ca.pem"}})),
+        Some(TrustKind::File)
+    );
+    assert_eq!(
+        trust(json!({"sds": {"secretName": "ca"}})),
+        Some(TrustKind::Sds)
+    );
+    assert_eq!(
+        trust(json!({"acm": {"certificateAuthorityArns": []}})),
+        None
+    );
     assert_eq!(trust(json!({"file": {"certificateChain": " "}})), None);
     assert_eq!(trust(json!({})), None);
 }

@@ -19,7 +19,8 @@ const META: RuleMeta = RuleMeta {
     kind: ResourceKind::Mesh,
     field: "spec.egressFilter.type",
     pass: "not ALLOW_ALL (absent = AWS default DROP_ALL)",
-    rationale: "ALLOW_ALL lets every workload in the mesh open connections to any host outside it, \
+    rationale:
+        "ALLOW_ALL lets every workload in the mesh open connections to any host outside it, \
                 bypassing the mesh's service-level controls and easing data exfiltration.",
     remediation: "sets spec.egressFilter.type to DROP_ALL; every other field is kept",
     sources: &[
@@ -38,7 +39,9 @@ impl Rule for MeshEgressDropAll {
     }
 
     fn check(&self, resource: &Resource, _: &EvalContext<'_>) -> Verdict {
-        let Resource::Mesh(mesh) = resource else { return Verdict::not_applicable("not a mesh") };
+        let Resource::Mesh(mesh) = resource else {
+            return Verdict::not_applicable("not a mesh");
+        };
         let filter = mesh.spec.as_ref().and_then(|s| s.egress_filter.as_ref());
         match filter.and_then(|f| f.filter_type.as_deref()) {
             None | Some(DROP_ALL) => Verdict::Compliant,
@@ -47,9 +50,13 @@ impl Rule for MeshEgressDropAll {
     }
 
     fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
-        let Resource::Mesh(mesh) = resource else { return Err("not a mesh".to_owned()) };
+        let Resource::Mesh(mesh) = resource else {
+            return Err("not a mesh".to_owned());
+        };
         let spec = mesh.spec.get_or_insert_with(Default::default);
-        spec.egress_filter.get_or_insert_with(EgressFilter::default).filter_type = Some(DROP_ALL.to_owned());
+        spec.egress_filter
+            .get_or_insert_with(EgressFilter::default)
+            .filter_type = Some(DROP_ALL.to_owned());
         Ok(())
     }
 }

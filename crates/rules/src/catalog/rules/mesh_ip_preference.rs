@@ -31,16 +31,34 @@ impl Rule for MeshIpPreference {
     }
 
     fn check(&self, resource: &Resource, ctx: &EvalContext<'_>) -> Verdict {
-        let Resource::Mesh(mesh) = resource else { return Verdict::not_applicable("not a mesh") };
-        let actual = mesh.spec.as_ref().and_then(|s| s.service_discovery.as_ref()).and_then(|d| d.ip_preference.as_deref());
-        ip_preference("spec.serviceDiscovery.ipPreference", actual, ctx.config.mesh_ip_preference.as_deref())
+        let Resource::Mesh(mesh) = resource else {
+            return Verdict::not_applicable("not a mesh");
+        };
+        let actual = mesh
+            .spec
+            .as_ref()
+            .and_then(|s| s.service_discovery.as_ref())
+            .and_then(|d| d.ip_preference.as_deref());
+        ip_preference(
+            "spec.serviceDiscovery.ipPreference",
+            actual,
+            ctx.config.mesh_ip_preference.as_deref(),
+        )
     }
 
     fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String> {
-        let Resource::Mesh(mesh) = resource else { return Err("not a mesh".to_owned()) };
-        let required = fix.config.mesh_ip_preference.clone().ok_or("no required IP preference configured")?;
+        let Resource::Mesh(mesh) = resource else {
+            return Err("not a mesh".to_owned());
+        };
+        let required = fix
+            .config
+            .mesh_ip_preference
+            .clone()
+            .ok_or("no required IP preference configured")?;
         let spec = mesh.spec.get_or_insert_with(Default::default);
-        spec.service_discovery.get_or_insert_with(MeshServiceDiscovery::default).ip_preference = Some(required);
+        spec.service_discovery
+            .get_or_insert_with(MeshServiceDiscovery::default)
+            .ip_preference = Some(required);
         Ok(())
     }
 }

@@ -27,12 +27,28 @@ const META: RuleMeta = RuleMeta {
 
 /// The per-backend TLS policies: (index, policy).
 fn backend_tls(resource: &Resource) -> Vec<(usize, &ClientPolicyTls)> {
-    let Resource::VirtualNode(node) = resource else { return Vec::new() };
-    let backends = node.spec.as_ref().and_then(|s| s.backends.as_deref()).unwrap_or_default();
+    let Resource::VirtualNode(node) = resource else {
+        return Vec::new();
+    };
+    let backends = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.backends.as_deref())
+        .unwrap_or_default();
     backends
         .iter()
         .enumerate()
-        .filter_map(|(i, b)| Some((i, b.virtual_service.as_ref()?.client_policy.as_ref()?.tls.as_ref()?)))
+        .filter_map(|(i, b)| {
+            Some((
+                i,
+                b.virtual_service
+                    .as_ref()?
+                    .client_policy
+                    .as_ref()?
+                    .tls
+                    .as_ref()?,
+            ))
+        })
         .collect()
 }
 
@@ -42,14 +58,23 @@ impl Rule for VnodeBackendTlsEnforced {
     }
 
     fn check(&self, resource: &Resource, _: &EvalContext<'_>) -> Verdict {
-        let Resource::VirtualNode(node) = resource else { return Verdict::not_applicable("not a virtual node") };
-        if node.spec.as_ref().and_then(|s| s.backends.as_ref()).is_none_or(Vec::is_empty) {
+        let Resource::VirtualNode(node) = resource else {
+            return Verdict::not_applicable("not a virtual node");
+        };
+        if node
+            .spec
+            .as_ref()
+            .and_then(|s| s.backends.as_ref())
+            .is_none_or(Vec::is_empty)
+        {
             return Verdict::not_applicable("spec.backends is empty");
         }
         let failures: Vec<String> = backend_tls(resource)
             .into_iter()
             .filter(|(_, tls)| !tls.enforced())
-            .map(|(i, _)| format!("spec.backends[{i}].virtualService.clientPolicy.tls.enforce is false"))
+            .map(|(i, _)| {
+                format!("spec.backends[{i}].virtualService.clientPolicy.tls.enforce is false")
+            })
             .collect();
         if failures.is_empty() {
             Verdict::Compliant
@@ -59,8 +84,14 @@ impl Rule for VnodeBackendTlsEnforced {
     }
 
     fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
-        let Resource::VirtualNode(node) = resource else { return Err("not a virtual node".to_owned()) };
-        let backends = node.spec.as_mut().and_then(|s| s.backends.as_mut()).ok_or("no backends")?;
+        let Resource::VirtualNode(node) = resource else {
+            return Err("not a virtual node".to_owned());
+        };
+        let backends = node
+            .spec
+            .as_mut()
+            .and_then(|s| s.backends.as_mut())
+            .ok_or("no backends")?;
         for backend in backends.iter_mut() {
             let tls = backend
                 .virtual_service
