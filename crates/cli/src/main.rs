@@ -19,6 +19,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// List the rules catalog (or, with --events, the event names the router handles).
+    Rules(commands::rules::RulesArgs),
+    /// Evaluate a describe-* document: exit 0 compliant, 1 non-compliant, 2 bad input.
+    Check(commands::check::CheckArgs),
+    /// Print the remediated describe-* document, or why a rule cannot be fixed.
+    Fix(commands::fix::FixArgs),
     /// Print the routing decision for a CloudTrail record or EventBridge event.
     Event(commands::event::EventArgs),
 }
@@ -26,6 +32,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
+        Command::Rules(args) => commands::rules::run(args),
+        Command::Check(args) => commands::check::run(args),
+        Command::Fix(args) => commands::fix::run(args),
         Command::Event(args) => commands::event::run(args),
     };
     match outcome {

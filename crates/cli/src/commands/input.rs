@@ -25,3 +25,10 @@ pub enum Format {
     /// Machine-readable JSON on one line.
     Json,
 }
+
+/// Read and parse a describe-* document; errors name the file and the problem.
+pub fn read_resource(path: &Path) -> anyhow::Result<meshwarden_rules::model::Resource> {
+    let text = read_to_string(path)?;
+    meshwarden_rules::model::Resource::parse_describe(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
