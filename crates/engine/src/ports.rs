@@ -87,8 +87,8 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
-/// Which history to read.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Which history to read (by default: the newest [`HistoryQuery::DEFAULT_LIMIT`] items).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryQuery {
     /// At most this many items.
     pub limit: u32,
@@ -96,6 +96,21 @@ pub struct HistoryQuery {
     pub since: Option<String>,
     /// Continue after this cursor.
     pub cursor: Option<String>,
+}
+
+impl HistoryQuery {
+    /// Items per page unless asked otherwise.
+    pub const DEFAULT_LIMIT: u32 = 50;
+}
+
+impl Default for HistoryQuery {
+    fn default() -> Self {
+        HistoryQuery {
+            limit: Self::DEFAULT_LIMIT,
+            since: None,
+            cursor: None,
+        }
+    }
 }
 
 /// The compliance table.

@@ -80,7 +80,7 @@ async fn every_event_is_recorded_exactly_once_through_20_percent_faults() {
     for mesh in &meshes {
         versions.push(h.create_mesh(mesh, EgressFilterType::AllowAll).await);
     }
-    let faulty_sdk = h.sdk.to_builder().endpoint_url(&proxy.url).build();
+    let faulty_sdk = sdk_with_endpoint(&h.sdk, &proxy.url);
     let faulty = Harness {
         sdk: faulty_sdk.clone(),
         appmesh: aws_sdk_appmesh::Client::new(&faulty_sdk),

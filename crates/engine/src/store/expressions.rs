@@ -16,6 +16,10 @@ const CLEARED_WHEN_ABSENT: &[&str] = &[
     "nonCompliant",
 ];
 
+/// STATE is written only when it does not move backwards in (version, event time).
+pub const VERSION_CONDITION: &str =
+    "attribute_not_exists(#ver) OR #ver < :ver OR (#ver = :ver AND #et <= :et)";
+
 /// A DynamoDB `UpdateItem` expression with its names and values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StateUpdate {
@@ -68,10 +72,17 @@ pub fn state_update(
     if !removes.is_empty() {
         update.push_str(&format!(" REMOVE {}", removes.join(", ")));
     }
+    // A newer version always wins; the same version only from an event at least as recent, so
+    // a late duplicate view of the same version does not overwrite the newest event's record.
     let condition = item.common.resource_version.map(|version| {
         names.insert("#ver".to_owned(), "resourceVersion".to_owned());
+        names.insert("#et".to_owned(), "eventTime".to_owned());
         values.insert(":ver".to_owned(), AttributeValue::N(version.to_string()));
-        "attribute_not_exists(#ver) OR #ver <= :ver".to_owned()
+        values.insert(
+            ":et".to_owned(),
+            AttributeValue::S(item.common.event_time.clone()),
+        );
+        VERSION_CONDITION.to_owned()
     });
     StateUpdate {
         key,
@@ -126,10 +137,7 @@ mod tests {
     #[test]
     fn versioned_state_never_regresses() {
         let u = build(&item(Some(4), true));
-        assert_eq!(
-            u.condition.as_deref(),
-            Some("attribute_not_exists(#ver) OR #ver <= :ver")
-        );
+        assert_eq!(u.condition.as_deref(), Some(VERSION_CONDITION));
         assert_eq!(u.values[":ver"], AttributeValue::N("4".into()));
         assert!(u.key.contains_key("pk") && u.key.contains_key("sk"));
         assert!(!u.update.contains("lastCompliantSpec"), "{}", u.update);

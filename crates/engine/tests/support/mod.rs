@@ -44,6 +44,14 @@ pub fn unique(prefix: &str) -> String {
     )
 }
 
+/// `sdk` pointed at another endpoint (a fault proxy). The origin must say "set in code": an
+/// endpoint from `AWS_ENDPOINT_URL` would otherwise win when the service client is built.
+pub fn sdk_with_endpoint(sdk: &SdkConfig, url: &str) -> SdkConfig {
+    let mut builder = sdk.to_builder().endpoint_url(url);
+    builder.insert_origin("endpoint_url", aws_types::origin::Origin::shared_config());
+    builder.build()
+}
+
 pub async fn sdk_config() -> SdkConfig {
     let _ = endpoint();
     meshwarden_engine::aws::load_sdk_config(Some(REGION.to_owned()), None).await
