@@ -11,9 +11,8 @@ started=$SECONDS
 
 step "cargo fmt --check"
 cargo fmt --all --check
-step "cargo build (all targets, the release bootstrap the e2e test runs)"
+step "cargo build (all targets)"
 cargo build --workspace --all-targets --locked
-cargo build --release --locked -p meshwarden-lambda
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 step "emulator harness self-test"

@@ -1,0 +1,80 @@
+//! Every fixture under `tests/fixtures/` routes (events) or round-trips (describe documents) as
+//! `tests/fixtures/events/expected.json` says.
+
+use meshwarden_rules::event::{self, Decision, HANDLED_EVENT_NAMES};
+use meshwarden_rules::model::Resource;
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+
+fn fixtures(sub: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(sub)
+}
+
+#[test]
+fn every_event_fixture_routes_as_expected() {
+    let dir = fixtures("events");
+    let expected: Map<String, Value> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name == "expected.json" {
+            continue;
+        }
+        let want = expected
+            .get(&name)
+            .unwrap_or_else(|| panic!("{name} has no expectation"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        match event::route_json(&text) {
+            Err(err) => assert_eq!(want["route"], "error", "{name}: unexpected error {err}"),
+            Ok(incoming) => {
+                let got = serde_json::to_value(Decision::of(&incoming)).unwrap();
+                for (key, value) in want.as_object().unwrap() {
+                    assert_eq!(&got[key.as_str()], value, "{name}: {key} in {got}");
+                }
+                if got["route"] == "ignore" {
+                    assert!(
+                        got["reason"].as_str().is_some_and(|r| !r.is_empty()),
+                        "{name}: ignore without a reason"
+                    );
+                }
+            }
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, expected.len(), "every expectation has a fixture");
+}
+
+#[test]
+fn every_handled_event_name_has_a_fixture() {
+    let expected: Map<String, Value> =
+        serde_json::from_str(&std::fs::read_to_string(fixtures("events/expected.json")).unwrap())
+            .unwrap();
+    for name in HANDLED_EVENT_NAMES {
+        assert!(
+            expected
+                .values()
+                .any(|e| e["eventName"] == name && e["route"] != "ignore"),
+            "no routed fixture for {name}"
+        );
+    }
+}
+
+#[test]
+fn describe_fixtures_round_trip() {
+    for entry in std::fs::read_dir(fixtures("describe")).unwrap() {
+        let path = entry.unwrap().path();
+        let document: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let resource =
+            Resource::from_describe_value(&document).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        assert_eq!(
+            resource.to_describe_value(),
+            document,
+            "{path:?} lost something"
+        );
+    }
+}
