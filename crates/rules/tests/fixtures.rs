@@ -1,4 +1,5 @@
 //! Every fixture under `tests/fixtures/` routes (events) or round-trips (describe documents) as
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `tests/fixtures/events/expected.json` says.
 
 use meshwarden_rules::event::{self, Decision, HANDLED_EVENT_NAMES};
