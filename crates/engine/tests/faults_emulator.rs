@@ -3,15 +3,13 @@
 //! events the handler returned `Err` for.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod support;
-
 use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::AutoRevert;
+use meshwarden_testkit::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use support::*;
 
 /// The fault proxy, stopped when dropped.
 struct FaultProxy {

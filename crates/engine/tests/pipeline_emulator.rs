@@ -1,15 +1,13 @@
 //! The responder pipeline end to end: real SDK clients against the local emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod support;
-
 use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::ports::ComplianceStore;
 use meshwarden_engine::record::{Action, Status};
 use meshwarden_engine::{AutoRevert, Handled};
+use meshwarden_testkit::*;
 use serde_json::Value;
 use std::time::Duration;
-use support::*;
 
 const OLD: Duration = Duration::from_secs(3_600);
 

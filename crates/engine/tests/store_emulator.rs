@@ -2,14 +2,12 @@
 //! newest-first paginated history, the sparse non-compliant index.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod support;
-
 use meshwarden_engine::ports::{ComplianceStore, HistoryQuery, RecordOutcome};
 use meshwarden_engine::record::{Action, Record, Status};
 use meshwarden_engine::store::DynamoStore;
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
+use meshwarden_testkit::*;
 use std::time::{Duration, SystemTime};
-use support::*;
 
 fn record(mesh: &str, version: i64, minute: u32, status: Status) -> Record {
     Record {

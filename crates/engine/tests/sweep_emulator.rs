@@ -1,12 +1,10 @@
 //! The scheduled sweep against the emulator: every resource recorded once, re-runs add nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod support;
-
 use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::{AutoRevert, Handled};
+use meshwarden_testkit::*;
 use serde_json::json;
-use support::*;
 
 /// A region no other test touches, so the sweep sees only this test's resources.
 const SWEEP_REGION: &str = "ap-southeast-2";

@@ -1,7 +1,7 @@
 //! Shared setup for tests against the local AWS emulator (moto server, started by
 //! `scripts/with-emulator.sh`). Without `AWS_ENDPOINT_URL` every test fails loudly: a suite that
 //! passes with no emulator would prove nothing.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use aws_config::SdkConfig;
 use aws_sdk_appmesh::types as am;

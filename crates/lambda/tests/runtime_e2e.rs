@@ -1,0 +1,163 @@
+//! End to end through a real Lambda Runtime API: the built `bootstrap` binary polls cargo-lambda's
+//! local runtime (`cargo lambda watch --only-lambda-apis`), `cargo lambda invoke` delivers a
+//! CloudTrail event, and the table and the mesh in the emulator show the outcome.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use aws_sdk_appmesh::types::EgressFilterType;
+use meshwarden_testkit::*;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A child process killed when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `cargo lambda watch --only-lambda-apis`, returned once it says its runtime server started.
+fn runtime_api(port: u16) -> Running {
+    let mut child = Command::new("cargo")
+        .args([
+            "lambda",
+            "watch",
+            "--only-lambda-apis",
+            "-A",
+            "127.0.0.1",
+            "-P",
+            &port.to_string(),
+        ])
+        .current_dir(workspace())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cargo-lambda is installed (scripts/with-emulator.sh puts .venv/bin on PATH)");
+    let output = BufReader::new(child.stdout.take().unwrap()).lines();
+    let errors = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    // cargo-lambda logs to stdout or stderr depending on its version: read both until it is up.
+    let (tx, rx) = std::sync::mpsc::channel();
+    for lines in [
+        Box::new(output) as Box<dyn Iterator<Item = std::io::Result<String>> + Send>,
+        Box::new(errors),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| drop(tx.send(l))));
+    }
+    drop(tx);
+    for line in rx.iter() {
+        let started = line.contains("starting Runtime server");
+        seen.push(line);
+        if started {
+            // The log line precedes the bind by a moment: wait for the socket itself.
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                std::thread::yield_now();
+            }
+            return Running(child);
+        }
+    }
+    panic!(
+        "cargo lambda watch exited without starting its runtime server:\n{}",
+        seen.join("\n")
+    );
+}
+
+fn invoke(port: u16, payload: &Value) -> Value {
+    let file = std::env::temp_dir().join(format!("{}.json", unique("meshwarden-e2e-event")));
+    std::fs::write(&file, payload.to_string()).unwrap();
+    let out = Command::new("cargo")
+        .args([
+            "lambda",
+            "invoke",
+            "-A",
+            "127.0.0.1",
+            "-P",
+            &port.to_string(),
+            "--output-format",
+            "json",
+            "--data-file",
+        ])
+        .arg(&file)
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert!(
+        out.status.success(),
+        "invoke failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bootstrap_reverts_the_seed_drift_through_the_runtime_api() {
+    let h = Harness::new().await;
+    let mesh = unique("cc-production-app-mesh");
+    let version = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
+    let port = free_port();
+    let _runtime = runtime_api(port);
+    let _bootstrap = Running(
+        Command::new(env!("CARGO_BIN_EXE_bootstrap"))
+            .env(
+                "AWS_LAMBDA_RUNTIME_API",
+                format!("http://127.0.0.1:{port}/.rt"),
+            )
+            .env("AWS_LAMBDA_FUNCTION_NAME", "_")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+            .env("MESHWARDEN_TABLE", &h.table)
+            .env("AUTO_REVERT", "on")
+            .env("MESHWARDEN_OWN_ROLE_ARN", OWN_ROLE)
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+
+    let event = update_mesh_event(&mesh, "ALLOW_ALL", version, HUMAN_ROLE, Duration::ZERO);
+    let handled = invoke(port, &event);
+    assert_eq!(handled["outcome"], "evaluated", "{handled}");
+    assert_eq!(handled["action"], "REVERTED", "{handled}");
+    assert_eq!(
+        h.egress(&mesh).await,
+        Some(EgressFilterType::DropAll),
+        "the mesh was reverted"
+    );
+    let state = h.items(&mesh_id(&mesh)).await;
+    let state_item = state
+        .iter()
+        .find(|i| i["sk"].as_s().unwrap() == "STATE")
+        .expect("a STATE item");
+    assert_eq!(state_item["status"].as_s().unwrap(), "COMPLIANT");
+    assert_eq!(h.history_count(&mesh_id(&mesh)).await, 1);
+
+    // Poison input is answered (not retried) and the function keeps serving.
+    let rejected = invoke(
+        port,
+        &serde_json::json!({"detail-type": "AWS API Call via CloudTrail"}),
+    );
+    assert_eq!(rejected["outcome"], "rejected", "{rejected}");
+    let again = invoke(port, &event);
+    assert_eq!(again["recorded"], "duplicate", "{again}");
+    assert_eq!(h.history_count(&mesh_id(&mesh)).await, 1);
+}
