@@ -1,20 +1,26 @@
 //! `meshwarden`: the operator's command line.
 //!
-//! Every command returns an exit code; any error is printed as one line on stderr and exits 2
-//! (bad input, unreadable file, malformed JSON), so scripts can tell "non-compliant" (1) from
-//! "could not tell" (2).
+//! Offline commands (`rules`, `check`, `fix`, `event`) work on files. Operator commands (`scan`,
+//! `status`, `history`, `remediate`, `replay`) use AWS credentials the usual way (profiles, SSO,
+//! environment; `--endpoint-url` for an emulator) and the same engine as the Lambda.
+//!
+//! Every error is printed as one line on stderr and exits 2, so scripts can tell
+//! "non-compliant" (1) from "could not tell" (2).
 
 mod commands;
 
 use clap::{Parser, Subcommand};
+use commands::session::AwsArgs;
 use std::process::ExitCode;
 
-/// Meshwarden: App Mesh compliance rules, event routing and remediation.
+/// Meshwarden: App Mesh compliance rules, event routing, remediation and compliance history.
 #[derive(Debug, Parser)]
 #[command(name = "meshwarden", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    aws: AwsArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -27,21 +33,45 @@ enum Command {
     Fix(commands::fix::FixArgs),
     /// Print the routing decision for a CloudTrail record or EventBridge event.
     Event(commands::event::EventArgs),
+    /// Evaluate every mesh, virtual gateway and virtual node in one or more regions: exit 1 when
+    /// anything is non-compliant.
+    Scan(commands::scan::ScanArgs),
+    /// Current state from the table: one resource, or everything non-compliant now.
+    Status(commands::status::StatusArgs),
+    /// One resource's compliance history, newest first.
+    History(commands::history::HistoryArgs),
+    /// Show the change that makes a resource compliant; apply it with --apply.
+    Remediate(commands::remediate::RemediateArgs),
+    /// Run one CloudTrail/EventBridge event through the responder pipeline.
+    Replay(commands::replay::ReplayArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let aws = &cli.aws;
     let outcome = match &cli.command {
         Command::Rules(args) => commands::rules::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Fix(args) => commands::fix::run(args),
         Command::Event(args) => commands::event::run(args),
+        Command::Scan(args) => block_on(commands::scan::run(args, aws)),
+        Command::Status(args) => block_on(commands::status::run(args, aws)),
+        Command::History(args) => block_on(commands::history::run(args, aws)),
+        Command::Remediate(args) => block_on(commands::remediate::run(args, aws)),
+        Command::Replay(args) => block_on(commands::replay::run(args, aws)),
     };
     match outcome {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("meshwarden: {err:#}");
+            eprintln!("meshwarden: {}", format!("{err:#}").replace('\n', " "));
             ExitCode::from(2)
         }
     }
+}
+
+/// Run an operator command on a runtime built for it (the offline commands need none).
+fn block_on(
+    command: impl std::future::Future<Output = anyhow::Result<ExitCode>>,
+) -> anyhow::Result<ExitCode> {
+    tokio::runtime::Runtime::new()?.block_on(command)
 }

@@ -88,6 +88,8 @@ pub struct EngineConfig {
     pub regions: Vec<String>,
     /// Concurrent describes during a sweep.
     pub sweep_concurrency: usize,
+    /// Write CloudWatch EMF metric lines to stdout (the Lambda does; the CLI does not).
+    pub emit_metrics: bool,
 }
 
 impl Default for EngineConfig {
@@ -102,6 +104,7 @@ impl Default for EngineConfig {
             consistency_window: Duration::from_secs(600),
             regions: Vec::new(),
             sweep_concurrency: 8,
+            emit_metrics: true,
         }
     }
 }
@@ -161,6 +164,7 @@ impl EngineConfig {
             )?)
             .unwrap_or(defaults.sweep_concurrency)
             .max(1),
+            emit_metrics: defaults.emit_metrics,
         })
     }
 

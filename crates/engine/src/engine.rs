@@ -77,6 +77,13 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
         &self.mesh
     }
 
+    /// Emit a metrics line, unless this engine runs outside the Lambda.
+    pub(crate) fn emit(&self, counts: Counts) {
+        if self.config.emit_metrics {
+            counts.emit();
+        }
+    }
+
     /// Handle one raw input: a CloudTrail/EventBridge event or a scheduled sweep.
     /// `Err` only for transient faults; poison input is `Ok(Handled::Rejected)`.
     pub async fn handle(&self, input: &Value) -> Result<Handled, TransientError> {
@@ -86,11 +93,10 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             Err(err) => {
                 let reason = format!("malformed event: {err}");
                 tracing::error!(reason = %reason, "rejected");
-                Counts {
+                self.emit(Counts {
                     errors: 1,
                     ..Counts::default()
-                }
-                .emit();
+                });
                 return Ok(Handled::Rejected { reason });
             }
         };

@@ -166,12 +166,12 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             latency_ms = started.elapsed().as_millis() as u64,
             "evaluated"
         );
-        evaluation.counts.emit();
+        self.emit(evaluation.counts);
         Ok(report)
     }
 
     /// Fetch tags when a tag rule is configured (one extra call; none otherwise).
-    pub(crate) async fn tags_if_needed(
+    pub async fn tags_if_needed(
         &self,
         resource: &ResourceRef,
         snapshot: &M::Snapshot,

@@ -144,13 +144,12 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             latency_ms = report.duration_ms,
             "swept"
         );
-        Counts {
+        self.emit(Counts {
             evaluations: report.recorded as u64,
             non_compliant: report.non_compliant as u64,
             errors: report.errors as u64,
             ..Counts::default()
-        }
-        .emit();
+        });
         Ok(report)
     }
 

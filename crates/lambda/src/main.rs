@@ -9,7 +9,7 @@ use anyhow::Context;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use meshwarden_engine::appmesh::AppMeshAdapter;
-use meshwarden_engine::aws::load_sdk_config;
+use meshwarden_engine::aws::{load_sdk_config, SdkOptions};
 use meshwarden_engine::store::DynamoStore;
 use meshwarden_engine::{Engine, EngineConfig};
 use serde::Deserialize;
@@ -30,7 +30,7 @@ async fn main() -> Result<(), Error> {
         .without_time() // CloudWatch timestamps every line
         .init();
     let config = EngineConfig::from_env().context("invalid configuration")?;
-    let sdk = load_sdk_config(None, None).await;
+    let sdk = load_sdk_config(&SdkOptions::default()).await;
     let store = DynamoStore::new(
         aws_sdk_dynamodb::Client::new(&sdk),
         config.table.clone(),

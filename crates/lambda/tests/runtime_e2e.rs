@@ -36,23 +36,25 @@ fn free_port() -> u16 {
 
 /// `cargo lambda watch --only-lambda-apis`, returned once it says its runtime server started.
 fn runtime_api(port: u16) -> Running {
-    let mut child = Command::new("cargo")
-        .args([
-            "lambda",
-            "watch",
-            "--only-lambda-apis",
-            "-A",
-            "127.0.0.1",
-            "-P",
-            &port.to_string(),
-        ])
-        .current_dir(workspace())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cargo-lambda is installed (scripts/with-emulator.sh puts .venv/bin on PATH)");
-    let output = BufReader::new(child.stdout.take().unwrap()).lines();
-    let errors = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut running = Running(
+        Command::new("cargo")
+            .args([
+                "lambda",
+                "watch",
+                "--only-lambda-apis",
+                "-A",
+                "127.0.0.1",
+                "-P",
+                &port.to_string(),
+            ])
+            .current_dir(workspace())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cargo-lambda is installed (scripts/with-emulator.sh puts .venv/bin on PATH)"),
+    );
+    let output = BufReader::new(running.0.stdout.take().unwrap()).lines();
+    let errors = BufReader::new(running.0.stderr.take().unwrap()).lines();
     let mut seen = Vec::new();
     // cargo-lambda logs to stdout or stderr depending on its version: read both until it is up.
     let (tx, rx) = std::sync::mpsc::channel();
@@ -72,7 +74,7 @@ fn runtime_api(port: u16) -> Running {
             while TcpStream::connect(("127.0.0.1", port)).is_err() {
                 std::thread::yield_now();
             }
-            return Running(child);
+            return running;
         }
     }
     panic!(

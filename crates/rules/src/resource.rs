@@ -75,6 +75,56 @@ impl ResourceRef {
     }
 }
 
+/// A resource named in a form we cannot read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "malformed resource {0:?}: expected mesh/NAME, mesh/NAME/virtualGateway/NAME, \
+     mesh/NAME/virtualNode/NAME or a stored id appmesh:ACCOUNT:REGION:mesh/NAME[/KIND/NAME]"
+)]
+pub struct ResourceParseError(pub String);
+
+impl ResourceRef {
+    /// Read a path (`mesh/NAME[/virtualGateway|virtualNode/NAME]`) in a given account and region.
+    pub fn from_path(path: &str, account: &str, region: &str) -> Result<Self, ResourceParseError> {
+        let bad = || ResourceParseError(path.to_owned());
+        let parts: Vec<&str> = path.split('/').collect();
+        let (kind, mesh, name) = match parts.as_slice() {
+            ["mesh", mesh] => (ResourceKind::Mesh, *mesh, None),
+            ["mesh", mesh, "virtualGateway", name] => {
+                (ResourceKind::VirtualGateway, *mesh, Some(*name))
+            }
+            ["mesh", mesh, "virtualNode", name] => (ResourceKind::VirtualNode, *mesh, Some(*name)),
+            _ => return Err(bad()),
+        };
+        if mesh.is_empty()
+            || name.is_some_and(str::is_empty)
+            || account.is_empty()
+            || region.is_empty()
+        {
+            return Err(bad());
+        }
+        Ok(ResourceRef {
+            kind,
+            account: account.to_owned(),
+            region: region.to_owned(),
+            mesh: mesh.to_owned(),
+            name: name.map(str::to_owned),
+        })
+    }
+
+    /// Read a canonical id (`appmesh:{account}:{region}:{path}`), the inverse of [`ResourceRef::id`].
+    pub fn from_id(id: &str) -> Result<Self, ResourceParseError> {
+        let mut parts = id.splitn(4, ':');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some("appmesh"), Some(account), Some(region), Some(path)) => {
+                Self::from_path(path, account, region)
+                    .map_err(|_| ResourceParseError(id.to_owned()))
+            }
+            _ => Err(ResourceParseError(id.to_owned())),
+        }
+    }
+}
+
 impl fmt::Display for ResourceRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.id())
@@ -109,6 +159,33 @@ mod tests {
             r(ResourceKind::VirtualNode, Some("n")).id(),
             "appmesh:111122223333:eu-west-1:mesh/m/virtualNode/n"
         );
+    }
+
+    #[test]
+    fn ids_and_paths_parse_back() {
+        for r in [
+            r(ResourceKind::Mesh, None),
+            r(ResourceKind::VirtualGateway, Some("g")),
+            r(ResourceKind::VirtualNode, Some("n")),
+        ] {
+            assert_eq!(ResourceRef::from_id(&r.id()).unwrap(), r);
+            assert_eq!(
+                ResourceRef::from_path(&r.path(), "111122223333", "eu-west-1").unwrap(),
+                r
+            );
+        }
+        for bad in [
+            "",
+            "mesh",
+            "mesh/",
+            "mesh/m/virtualRouter/r",
+            "mesh/m/virtualGateway/",
+            "m/virtualGateway/g",
+        ] {
+            assert!(ResourceRef::from_path(bad, "1", "r").is_err(), "{bad}");
+        }
+        assert!(ResourceRef::from_id("appmesh:1:r").is_err());
+        assert!(ResourceRef::from_id("ecs:1:r:mesh/m").is_err());
     }
 
     #[test]

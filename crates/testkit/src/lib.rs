@@ -17,13 +17,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// The account our synthetic CloudTrail events come from (and the responder's own account).
-pub const ACCOUNT: &str = "111122223333";
+/// (moto's default account, so ids built from STS and from events agree).
+pub const ACCOUNT: &str = "123456789012";
 /// The region every test uses.
 pub const REGION: &str = "us-east-1";
 /// The responder's own role (loop guard).
-pub const OWN_ROLE: &str = "arn:aws:iam::111122223333:role/meshwarden-responder";
+pub const OWN_ROLE: &str = "arn:aws:iam::123456789012:role/meshwarden-responder";
 /// Someone else.
-pub const HUMAN_ROLE: &str = "arn:aws:iam::111122223333:role/platform-admin";
+pub const HUMAN_ROLE: &str = "arn:aws:iam::123456789012:role/platform-admin";
 
 pub fn endpoint() -> String {
     std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| {
@@ -54,7 +55,11 @@ pub fn sdk_with_endpoint(sdk: &SdkConfig, url: &str) -> SdkConfig {
 
 pub async fn sdk_config() -> SdkConfig {
     let _ = endpoint();
-    meshwarden_engine::aws::load_sdk_config(Some(REGION.to_owned()), None).await
+    meshwarden_engine::aws::load_sdk_config(&meshwarden_engine::aws::SdkOptions {
+        region: Some(REGION.to_owned()),
+        ..Default::default()
+    })
+    .await
 }
 
 /// Everything a scenario needs: clients, a fresh table, and engine factories.

@@ -3,7 +3,14 @@
 pub mod check;
 pub mod event;
 pub mod fix;
+pub mod history;
 pub mod input;
+pub mod remediate;
+pub mod replay;
 pub mod rule_args;
 pub mod rules;
+pub mod scan;
+pub mod session;
+pub mod state_view;
+pub mod status;
 pub mod table;

@@ -12,10 +12,21 @@ use std::time::Duration;
 /// Attempts per call, the first included (standard retry mode, exponential backoff with jitter).
 pub const MAX_ATTEMPTS: u32 = 3;
 
+/// Where the SDK configuration comes from, beyond the usual sources.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SdkOptions {
+    /// The region (else `AWS_REGION`, the profile's, ...).
+    pub region: Option<String>,
+    /// A named profile (else `AWS_PROFILE` / `default`).
+    pub profile: Option<String>,
+    /// An endpoint for every service (an emulator); else `AWS_ENDPOINT_URL` when set.
+    pub endpoint_url: Option<String>,
+}
+
 /// Load the SDK configuration from the usual sources (environment, profiles, SSO, the Lambda
 /// role), with retries and timeouts set explicitly so a slow dependency cannot hold a Lambda
 /// invocation hostage. `AWS_ENDPOINT_URL` (used for the local emulator) is honoured by the loader.
-pub async fn load_sdk_config(region: Option<String>, profile: Option<String>) -> SdkConfig {
+pub async fn load_sdk_config(options: &SdkOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
         .timeout_config(
@@ -25,11 +36,14 @@ pub async fn load_sdk_config(region: Option<String>, profile: Option<String>) ->
                 .operation_timeout(Duration::from_secs(15))
                 .build(),
         );
-    if let Some(region) = region {
-        loader = loader.region(aws_config::Region::new(region));
+    if let Some(region) = &options.region {
+        loader = loader.region(aws_config::Region::new(region.clone()));
     }
-    if let Some(profile) = profile {
+    if let Some(profile) = &options.profile {
         loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &options.endpoint_url {
+        loader = loader.endpoint_url(url);
     }
     loader.load().await
 }

@@ -1,0 +1,131 @@
+//! `meshwarden remediate RESOURCE`: show the exact change (a diff of the spec); apply it, through
+//! the responder's own pipeline, only with `--apply`.
+
+use super::rule_args::RuleArgs;
+use super::session::{connect, AwsArgs, Wants};
+use anyhow::anyhow;
+use meshwarden_engine::ports::{ComplianceStore, MeshReader};
+use meshwarden_engine::record::rfc3339;
+use meshwarden_engine::AutoRevert;
+use meshwarden_rules::catalog::{self, EvalContext, RemediationContext};
+use meshwarden_rules::event::{EventMeta, Route, RoutedEvent};
+use meshwarden_rules::model::Resource;
+use similar::TextDiff;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+/// Event name recorded for remediations made from the command line.
+pub const EVENT_NAME: &str = "MeshwardenRemediate";
+
+/// Arguments of `meshwarden remediate`.
+#[derive(Debug, clap::Args)]
+pub struct RemediateArgs {
+    /// mesh/NAME, mesh/NAME/virtualGateway/NAME, mesh/NAME/virtualNode/NAME or a stored id.
+    pub resource: String,
+    /// Apply the change (default: only show it).
+    #[arg(long)]
+    pub apply: bool,
+    /// Region of a RESOURCE given as a path (default: the configured region).
+    #[arg(long)]
+    pub region: Option<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+fn pretty(resource: &Resource) -> String {
+    serde_json::to_string_pretty(&resource.to_describe_value()).unwrap_or_default() + "\n"
+}
+
+/// Run the command: exit 0 when the resource is (or would be) compliant afterwards, 1 otherwise.
+pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
+    let wants = Wants {
+        region: args.region.clone(),
+        auto_revert: Some(AutoRevert::On),
+        rules: Some(args.rules.config()),
+        ..Wants::default()
+    };
+    let session = connect(aws, wants).await?;
+    let engine = &session.engine;
+    let resource = session.resource(&args.resource)?;
+    let described = engine
+        .mesh()
+        .describe(&resource)
+        .await?
+        .ok_or_else(|| anyhow!("{resource} does not exist"))?;
+    let tags = engine
+        .tags_if_needed(&resource, &described.snapshot)
+        .await?;
+    let state = engine
+        .store()
+        .state(&resource.id())
+        .await
+        .map_err(|e| session.store_error(e))?;
+    let last_compliant = state
+        .as_ref()
+        .and_then(|s| s.last_compliant_spec.as_ref())
+        .and_then(|doc| Resource::from_describe_value(doc).ok());
+    let config = &engine.config().rules;
+    let ctx = EvalContext {
+        config,
+        tags: tags.as_deref(),
+    };
+    let plan = catalog::remediate(
+        &described.resource,
+        &ctx,
+        &RemediationContext {
+            config,
+            last_compliant: last_compliant.as_ref(),
+        },
+    );
+    for skipped in &plan.skipped {
+        eprintln!("skipped: {}: {}", skipped.rule, skipped.reason);
+    }
+    if plan.applied.is_empty() {
+        println!("{resource}: nothing to change");
+        let compliant = plan.skipped.is_empty();
+        return Ok(if compliant {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let (before, after) = (pretty(&described.resource), pretty(&plan.resource));
+    print!(
+        "{}",
+        TextDiff::from_lines(&before, &after)
+            .unified_diff()
+            .header(&format!("{resource} (now)"), "remediated")
+    );
+    println!("rules fixed: {}", plan.applied.join(", "));
+    if !args.apply {
+        println!("(not applied: pass --apply to make this change)");
+        return Ok(ExitCode::from(u8::from(!plan.skipped.is_empty())));
+    }
+    let now = SystemTime::now();
+    let routed = RoutedEvent {
+        meta: EventMeta {
+            event_id: format!(
+                "cli-{}",
+                now.duration_since(SystemTime::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or_default()
+            ),
+            event_name: EVENT_NAME.to_owned(),
+            event_source: "meshwarden-cli".to_owned(),
+            event_time: rfc3339(now),
+            region: resource.region.clone(),
+            recipient_account: resource.account.clone(),
+            actor: Some(format!("meshwarden-cli ({})", session.account)),
+            actor_issuer: None,
+        },
+        route: Route::Evaluate {
+            resource: resource.clone(),
+            expected_version: None,
+        },
+    };
+    let report = engine.process(&routed).await?;
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(ExitCode::from(u8::from(
+        !report.non_compliant_rules.is_empty(),
+    )))
+}

@@ -1,0 +1,189 @@
+//! `meshwarden scan`: the audit procedure automated — list every mesh, virtual gateway and
+//! virtual node, describe and evaluate each, across regions; optionally record like the sweep.
+
+use super::check::{status_name, verdict_name};
+use super::input::Format;
+use super::rule_args::RuleArgs;
+use super::session::{connect, AwsArgs, Wants};
+use super::table::Table;
+use indicatif::{ProgressBar, ProgressStyle};
+use meshwarden_engine::ports::ComplianceStore;
+use meshwarden_engine::record::{rfc3339, Record, Status};
+use meshwarden_rules::verdict::{ComplianceStatus, VerdictStatus};
+use serde_json::json;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+/// Regions where App Mesh was offered (AWS's endpoint list, 2026), for `--all-regions`.
+pub const APP_MESH_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "me-south-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// Arguments of `meshwarden scan`.
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Region to scan (repeatable; default: the configured region).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Scan every region App Mesh was offered in.
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Record the results in the table, as the scheduled sweep does.
+    #[arg(long)]
+    pub record: bool,
+    /// List compliant and not-applicable findings too (default: only non-compliant ones).
+    #[arg(long)]
+    pub all_findings: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// Run the command: exit 1 when anything is non-compliant.
+pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
+    let regions: Vec<String> = if args.all_regions {
+        APP_MESH_REGIONS.iter().map(|r| (*r).to_owned()).collect()
+    } else {
+        args.regions.clone()
+    };
+    let wants = Wants {
+        region: regions.first().cloned(),
+        regions,
+        rules: Some(args.rules.config()),
+        ..Wants::default()
+    };
+    let session = connect(aws, wants).await?;
+    let engine = &session.engine;
+    let bar = (args.format == Format::Table && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos}/{len} resources evaluated")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let now = SystemTime::now();
+    let scan_id = format!("scan-{}", humantime::format_rfc3339_seconds(now));
+    let scan = engine
+        .scan(&engine.config().regions, &scan_id, &rfc3339(now), &progress)
+        .await?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let recorded = match args.record {
+        true => Some(
+            engine
+                .store()
+                .record_sweep(&scan.records)
+                .await
+                .map_err(|e| session.store_error(e))?,
+        ),
+        false => None,
+    };
+    let non_compliant = scan
+        .records
+        .iter()
+        .filter(|r| r.status == Status::NonCompliant)
+        .count();
+    let shown = |r: &Record| -> Vec<(String, String, &'static str, String)> {
+        r.findings
+            .iter()
+            .filter(|f| args.all_findings || f.verdict == VerdictStatus::NonCompliant)
+            .map(|f| {
+                (
+                    f.rule.clone(),
+                    f.severity.to_string(),
+                    verdict_name(f.verdict),
+                    f.reason.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    match args.format {
+        Format::Json => {
+            let resources: Vec<_> = scan
+                .records
+                .iter()
+                .map(|r| {
+                    json!({"resource": r.resource.id(), "kind": r.resource.kind, "region": r.resource.region,
+                           "mesh": r.resource.mesh, "name": r.resource.name, "version": r.resource_version,
+                           "status": r.status, "findings": r.findings})
+                })
+                .collect();
+            let summary = json!({"regions": engine.config().regions, "resources": scan.records.len(),
+                "nonCompliant": non_compliant, "compliant": scan.records.len() - non_compliant,
+                "vanished": scan.vanished, "errors": scan.errors, "recorded": recorded});
+            println!("{}", json!({"resources": resources, "summary": summary}));
+        }
+        Format::Table => {
+            let mut table = Table::new(&["RESOURCE", "RULE", "SEVERITY", "VERDICT", "REASON"]);
+            for record in &scan.records {
+                for (rule, severity, verdict, reason) in shown(record) {
+                    table.row(vec![
+                        record.resource.path(),
+                        rule,
+                        severity,
+                        verdict.to_owned(),
+                        reason,
+                    ]);
+                }
+            }
+            print!("{}", table.render());
+            let status = if non_compliant > 0 {
+                ComplianceStatus::NonCompliant
+            } else {
+                ComplianceStatus::Compliant
+            };
+            println!(
+                "{}: {} resources in {} — {} non-compliant, {} compliant{}{}",
+                status_name(status),
+                scan.records.len(),
+                engine.config().regions.join(", "),
+                non_compliant,
+                scan.records.len() - non_compliant,
+                if scan.errors > 0 {
+                    format!(", {} could not be described", scan.errors)
+                } else {
+                    String::new()
+                },
+                recorded
+                    .map(|_| format!(", recorded in {}", engine.config().table))
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    Ok(if non_compliant > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

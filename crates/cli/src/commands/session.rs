@@ -1,0 +1,138 @@
+//! Connecting the operator commands to AWS: the SDK configuration (profiles, SSO, environment,
+//! `--endpoint-url`), the caller's account, and the same engine the Lambda runs.
+
+use anyhow::{anyhow, Context};
+use meshwarden_engine::appmesh::AppMeshAdapter;
+use meshwarden_engine::aws::{load_sdk_config, SdkOptions};
+use meshwarden_engine::config::DEFAULT_TABLE;
+use meshwarden_engine::ports::PortError;
+use meshwarden_engine::store::DynamoStore;
+use meshwarden_engine::{AutoRevert, Engine, EngineConfig};
+use meshwarden_rules::resource::ResourceRef;
+
+/// Options every command that talks to AWS shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AwsArgs {
+    /// Named AWS profile (SSO profiles included); default: the usual chain.
+    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Send every AWS call to this endpoint (a local emulator).
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// The compliance table (the infrastructure's default name unless set).
+    #[arg(long, global = true, env = "MESHWARDEN_TABLE", default_value = DEFAULT_TABLE, value_name = "NAME")]
+    pub table: String,
+}
+
+/// The engine, and who and where we are.
+pub struct Session {
+    /// The engine, configured like the responder.
+    pub engine: Engine<AppMeshAdapter, DynamoStore>,
+    /// The caller's account.
+    pub account: String,
+    /// The region commands default to.
+    pub region: String,
+}
+
+/// What a command needs from the engine's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Wants {
+    /// `--region` (else the SDK's region).
+    pub region: Option<String>,
+    /// Regions to scan (else the region).
+    pub regions: Vec<String>,
+    /// Auto-revert mode (else the environment's, default off).
+    pub auto_revert: Option<AutoRevert>,
+    /// Rule parameters (else the environment's).
+    pub rules: Option<meshwarden_rules::catalog::RulesConfig>,
+}
+
+/// Build the SDK configuration, identify the caller and construct the engine.
+pub async fn connect(aws: &AwsArgs, wants: Wants) -> anyhow::Result<Session> {
+    let options = SdkOptions {
+        region: wants.region,
+        profile: aws.profile.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+    };
+    let sdk = load_sdk_config(&options).await;
+    let region = sdk
+        .region()
+        .map(|r| r.as_ref().to_owned())
+        .ok_or_else(|| anyhow!("no AWS region: pass --region or set AWS_REGION"))?;
+    let identity = aws_sdk_sts::Client::new(&sdk)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| {
+            anyhow!(
+                "cannot identify the caller (are AWS credentials configured?): {}",
+                one_line(&e)
+            )
+        })?;
+    let account = identity
+        .account
+        .ok_or_else(|| anyhow!("STS returned no account"))?;
+    let mut config = EngineConfig::from_env().context("invalid configuration")?;
+    config.table = aws.table.clone();
+    config.emit_metrics = false;
+    config.regions = if wants.regions.is_empty() {
+        vec![region.clone()]
+    } else {
+        wants.regions
+    };
+    if let Some(mode) = wants.auto_revert {
+        config.auto_revert = mode;
+    }
+    if let Some(rules) = wants.rules {
+        config.rules = rules;
+    }
+    let store = DynamoStore::new(
+        aws_sdk_dynamodb::Client::new(&sdk),
+        config.table.clone(),
+        config.history_ttl,
+    );
+    let mesh = AppMeshAdapter::new(&sdk, Some(account.clone()));
+    Ok(Session {
+        engine: Engine::new(mesh, store, config),
+        account,
+        region,
+    })
+}
+
+/// An SDK error with its causes, on one line.
+fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text.replace('\n', " ")
+}
+
+impl Session {
+    /// A store error, worded for people: a missing table is named as such.
+    pub fn store_error(&self, err: PortError) -> anyhow::Error {
+        let table = &self.engine.config().table;
+        if err.to_string().contains("ResourceNotFoundException") {
+            anyhow!(
+                "table {table} does not exist in {} (pass --table or set MESHWARDEN_TABLE)",
+                self.region
+            )
+        } else {
+            anyhow!(err)
+        }
+    }
+
+    /// A resource named on the command line: a stored id, or a path in the caller's account and
+    /// the session's region.
+    pub fn resource(&self, text: &str) -> anyhow::Result<ResourceRef> {
+        let parsed = if text.starts_with("appmesh:") {
+            ResourceRef::from_id(text)
+        } else {
+            ResourceRef::from_path(text, &self.account, &self.region)
+        };
+        Ok(parsed?)
+    }
+}

@@ -1,0 +1,104 @@
+//! `meshwarden status`: the current state, from the table's sparse index (never a table scan).
+
+use super::input::Format;
+use super::session::{connect, AwsArgs, Wants};
+use super::state_view;
+use super::table::Table;
+use anyhow::anyhow;
+use meshwarden_engine::ports::ComplianceStore;
+use meshwarden_engine::record::StateItem;
+use std::process::ExitCode;
+
+/// Arguments of `meshwarden status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// One resource (mesh/NAME[/virtualGateway|virtualNode/NAME] or a stored id); without it,
+    /// every non-compliant resource.
+    pub resource: Option<String>,
+    /// List the resources non-compliant now (the default without RESOURCE; listing every
+    /// resource would need a table scan and is deliberately not offered).
+    #[arg(long, conflicts_with = "resource")]
+    pub non_compliant: bool,
+    /// Region of a RESOURCE given as a path (default: the configured region).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+const PAGE: u32 = 100;
+
+/// Run the command.
+pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
+    let session = connect(
+        aws,
+        Wants {
+            region: args.region.clone(),
+            ..Wants::default()
+        },
+    )
+    .await?;
+    let store = session.engine.store();
+    let items: Vec<StateItem> = match &args.resource {
+        Some(text) => {
+            let resource = session.resource(text)?;
+            let state = store
+                .state(&resource.id())
+                .await
+                .map_err(|e| session.store_error(e))?;
+            vec![state.ok_or_else(|| anyhow!("no record of {resource} in table {}", aws.table))?]
+        }
+        None => {
+            let mut items = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let page = store
+                    .non_compliant(cursor.as_deref(), PAGE)
+                    .await
+                    .map_err(|e| session.store_error(e))?;
+                items.extend(page.items);
+                match page.next {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            items
+        }
+    };
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string(&items)?),
+        Format::Table => {
+            let mut table = Table::new(&[
+                "RESOURCE",
+                "STATUS",
+                "FAILED RULES",
+                "ACTION",
+                "LAST EVENT",
+                "ACTOR",
+                "EVALUATED",
+            ]);
+            for item in &items {
+                let c = &item.common;
+                table.row(vec![
+                    c.pk.clone(),
+                    state_view::status(c.status),
+                    state_view::failed_rules(c),
+                    state_view::action(c.action),
+                    c.event_name.clone(),
+                    c.actor.clone().unwrap_or_else(|| "-".to_owned()),
+                    c.evaluated_at.clone(),
+                ]);
+            }
+            print!("{}", table.render());
+            if args.resource.is_none() {
+                println!(
+                    "{} non-compliant resource(s) in table {}",
+                    items.len(),
+                    aws.table
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
