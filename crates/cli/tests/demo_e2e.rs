@@ -1,0 +1,28 @@
+//! The README's first command, end to end: `scripts/demo.sh` runs the whole story on its own
+//! emulator and leaves the seeds' resources compliant where they can be made so.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn the_demo_reverts_the_seeds_drift() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let state_file = std::env::temp_dir().join(format!("meshwarden-demo-state-{}.json", std::process::id()));
+    let out = Command::new("bash")
+        .arg(root.join("scripts/demo.sh"))
+        .env("MESHWARDEN_DEMO_SKIP_BUILD", "1") // the binaries this test was built with
+        .env("MESHWARDEN_DEMO_STATE_FILE", &state_file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "demo failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let state: Value = serde_json::from_str(&std::fs::read_to_string(&state_file).unwrap()).unwrap();
+    let _ = std::fs::remove_file(&state_file);
+    assert_eq!(state["meshEgress"], "DROP_ALL");
+    assert_eq!(state["gatewayTlsEnforced"], true);
+    assert_eq!(state["gatewayTrust"], serde_json::json!(["acm"]));
+    assert!(stdout.contains("action NONE") && stdout.contains("action REVERTED"), "{stdout}");
+    assert!(stdout.contains("2 non-compliant resource(s)") && stdout.contains("1 non-compliant resource(s)"));
+}

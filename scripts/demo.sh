@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The demo: on a local AWS emulator, the seeds' drift (a mesh allowing all egress, a gateway
+# without backend TLS) is caught by the real Lambda binary through cargo-lambda's local runtime,
+# recorded, then — with auto-revert switched on — reverted. Nothing touches a real AWS account.
+# Everything it starts is stopped when it ends.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib/venv.sh
+if [ -z "${MESHWARDEN_DEMO_SKIP_BUILD:-}" ]; then
+    echo "==> building the Lambda bootstrap and the meshwarden CLI (first time: a few minutes)"
+    cargo build --locked -p meshwarden-lambda -p meshwarden-cli
+fi
+exec scripts/with-emulator.sh scripts/lib/demo-flow.sh

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The demo's story, run by scripts/demo.sh inside scripts/with-emulator.sh (AWS_ENDPOINT_URL set).
+# MESHWARDEN_DEMO_STATE_FILE, when set, receives the final state as JSON (the demo's test reads it).
+set -euo pipefail
+root="$MESHWARDEN_ROOT"
+bin="$root/target/debug"
+aws() { "$MESHWARDEN_PYTHON" "$root/scripts/lib/demo_aws.py" "$@"; }
+meshwarden() { "$bin/meshwarden" --table "$MESHWARDEN_TABLE" "$@"; }
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+export MESHWARDEN_TABLE=meshwarden-demo
+port="$("$MESHWARDEN_PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+ca="arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/0d3e3f2a-demo-ca"
+
+start_runtime() {
+    (cd "$root" && exec cargo lambda watch --only-lambda-apis -A 127.0.0.1 -P "$port") >"$work/runtime.log" 2>&1 &
+    pids+=($!)
+    "$MESHWARDEN_PYTHON" "$root/scripts/lib/wait_port.py" "$port" 60 \
+        || { echo "the local Lambda runtime did not start:" >&2; cat "$work/runtime.log" >&2; exit 1; }
+}
+start_function() {  # $1 = AUTO_REVERT mode
+    AWS_LAMBDA_RUNTIME_API="http://127.0.0.1:$port/.rt" AWS_LAMBDA_FUNCTION_NAME=_ AWS_LAMBDA_FUNCTION_VERSION=1 \
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256 AUTO_REVERT="$1" MESHWARDEN_TLS_CA_ARNS="$ca" \
+        MESHWARDEN_OWN_ROLE_ARN="arn:aws:iam::123456789012:role/meshwarden-responder" \
+        "$bin/bootstrap" >"$work/function-$1.log" 2>&1 &
+    function_pid=$!
+    pids+=("$function_pid")
+}
+deliver() {  # $1 = event name, $2 = kind, $3 = version: CloudTrail → EventBridge → the Lambda
+    aws event "$1" "$2" "$3" "$work/event.json"
+    (cd "$root" && cargo lambda invoke -A 127.0.0.1 -P "$port" --output-format json --data-file "$work/event.json") \
+        | "$MESHWARDEN_PYTHON" -c 'import json,sys; h=json.load(sys.stdin); print("   Lambda: %s %s → %s, action %s%s" % (h.get("outcome"), h.get("resource","-").split(":",3)[-1], h.get("status"), h.get("action"), (" (" + h["reason"] + ")") if h.get("reason") else ""))'
+}
+
+say "1. The account: a compliance table (the CDK app creates it in AWS) and the local Lambda runtime"
+aws table "$MESHWARDEN_TABLE"
+start_runtime
+start_function off
+echo "   table $MESHWARDEN_TABLE, runtime API on 127.0.0.1:$port, bootstrap running with AUTO_REVERT=off"
+
+say "2. Someone creates the seeds' resources: mesh egress ALLOW_ALL, a gateway with \"clientPolicy\": {}"
+read -r mesh_version gateway_version < <(aws create-seeds)
+deliver CreateMesh mesh "$mesh_version"
+deliver CreateVirtualGateway virtualGateway "$gateway_version"
+
+say "3. What is non-compliant now?   meshwarden status"
+meshwarden status
+say "   What happened to the mesh?     meshwarden history mesh/cc-production-app-mesh"
+meshwarden history mesh/cc-production-app-mesh
+
+say "4. Auto-revert switched on (AUTO_REVERT=on, a CA for TLS: MESHWARDEN_TLS_CA_ARNS)"
+kill "$function_pid"; wait "$function_pid" 2>/dev/null || true
+start_function on
+
+say "5. The drift happens again, and is reverted within the event"
+deliver UpdateMesh mesh "$(aws drift-mesh)"
+deliver UpdateVirtualGateway virtualGateway "$(aws drift-gateway)"
+
+say "6. The result:   meshwarden status / history / scan"
+meshwarden status
+meshwarden history mesh/cc-production-app-mesh
+meshwarden history mesh/cc-production-app-mesh/virtualGateway/cc-prod-mesh-virtual-gateway --limit 5
+meshwarden scan || true   # exit 1: the gateway still lacks listener TLS and health checks (not guessable)
+
+say "7. Final state in App Mesh"
+aws final-state ${MESHWARDEN_DEMO_STATE_FILE:+"$MESHWARDEN_DEMO_STATE_FILE"}
+say "Done. The emulator, the runtime and the function are stopped."
