@@ -1,0 +1,262 @@
+import * as fs from 'fs';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { appMeshEventPattern } from './handled-events';
+import { acknowledge, deadLetterQueue } from './shared';
+import { Settings } from './settings';
+
+/** The table name the CLI defaults to (`--table` / `MESHWARDEN_TABLE`). */
+export const TABLE_NAME = 'meshwarden';
+export const FUNCTION_NAME = 'meshwarden-responder';
+/** The sparse index of non-compliant resources. */
+export const NON_COMPLIANT_INDEX = 'nonCompliant';
+/** App Mesh read actions the responder needs (describe the touched resource, list for the sweep). */
+export const READ_ACTIONS = [
+  'appmesh:DescribeMesh',
+  'appmesh:DescribeVirtualGateway',
+  'appmesh:DescribeVirtualNode',
+  'appmesh:ListVirtualGateways',
+  'appmesh:ListVirtualNodes',
+  'appmesh:ListTagsForResource',
+];
+/** Granted only with auto-revert `on`. */
+export const UPDATE_ACTIONS = ['appmesh:UpdateMesh', 'appmesh:UpdateVirtualGateway', 'appmesh:UpdateVirtualNode'];
+export const TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:Query',
+];
+
+export interface ResponderStackProps extends StackProps {
+  readonly settings: Settings;
+}
+
+/**
+ * The home-region stack: the compliance table, the responder Lambda, the EventBridge rule, the
+ * sweep schedule, the dead-letter queue and the alarms.
+ */
+export class ResponderStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly function: lambda.Function;
+  readonly deadLetters: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: ResponderStackProps) {
+    super(scope, id, props);
+    const settings = props.settings;
+    const regions = [this.region, ...settings.otherRegions];
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      tableName: TABLE_NAME,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: 'expiresAt',
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: NON_COMPLIANT_INDEX,
+      partitionKey: { name: 'nonCompliant', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+
+    this.deadLetters = deadLetterQueue(this, 'DeadLetters');
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${FUNCTION_NAME}`,
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Meshwarden responder: reads App Mesh, writes its compliance table',
+    });
+    logGroup.grantWrite(role);
+    const meshResources = regions.map((r) => `arn:${Aws.PARTITION}:appmesh:${r}:${Aws.ACCOUNT_ID}:mesh/*`);
+    const policy = new iam.Policy(this, 'Permissions', {
+      statements: [
+        new iam.PolicyStatement({ sid: 'ReadMeshResources', actions: READ_ACTIONS, resources: meshResources }),
+        new iam.PolicyStatement({ sid: 'ListMeshes', actions: ['appmesh:ListMeshes'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'ComplianceTable',
+          actions: TABLE_ACTIONS,
+          resources: [this.table.tableArn, `${this.table.tableArn}/index/${NON_COMPLIANT_INDEX}`],
+        }),
+        ...(settings.autoRevert === 'on'
+          ? [new iam.PolicyStatement({ sid: 'RevertMeshResources', actions: UPDATE_ACTIONS, resources: meshResources })]
+          : []),
+      ],
+    });
+    policy.attachToRole(role);
+    acknowledge(policy, 'AwsSolutions-IAM5', ['Resource::*'], 'ListMeshes has no resource-level permissions; it only lists names');
+    acknowledge(
+      policy,
+      'AwsSolutions-IAM5',
+      regions.map((r) => `Resource::arn:<AWS::Partition>:appmesh:${r}:<AWS::AccountId>:mesh/*`),
+      'the responder evaluates whichever mesh resource an event names: every mesh of this account in the listed regions, nothing else',
+    );
+
+    if (!fs.existsSync(settings.lambdaCode)) {
+      throw new Error(
+        `Lambda code not found at ${settings.lambdaCode}: build it with ` +
+          '`cargo lambda build --release --arm64 --output-format zip -p meshwarden-lambda` or pass -c lambdaZip=PATH',
+      );
+    }
+    this.function = new lambda.Function(this, 'Responder', {
+      functionName: FUNCTION_NAME,
+      description: 'Meshwarden: evaluates App Mesh changes, records compliance, reverts drift when enabled',
+      runtime: lambda.Runtime.PROVIDED_AL2023,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'bootstrap',
+      code: lambda.Code.fromAsset(settings.lambdaCode),
+      role,
+      logGroup,
+      memorySize: settings.memoryMb,
+      timeout: settings.timeout,
+      reservedConcurrentExecutions: settings.reservedConcurrency,
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new destinations.SqsDestination(this.deadLetters),
+      environment: {
+        MESHWARDEN_TABLE: this.table.tableName,
+        AUTO_REVERT: settings.autoRevert,
+        MESHWARDEN_TLS_CA_ARNS: settings.tlsCaArns.join(','),
+        MESHWARDEN_HISTORY_TTL_DAYS: String(settings.historyTtlDays),
+        MESHWARDEN_OWN_ROLE_ARN: role.roleArn,
+        MESHWARDEN_REGIONS: regions.join(','),
+        RUST_LOG: 'info',
+      },
+    });
+    this.function.node.addDependency(policy);
+
+    new events.Rule(this, 'AppMeshChanges', {
+      description: 'App Mesh API calls the Meshwarden router handles (successful ones only)',
+      eventPattern: appMeshEventPattern(),
+      targets: [
+        new targets.LambdaFunction(this.function, {
+          deadLetterQueue: this.deadLetters,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+
+    const functionId = this.resolve(this.getLogicalId(this.function.node.defaultChild as lambda.CfnFunction));
+    acknowledge(
+      this,
+      'AwsSolutions-IAM5',
+      [`Resource::<${functionId}.Arn>:*`],
+      "the scheduler's invoke permission covers the function's versions (CDK's grantInvoke); it names this function only",
+    );
+    new scheduler.Schedule(this, 'Sweep', {
+      description: 'Meshwarden sweep: evaluate and record every mesh resource in the listed regions',
+      schedule: scheduler.ScheduleExpression.expression(settings.sweepRate),
+      target: new schedulerTargets.LambdaInvoke(this.function, {
+        input: scheduler.ScheduleTargetInput.fromObject({
+          version: '0',
+          id: scheduler.ContextAttribute.executionId,
+          'detail-type': 'Scheduled Event',
+          source: 'meshwarden.sweep',
+          time: scheduler.ContextAttribute.scheduledTime,
+          detail: {},
+        }),
+        deadLetterQueue: this.deadLetters,
+        retryAttempts: 2,
+      }),
+    });
+
+    this.alarms(settings);
+    if (settings.createTrail) this.trail();
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'FunctionName', { value: this.function.functionName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetters.queueUrl });
+  }
+
+  private alarms(settings: Settings) {
+    const alarms = [
+      this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }).createAlarm(this, 'ErrorsAlarm', {
+        alarmDescription: 'The Meshwarden responder returned errors (transient faults it will retry, or bugs)',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(this, 'DeadLettersAlarm', {
+        alarmDescription: 'Events Meshwarden could not process after retries are waiting in its dead-letter queue',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Metric({ namespace: 'Meshwarden', metricName: 'NonCompliant', statistic: 'Sum', period: Duration.minutes(5) })
+        .createAlarm(this, 'NonCompliantAlarm', {
+          alarmDescription: 'Meshwarden evaluated a non-compliant App Mesh resource',
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      // No event and no sweep for longer than the sweep period: the rule or schedule is detached.
+      this.function.metricInvocations({ period: Duration.hours(1), statistic: 'Sum' }).createAlarm(this, 'HeartbeatAlarm', {
+        alarmDescription: `Meshwarden received no event and no sweep for ${settings.heartbeatHours} hours`,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: settings.heartbeatHours,
+        datapointsToAlarm: settings.heartbeatHours,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
+    ];
+    if (!settings.alarmEmail) return;
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the Meshwarden alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    topic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
+    alarms.forEach((alarm) => alarm.addAlarmAction(new cwActions.SnsAction(topic)));
+  }
+
+  /** A multi-region trail recording management events: EventBridge sees no API call without one. */
+  private trail() {
+    const bucket = new s3.Bucket(this, 'TrailBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(bucket, 'AwsSolutions-S1', [], 'trail log bucket: reads of it are recorded by CloudTrail itself; a second access-log bucket would only log the logs');
+    new cloudtrail.Trail(this, 'Trail', {
+      bucket,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY,
+      enableFileValidation: true,
+    });
+  }
+}

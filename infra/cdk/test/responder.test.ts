@@ -1,0 +1,214 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { handledEventNames } from '../lib/handled-events';
+import { TABLE_ACTIONS, UPDATE_ACTIONS } from '../lib/responder-stack';
+import { grantedActions, synth } from './helpers';
+
+describe('the EventBridge rule', () => {
+  test('subscribes to exactly the events the Rust router handles, successful calls only', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.appmesh'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['appmesh.amazonaws.com'],
+          eventName: handledEventNames(),
+          errorCode: [{ exists: false }],
+        },
+      },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 } })],
+    });
+  });
+
+  test('the router list is the handled-events.json file the Rust test checks', () => {
+    expect(handledEventNames()).toEqual(expect.arrayContaining(['UpdateMesh', 'UpdateVirtualGateway', 'TagResource']));
+    expect([...handledEventNames()].sort()).toEqual(handledEventNames());
+  });
+});
+
+describe('least privilege', () => {
+  test('auto-revert off grants no Update*', () => {
+    const actions = grantedActions(synth({ autoRevert: 'off' }).template);
+    expect(actions.filter((a) => a.startsWith('appmesh:Update'))).toEqual([]);
+    expect(actions).toEqual(expect.arrayContaining(['appmesh:DescribeMesh', 'appmesh:DescribeVirtualGateway', 'appmesh:ListMeshes']));
+  });
+
+  test('dry-run records what it would change and needs no Update* either', () => {
+    const actions = grantedActions(synth({ autoRevert: 'dry-run' }).template);
+    expect(actions.filter((a) => a.startsWith('appmesh:Update'))).toEqual([]);
+  });
+
+  test('auto-revert on grants Update* on this account\'s meshes in the listed regions only', () => {
+    const { template } = synth({ autoRevert: 'on', regions: '["eu-west-1"]' });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'RevertMeshResources',
+            Action: UPDATE_ACTIONS,
+            Resource: [
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':appmesh:us-east-1:', { Ref: 'AWS::AccountId' }, ':mesh/*']] },
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':appmesh:eu-west-1:', { Ref: 'AWS::AccountId' }, ':mesh/*']] },
+            ],
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('DynamoDB actions name the table and its index, nothing wider', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ComplianceTable',
+            Action: TABLE_ACTIONS,
+            Resource: [
+              { 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] }, '/index/nonCompliant']] },
+            ],
+          }),
+        ]),
+      },
+    });
+    const wildcard = grantedActions(template).filter((a) => a.includes('*'));
+    expect(wildcard).toEqual([]);
+  });
+
+  test('an unknown auto-revert mode stops synthesis', () => {
+    expect(() => synth({ autoRevert: 'yes' })).toThrow(/autoRevert must be off, dry-run or on/);
+  });
+});
+
+describe('the table', () => {
+  test('on demand, point-in-time recovery, encrypted, TTL, sparse index, retained', () => {
+    const { template } = synth();
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        TableName: 'meshwarden',
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        GlobalSecondaryIndexes: [
+          Match.objectLike({
+            IndexName: 'nonCompliant',
+            KeySchema: [{ AttributeName: 'nonCompliant', KeyType: 'HASH' }, { AttributeName: 'pk', KeyType: 'RANGE' }],
+          }),
+        ],
+      },
+    });
+  });
+});
+
+describe('the function', () => {
+  test('arm64 provided.al2023 with its configuration, reserved concurrency and its own role for the loop guard', () => {
+    const { template } = synth({ tlsCaArns: 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x', regions: 'eu-west-1' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'provided.al2023',
+      Architectures: ['arm64'],
+      Handler: 'bootstrap',
+      ReservedConcurrentExecutions: 10,
+      Environment: {
+        Variables: {
+          AUTO_REVERT: 'off',
+          MESHWARDEN_TABLE: { Ref: Match.stringLikeRegexp('^Table') },
+          MESHWARDEN_TLS_CA_ARNS: 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x',
+          MESHWARDEN_HISTORY_TTL_DAYS: '365',
+          MESHWARDEN_OWN_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Role'), 'Arn'] },
+          MESHWARDEN_REGIONS: 'us-east-1,eu-west-1',
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  test('failed async invocations land in the encrypted dead-letter queue', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLetters'), 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+  });
+
+  test('the sweep is scheduled with a payload the router reads as a sweep', () => {
+    const { template } = synth({ sweepRate: 'rate(12 hours)' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(12 hours)',
+      Target: Match.objectLike({
+        Input: Match.serializedJson({
+          version: '0',
+          id: '<aws.scheduler.execution-id>',
+          'detail-type': 'Scheduled Event',
+          source: 'meshwarden.sweep',
+          time: '<aws.scheduler.scheduled-time>',
+          detail: {},
+        }),
+      }),
+    });
+  });
+});
+
+describe('alarms', () => {
+  test('errors, dead letters, non-compliance and a heartbeat longer than the sweep period', () => {
+    const { template } = synth({ sweepRate: 'rate(1 day)' });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'NonCompliant', Namespace: 'Meshwarden' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Invocations',
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 25,
+      TreatMissingData: 'breaching',
+    });
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  test('an alarm email adds an encrypted topic every alarm notifies', () => {
+    const { template } = synth({ alarmEmail: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.every((a) => (a.Properties.AlarmActions ?? []).length === 1)).toBe(true);
+  });
+});
+
+describe('every region, one deployment', () => {
+  test('each other region forwards the same events to the home bus', () => {
+    const { forwarders } = synth({ regions: '["us-east-1","eu-west-1","ap-southeast-2"]' });
+    expect(forwarders.map((f) => f.region)).toEqual(['eu-west-1', 'ap-southeast-2']);
+    for (const forwarder of forwarders) {
+      const template = Template.fromStack(forwarder);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({ detail: Match.objectLike({ eventName: handledEventNames() }) }),
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+          }),
+        ],
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: [Match.objectLike({ Action: 'events:PutEvents' })] },
+      });
+    }
+  });
+
+  test('an optional trail records management events in every region', () => {
+    const { template } = synth({ createTrail: 'true' });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true, IsLogging: true });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test.each([
+    ['off', {}],
+    ['on, every option', { autoRevert: 'on', regions: '["eu-west-1"]', alarmEmail: 'ops@example.com', createTrail: 'true' }],
+  ])('has no unacknowledged finding (%s)', (_name, context) => {
+    const { app } = synth(context);
+    expect(() => app.synth()).not.toThrow();
+  });
+});
