@@ -12,6 +12,7 @@ use crate::ports::{Described, MeshReader, MeshWriter, PortError};
 use aws_config::SdkConfig;
 use aws_sdk_appmesh::types as am;
 use aws_sdk_appmesh::Client;
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use serde_json::{json, Value};
@@ -45,6 +46,7 @@ pub struct AppMeshAdapter {
     base: SdkConfig,
     clients: Mutex<HashMap<String, Client>>,
     own_account: Option<String>,
+    interceptors: Vec<SharedInterceptor>,
 }
 
 impl AppMeshAdapter {
@@ -55,7 +57,14 @@ impl AppMeshAdapter {
             base: base.clone(),
             clients: Mutex::new(HashMap::new()),
             own_account,
+            interceptors: Vec::new(),
         }
+    }
+
+    /// Add an SDK interceptor to every client this adapter builds (benchmarks count calls).
+    pub fn with_interceptor(mut self, interceptor: SharedInterceptor) -> Self {
+        self.interceptors.push(interceptor);
+        self
     }
 
     fn client(&self, region: &str) -> Client {
@@ -66,10 +75,12 @@ impl AppMeshAdapter {
         clients
             .entry(region.to_owned())
             .or_insert_with(|| {
-                let config = aws_sdk_appmesh::config::Builder::from(&self.base)
-                    .region(aws_config::Region::new(region.to_owned()))
-                    .build();
-                Client::from_conf(config)
+                let mut config = aws_sdk_appmesh::config::Builder::from(&self.base)
+                    .region(aws_config::Region::new(region.to_owned()));
+                for interceptor in &self.interceptors {
+                    config.push_interceptor(interceptor.clone());
+                }
+                Client::from_conf(config.build())
             })
             .clone()
     }
