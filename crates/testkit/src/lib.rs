@@ -186,35 +186,9 @@ impl Harness {
 
     /// A gateway with one HTTP listener and `"backendDefaults": {"clientPolicy": {}}` — the seed.
     pub async fn create_gateway_without_tls(&self, mesh: &str, name: &str) -> i64 {
-        let spec = am::VirtualGatewaySpec::builder()
-            .listeners(
-                am::VirtualGatewayListener::builder()
-                    .port_mapping(
-                        am::VirtualGatewayPortMapping::builder()
-                            .port(8080)
-                            .protocol(am::VirtualGatewayPortProtocol::Http)
-                            .build()
-                            .unwrap(),
-                    )
-                    .build(),
-            )
-            .backend_defaults(
-                am::VirtualGatewayBackendDefaults::builder()
-                    .client_policy(am::VirtualGatewayClientPolicy::builder().build())
-                    .build(),
-            )
-            .build()
-            .unwrap();
-        let out = self
-            .appmesh
-            .create_virtual_gateway()
-            .mesh_name(mesh)
-            .virtual_gateway_name(name)
-            .spec(spec)
-            .send()
+        create_gateway_without_tls_with(&self.appmesh, mesh, name)
             .await
-            .unwrap();
-        out.virtual_gateway.unwrap().metadata.unwrap().version
+            .unwrap()
     }
 
     pub async fn gateway_tls_enforced(&self, mesh: &str, name: &str) -> Option<bool> {
@@ -233,6 +207,47 @@ impl Harness {
             .and_then(|c| c.tls)
             .map(|t| t.enforce.unwrap_or(true))
     }
+}
+
+/// The seed gateway's spec: one HTTP listener on 8080, `"backendDefaults": {"clientPolicy": {}}`.
+pub fn seed_gateway_spec() -> am::VirtualGatewaySpec {
+    let port = am::VirtualGatewayPortMapping::builder()
+        .port(8080)
+        .protocol(am::VirtualGatewayPortProtocol::Http)
+        .build()
+        .unwrap();
+    am::VirtualGatewaySpec::builder()
+        .listeners(
+            am::VirtualGatewayListener::builder()
+                .port_mapping(port)
+                .build(),
+        )
+        .backend_defaults(
+            am::VirtualGatewayBackendDefaults::builder()
+                .client_policy(am::VirtualGatewayClientPolicy::builder().build())
+                .build(),
+        )
+        .build()
+        .unwrap()
+}
+
+/// Create the seed gateway with any client (any region); returns its version.
+pub async fn create_gateway_without_tls_with(
+    client: &aws_sdk_appmesh::Client,
+    mesh: &str,
+    name: &str,
+) -> Result<i64, aws_sdk_appmesh::Error> {
+    let out = client
+        .create_virtual_gateway()
+        .mesh_name(mesh)
+        .virtual_gateway_name(name)
+        .spec(seed_gateway_spec())
+        .send()
+        .await?;
+    Ok(out
+        .virtual_gateway
+        .and_then(|g| g.metadata)
+        .map_or(0, |m| m.version))
 }
 
 pub fn mesh_spec(egress: am::EgressFilterType) -> am::MeshSpec {

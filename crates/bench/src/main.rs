@@ -1,0 +1,341 @@
+//! `e2e-bench`: end-to-end figures against the local emulator (run it under
+//! `scripts/with-emulator.sh`; `scripts/bench.sh` does):
+//!
+//! * API calls per event, counted by an SDK interceptor, for a compliant event, a non-compliant
+//!   one with auto-revert off and on, and a duplicate delivery;
+//! * the pipeline's overhead: its latency per event over the latency of the same necessary API
+//!   calls made directly with the SDK, measured interleaved in one run;
+//! * sweep scaling: time and API calls per resource sweeping 100, 1,000 and 5,000 gateways.
+
+mod counter;
+
+use anyhow::{anyhow, Context};
+use aws_sdk_appmesh::types::EgressFilterType;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use clap::Parser;
+use counter::{total, CallCounter};
+use futures::StreamExt;
+use meshwarden_engine::appmesh::AppMeshAdapter;
+use meshwarden_engine::store::DynamoStore;
+use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
+use meshwarden_rules::event::SweepRequest;
+use meshwarden_testkit::{unique, update_mesh_event, Harness, HUMAN_ROLE};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+/// End-to-end benchmarks against the local emulator.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Small sizes, for CI (keeps the benchmark from rotting, not for figures).
+    #[arg(long)]
+    quick: bool,
+    /// Write the results as JSON here too.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+struct Rig {
+    harness: Harness,
+    counter: CallCounter,
+}
+
+impl Rig {
+    fn engine(&self, config: EngineConfig) -> Engine<AppMeshAdapter, DynamoStore> {
+        let dynamodb = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&self.harness.sdk)
+                .interceptor(self.counter.clone())
+                .build(),
+        );
+        let store = DynamoStore::new(dynamodb, config.table.clone(), config.history_ttl);
+        let mesh = AppMeshAdapter::new(&self.harness.sdk, config.own_account().map(str::to_owned))
+            .with_interceptor(self.counter.interceptor());
+        Engine::new(
+            mesh,
+            store,
+            EngineConfig {
+                emit_metrics: false,
+                ..config
+            },
+        )
+    }
+
+    fn config(&self, auto_revert: AutoRevert) -> EngineConfig {
+        self.harness.config(auto_revert)
+    }
+}
+
+async fn handle(
+    engine: &Engine<AppMeshAdapter, DynamoStore>,
+    event: &Value,
+) -> anyhow::Result<Handled> {
+    engine
+        .handle(event)
+        .await
+        .map_err(|e| anyhow!("handler failed: {e}"))
+}
+
+/// One scenario's calls, with the floor (the calls no implementation can avoid).
+fn row(scenario: &str, counts: BTreeMap<String, u64>, floor: u64, why: &str) -> Value {
+    json!({"scenario": scenario, "calls": total(&counts), "floor": floor, "byOperation": counts, "floorIs": why})
+}
+
+async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
+    let h = &rig.harness;
+    let off = rig.engine(rig.config(AutoRevert::Off));
+    let on = rig.engine(rig.config(AutoRevert::On));
+    let mut rows = Vec::new();
+
+    let good = unique("bench-compliant");
+    let v = h.create_mesh(&good, EgressFilterType::DropAll).await;
+    rig.counter.take();
+    handle(
+        &off,
+        &update_mesh_event(&good, "DROP_ALL", v, HUMAN_ROLE, Duration::ZERO),
+    )
+    .await?;
+    rows.push(row(
+        "compliant event",
+        rig.counter.take(),
+        2,
+        "Describe + one write (history and state in one transaction)",
+    ));
+
+    let bad = unique("bench-off");
+    let v = h.create_mesh(&bad, EgressFilterType::AllowAll).await;
+    rig.counter.take();
+    handle(
+        &off,
+        &update_mesh_event(&bad, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO),
+    )
+    .await?;
+    rows.push(row(
+        "non-compliant, AUTO_REVERT=off",
+        rig.counter.take(),
+        2,
+        "Describe + one write",
+    ));
+
+    let reverted = unique("bench-on");
+    let v = h.create_mesh(&reverted, EgressFilterType::AllowAll).await;
+    let event = update_mesh_event(&reverted, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO);
+    rig.counter.take();
+    handle(&on, &event).await?;
+    rows.push(row(
+        "non-compliant, AUTO_REVERT=on",
+        rig.counter.take(),
+        4,
+        "Describe + state read (rate guard, last compliant TLS) + Update + one write",
+    ));
+
+    handle(&on, &event).await?;
+    rows.push(row(
+        "duplicate delivery",
+        rig.counter.take(),
+        2,
+        "Describe + the write that finds the event recorded",
+    ));
+    Ok(rows)
+}
+
+/// The calls a minimal hand-written responder makes for a compliant event: describe, then one
+/// transaction putting the history item and the state item.
+async fn direct(h: &Harness, mesh: &str, event_id: &str) -> anyhow::Result<()> {
+    let described = h.appmesh.describe_mesh().mesh_name(mesh).send().await?;
+    let version = described
+        .mesh
+        .as_ref()
+        .and_then(|m| m.metadata.as_ref())
+        .map_or(0, |m| m.version);
+    let pk = format!("appmesh:123456789012:us-east-1:mesh/{mesh}");
+    let findings = json!([{"rule": "mesh-egress-drop-all", "severity": "MEDIUM", "verdict": "COMPLIANT"},
+                          {"rule": "mesh-ip-preference", "severity": "LOW", "verdict": "NOT_APPLICABLE", "reason": "no required IP preference configured"},
+                          {"rule": "mesh-tagged", "severity": "LOW", "verdict": "NOT_APPLICABLE", "reason": "no required tag keys configured"}]);
+    let common = json!({"kind": "mesh", "account": "123456789012", "region": "us-east-1", "mesh": mesh, "status": "COMPLIANT",
+        "findings": findings, "resourceVersion": version, "eventName": "UpdateMesh", "eventID": event_id,
+        "eventTime": "2026-11-23T00:00:00Z", "actor": HUMAN_ROLE, "action": "NONE", "evaluatedAt": "2026-11-23T00:00:00Z"});
+    let mut history: HashMap<String, AttributeValue> = serde_dynamo::to_item(&common)?;
+    history.insert("pk".into(), AttributeValue::S(pk.clone()));
+    history.insert(
+        "sk".into(),
+        AttributeValue::S(format!("EVT#2026-11-23T00:00:00Z#{event_id}")),
+    );
+    history.insert("expiresAt".into(), AttributeValue::N("1826000000".into()));
+    let mut state: HashMap<String, AttributeValue> = serde_dynamo::to_item(&common)?;
+    state.insert("pk".into(), AttributeValue::S(pk));
+    state.insert("sk".into(), AttributeValue::S("STATE".into()));
+    let put = |item: HashMap<String, AttributeValue>,
+               condition: &str|
+     -> anyhow::Result<TransactWriteItem> {
+        let mut put = Put::builder()
+            .table_name(&h.table)
+            .set_item(Some(item))
+            .condition_expression(condition);
+        if condition.contains(":v") {
+            put = put.expression_attribute_values(":v", AttributeValue::N(version.to_string()));
+        }
+        Ok(TransactWriteItem::builder().put(put.build()?).build())
+    };
+    h.dynamodb
+        .transact_write_items()
+        .transact_items(put(history, "attribute_not_exists(pk)")?)
+        .transact_items(put(
+            state,
+            "attribute_not_exists(resourceVersion) OR resourceVersion <= :v",
+        )?)
+        .send()
+        .await?;
+    Ok(())
+}
+
+fn stats(samples: &mut [Duration]) -> Value {
+    samples.sort_unstable();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let mean = samples.iter().map(|d| ms(*d)).sum::<f64>() / samples.len().max(1) as f64;
+    let pick = |q: f64| ms(samples[((samples.len() - 1) as f64 * q) as usize]);
+    json!({"n": samples.len(), "meanMs": mean, "p50Ms": pick(0.5), "p90Ms": pick(0.9), "p99Ms": pick(0.99)})
+}
+
+async fn overhead(rig: &Rig, iterations: usize) -> anyhow::Result<Value> {
+    let h = &rig.harness;
+    let engine = rig.engine(rig.config(AutoRevert::Off));
+    let mesh = unique("bench-overhead");
+    let v = h.create_mesh(&mesh, EgressFilterType::DropAll).await;
+    let (mut pipeline, mut sdk) = (Vec::new(), Vec::new());
+    for i in 0..iterations + 10 {
+        let event = update_mesh_event(&mesh, "DROP_ALL", v, HUMAN_ROLE, Duration::ZERO);
+        let started = Instant::now();
+        handle(&engine, &event).await?;
+        let p = started.elapsed();
+        let started = Instant::now();
+        direct(h, &mesh, &unique("direct")).await?;
+        let d = started.elapsed();
+        if i >= 10 {
+            // The first rounds warm connections and caches on both sides.
+            pipeline.push(p);
+            sdk.push(d);
+        }
+    }
+    let (p, d) = (stats(&mut pipeline), stats(&mut sdk));
+    let ratio = |key: &str| p[key].as_f64().unwrap_or(0.0) / d[key].as_f64().unwrap_or(1.0);
+    Ok(
+        json!({"pipeline": p, "directSdk": d, "ratioP50": ratio("p50Ms"), "ratioMean": ratio("meanMs")}),
+    )
+}
+
+async fn sweep(rig: &Rig, size: usize, region: &str) -> anyhow::Result<Value> {
+    let h = &rig.harness;
+    let client = aws_sdk_appmesh::Client::from_conf(
+        aws_sdk_appmesh::config::Builder::from(&h.sdk)
+            .region(aws_sdk_appmesh::config::Region::new(region.to_owned()))
+            .build(),
+    );
+    const PER_MESH: usize = 50; // App Mesh's default quota of gateways per mesh
+    let meshes: Vec<String> = (0..size.div_ceil(PER_MESH))
+        .map(|_| unique("sweep"))
+        .collect();
+    for mesh in &meshes {
+        client
+            .create_mesh()
+            .mesh_name(mesh)
+            .spec(meshwarden_testkit::mesh_spec(EgressFilterType::DropAll))
+            .send()
+            .await?;
+    }
+    let creates = (0..size).map(|i| {
+        let (client, mesh) = (client.clone(), meshes[i / PER_MESH].clone());
+        async move {
+            meshwarden_testkit::create_gateway_without_tls_with(&client, &mesh, &format!("gw-{i}"))
+                .await
+        }
+    });
+    let created: Vec<_> = futures::stream::iter(creates)
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    created
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .context("creating gateways")?;
+
+    let config = EngineConfig {
+        regions: vec![region.to_owned()],
+        ..rig.config(AutoRevert::Off)
+    };
+    let concurrency = config.sweep_concurrency;
+    let engine = rig.engine(config);
+    rig.counter.take();
+    let started = Instant::now();
+    let report = engine
+        .sweep(&SweepRequest {
+            id: unique("bench-sweep"),
+            time: Some("2026-11-23T00:00:00Z".into()),
+        })
+        .await
+        .map_err(|e| anyhow!("sweep failed: {e}"))?;
+    let elapsed = started.elapsed();
+    let counts = rig.counter.take();
+    let calls = total(&counts);
+    Ok(
+        json!({"gateways": size, "resources": report.recorded, "seconds": elapsed.as_secs_f64(),
+        "resourcesPerSecond": report.recorded as f64 / elapsed.as_secs_f64(), "calls": calls,
+        "callsPerResource": calls as f64 / report.recorded.max(1) as f64, "byOperation": counts,
+        "describeConcurrency": concurrency}),
+    )
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let rig = Rig {
+        harness: Harness::new().await,
+        counter: CallCounter::default(),
+    };
+    let calls = api_calls(&rig).await?;
+    println!("## API calls per event");
+    println!("| scenario | calls | floor | by operation |\n|---|---|---|---|");
+    for r in &calls {
+        println!(
+            "| {} | {} | {} | {} |",
+            r["scenario"].as_str().unwrap_or(""),
+            r["calls"],
+            r["floor"],
+            r["byOperation"]
+        );
+    }
+    let overhead = overhead(&rig, if args.quick { 20 } else { 300 }).await?;
+    println!(
+        "\n## Pipeline overhead (interleaved, same run)\n{}",
+        serde_json::to_string_pretty(&overhead)?
+    );
+    let sizes: &[(usize, &str)] = if args.quick {
+        &[(100, "eu-west-2")]
+    } else {
+        &[
+            (100, "eu-west-2"),
+            (1000, "eu-west-3"),
+            (5000, "ap-south-1"),
+        ]
+    };
+    let mut sweeps = Vec::new();
+    println!("\n## Sweep scaling\n| gateways | resources | seconds | resources/s | calls/resource | describe concurrency |\n|---|---|---|---|---|---|");
+    for (size, region) in sizes {
+        let s = sweep(&rig, *size, region).await?;
+        println!(
+            "| {} | {} | {:.2} | {:.0} | {:.2} | {} |",
+            s["gateways"],
+            s["resources"],
+            s["seconds"].as_f64().unwrap_or(0.0),
+            s["resourcesPerSecond"].as_f64().unwrap_or(0.0),
+            s["callsPerResource"].as_f64().unwrap_or(0.0),
+            s["describeConcurrency"]
+        );
+        sweeps.push(s);
+    }
+    if let Some(path) = args.out {
+        let all = json!({"apiCalls": calls, "overhead": overhead, "sweep": sweeps});
+        std::fs::write(&path, serde_json::to_string_pretty(&all)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
