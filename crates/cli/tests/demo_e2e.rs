@@ -9,7 +9,8 @@ use std::process::Command;
 #[test]
 fn the_demo_reverts_the_seeds_drift() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let state_file = std::env::temp_dir().join(format!("meshwarden-demo-state-{}.json", std::process::id()));
+    let state_file =
+        std::env::temp_dir().join(format!("meshwarden-demo-state-{}.json", std::process::id()));
     let out = Command::new("bash")
         .arg(root.join("scripts/demo.sh"))
         .env("MESHWARDEN_DEMO_SKIP_BUILD", "1") // the binaries this test was built with
@@ -17,12 +18,23 @@ fn the_demo_reverts_the_seeds_drift() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "demo failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let state: Value = serde_json::from_str(&std::fs::read_to_string(&state_file).unwrap()).unwrap();
+    assert!(
+        out.status.success(),
+        "demo failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(&state_file).unwrap()).unwrap();
     let _ = std::fs::remove_file(&state_file);
     assert_eq!(state["meshEgress"], "DROP_ALL");
     assert_eq!(state["gatewayTlsEnforced"], true);
     assert_eq!(state["gatewayTrust"], serde_json::json!(["acm"]));
-    assert!(stdout.contains("action NONE") && stdout.contains("action REVERTED"), "{stdout}");
-    assert!(stdout.contains("2 non-compliant resource(s)") && stdout.contains("1 non-compliant resource(s)"));
+    assert!(
+        stdout.contains("action NONE") && stdout.contains("action REVERTED"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2 non-compliant resource(s)")
+            && stdout.contains("1 non-compliant resource(s)")
+    );
 }

@@ -10,7 +10,11 @@ use meshwarden_rules::model::Resource;
 use std::hint::black_box;
 
 fn fixture(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/../../tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/../../tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn evaluation(c: &mut Criterion) {
@@ -20,38 +24,62 @@ fn evaluation(c: &mut Criterion) {
         required_tag_keys: None,
         tls_ca_arns: vec!["arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x".into()],
     };
-    let ctx = EvalContext { config: &config, tags: None };
+    let ctx = EvalContext {
+        config: &config,
+        tags: None,
+    };
     let mut group = c.benchmark_group("evaluate");
     group.throughput(Throughput::Elements(1));
     for (kind, file) in [
         ("mesh", "describe/seed-mesh-allow-all.json"),
-        ("virtualGateway", "describe/seed-vgw-client-policy-empty.json"),
+        (
+            "virtualGateway",
+            "describe/seed-vgw-client-policy-empty.json",
+        ),
         ("virtualGateway-compliant", "describe/vgw-compliant.json"),
         ("virtualNode", "describe/vnode-noncompliant.json"),
     ] {
         let resource = Resource::parse_describe(&fixture(file)).unwrap();
-        group.bench_function(kind, |b| b.iter(|| catalog::evaluate(black_box(&resource), &ctx)));
+        group.bench_function(kind, |b| {
+            b.iter(|| catalog::evaluate(black_box(&resource), &ctx))
+        });
     }
     group.finish();
 
-    let seed = Resource::parse_describe(&fixture("describe/seed-vgw-client-policy-empty.json")).unwrap();
-    let fix = RemediationContext { config: &config, last_compliant: None };
-    c.bench_function("remediate/virtualGateway", |b| b.iter(|| catalog::remediate(black_box(&seed), &ctx, &fix)));
+    let seed =
+        Resource::parse_describe(&fixture("describe/seed-vgw-client-policy-empty.json")).unwrap();
+    let fix = RemediationContext {
+        config: &config,
+        last_compliant: None,
+    };
+    c.bench_function("remediate/virtualGateway", |b| {
+        b.iter(|| catalog::remediate(black_box(&seed), &ctx, &fix))
+    });
 }
 
 fn routing(c: &mut Criterion) {
     let mut group = c.benchmark_group("route");
     group.throughput(Throughput::Elements(1));
     for (name, file) in [
-        ("UpdateVirtualGateway", "events/eb-update-virtual-gateway.json"),
+        (
+            "UpdateVirtualGateway",
+            "events/eb-update-virtual-gateway.json",
+        ),
         ("UpdateMesh", "events/eb-update-mesh-allow-all.json"),
-        ("DescribeMesh-ignored", "events/eb-describe-mesh-read-only.json"),
+        (
+            "DescribeMesh-ignored",
+            "events/eb-describe-mesh-read-only.json",
+        ),
     ] {
         let text = fixture(file);
-        group.bench_function(name, |b| b.iter(|| event::route_json(black_box(&text)).unwrap()));
+        group.bench_function(name, |b| {
+            b.iter(|| event::route_json(black_box(&text)).unwrap())
+        });
     }
     let text = fixture("describe/vnode-compliant.json");
-    group.bench_function("parse-describe/virtualNode", |b| b.iter(|| Resource::parse_describe(black_box(&text)).unwrap()));
+    group.bench_function("parse-describe/virtualNode", |b| {
+        b.iter(|| Resource::parse_describe(black_box(&text)).unwrap())
+    });
     group.finish();
 }
 
