@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/venv.sh
 quick=""
-[ "${1:-}" = "--quick" ] && quick=1
+fuzz_seconds=60
+if [ "${1:-}" = "--quick" ]; then quick=1; fuzz_seconds=5; fi
 out=target/bench
 mkdir -p "$out"
 
@@ -36,4 +37,4 @@ scripts/with-emulator.sh "$MESHWARDEN_PYTHON" scripts/bench/coldstart.py --boots
     ${quick:+--runs 3 --events 50} | tee "$out/coldstart${quick:+-quick}.json"
 
 echo "==> fuzzing the router and describe parsing"
-cargo run --locked --profile fuzz -p meshwarden-fuzz -- --seconds "${quick:+5}${quick:-60}"
+cargo run --locked --profile fuzz -p meshwarden-fuzz -- --seconds "$fuzz_seconds"

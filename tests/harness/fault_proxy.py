@@ -1,10 +1,11 @@
-"""A fault-injecting HTTP proxy for tests: sits between the AWS SDK and the emulator and, for a
+"""A fault-injecting HTTP/1.1 proxy for tests: sits between the AWS SDK and the emulator and, for a
 seeded share of requests, answers with throttling, a 500, or a dropped connection instead of
-forwarding. Faulted requests never reach the emulator, so a retry is always safe.
+forwarding. Faulted requests never reach the emulator, so a retry is always safe. Standard library only.
 
 Usage: python fault_proxy.py --target http://127.0.0.1:PORT [--listen-port 0] [--fault-rate 0.2]
                              [--seed N] [--kinds throttle,500,drop]
-Prints "LISTENING <port>" when ready. GET /__faults/stats (never faulted) returns
+Prints "LISTENING <port>" on stdout when ready, and nothing else there (diagnostics go to stderr).
+GET /__faults/stats (never faulted, not counted) returns
 {"requests": n, "forwarded": n, "injected": {"throttle": n, "500": n, "drop": n}}.
 """
 
@@ -12,13 +13,17 @@ import argparse
 import http.client
 import json
 import random
+import signal
 import socket
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
+KINDS = ("throttle", "500", "drop")
+# Per-connection headers (RFC 9110 §7.6.1), and those this proxy recomputes itself.
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect"}
+STATS_PATH = "/__faults/stats"
 
 
 class State:
@@ -28,10 +33,10 @@ class State:
         self.rate, self.kinds = rate, kinds
         self.random = random.Random(seed)
         self.lock = threading.Lock()
-        self.stats = {"requests": 0, "forwarded": 0, "injected": {kind: 0 for kind in kinds}}
+        self.stats = {"requests": 0, "forwarded": 0, "injected": {kind: 0 for kind in KINDS}}
 
     def decide(self):
-        """The fault for the next request, or None to forward it."""
+        """The fault for the next request, or None to forward it (counted either way)."""
         with self.lock:
             self.stats["requests"] += 1
             if self.kinds and self.random.random() < self.rate:
@@ -48,85 +53,135 @@ class State:
 
 def make_handler(state, target):
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+        protocol_version = "HTTP/1.1"  # keep-alive: every response carries a Content-Length
 
         def log_message(self, *_args):
             pass
 
-        def _respond(self, status, headers, body):
-            self.send_response(status)
+        def __getattr__(self, name):
+            # Any method (GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS, ...) is handled alike.
+            if name.startswith("do_"):
+                return self._handle
+            raise AttributeError(name)
+
+        def _read_body(self):
+            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                chunks = []
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                    if size == 0:
+                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                            pass  # trailers
+                        return b"".join(chunks)
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def _respond(self, status, headers, body, length=None):
+            self.send_response_only(status)
             for key, value in headers:
                 self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(body) if length is None else length))
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            self.wfile.flush()
 
         def _error(self, status, error_type, message):
             body = json.dumps({"__type": error_type, "message": message}).encode()
-            self._respond(status, [("Content-Type", "application/json"), ("x-amzn-ErrorType", error_type)], body)
+            headers = [("Content-Type", "application/x-amz-json-1.0" if self._is_aws_json() else "application/json"),
+                       ("x-amzn-ErrorType", error_type), ("x-amzn-RequestId", "fault-proxy")]
+            self._respond(status, headers, body)
+
+        def _is_aws_json(self):
+            # DynamoDB (awsJson1_0) names the operation in X-Amz-Target; restJson1 services don't.
+            return self.headers.get("X-Amz-Target") is not None
 
         def _handle(self):
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            if self.path == "/__faults/stats":
+            body = self._read_body()
+            if self.command == "GET" and self.path.split("?")[0] == STATS_PATH:
                 self._respond(200, [("Content-Type", "application/json")], json.dumps(state.snapshot()).encode())
                 return
             fault = state.decide()
             if fault == "drop":
-                # Close without a response: the SDK sees a reset connection.
+                # Close without a response: the SDK sees the connection closed/reset mid-call.
                 self.close_connection = True
                 try:
                     self.connection.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
-                return
-            if fault == "throttle":
-                # DynamoDB (awsJson, X-Amz-Target) signals throttling with 400; restJson services with 429.
-                status = 400 if self.headers.get("X-Amz-Target") else 429
-                self._error(status, "ThrottlingException", "Rate exceeded (injected)")
-                return
-            if fault == "500":
+            elif fault == "throttle":
+                # awsJson signals throttling with 400 + __type; restJson services with 429.
+                self._error(400 if self._is_aws_json() else 429, "ThrottlingException", "Rate exceeded")
+            elif fault == "500":
                 self._error(500, "InternalServerError", "injected")
-                return
-            self._forward(body)
+            else:
+                self._forward(body)
 
         def _forward(self, body):
-            connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            if body or "content-length" in {k.lower() for k in headers}:
+                headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
+                headers["Content-Length"] = str(len(body))
+            upstream = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=60)
             try:
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-                connection.request(self.command, self.path, body=body, headers=headers)
-                response = connection.getresponse()
+                upstream.request(self.command, self.path, body=body or None, headers=headers)
+                response = upstream.getresponse()
                 data = response.read()
-                headers = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP | {"content-length"}]
-                self._respond(response.status, headers, data)
+                passed = [(k, v) for k, v in response.getheaders()
+                          if k.lower() not in HOP_BY_HOP | {"content-length"}]
+                # HEAD: repeat the target's Content-Length, send no body.
+                length = response.getheader("Content-Length") if self.command == "HEAD" else None
+                self._respond(response.status, passed, data, length=length or None)
+            except (OSError, http.client.HTTPException) as error:
+                print(f"fault_proxy: target {target.geturl()} failed: {error!r}", file=sys.stderr, flush=True)
+                self.close_connection = True
+                self._error(502, "BadGateway", f"fault proxy: target failed: {error}")
             finally:
-                connection.close()
-
-        do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = _handle
+                upstream.close()
 
     return Handler
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", required=True)
-    parser.add_argument("--listen-port", type=int, default=0)
-    parser.add_argument("--fault-rate", type=float, default=0.2)
+    parser.add_argument("--target", required=True, help="http://HOST:PORT to forward to")
+    parser.add_argument("--listen-port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--fault-rate", type=float, default=0.2, help="share of requests faulted, 0..1")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--kinds", default="throttle,500,drop")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated: throttle,500,drop")
     args = parser.parse_args()
-    kinds = [k for k in args.kinds.split(",") if k]
-    unknown = set(kinds) - {"throttle", "500", "drop"}
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    unknown = set(kinds) - set(KINDS)
     if unknown:
-        parser.error(f"unknown fault kinds: {sorted(unknown)}")
-    state = State(args.fault_rate, args.seed, kinds)
-    server = ThreadingHTTPServer(("127.0.0.1", args.listen_port), make_handler(state, urlsplit(args.target)))
-    server.daemon_threads = True
+        parser.error(f"unknown fault kinds: {sorted(unknown)} (known: {','.join(KINDS)})")
+    if not 0.0 <= args.fault_rate <= 1.0:
+        parser.error("--fault-rate must be within 0..1")
+    target = urlsplit(args.target)
+    if target.scheme != "http" or not target.hostname:
+        parser.error("--target must be an http://HOST:PORT URL")
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 128
+
+    server = Server(("127.0.0.1", args.listen_port), make_handler(State(args.fault_rate, args.seed, kinds), target))
+
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     print(f"LISTENING {server.server_address[1]}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        server.server_close()
     return 0
 
 

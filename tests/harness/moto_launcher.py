@@ -2,42 +2,62 @@
 
 moto 5.2.x departs from the App Mesh API in two ways the Rust SDK (rightly) notices:
 * it renders ``createdAt``/``lastUpdatedAt`` as ``"22/11/2026, 23:34:17"`` where the API uses
-  epoch seconds, and the SDK refuses the string: they are rewritten to epoch seconds;
+  epoch seconds, and the SDK refuses the string: they are rewritten to epoch seconds (UTC);
 * it answers a missing mesh/gateway/node with HTTP 400 ``MeshNotFound`` (etc.) where the API
   answers 404 ``NotFoundException``: those are rewritten to the API's error.
 Nothing else is touched, and product code never knows about it.
 
 Usage: python moto_launcher.py [--port 0]   → prints "LISTENING <port>" once it accepts requests.
+Logs go to stderr; SIGTERM/SIGINT stop it with exit status 0.
 """
 
-import argparse
-import calendar
-import json
-import re
-import signal
-import sys
+import os
 import time
 
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
+# moto stamps App Mesh resources with the naive *local* time (datetime.now()): make local time UTC
+# before moto is imported, so the rewrite below yields true epoch seconds whatever the machine's TZ.
+os.environ["TZ"] = "UTC"
+time.tzset()
+# moto uses boto3 inside the server: the host's AWS configuration (a profile that does not exist
+# here, an endpoint override pointing back at us) would make requests fail with HTTP 500.
+for _name in [n for n in os.environ if n.startswith("AWS_")]:
+    if _name not in ("AWS_CA_BUNDLE",):
+        del os.environ[_name]
+os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
+                  AWS_EC2_METADATA_DISABLED="true")
+
+import argparse  # noqa: E402
+import calendar  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+
+from moto.moto_server.werkzeug_app import (  # noqa: E402
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server  # noqa: E402
 
 MOTO_TIME = re.compile(r"^\d{2}/\d{2}/\d{4}, \d{2}:\d{2}:\d{2}$")
 TIME_KEYS = ("createdAt", "lastUpdatedAt")
+APPMESH_PREFIX = "/v20190125/"
 
 
 def to_epoch(value):
-    """'22/11/2026, 23:34:17' (moto's naive UTC) → 1795390457.0; anything else unchanged."""
+    """'22/11/2026, 23:34:17' (moto's day/month/year, UTC) → 1795390457.0; anything else unchanged."""
     if isinstance(value, str) and MOTO_TIME.match(value):
         return float(calendar.timegm(time.strptime(value, "%d/%m/%Y, %H:%M:%S")))
     return value
 
 
 def rewrite(node):
-    """Rewrite the time members anywhere in a JSON document; True when something changed."""
+    """Rewrite the time members anywhere in a JSON document, in place; True when something changed."""
     changed = False
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in TIME_KEYS:
+            if key in TIME_KEYS and isinstance(value, str):
                 new = to_epoch(value)
                 if new is not value:
                     node[key] = new
@@ -50,7 +70,10 @@ def rewrite(node):
     return changed
 
 
-APPMESH_PREFIX = "/v20190125/"
+def with_length(headers, body, drop=()):
+    """Headers without Content-Length (and `drop`), plus the Content-Length of `body`."""
+    drop = {"content-length", *drop}
+    return [(k, v) for k, v in headers if k.lower() not in drop] + [("Content-Length", str(len(body)))]
 
 
 def not_found_as_the_api_says(status, headers, body):
@@ -62,15 +85,15 @@ def not_found_as_the_api_says(status, headers, body):
     if not (isinstance(error, dict) and str(error.get("__type", "")).endswith("NotFound")):
         return status, headers, body
     body = json.dumps({"__type": "NotFoundException", "message": error.get("message", "")}).encode()
-    headers = [(k, v) for k, v in headers if k.lower() not in ("content-length", "x-amzn-errortype")]
-    headers += [("x-amzn-ErrorType", "NotFoundException"), ("Content-Length", str(len(body)))]
+    headers = with_length(headers, body, drop=("x-amzn-errortype",)) + [("x-amzn-ErrorType", "NotFoundException")]
     return "404 NOT FOUND", headers, body
 
 
 class ApiShim:
-    """WSGI middleware: buffers JSON responses that mention a time key and rewrites them.
+    """WSGI middleware around moto's app: buffers each response and fixes the two departures.
 
-    moto labels App Mesh's JSON as text/html, so the body, not the Content-Type, decides.
+    moto labels App Mesh's JSON as text/html, so the body, not the Content-Type, decides what is
+    JSON. Responses that need no change are passed on byte for byte.
     """
 
     def __init__(self, app):
@@ -78,48 +101,55 @@ class ApiShim:
 
     def __call__(self, environ, start_response):
         captured = {}
+        written = []
 
         def capture(status, headers, exc_info=None):
-            captured["status"], captured["headers"] = status, headers
-            return lambda _data: None
+            captured["status"], captured["headers"] = status, list(headers)
+            return written.append  # the legacy write() callable
 
-        body = b"".join(self.app(environ, capture))
-        headers = captured.get("headers", [])
+        result = self.app(environ, capture)
+        try:
+            body = b"".join(written) + b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
         status = captured.get("status", "500 INTERNAL SERVER ERROR")
+        headers = captured.get("headers", [])
         if environ.get("PATH_INFO", "").startswith(APPMESH_PREFIX) and status.startswith("400"):
             status, headers, body = not_found_as_the_api_says(status, headers, body)
-        if body.lstrip().startswith(b"{") and (b"createdAt" in body or b"lastUpdatedAt" in body):
+        if body.lstrip().startswith(b"{") and (b'"createdAt"' in body or b'"lastUpdatedAt"' in body):
             try:
                 document = json.loads(body)
             except ValueError:
                 document = None
             if document is not None and rewrite(document):
                 body = json.dumps(document).encode()
-                headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-                headers.append(("Content-Length", str(len(body))))
+                headers = with_length(headers, body)
         start_response(status, headers)
         return [body]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     args = parser.parse_args()
     app = ApiShim(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
 
     def stop(_signum, _frame):
-        # serve_forever() runs in this thread: leave through an exception, not shutdown().
+        # serve_forever() runs in this thread: leave it through an exception, not shutdown().
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    # The socket is bound and listening: connections made from now on are queued and served.
     print(f"LISTENING {server.server_address[1]}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.server_close()  # handler threads are daemons: nothing to wait for
     return 0
 
 

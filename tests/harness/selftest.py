@@ -1,71 +1,223 @@
 """Self-test of the emulator harness: the launcher's two shims and the fault proxy behave as the
-Rust suites assume. Run with the venv's python (scripts/test.sh does). Exits non-zero on failure.
+Rust suites assume. Run with the venv's python (scripts/test.sh does). Exits non-zero, naming the
+failed check, on any failure; stops every process it started.
 """
 
+import atexit
+import http.client
+import tempfile
 import json
 import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
+import threading
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-AUTH = {"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20261123/us-east-1/appmesh/aws4_request"}
+AUTH = "AWS4-HMAC-SHA256 Credential=testing/20261123/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
+PROCESSES = []
 
 
-def start(*args):
-    process = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = process.stdout.readline()
-    if not line.startswith("LISTENING "):
-        process.kill()
-        sys.exit(f"selftest: {args[0]} did not announce its port (got {line!r})")
-    return process, f"http://127.0.0.1:{line.split()[1]}"
-
-
-def call(method, url, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={**AUTH, "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), json.loads(error.read() or b"null")
+def fail(message):
+    sys.exit(f"selftest: FAILED: {message}")
 
 
 def expect(condition, message):
     if not condition:
-        sys.exit(f"selftest: {message}")
+        fail(message)
+
+
+def stop_all():
+    for process in PROCESSES:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+atexit.register(stop_all)
+
+
+def start(script, *args, timeout=60):
+    """Start a harness script; return (process, port) once it printed its LISTENING line."""
+    log = tempfile.TemporaryFile(mode="w+")  # stderr to a file: a full pipe would stall the server
+    process = subprocess.Popen([sys.executable, os.path.join(HERE, script), *args],
+                               stdout=subprocess.PIPE, stderr=log, text=True)
+    PROCESSES.append(process)
+    line = []
+    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not line or not line[0].startswith("LISTENING "):
+        process.kill()
+        process.wait()
+        log.seek(0)
+        fail(f"{script} did not print LISTENING within {timeout} s (got {line[:1]!r}); stderr:\n{log.read()}")
+    return process, int(line[0].split()[1])
+
+
+def stop(process, name):
+    """SIGTERM must end the process cleanly (exit 0) and promptly."""
+    process.terminate()
+    try:
+        code = process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        fail(f"{name} did not stop within 10 s of SIGTERM")
+    expect(code == 0, f"{name} exited {code} on SIGTERM, not 0")
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection."""
+
+    def __init__(self, port):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def call(self, method, path, body=None, service="appmesh", target=None):
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Authorization": AUTH.format(service)}
+        if data is not None:
+            headers["Content-Type"] = "application/x-amz-json-1.0" if target else "application/json"
+        if target:
+            headers["X-Amz-Target"] = target
+        self.connection.request(method, path, body=data, headers=headers)
+        response = self.connection.getresponse()
+        raw = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, raw
+
+    def json(self, *args, **kwargs):
+        status, headers, raw = self.call(*args, **kwargs)
+        try:
+            return status, headers, json.loads(raw or b"null")
+        except ValueError:
+            fail(f"{args[:2]} answered {status} with a body that is not JSON: {raw[:200]!r}")
+
+    def close(self):
+        self.connection.close()
+
+
+def check_launcher(port):
+    client = Client(port)
+    status, _, created = client.json("PUT", "/v20190125/meshes", {"meshName": "selftest", "spec": {}})
+    expect(status == 200, f"CreateMesh answered {status}: {created}")
+    # The raw JSON, as the Rust SDK sees it.
+    status, headers, raw = client.call("GET", "/v20190125/meshes/selftest")
+    expect(status == 200, f"DescribeMesh answered {status}: {raw[:300]!r}")
+    expect(int(headers.get("content-length", -1)) == len(raw), "DescribeMesh: Content-Length does not match the body")
+    metadata = json.loads(raw)["metadata"]
+    for key in ("createdAt", "lastUpdatedAt"):
+        value = metadata.get(key)
+        expect(isinstance(value, (int, float)) and not isinstance(value, bool),
+               f"DescribeMesh metadata.{key} is {value!r}, not epoch seconds")
+        # moto stamps resources at import/creation time: within the hour, in UTC.
+        expect(abs(time.time() - value) < 3600, f"metadata.{key}={value} is not the current UTC time")
+    status, _, listed = client.json("GET", "/v20190125/meshes")
+    expect(status == 200 and any(m.get("meshName") == "selftest" for m in listed.get("meshes", [])),
+           f"ListMeshes answered {status}: {listed}")
+    status, headers, error = client.json("GET", "/v20190125/meshes/absent")
+    expect(status == 404 and error.get("__type") == "NotFoundException"
+           and headers.get("x-amzn-errortype") == "NotFoundException", f"missing mesh answered {status} {error}")
+    # Other services pass through untouched (DynamoDB, awsJson1_0), on the same keep-alive connection.
+    status, _, tables = client.json("POST", "/", {}, service="dynamodb", target="DynamoDB_20120810.ListTables")
+    expect(status == 200 and "TableNames" in tables, f"DynamoDB ListTables answered {status}: {tables}")
+    client.close()
+
+
+def proxy(emulator_port, rate, kinds, seed=7):
+    return start("fault_proxy.py", "--listen-port", "0", "--target", f"http://127.0.0.1:{emulator_port}",
+                 "--fault-rate", str(rate), "--kinds", kinds, "--seed", str(seed))
+
+
+def stats(port):
+    client = Client(port)
+    status, _, counters = client.json("GET", "/__faults/stats")
+    client.close()
+    expect(status == 200, f"/__faults/stats answered {status}")
+    return counters
+
+
+def check_proxy(emulator_port):
+    # Throttle everything: restJson (App Mesh) → 429; awsJson (DynamoDB, X-Amz-Target) → 400.
+    process, port = proxy(emulator_port, 1, "throttle")
+    client = Client(port)
+    for _ in range(2):  # the connection stays usable after an injected answer
+        status, headers, error = client.json("GET", "/v20190125/meshes/selftest")
+        expect(status == 429 and error == {"__type": "ThrottlingException", "message": "Rate exceeded"}
+               and headers.get("x-amzn-errortype") == "ThrottlingException",
+               f"App Mesh throttle injected as {status} {headers} {error}")
+    status, headers, error = client.json("POST", "/", {}, service="dynamodb", target="DynamoDB_20120810.ListTables")
+    expect(status == 400 and error.get("__type") == "ThrottlingException"
+           and headers.get("x-amzn-errortype") == "ThrottlingException",
+           f"DynamoDB throttle injected as {status} {headers} {error}")
+    client.close()
+    counters = stats(port)
+    expect(counters == {"requests": 3, "forwarded": 0, "injected": {"throttle": 3, "500": 0, "drop": 0}},
+           f"throttle proxy stats {counters}")
+    stop(process, "fault_proxy.py")
+
+    # 500.
+    process, port = proxy(emulator_port, 1, "500")
+    client = Client(port)
+    status, headers, error = client.json("PUT", "/v20190125/meshes", {"meshName": "never-created", "spec": {}})
+    expect(status == 500 and error.get("__type") == "InternalServerError"
+           and headers.get("x-amzn-errortype") == "InternalServerError", f"500 injected as {status} {error}")
+    client.close()
+    stop(process, "fault_proxy.py")
+
+    # Drop: the connection closes without an answer.
+    process, port = proxy(emulator_port, 1, "drop")
+    client = Client(port)
+    try:
+        client.call("GET", "/v20190125/meshes/selftest")
+        fail("drop: an answer came back")
+    except (http.client.RemoteDisconnected, ConnectionError):
+        pass
+    client.close()
+    counters = stats(port)
+    expect(counters["injected"]["drop"] == 1 and counters["forwarded"] == 0, f"drop proxy stats {counters}")
+    stop(process, "fault_proxy.py")
+
+    # Faulted requests never reached the emulator.
+    client = Client(emulator_port)
+    status, _, _ = client.json("GET", "/v20190125/meshes/never-created")
+    expect(status == 404, f"a faulted CreateMesh reached the emulator (DescribeMesh answered {status})")
+    client.close()
+
+    # Rate 0: everything passes through verbatim, several requests on one keep-alive connection.
+    process, port = proxy(emulator_port, 0, "throttle,500,drop")
+    client = Client(port)
+    status, _, described = client.json("GET", "/v20190125/meshes/selftest")
+    expect(status == 200 and described.get("meshName") == "selftest", f"pass-through answered {status}: {described}")
+    expect(isinstance(described["metadata"]["createdAt"], (int, float)), "pass-through lost the timestamp rewrite")
+    status, _, error = client.json("GET", "/v20190125/meshes/absent")
+    expect(status == 404 and error.get("__type") == "NotFoundException", f"pass-through of 404 answered {status}")
+    status, _, tables = client.json("POST", "/", {}, service="dynamodb", target="DynamoDB_20120810.ListTables")
+    expect(status == 200 and "TableNames" in tables, f"pass-through DynamoDB answered {status}: {tables}")
+    client.close()
+    counters = stats(port)
+    expect(counters == {"requests": 3, "forwarded": 3, "injected": {"throttle": 0, "500": 0, "drop": 0}},
+           f"pass-through proxy stats {counters}")
+    stop(process, "fault_proxy.py")
+
+    # A seeded rate: same seed, same decisions.
+    shares = []
+    for _ in range(2):
+        process, port = proxy(emulator_port, 0.5, "throttle,500", seed=20261123)
+        client = Client(port)
+        for _ in range(20):
+            client.call("GET", "/v20190125/meshes/selftest")
+        client.close()
+        shares.append(stats(port))
+        stop(process, "fault_proxy.py")
+    expect(shares[0] == shares[1], f"same seed, different faults: {shares}")
+    expect(0 < shares[0]["forwarded"] < 20 and shares[0]["requests"] == 20, f"rate 0.5 gave {shares[0]}")
 
 
 def main():
-    moto, endpoint = start(os.path.join(HERE, "moto_launcher.py"), "--port", "0")
-    proxy = None
-    try:
-        status, _, created = call("PUT", f"{endpoint}/v20190125/meshes", {"meshName": "selftest", "spec": {}})
-        expect(status == 200, f"CreateMesh answered {status}: {created}")
-        status, _, described = call("GET", f"{endpoint}/v20190125/meshes/selftest")
-        metadata = described["metadata"]
-        expect(all(isinstance(metadata[k], (int, float)) for k in ("createdAt", "lastUpdatedAt")),
-               f"timestamps are not epoch seconds: {metadata}")
-        status, headers, error = call("GET", f"{endpoint}/v20190125/meshes/absent")
-        expect(status == 404 and error["__type"] == "NotFoundException", f"not-found is {status} {error}")
-
-        proxy, proxied = start(os.path.join(HERE, "fault_proxy.py"), "--target", endpoint, "--fault-rate", "1",
-                               "--kinds", "throttle", "--seed", "7")
-        status, headers, error = call("GET", f"{proxied}/v20190125/meshes/selftest")
-        expect(status == 429 and error["__type"] == "ThrottlingException", f"throttle injected as {status} {error}")
-        proxy.kill()
-        proxy.wait()
-        proxy, proxied = start(os.path.join(HERE, "fault_proxy.py"), "--target", endpoint, "--fault-rate", "0")
-        status, _, described = call("GET", f"{proxied}/v20190125/meshes/selftest")
-        expect(status == 200 and described["meshName"] == "selftest", f"pass-through answered {status}")
-        _, _, stats = call("GET", f"{proxied}/__faults/stats")
-        expect(stats["requests"] == 1 and stats["forwarded"] == 1, f"stats {stats}")
-    finally:
-        for process in (moto, proxy):
-            if process:
-                process.kill()
-                process.wait()
+    launcher, emulator_port = start("moto_launcher.py", "--port", "0")
+    check_launcher(emulator_port)
+    print("selftest: launcher OK (epoch-second timestamps, 404 NotFoundException, DynamoDB untouched)")
+    check_proxy(emulator_port)
+    print("selftest: fault proxy OK (throttle 429/400, 500, drop, pass-through, keep-alive, stats, seed)")
+    stop(launcher, "moto_launcher.py")
     print("selftest: emulator shims and fault proxy OK")
 
 

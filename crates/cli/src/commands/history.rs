@@ -52,14 +52,7 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
         .as_deref()
         .map(|s| since(s, SystemTime::now()))
         .transpose()?;
-    let session = connect(
-        aws,
-        Wants {
-            region: args.region.clone(),
-            ..Wants::default()
-        },
-    )
-    .await?;
+    let session = connect(aws, Wants::in_region(args.region.clone())).await?;
     let resource = session.resource(&args.resource)?;
     let store = session.engine.store();
     let mut items: Vec<HistoryItem> = Vec::new();

@@ -47,6 +47,16 @@ pub struct Wants {
     pub rules: Option<meshwarden_rules::catalog::RulesConfig>,
 }
 
+impl Wants {
+    /// Only a region (else the SDK's).
+    pub fn in_region(region: Option<String>) -> Self {
+        Wants {
+            region,
+            ..Wants::default()
+        }
+    }
+}
+
 /// Build the SDK configuration, identify the caller and construct the engine.
 pub async fn connect(aws: &AwsArgs, wants: Wants) -> anyhow::Result<Session> {
     let options = SdkOptions {

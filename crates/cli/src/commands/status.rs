@@ -31,14 +31,7 @@ const PAGE: u32 = 100;
 
 /// Run the command.
 pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
-    let session = connect(
-        aws,
-        Wants {
-            region: args.region.clone(),
-            ..Wants::default()
-        },
-    )
-    .await?;
+    let session = connect(aws, Wants::in_region(args.region.clone())).await?;
     let store = session.engine.store();
     let items: Vec<StateItem> = match &args.resource {
         Some(text) => {

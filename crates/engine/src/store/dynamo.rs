@@ -11,6 +11,9 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::{FutureExt, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -82,16 +85,9 @@ impl DynamoStore {
             .condition_expression(HISTORY_ONCE)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(classify("PutItem", e)),
-        }
+        condition_met("PutItem", result, |e| {
+            e.is_conditional_check_failed_exception()
+        })
     }
 
     /// Apply a conditional state update alone; `false` when stored state is newer.
@@ -108,16 +104,9 @@ impl DynamoStore {
             .set_expression_attribute_values(u.expression_attribute_values().cloned())
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(classify("UpdateItem", e)),
-        }
+        condition_met("UpdateItem", result, |e| {
+            e.is_conditional_check_failed_exception()
+        })
     }
 
     async fn batch_put_history(&self, records: &[Record]) -> Result<(), PortError> {
@@ -314,4 +303,20 @@ fn to_item<T: Serialize>(value: &T) -> Result<Item, PortError> {
 fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, PortError> {
     serde_dynamo::from_item(item)
         .map_err(|e| PortError::Rejected(format!("unreadable item in table: {e}")))
+}
+
+/// A conditional write's outcome: `true` written, `false` when its condition did not hold.
+fn condition_met<O, E>(
+    operation: &str,
+    result: Result<O, SdkError<E, HttpResponse>>,
+    is_condition_failure: impl Fn(&E) -> bool,
+) -> Result<bool, PortError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if e.as_service_error().is_some_and(&is_condition_failure) => Ok(false),
+        Err(e) => Err(classify(operation, e)),
+    }
 }
