@@ -293,7 +293,7 @@ pub(crate) fn failed_rules(findings: &[Finding]) -> Vec<String> {
     findings
         .iter()
         .filter(|f| f.verdict == meshwarden_rules::verdict::VerdictStatus::NonCompliant)
-        .map(|f| f.rule.clone())
+        .map(|f| f.rule.to_string())
         .collect()
 }
 

@@ -1,6 +1,7 @@
 //! Verdicts and findings: the outcome of evaluating one rule against one resource.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// How much a failed rule weakens security, graded as Trend Micro Conformity grades risk.
@@ -35,6 +36,9 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A human-readable reason: most are fixed text, so they are borrowed, not allocated.
+pub type Reason = Cow<'static, str>;
+
 /// The result of one rule on one resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -43,25 +47,25 @@ pub enum Verdict {
     /// The resource violates the rule; `reason` names the offending field and value.
     NonCompliant {
         /// Human-readable reason naming the missing or wrong field.
-        reason: String,
+        reason: Reason,
     },
     /// The rule does not apply (wrong kind, unconfigured parameter, nothing to check).
     NotApplicable {
         /// Why the rule does not apply.
-        reason: String,
+        reason: Reason,
     },
 }
 
 impl Verdict {
     /// Shorthand for a non-compliant verdict.
-    pub fn non_compliant(reason: impl Into<String>) -> Self {
+    pub fn non_compliant(reason: impl Into<Reason>) -> Self {
         Verdict::NonCompliant {
             reason: reason.into(),
         }
     }
 
     /// Shorthand for a not-applicable verdict.
-    pub fn not_applicable(reason: impl Into<String>) -> Self {
+    pub fn not_applicable(reason: impl Into<Reason>) -> Self {
         Verdict::NotApplicable {
             reason: reason.into(),
         }
@@ -83,6 +87,21 @@ impl Verdict {
             Verdict::NonCompliant { reason } | Verdict::NotApplicable { reason } => Some(reason),
         }
     }
+
+    /// The finding of `rule` with this verdict (the reason is moved, not copied).
+    pub fn into_finding(self, rule: &'static str, severity: Severity) -> Finding {
+        let verdict = self.status();
+        let reason = match self {
+            Verdict::Compliant => None,
+            Verdict::NonCompliant { reason } | Verdict::NotApplicable { reason } => Some(reason),
+        };
+        Finding {
+            rule: Cow::Borrowed(rule),
+            severity,
+            verdict,
+            reason,
+        }
+    }
 }
 
 /// A verdict without its reason, as stored and printed.
@@ -100,15 +119,16 @@ pub enum VerdictStatus {
 /// One rule's verdict on one resource, in the shape the CLI prints and the store keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// The rule's stable id, e.g. `mesh-egress-drop-all`.
-    pub rule: String,
+    /// The rule's stable id, e.g. `mesh-egress-drop-all` (borrowed from the catalog when
+    /// evaluated, owned when read back from the store).
+    pub rule: Cow<'static, str>,
     /// The rule's severity.
     pub severity: Severity,
     /// The verdict.
     pub verdict: VerdictStatus,
     /// Why (absent for compliant findings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
 }
 
 /// The overall status of a resource given its findings.

@@ -76,10 +76,10 @@ pub struct CheckReport<'a> {
 pub fn finding_rows(findings: &[Finding]) -> impl Iterator<Item = Vec<String>> + '_ {
     findings.iter().map(|f| {
         vec![
-            f.rule.clone(),
+            f.rule.to_string(),
             f.severity.to_string(),
             verdict_name(f.verdict).to_owned(),
-            f.reason.clone().unwrap_or_default(),
+            f.reason.as_deref().unwrap_or_default().to_owned(),
         ]
     })
 }

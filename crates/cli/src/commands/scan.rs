@@ -120,10 +120,10 @@ pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
             .filter(|f| args.all_findings || f.verdict == VerdictStatus::NonCompliant)
             .map(|f| {
                 (
-                    f.rule.clone(),
+                    f.rule.to_string(),
                     f.severity.to_string(),
                     verdict_name(f.verdict),
-                    f.reason.clone().unwrap_or_default(),
+                    f.reason.as_deref().unwrap_or_default().to_owned(),
                 )
             })
             .collect()

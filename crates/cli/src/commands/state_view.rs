@@ -9,7 +9,7 @@ pub fn failed_rules(item: &ItemCommon) -> String {
         .findings
         .iter()
         .filter(|f| f.verdict == VerdictStatus::NonCompliant)
-        .map(|f| f.rule.as_str())
+        .map(|f| f.rule.as_ref())
         .collect();
     if failed.is_empty() {
         "-".to_owned()

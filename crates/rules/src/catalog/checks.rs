@@ -7,6 +7,7 @@ use crate::model::{
     MeshServiceDiscovery, Resource, ServiceDiscovery, TlsValidation, Trust,
 };
 use crate::verdict::Verdict;
+use std::fmt::Write;
 
 /// `spec.backendDefaults.clientPolicy.tls` must exist, be enforced and name a trust.
 pub struct BackendDefaultsTls(pub RuleMeta);
@@ -121,15 +122,20 @@ fn every_listener(
     if listeners.is_empty() {
         return Verdict::not_applicable("spec.listeners is empty");
     }
-    let failures: Vec<String> = listeners
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| problem(l).map(|p| format!("spec.{}: {p}", l.label(i))))
-        .collect();
+    let mut failures = String::new();
+    for (i, listener) in listeners.iter().enumerate() {
+        if let Some(problem) = problem(listener) {
+            if !failures.is_empty() {
+                failures.push_str("; ");
+            }
+            // Writing to a String cannot fail.
+            let _ = write!(failures, "spec.{}: {problem}", listener.label(i));
+        }
+    }
     if failures.is_empty() {
         Verdict::Compliant
     } else {
-        Verdict::non_compliant(failures.join("; "))
+        Verdict::non_compliant(failures)
     }
 }
 

@@ -137,13 +137,8 @@ pub fn evaluate(resource: &Resource, ctx: &EvalContext<'_>) -> Vec<Finding> {
         .iter()
         .filter(|rule| rule.meta().kind == kind)
         .map(|rule| {
-            let verdict = rule.check(resource, ctx);
-            Finding {
-                rule: rule.meta().id.to_owned(),
-                severity: rule.meta().severity,
-                verdict: verdict.status(),
-                reason: verdict.reason().map(str::to_owned),
-            }
+            rule.check(resource, ctx)
+                .into_finding(rule.meta().id, rule.meta().severity)
         })
         .collect()
 }

@@ -17,7 +17,7 @@ pub use kinds::{
 };
 pub use shared::{
     AccessLog, BackendDefaults, ClientPolicy, ClientPolicyTls, FileAccessLog, Listener,
-    ListenerTls, Logging, TlsValidation, Trust, TrustKind,
+    ListenerLabel, ListenerTls, Logging, TlsValidation, Trust, TrustKind,
 };
 
 use crate::resource::ResourceKind;

@@ -166,15 +166,31 @@ pub struct Listener {
 
 impl Listener {
     /// A short label for reasons: `listeners[0] (port 8080)`.
-    pub fn label(&self, index: usize) -> String {
-        match self
-            .port_mapping
-            .as_ref()
-            .and_then(|p| p.get("port"))
-            .and_then(Value::as_i64)
-        {
-            Some(port) => format!("listeners[{index}] (port {port})"),
-            None => format!("listeners[{index}]"),
+    pub fn label(&self, index: usize) -> ListenerLabel {
+        ListenerLabel {
+            index,
+            port: self
+                .port_mapping
+                .as_ref()
+                .and_then(|p| p.get("port"))
+                .and_then(Value::as_i64),
+        }
+    }
+}
+
+/// A listener's position and port, displayed as `listeners[0] (port 8080)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListenerLabel {
+    index: usize,
+    port: Option<i64>,
+}
+
+impl std::fmt::Display for ListenerLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "listeners[{}]", self.index)?;
+        match self.port {
+            Some(port) => write!(f, " (port {port})"),
+            None => Ok(()),
         }
     }
 }
