@@ -41,6 +41,7 @@ class RuntimeApi:
         self.first_poll_at = None
         self.responses = 0
         self.errors = 0
+        self.error_bodies = []  # the first few, to say what went wrong
         self.done = threading.Event()
         self.lock = threading.Lock()
         api = self
@@ -73,12 +74,14 @@ class RuntimeApi:
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
+                body = self.rfile.read(length)
                 with api.lock:
                     if self.path.endswith("/response"):
                         api.responses += 1
                     else:
                         api.errors += 1
+                        if len(api.error_bodies) < 5:
+                            api.error_bodies.append(body.decode(errors="replace"))
                     if api.responses + api.errors >= api.expected:
                         api.answered.set()
                 self.send_response(202)
@@ -179,6 +182,8 @@ def main():
         "eventsPerSecond": round(args.events / elapsed, 1), "peakRssMiB": round(peak, 1), "rssMiB": round(current, 1),
         "binaryMiB": round(os.path.getsize(args.bootstrap) / 2**20, 2), "zipMiB": round(len(buffer.getvalue()) / 2**20, 2),
     }, indent=2))
+    for body in api.error_bodies:
+        print(f"function error: {body}", file=sys.stderr)
     if api.errors or api.responses < args.events:
         sys.exit(f"the function answered {api.responses} of {args.events} events ({api.errors} errors)")
 

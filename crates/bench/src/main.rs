@@ -30,6 +30,9 @@ struct Args {
     /// Small sizes, for CI (keeps the benchmark from rotting, not for figures).
     #[arg(long)]
     quick: bool,
+    /// Sweep only the sizes up to this many gateways (100, 1,000, 5,000).
+    #[arg(long, default_value_t = 5000)]
+    max_sweep_gateways: usize,
     /// Write the results as JSON here too.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
@@ -202,25 +205,49 @@ async fn overhead(rig: &Rig, iterations: usize) -> anyhow::Result<Value> {
     let mesh = unique("bench-overhead");
     let v = h.create_mesh(&mesh, EgressFilterType::DropAll).await;
     let (mut pipeline, mut sdk) = (Vec::new(), Vec::new());
+    let (mut pipeline_cpu, mut sdk_cpu) = (Duration::ZERO, Duration::ZERO);
     for i in 0..iterations + 10 {
         let event = update_mesh_event(&mesh, "DROP_ALL", v, HUMAN_ROLE, Duration::ZERO);
-        let started = Instant::now();
+        let (started, cpu) = (Instant::now(), cpu_time());
         handle(&engine, &event).await?;
-        let p = started.elapsed();
-        let started = Instant::now();
+        let (p, p_cpu) = (started.elapsed(), cpu_time().saturating_sub(cpu));
+        let (started, cpu) = (Instant::now(), cpu_time());
         direct(h, &mesh, &unique("direct")).await?;
-        let d = started.elapsed();
+        let (d, d_cpu) = (started.elapsed(), cpu_time().saturating_sub(cpu));
         if i >= 10 {
             // The first rounds warm connections and caches on both sides.
             pipeline.push(p);
             sdk.push(d);
+            pipeline_cpu += p_cpu;
+            sdk_cpu += d_cpu;
         }
     }
     let (p, d) = (stats(&mut pipeline), stats(&mut sdk));
     let ratio = |key: &str| p[key].as_f64().unwrap_or(0.0) / d[key].as_f64().unwrap_or(1.0);
+    let per_event = |cpu: Duration| cpu.as_secs_f64() * 1000.0 / iterations.max(1) as f64;
     Ok(
-        json!({"pipeline": p, "directSdk": d, "ratioP50": ratio("p50Ms"), "ratioMean": ratio("meanMs")}),
+        json!({"pipeline": p, "directSdk": d, "ratioP50": ratio("p50Ms"), "ratioMean": ratio("meanMs"),
+        "clientCpuMsPerEvent": {"pipeline": per_event(pipeline_cpu), "directSdk": per_event(sdk_cpu)}}),
     )
+}
+
+/// CPU time (user + system, every thread) this process has used so far, from `/proc/self/stat`
+/// (Linux clock ticks of 10 ms: meaningful summed over many events, not for one).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // After the command name's ")" come the fields from `state` (3rd) on: utime is the 14th, stime the 15th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
 async fn sweep(rig: &Rig, size: usize, region: &str) -> anyhow::Result<Value> {
@@ -319,7 +346,10 @@ async fn main() -> anyhow::Result<()> {
     };
     let mut sweeps = Vec::new();
     println!("\n## Sweep scaling\n| gateways | resources | seconds | resources/s | calls/resource | describe concurrency |\n|---|---|---|---|---|---|");
-    for (size, region) in sizes {
+    for (size, region) in sizes
+        .iter()
+        .filter(|(size, _)| *size <= args.max_sweep_gateways)
+    {
         let s = sweep(&rig, *size, region).await?;
         println!(
             "| {} | {} | {:.2} | {:.0} | {:.2} | {} |",
