@@ -43,21 +43,26 @@ fn corpus(dir: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
 }
 
 /// The router: parse, route, flatten — must return a decision or a typed error, never panic.
-fn route(input: &[u8]) {
-    if let Ok(text) = std::str::from_utf8(input) {
-        if let Ok(incoming) = event::route_json(text) {
-            let _ = serde_json::to_string(&Decision::of(&incoming));
-        }
-    }
+/// `true` when the input got as far as a decision.
+fn route(input: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(input) else {
+        return false;
+    };
+    let Ok(incoming) = event::route_json(text) else {
+        return false;
+    };
+    let _ = serde_json::to_string(&Decision::of(&incoming));
+    true
 }
 
-/// `check` and `fix`: parse, evaluate every rule, remediate, re-serialise.
-fn check(input: &[u8]) {
+/// `check` and `fix`: parse, evaluate every rule, remediate, re-serialise. `true` when the input
+/// got as far as the rules.
+fn check(input: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(input) else {
-        return;
+        return false;
     };
     let Ok(resource) = Resource::parse_describe(text) else {
-        return;
+        return false;
     };
     let config = RulesConfig {
         mesh_ip_preference: Some("IPv6_ONLY".into()),
@@ -79,16 +84,19 @@ fn check(input: &[u8]) {
         },
     );
     let _ = plan.resource.to_describe_value().to_string();
+    true
 }
 
 struct Outcome {
     executions: u64,
+    /// Inputs that passed parsing and reached the router's decision / the rules.
+    accepted: u64,
     crashes: u64,
 }
 
 fn run(
     name: &str,
-    target: fn(&[u8]),
+    target: fn(&[u8]) -> bool,
     seeds: &[Vec<u8>],
     budget: Duration,
     rng: &mut Rng,
@@ -96,6 +104,7 @@ fn run(
 ) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome {
         executions: 0,
+        accepted: 0,
         crashes: 0,
     };
     let started = Instant::now();
@@ -107,12 +116,15 @@ fn run(
             input = mutate(&input, other, rng);
         }
         outcome.executions += 1;
-        if panic::catch_unwind(AssertUnwindSafe(|| target(&input))).is_err() {
-            outcome.crashes += 1;
-            std::fs::create_dir_all(crashes)?;
-            let file = crashes.join(format!("{name}-{}.bin", outcome.executions));
-            std::fs::write(&file, &input)?;
-            eprintln!("crash in {name}: input saved to {}", file.display());
+        match panic::catch_unwind(AssertUnwindSafe(|| target(&input))) {
+            Ok(accepted) => outcome.accepted += u64::from(accepted),
+            Err(_) => {
+                outcome.crashes += 1;
+                std::fs::create_dir_all(crashes)?;
+                let file = crashes.join(format!("{name}-{}.bin", outcome.executions));
+                std::fs::write(&file, &input)?;
+                eprintln!("crash in {name}: input saved to {}", file.display());
+            }
         }
     }
     Ok(outcome)
@@ -128,15 +140,17 @@ fn main() -> anyhow::Result<()> {
     let budget = Duration::from_secs(args.seconds);
     let mut failed = false;
     for (name, target, seeds) in [
-        ("route", route as fn(&[u8]), &events),
-        ("check", check as fn(&[u8]), &documents),
+        ("route", route as fn(&[u8]) -> bool, &events),
+        ("check", check as fn(&[u8]) -> bool, &documents),
     ] {
         let outcome = run(name, target, seeds, budget, &mut rng, &args.crashes)?;
         println!(
-            "fuzz {name}: {} executions in {} s ({:.0}/s), {} crashes, seed {}",
+            "fuzz {name}: {} executions in {} s ({:.0}/s), {} ({:.0} %) past parsing, {} crashes, seed {}",
             outcome.executions,
             args.seconds,
             outcome.executions as f64 / args.seconds.max(1) as f64,
+            outcome.accepted,
+            100.0 * outcome.accepted as f64 / outcome.executions.max(1) as f64,
             outcome.crashes,
             args.seed
         );

@@ -1,5 +1,7 @@
-//! Byte- and token-level mutations of seed inputs, driven by a seeded generator so a run can be
+//! Byte-, token- and tree-level mutations of seed inputs, driven by a seeded generator so a run can be
 //! repeated exactly.
+
+use serde_json::Value;
 
 /// A small, seeded xorshift64* generator (reproducible runs; no cryptographic use).
 #[derive(Debug, Clone)]
@@ -53,7 +55,10 @@ const INTERESTING: &[&str] = &[
 pub fn mutate(input: &[u8], other: &[u8], rng: &mut Rng) -> Vec<u8> {
     let mut out = input.to_vec();
     let len = out.len().max(1);
-    match rng.below(8) {
+    match rng.below(10) {
+        // Most byte-level mutants stop at the JSON parser; these stay parseable and reach the
+        // router's and the rules' logic.
+        8 | 9 => return mutate_tree(input, other, rng).unwrap_or(out),
         0 => {
             // Flip a bit.
             if !out.is_empty() {
@@ -114,4 +119,52 @@ pub fn mutate(input: &[u8], other: &[u8], rng: &mut Rng) -> Vec<u8> {
         }
     }
     out
+}
+
+/// A structure-aware mutation: parse, change one node (an interesting value, a removed member,
+/// or a subtree of `other`), re-serialise. `None` when `input` is not JSON.
+fn mutate_tree(input: &[u8], other: &[u8], rng: &mut Rng) -> Option<Vec<u8>> {
+    let mut tree: Value = serde_json::from_slice(input).ok()?;
+    let replacement = match rng.below(3) {
+        0 => serde_json::from_str(INTERESTING[rng.below(INTERESTING.len())]).ok(),
+        1 => None, // remove a member (or null out a non-object)
+        _ => {
+            let mut donor: Value = serde_json::from_slice(other).ok()?;
+            let mut n = rng.below(count_nodes(&donor));
+            nth_node(&mut donor, &mut n).map(Value::take)
+        }
+    };
+    let mut n = rng.below(count_nodes(&tree));
+    let node = nth_node(&mut tree, &mut n)?;
+    match (replacement, node) {
+        (Some(value), node) => *node = value,
+        (None, Value::Object(members)) if !members.is_empty() => {
+            let key = members.keys().nth(rng.below(members.len()))?.clone();
+            members.remove(&key);
+        }
+        (None, node) => *node = Value::Null,
+    }
+    serde_json::to_vec(&tree).ok()
+}
+
+/// Nodes in a JSON tree, the root included.
+fn count_nodes(node: &Value) -> usize {
+    1 + match node {
+        Value::Array(items) => items.iter().map(count_nodes).sum(),
+        Value::Object(members) => members.values().map(count_nodes).sum(),
+        _ => 0,
+    }
+}
+
+/// The `n`th node in depth-first order (the root is 0); `n` counts down as nodes are passed.
+fn nth_node<'a>(node: &'a mut Value, n: &mut usize) -> Option<&'a mut Value> {
+    if *n == 0 {
+        return Some(node);
+    }
+    *n -= 1;
+    match node {
+        Value::Array(items) => items.iter_mut().find_map(|child| nth_node(child, n)),
+        Value::Object(members) => members.values_mut().find_map(|child| nth_node(child, n)),
+        _ => None,
+    }
 }
