@@ -6,7 +6,9 @@ root="$MESHWARDEN_ROOT"
 bin="$root/target/debug"
 aws() { "$MESHWARDEN_PYTHON" "$root/scripts/lib/demo_aws.py" "$@"; }
 meshwarden() { "$bin/meshwarden" --table "$MESHWARDEN_TABLE" "$@"; }
-say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+# Headings in bold on a terminal, plain when the output is captured.
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
+say() { printf '\n%s%s%s\n' "$bold" "$*" "$plain"; }
 work="$(mktemp -d)"
 pids=()
 cleanup() {
