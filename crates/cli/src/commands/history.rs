@@ -100,7 +100,7 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
                 table.row(vec![
                     c.event_time.clone(),
                     c.event_name.clone(),
-                    c.actor.clone().unwrap_or_else(|| "-".to_owned()),
+                    state_view::actor(c),
                     state_view::status(c.status),
                     state_view::failed_rules(c),
                     state_view::action(c.action),

@@ -18,6 +18,11 @@ pub fn failed_rules(item: &ItemCommon) -> String {
     }
 }
 
+/// Who made the change (`-` when unknown).
+pub fn actor(item: &ItemCommon) -> String {
+    item.actor.clone().unwrap_or_else(|| "-".to_owned())
+}
+
 /// The wire name of a status.
 pub fn status(status: Status) -> String {
     wire(&status)

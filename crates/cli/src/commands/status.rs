@@ -79,7 +79,7 @@ pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                     state_view::failed_rules(c),
                     state_view::action(c.action),
                     c.event_name.clone(),
-                    c.actor.clone().unwrap_or_else(|| "-".to_owned()),
+                    state_view::actor(c),
                     c.evaluated_at.clone(),
                 ]);
             }

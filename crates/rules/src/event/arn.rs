@@ -16,25 +16,44 @@ pub struct MeshArn<'a> {
     pub child: Option<(&'a str, &'a str)>,
 }
 
+/// The colon-separated fields of any ARN: `arn:{partition}:{service}:{region}:{account}:{resource}`.
+pub(crate) struct ArnFields<'a> {
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+/// Split an ARN into its fields; `None` when it does not start with `arn:` or has too few.
+pub(crate) fn fields(arn: &str) -> Option<ArnFields<'_>> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(_partition), Some(service), Some(region), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    Some(ArnFields {
+        service,
+        region,
+        account,
+        resource,
+    })
+}
+
 /// Split an App Mesh ARN; anything else is an [`EventError::InvalidArn`].
 pub fn parse(arn: &str) -> Result<MeshArn<'_>, EventError> {
     let invalid = || EventError::InvalidArn(arn.to_owned());
-    let mut parts = arn.splitn(6, ':');
-    let (
-        Some("arn"),
-        Some(_partition),
-        Some("appmesh"),
-        Some(region),
-        Some(account),
-        Some(resource),
-    ) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    )
+    let Some(ArnFields {
+        service: "appmesh",
+        region,
+        account,
+        resource,
+    }) = fields(arn)
     else {
         return Err(invalid());
     };

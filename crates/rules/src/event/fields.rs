@@ -1,5 +1,6 @@
 //! Reading fields out of untrusted event JSON: every miss is a typed error naming the field.
 
+use crate::model::json_type_name;
 use serde_json::{Map, Value};
 
 /// Why an input cannot be routed at all (poison: log it, do not retry).
@@ -30,18 +31,6 @@ pub enum EventError {
     InvalidArn(String),
 }
 
-/// A JSON type's name for error messages.
-pub(crate) fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// A JSON object with the path it was found at, for error messages.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields<'a> {
@@ -55,7 +44,7 @@ impl<'a> Fields<'a> {
         value
             .as_object()
             .map(|object| Fields { object, path: "" })
-            .ok_or_else(|| EventError::NotAnObject(type_name(value)))
+            .ok_or_else(|| EventError::NotAnObject(json_type_name(value)))
     }
 
     fn name(&self, key: &str) -> String {

@@ -1,21 +1,17 @@
 //! Who made a call: the loop guard's question "was this change ours?".
 
+use super::arn::{self, ArnFields};
 use super::EventMeta;
 
 /// `account` and role name of an IAM role ARN (`arn:aws:iam::ACCT:role[/path]/NAME`) or of an
 /// STS assumed-role session ARN (`arn:aws:sts::ACCT:assumed-role/NAME/SESSION`).
 fn role_of(arn: &str) -> Option<(&str, &str)> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some(service), Some(_), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
+    let ArnFields {
+        service,
+        account,
+        resource,
+        ..
+    } = arn::fields(arn)?;
     let name = match service {
         "iam" => resource.strip_prefix("role/")?.rsplit('/').next()?,
         "sts" => resource.strip_prefix("assumed-role/")?.split('/').next()?,

@@ -110,7 +110,7 @@ impl Resource {
     pub fn from_describe_value(value: &Value) -> Result<Self, ModelError> {
         let object = value
             .as_object()
-            .ok_or_else(|| ModelError::UnknownShape(json_kind(value).to_owned()))?;
+            .ok_or_else(|| ModelError::UnknownShape(json_type_name(value).to_owned()))?;
         let (kind, data) = ResourceKind::ALL
             .iter()
             .find_map(|kind| object.get(kind.as_str()).map(|data| (*kind, data)))
@@ -161,7 +161,8 @@ impl Resource {
     }
 }
 
-fn json_kind(value: &Value) -> &'static str {
+/// A JSON type's name for error messages (`an object`, `a string`, ...).
+pub(crate) fn json_type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
