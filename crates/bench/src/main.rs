@@ -11,7 +11,7 @@ mod counter;
 
 use anyhow::{anyhow, Context};
 use aws_sdk_appmesh::types::EgressFilterType;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use clap::Parser;
 use counter::{total, CallCounter};
 use futures::StreamExt;
@@ -142,7 +142,8 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
 }
 
 /// The calls a minimal hand-written responder makes for a compliant event: describe, then one
-/// transaction putting the history item and the state item.
+/// transaction putting the history item and conditionally updating the state item (its own item,
+/// so its condition never meets the pipeline's writes).
 async fn direct(h: &Harness, mesh: &str, event_id: &str) -> anyhow::Result<()> {
     let described = h.appmesh.describe_mesh().mesh_name(mesh).send().await?;
     let version = described
@@ -150,7 +151,7 @@ async fn direct(h: &Harness, mesh: &str, event_id: &str) -> anyhow::Result<()> {
         .as_ref()
         .and_then(|m| m.metadata.as_ref())
         .map_or(0, |m| m.version);
-    let pk = format!("appmesh:123456789012:us-east-1:mesh/{mesh}");
+    let pk = format!("direct:123456789012:us-east-1:mesh/{mesh}");
     let findings = json!([{"rule": "mesh-egress-drop-all", "severity": "MEDIUM", "verdict": "COMPLIANT"},
                           {"rule": "mesh-ip-preference", "severity": "LOW", "verdict": "NOT_APPLICABLE", "reason": "no required IP preference configured"},
                           {"rule": "mesh-tagged", "severity": "LOW", "verdict": "NOT_APPLICABLE", "reason": "no required tag keys configured"}]);
@@ -164,28 +165,44 @@ async fn direct(h: &Harness, mesh: &str, event_id: &str) -> anyhow::Result<()> {
         AttributeValue::S(format!("EVT#2026-11-23T00:00:00Z#{event_id}")),
     );
     history.insert("expiresAt".into(), AttributeValue::N("1826000000".into()));
-    let mut state: HashMap<String, AttributeValue> = serde_dynamo::to_item(&common)?;
-    state.insert("pk".into(), AttributeValue::S(pk));
-    state.insert("sk".into(), AttributeValue::S("STATE".into()));
-    let put = |item: HashMap<String, AttributeValue>,
-               condition: &str|
-     -> anyhow::Result<TransactWriteItem> {
-        let mut put = Put::builder()
-            .table_name(&h.table)
-            .set_item(Some(item))
-            .condition_expression(condition);
-        if condition.contains(":v") {
-            put = put.expression_attribute_values(":v", AttributeValue::N(version.to_string()));
-        }
-        Ok(TransactWriteItem::builder().put(put.build()?).build())
-    };
+    let state: HashMap<String, AttributeValue> = serde_dynamo::to_item(&common)?;
+    let put = Put::builder()
+        .table_name(&h.table)
+        .set_item(Some(history))
+        .condition_expression("attribute_not_exists(pk)")
+        .build()?;
+    // STATE as a conditional update, the shape the store's write has (a Put could not keep
+    // attributes such as the revert log): the emulator then does the same work for both arms.
+    let mut update = Update::builder()
+        .table_name(&h.table)
+        .key("pk", AttributeValue::S(pk))
+        .key("sk", AttributeValue::S("STATE".into()))
+        .condition_expression(
+            "attribute_not_exists(#ver) OR #ver < :ver OR (#ver = :ver AND #et <= :et)",
+        )
+        .expression_attribute_names("#ver", "resourceVersion")
+        .expression_attribute_names("#et", "eventTime")
+        .expression_attribute_values(":ver", AttributeValue::N(version.to_string()))
+        .expression_attribute_values(":et", AttributeValue::S("2026-11-23T00:00:00Z".into()));
+    let mut sets = Vec::new();
+    for (i, (name, value)) in state.into_iter().enumerate() {
+        sets.push(format!("#a{i} = :a{i}"));
+        update = update
+            .expression_attribute_names(format!("#a{i}"), name)
+            .expression_attribute_values(format!(":a{i}"), value);
+    }
     h.dynamodb
         .transact_write_items()
-        .transact_items(put(history, "attribute_not_exists(pk)")?)
-        .transact_items(put(
-            state,
-            "attribute_not_exists(resourceVersion) OR resourceVersion <= :v",
-        )?)
+        .transact_items(TransactWriteItem::builder().put(put).build())
+        .transact_items(
+            TransactWriteItem::builder()
+                .update(
+                    update
+                        .update_expression(format!("SET {}", sets.join(", ")))
+                        .build()?,
+                )
+                .build(),
+        )
         .send()
         .await?;
     Ok(())
