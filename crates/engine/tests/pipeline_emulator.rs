@@ -24,6 +24,22 @@ async fn evaluated(
     }
 }
 
+/// The STATE item of a mesh (it must exist).
+async fn mesh_state(
+    engine: &meshwarden_engine::Engine<
+        impl meshwarden_engine::ports::MeshWriter,
+        impl ComplianceStore,
+    >,
+    mesh: &str,
+) -> meshwarden_engine::record::StateItem {
+    engine
+        .store()
+        .state(&mesh_id(mesh))
+        .await
+        .unwrap()
+        .expect("a STATE item")
+}
+
 #[tokio::test]
 async fn mesh_allow_all_with_auto_revert_off_is_recorded_not_changed() {
     let h = Harness::new().await;
@@ -43,12 +59,7 @@ async fn mesh_allow_all_with_auto_revert_off_is_recorded_not_changed() {
         Some(EgressFilterType::AllowAll),
         "off must not change anything"
     );
-    let state = engine
-        .store()
-        .state(&mesh_id(&mesh))
-        .await
-        .unwrap()
-        .unwrap();
+    let state = mesh_state(&engine, &mesh).await;
     assert_eq!(state.common.status, Status::NonCompliant);
     assert_eq!(state.common.resource_version, Some(v));
     assert_eq!(state.non_compliant.as_deref(), Some("NON_COMPLIANT"));
@@ -103,12 +114,7 @@ async fn mesh_allow_all_with_auto_revert_on_is_reverted() {
     assert_eq!(report.action, Action::Reverted);
     assert_eq!(report.status, Status::Compliant);
     assert_eq!(h.egress(&mesh).await, Some(EgressFilterType::DropAll));
-    let state = engine
-        .store()
-        .state(&mesh_id(&mesh))
-        .await
-        .unwrap()
-        .unwrap();
+    let state = mesh_state(&engine, &mesh).await;
     assert_eq!(
         state.common.resource_version,
         Some(v + 1),
@@ -216,12 +222,7 @@ async fn out_of_order_delivery_never_regresses_state() {
         Status::Compliant,
         "the late event is judged on a fresh describe"
     );
-    let state = engine
-        .store()
-        .state(&mesh_id(&mesh))
-        .await
-        .unwrap()
-        .unwrap();
+    let state = mesh_state(&engine, &mesh).await;
     assert_eq!(state.common.resource_version, Some(v2));
     assert_eq!(
         state.common.event_id,
@@ -251,12 +252,7 @@ async fn event_for_a_resource_deleted_since_records_deleted() {
     let old = update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, OLD);
     let report = evaluated(&engine, &old).await;
     assert_eq!(report.status, Status::Deleted);
-    let state = engine
-        .store()
-        .state(&mesh_id(&mesh))
-        .await
-        .unwrap()
-        .unwrap();
+    let state = mesh_state(&engine, &mesh).await;
     assert_eq!(state.common.status, Status::Deleted);
     assert_eq!(state.common.resource_version, None);
 }
