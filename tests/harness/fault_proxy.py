@@ -171,17 +171,18 @@ def main():
     server = Server(("127.0.0.1", args.listen_port), make_handler(State(args.fault_rate, args.seed, kinds), target))
 
     def stop(_signum, _frame):
-        raise KeyboardInterrupt
+        # serve_forever() runs in this (the main) thread, so shutdown() must come from another one;
+        # the loop then ends at its next poll. No exception is thrown into whatever the main
+        # thread happens to be doing.
+        threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(f"LISTENING {server.server_address[1]}", flush=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        server.serve_forever(poll_interval=0.1)
     finally:
-        server.server_close()
+        server.server_close()  # handler threads are daemons: nothing to wait for
     return 0
 
 

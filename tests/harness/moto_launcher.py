@@ -32,6 +32,7 @@ import json  # noqa: E402
 import re  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 
 from moto.moto_server.werkzeug_app import (  # noqa: E402
     DomainDispatcherApplication,
@@ -137,17 +138,16 @@ def main():
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
 
     def stop(_signum, _frame):
-        # serve_forever() runs in this thread: leave it through an exception, not shutdown().
-        raise KeyboardInterrupt
+        # serve_forever() runs in this (the main) thread, so shutdown() must come from another one;
+        # the loop then ends at its next poll.
+        threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     # The socket is bound and listening: connections made from now on are queued and served.
     print(f"LISTENING {server.server_address[1]}", flush=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        server.serve_forever(poll_interval=0.1)
     finally:
         server.server_close()  # handler threads are daemons: nothing to wait for
     return 0

@@ -16,6 +16,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 AUTH = "AWS4-HMAC-SHA256 Credential=testing/20261123/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
 PROCESSES = []
+LOGS = {}  # process → its stderr file, for failure messages
 
 
 def fail(message):
@@ -43,6 +44,7 @@ def start(script, *args, timeout=60):
     process = subprocess.Popen([sys.executable, os.path.join(HERE, script), *args],
                                stdout=subprocess.PIPE, stderr=log, text=True)
     PROCESSES.append(process)
+    LOGS[process] = log
     line = []
     reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)
     reader.start()
@@ -61,7 +63,9 @@ def stop(process, name):
     try:
         code = process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        fail(f"{name} did not stop within 10 s of SIGTERM")
+        log = LOGS.get(process)
+        log.seek(0)
+        fail(f"{name} did not stop within 10 s of SIGTERM; its stderr:\n{log.read()}")
     expect(code == 0, f"{name} exited {code} on SIGTERM, not 0")
 
 
