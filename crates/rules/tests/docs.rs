@@ -7,6 +7,7 @@ fn rule_reference_is_up_to_date() {
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         on_disk == meshwarden_rules::catalog::render_markdown(),
-        "docs/rules.md is stale: run `cargo run -p meshwarden-cli -- rules --format markdown > docs/rules.md`"
+        "docs/rules.md is stale: run `cargo run -p meshwarden-cli -- rules --format markdown > docs/rules.md` \
+         (or, building only this crate, `cargo run -p meshwarden-rules --example rules_markdown > docs/rules.md`)"
     );
 }
