@@ -24,6 +24,9 @@ use crate::resource::ResourceKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// The `status.status` of a deleted resource.
+const DELETED: &str = "DELETED";
+
 /// A document that is not a describe-* output of a kind we model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModelError {
@@ -96,14 +99,43 @@ impl Resource {
         }
     }
 
-    /// `metadata.version`, when present.
-    pub fn version(&self) -> Option<i64> {
-        let metadata = match self {
+    /// `metadata`, when present.
+    fn metadata(&self) -> Option<&Metadata> {
+        match self {
             Resource::Mesh(m) => m.metadata.as_ref(),
             Resource::VirtualGateway(g) => g.metadata.as_ref(),
             Resource::VirtualNode(n) => n.metadata.as_ref(),
-        };
-        metadata.and_then(|m| m.version)
+        }
+    }
+
+    /// The members of the resource data the model does not name (`status`, ...).
+    fn extra(&self) -> &Map<String, Value> {
+        match self {
+            Resource::Mesh(m) => &m.extra,
+            Resource::VirtualGateway(g) => &g.extra,
+            Resource::VirtualNode(n) => &n.extra,
+        }
+    }
+
+    /// `metadata.version`, when present.
+    pub fn version(&self) -> Option<i64> {
+        self.metadata().and_then(|m| m.version)
+    }
+
+    /// `metadata.uid`, when present: App Mesh's id of this incarnation of the resource (one
+    /// deleted and re-created under the same name gets a new one).
+    pub fn uid(&self) -> Option<&str> {
+        self.metadata()?.extra.get("uid")?.as_str()
+    }
+
+    /// `status.status`, when present: `ACTIVE`, `INACTIVE` or `DELETED` in the App Mesh API.
+    pub fn status(&self) -> Option<&str> {
+        self.extra().get("status")?.get("status")?.as_str()
+    }
+
+    /// Whether `status.status` is `DELETED`: the resource is gone and no rule applies to it.
+    pub fn is_deleted(&self) -> bool {
+        self.status() == Some(DELETED)
     }
 
     /// Read a describe-* document: `{"mesh": …}`, `{"virtualGateway": …}` or `{"virtualNode": …}`.

@@ -49,6 +49,51 @@ fn parse_then_serialize_loses_nothing() {
 }
 
 #[test]
+fn status_and_uid_are_read_from_the_describe_output() {
+    let gateway = Resource::from_describe_value(&gateway_document()).unwrap();
+    assert_eq!(gateway.status(), Some("ACTIVE"));
+    assert!(!gateway.is_deleted());
+    assert_eq!(gateway.uid(), Some("a1"));
+
+    let deleted = Resource::from_describe_value(&json!({"virtualNode": {"meshName": "m",
+        "virtualNodeName": "n", "metadata": {"uid": "u-2", "version": 3},
+        "status": {"status": "DELETED"}}}))
+    .unwrap();
+    assert_eq!(deleted.status(), Some("DELETED"));
+    assert!(deleted.is_deleted());
+    assert_eq!(deleted.uid(), Some("u-2"));
+
+    let mesh = Resource::from_describe_value(
+        &json!({"mesh": {"meshName": "m", "status": {"status": "DELETED"}}}),
+    )
+    .unwrap();
+    assert!(mesh.is_deleted(), "meshes carry the same status member");
+    assert_eq!(mesh.uid(), None, "no metadata");
+}
+
+#[test]
+fn absent_or_odd_status_is_not_deleted() {
+    for data in [
+        json!({"meshName": "m"}),
+        json!({"meshName": "m", "status": null}),
+        json!({"meshName": "m", "status": {}}),
+        json!({"meshName": "m", "status": "DELETED"}),
+        json!({"meshName": "m", "status": {"status": 1}, "metadata": {"uid": 7}}),
+        json!({"meshName": "m", "status": {"status": "deleted"}}),
+    ] {
+        let resource = Resource::from_describe_value(&json!({ "mesh": data })).unwrap();
+        assert!(!resource.is_deleted(), "{data}");
+        assert_eq!(resource.uid(), None, "{data}");
+    }
+    let inactive = Resource::from_describe_value(
+        &json!({"mesh": {"meshName": "m", "status": {"status": "INACTIVE"}}}),
+    )
+    .unwrap();
+    assert_eq!(inactive.status(), Some("INACTIVE"));
+    assert!(!inactive.is_deleted());
+}
+
+#[test]
 fn node_and_mesh_round_trip_with_unknown_members() {
     let node = json!({"virtualNode": {"meshName": "m", "virtualNodeName": "n", "meshOwnerHint": "x",
         "spec": {"backends": [{"virtualService": {"virtualServiceName": "s.local", "clientPolicy": {"tls": {"enforce": false,
