@@ -93,12 +93,11 @@ pub trait Rule: Send + Sync {
     /// Change the rule's field so the resource passes; `Err` is the reason no safe value exists.
     fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String>;
 
-    /// The verdict on any resource (other kinds are not applicable).
+    /// The verdict on any resource (other kinds and deleted resources are not applicable).
     fn evaluate(&self, resource: &Resource, ctx: &EvalContext<'_>) -> Verdict {
-        if resource.kind() == self.meta().kind {
-            self.check(resource, ctx)
-        } else {
-            Verdict::not_applicable(format!("applies to {} only", self.meta().kind))
+        match never_checked(self.meta(), resource) {
+            Some(not_applicable) => not_applicable,
+            None => self.check(resource, ctx),
         }
     }
 
@@ -120,6 +119,23 @@ pub trait Rule: Send + Sync {
     }
 }
 
+/// The reason every rule gives for a resource whose `status.status` is `DELETED`.
+pub const DELETED_REASON: &str = "resource is DELETED";
+
+/// The not-applicable verdict of a rule on a resource it never checks: one of another kind, or
+/// one App Mesh reports as `DELETED` (nothing is left to secure, and an update would fail).
+fn never_checked(meta: &RuleMeta, resource: &Resource) -> Option<Verdict> {
+    if resource.kind() != meta.kind {
+        return Some(Verdict::not_applicable(format!(
+            "applies to {} only",
+            meta.kind
+        )));
+    }
+    resource
+        .is_deleted()
+        .then(|| Verdict::not_applicable(DELETED_REASON))
+}
+
 /// Every rule, in catalog order (by kind, then as listed in `docs/rules.md`).
 pub fn rules() -> &'static [&'static dyn Rule] {
     rules::ALL
@@ -130,14 +146,14 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     rules().iter().copied().find(|r| r.meta().id == id)
 }
 
-/// One finding per rule of the resource's kind.
+/// One finding per rule of the resource's kind (each not applicable when it is deleted).
 pub fn evaluate(resource: &Resource, ctx: &EvalContext<'_>) -> Vec<Finding> {
     let kind = resource.kind();
     rules()
         .iter()
         .filter(|rule| rule.meta().kind == kind)
         .map(|rule| {
-            rule.check(resource, ctx)
+            rule.evaluate(resource, ctx)
                 .into_finding(rule.meta().id, rule.meta().severity)
         })
         .collect()
@@ -164,7 +180,8 @@ pub struct RemediationPlan {
 }
 
 /// Apply, in catalog order, the patch of every rule the resource violates. Each patch changes
-/// only its rule's field, so the order does not matter.
+/// only its rule's field, so the order does not matter. A deleted resource violates no rule, so
+/// its plan is empty.
 pub fn remediate(
     resource: &Resource,
     ctx: &EvalContext<'_>,

@@ -481,3 +481,106 @@ fn whole_resource_remediation_reports_applied_and_skipped() {
         ]
     );
 }
+
+/// One resource of each kind that violates rules, with `status.status` set to `status`.
+fn violating(status: &str) -> Vec<Resource> {
+    let status = json!({ "status": status });
+    let listener = json!([{"portMapping": {"port": 8080, "protocol": "http"},
+        "tls": {"mode": "PERMISSIVE", "certificate": {"acm": {"certificateArn": "arn:cert"}}}}]);
+    [
+        json!({"mesh": {"meshName": "m", "spec": {"egressFilter": {"type": "ALLOW_ALL"}},
+            "status": status}}),
+        json!({"virtualGateway": {"meshName": "m", "virtualGatewayName": "g", "status": status,
+            "spec": {"listeners": listener, "backendDefaults": {"clientPolicy": {"tls": {"enforce": false,
+                "validation": {"trust": {"sds": {"secretName": "ca"}}}}}}}}}),
+        json!({"virtualNode": {"meshName": "m", "virtualNodeName": "n", "status": status,
+            "spec": {"listeners": listener, "backends": [{"virtualService": {"virtualServiceName": "s",
+                "clientPolicy": {"tls": {"enforce": false, "validation": {"trust": {"sds": {"secretName": "ca"}}}}}}}]}}}),
+    ]
+    .iter()
+    .map(|doc| Resource::from_describe_value(doc).unwrap())
+    .collect()
+}
+
+/// A configuration under which every parameterised rule applies.
+fn every_rule_configured() -> RulesConfig {
+    RulesConfig {
+        mesh_ip_preference: Some("IPv6_ONLY".into()),
+        node_ip_preference: Some("IPv6_ONLY".into()),
+        required_tag_keys: Some(vec!["team".into()]),
+        tls_ca_arns: vec![CA.to_owned()],
+    }
+}
+
+#[test]
+fn deleted_resources_are_not_applicable_to_every_rule_and_never_remediated() {
+    let config = every_rule_configured();
+    let ctx = EvalContext {
+        config: &config,
+        tags: Some(&[]),
+    };
+    let fix = RemediationContext {
+        config: &config,
+        last_compliant: None,
+    };
+    for (active, deleted) in violating("ACTIVE").iter().zip(&violating("DELETED")) {
+        assert!(!active.is_deleted() && deleted.is_deleted());
+        assert!(
+            !remediate(active, &ctx, &fix).applied.is_empty(),
+            "the active twin is patched: {active:?}"
+        );
+        for finding in evaluate(deleted, &ctx) {
+            assert_eq!(
+                finding.verdict,
+                VerdictStatus::NotApplicable,
+                "{}",
+                finding.rule
+            );
+            assert_eq!(finding.reason.as_deref(), Some(DELETED_REASON));
+        }
+        for rule in rules().iter().filter(|r| r.meta().kind == deleted.kind()) {
+            assert_eq!(
+                rule.evaluate(deleted, &ctx),
+                Verdict::not_applicable(DELETED_REASON),
+                "{}",
+                rule.meta().id
+            );
+            assert_eq!(
+                rule.remediate(deleted, &ctx, &fix),
+                Remediation::NotNeeded,
+                "{}",
+                rule.meta().id
+            );
+        }
+        let plan = remediate(deleted, &ctx, &fix);
+        assert!(
+            plan.applied.is_empty() && plan.skipped.is_empty(),
+            "{plan:?}"
+        );
+        assert_eq!(&plan.resource, deleted);
+    }
+}
+
+#[test]
+fn only_deleted_status_stops_evaluation() {
+    let config = every_rule_configured();
+    let ctx = EvalContext {
+        config: &config,
+        tags: Some(&[]),
+    };
+    for status in ["ACTIVE", "INACTIVE", "deleted"] {
+        let findings = evaluate(&violating(status)[0], &ctx);
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.verdict == VerdictStatus::NonCompliant),
+            "{status}: {findings:?}"
+        );
+    }
+    let deleted_mesh = &violating("DELETED")[0];
+    assert_eq!(
+        verdict("vgw-backend-tls-enforced", deleted_mesh).reason(),
+        Some("applies to virtualGateway only"),
+        "the kind is checked first"
+    );
+}
