@@ -186,7 +186,8 @@ impl Rule for ListenerTlsStrict {
     }
 }
 
-/// Every TLS listener validates client certificates (mutual TLS).
+/// Every listener that terminates TLS validates client certificates (mutual TLS). A listener
+/// without `tls`, or with mode `DISABLED`, terminates none and is not checked.
 pub struct ListenerMtls(pub RuleMeta);
 
 impl Rule for ListenerMtls {
@@ -195,10 +196,16 @@ impl Rule for ListenerMtls {
     }
 
     fn check(&self, resource: &Resource, _: &EvalContext<'_>) -> Verdict {
-        if resource.listeners().iter().all(|l| l.tls.is_none()) {
-            return Verdict::not_applicable("no listener terminates TLS");
+        if resource
+            .listeners()
+            .iter()
+            .all(|l| l.terminated_tls().is_none())
+        {
+            return Verdict::not_applicable(
+                "no listener terminates TLS (each has no tls or tls.mode DISABLED)",
+            );
         }
-        every_listener(resource, |l| match l.tls.as_ref() {
+        every_listener(resource, |l| match l.terminated_tls() {
             None => None,
             Some(tls)
                 if tls

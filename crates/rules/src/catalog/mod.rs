@@ -34,7 +34,8 @@ pub struct RuleMeta {
     pub rationale: &'static str,
     /// What `remediate` does (or why it never does).
     pub remediation: &'static str,
-    /// Where the check is published (AWS Config, Conformity, CloudSploit, ElectricEye, ours).
+    /// Where the check is published (AWS Config, Conformity, CloudSploit, ElectricEye, ours), then
+    /// the public API references its reading of the fields rests on.
     pub sources: &'static [&'static str],
 }
 

@@ -584,3 +584,88 @@ fn only_deleted_status_stops_evaluation() {
         "the kind is checked first"
     );
 }
+
+/// A listener on `port` whose TLS has `mode` (`None`: member absent) and, when `mutual`, a
+/// client validation trust.
+fn tls_listener(port: u16, mode: Option<&str>, mutual: bool) -> Value {
+    let mut tls = json!({"certificate": {"acm": {"certificateArn": "arn:cert"}}});
+    if let Some(mode) = mode {
+        tls["mode"] = json!(mode);
+    }
+    if mutual {
+        tls["validation"] = json!({"trust": {"file": {"certificateChain": "/clients.pem"}}});
+    }
+    json!({"portMapping": {"port": port, "protocol": "http"}, "tls": tls})
+}
+
+#[test]
+fn mtls_is_not_applicable_to_listeners_with_tls_disabled() {
+    use VerdictStatus::*;
+    let plaintext = json!({"portMapping": {"port": 9090, "protocol": "http"}});
+    for (rule, build) in [
+        (
+            "vgw-listener-mtls-validation",
+            gateway as fn(Value) -> Resource,
+        ),
+        ("vnode-listener-mtls-validation", node),
+    ] {
+        let with = |listeners: Vec<Value>| build(json!({ "listeners": listeners }));
+        for disabled in [
+            tls_listener(80, Some("DISABLED"), true),
+            tls_listener(80, Some("DISABLED"), false),
+        ] {
+            let v = verdict(rule, &with(vec![disabled.clone()]));
+            assert_eq!(
+                v,
+                Verdict::not_applicable(
+                    "no listener terminates TLS (each has no tls or tls.mode DISABLED)"
+                ),
+                "{rule}: {disabled}"
+            );
+            assert_eq!(
+                status(rule, &with(vec![disabled, plaintext.clone()])),
+                NotApplicable,
+                "{rule}: DISABLED and plaintext"
+            );
+        }
+        assert_eq!(
+            status(
+                rule,
+                &with(vec![
+                    tls_listener(80, Some("DISABLED"), false),
+                    tls_listener(443, Some("STRICT"), true)
+                ])
+            ),
+            Compliant,
+            "{rule}: the DISABLED listener is not checked"
+        );
+        assert_eq!(
+            verdict(
+                rule,
+                &with(vec![
+                    tls_listener(80, Some("DISABLED"), false),
+                    tls_listener(443, Some("PERMISSIVE"), false)
+                ])
+            )
+            .reason(),
+            Some(
+                "spec.listeners[1] (port 443): tls.validation.trust is missing: client certificates are not verified"
+            ),
+            "{rule}: only the PERMISSIVE listener is named"
+        );
+        assert_eq!(
+            status(rule, &with(vec![tls_listener(443, None, false)])),
+            NonCompliant,
+            "{rule}: a tls block without a mode is checked, not assumed plaintext"
+        );
+        assert!(matches!(
+            remediate_with(
+                rule,
+                &with(vec![tls_listener(80, Some("DISABLED"), false)]),
+                &RulesConfig::default(),
+                None
+            ),
+            Remediation::NotNeeded
+        ));
+    }
+}

@@ -165,6 +165,12 @@ pub struct Listener {
 }
 
 impl Listener {
+    /// The listener's TLS settings when it terminates TLS: `tls` is present and its mode is not
+    /// `DISABLED` (a `DISABLED` listener only accepts connections without TLS).
+    pub fn terminated_tls(&self) -> Option<&ListenerTls> {
+        self.tls.as_ref().filter(|tls| !tls.disabled())
+    }
+
     /// A short label for reasons: `listeners[0] (port 8080)`.
     pub fn label(&self, index: usize) -> ListenerLabel {
         ListenerLabel {
@@ -211,6 +217,13 @@ pub struct ListenerTls {
     /// Members this model does not name, kept verbatim.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl ListenerTls {
+    /// Whether `mode` is `DISABLED`: the listener accepts only plaintext connections.
+    pub fn disabled(&self) -> bool {
+        self.mode.as_deref() == Some("DISABLED")
+    }
 }
 
 /// `logging`: where the proxy writes access logs.

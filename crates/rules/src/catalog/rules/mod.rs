@@ -54,4 +54,12 @@ pub(crate) mod source {
     pub const ELECTRICEYE: &str = "ElectricEye";
     /// Not published elsewhere: Meshwarden's own.
     pub const OURS: &str = "Meshwarden";
+    /// What a virtual node listener's TLS modes mean.
+    pub const API_LISTENER_TLS: &str = "App Mesh API reference, \
+        [ListenerTls](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_ListenerTls.html): \
+        mode DISABLED only accepts connections without TLS";
+    /// What a virtual gateway listener's TLS modes mean.
+    pub const API_VGW_LISTENER_TLS: &str = "App Mesh API reference, \
+        [VirtualGatewayListenerTls](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_VirtualGatewayListenerTls.html): \
+        mode DISABLED only accepts connections without TLS";
 }
