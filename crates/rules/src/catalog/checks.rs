@@ -7,7 +7,7 @@ use crate::model::{
     MeshServiceDiscovery, Resource, ServiceDiscovery, TlsValidation, Trust,
 };
 use crate::verdict::Verdict;
-use std::fmt::Write;
+use std::fmt::{Display, Write};
 
 /// `spec.backendDefaults.clientPolicy.tls` must exist, be enforced and name a trust.
 pub struct BackendDefaultsTls(pub RuleMeta);
@@ -19,8 +19,8 @@ pub fn client_tls_problem(prefix: &str, tls: Option<&ClientPolicyTls>) -> Option
             "{prefix}.tls is missing: backends are called in plaintext"
         ));
     };
-    if !tls.enforced() {
-        return Some(format!("{prefix}.tls.enforce is false"));
+    if let Some(problem) = plaintext_problem(prefix, tls) {
+        return Some(problem);
     }
     if tls.trust_kind().is_none() {
         return Some(format!(
@@ -28,6 +28,25 @@ pub fn client_tls_problem(prefix: &str, tls: Option<&ClientPolicyTls>) -> Option
         ));
     }
     None
+}
+
+/// Why a client TLS policy still lets traffic through in plaintext: `enforce` is false, or TLS
+/// is limited to some ports (the others are plaintext). Fields are named under `prefix`.
+pub fn plaintext_problem(prefix: impl Display, tls: &ClientPolicyTls) -> Option<String> {
+    if !tls.enforced() {
+        return Some(format!("{prefix}.tls.enforce is false"));
+    }
+    let ports = tls.restricted_ports()?;
+    Some(format!(
+        "{prefix}.tls.ports: TLS only on ports {ports:?}; every port must use TLS"
+    ))
+}
+
+/// Extend a client TLS policy limited to some ports to every port, by removing `ports`.
+pub fn cover_every_port(tls: &mut ClientPolicyTls) {
+    if tls.restricted_ports().is_some() {
+        tls.ports = None;
+    }
 }
 
 /// The backend-defaults TLS policy of a resource, when it passes.
@@ -86,31 +105,31 @@ impl Rule for BackendDefaultsTls {
     }
 }
 
-/// A compliant TLS policy from, in order: the current one's own trust (only `enforce` was wrong),
-/// the last compliant policy, the configured CA ARNs. Never invents a trust.
+/// A compliant TLS policy from, in order: the current one's own trust (only `enforce` or
+/// `ports` was wrong), the last compliant policy, the configured CA ARNs. Never invents a trust.
+/// Built from the current policy, it is enforced on every port.
 fn restore_client_tls(
     mut current: ClientPolicyTls,
     last_compliant: Option<ClientPolicyTls>,
     ca_arns: &[String],
 ) -> Result<ClientPolicyTls, String> {
-    if current.trust_kind().is_some() {
-        current.enforce = Some(true);
-        return Ok(current);
-    }
-    if let Some(last) = last_compliant {
-        return Ok(last);
-    }
-    if ca_arns.iter().any(|arn| !arn.trim().is_empty()) {
-        current.enforce = Some(true);
+    if current.trust_kind().is_none() {
+        if let Some(last) = last_compliant {
+            return Ok(last);
+        }
+        if !ca_arns.iter().any(|arn| !arn.trim().is_empty()) {
+            return Err("no trust source: no last compliant TLS policy is known for this resource and no CA \
+                 ARNs are configured (MESHWARDEN_TLS_CA_ARNS / --ca-arn)"
+                .to_owned());
+        }
         current
             .validation
             .get_or_insert_with(TlsValidation::default)
             .trust = Some(Trust::acm(ca_arns));
-        return Ok(current);
     }
-    Err("no trust source: no last compliant TLS policy is known for this resource and no CA ARNs are \
-         configured (MESHWARDEN_TLS_CA_ARNS / --ca-arn)"
-        .to_owned())
+    current.enforce = Some(true);
+    cover_every_port(&mut current);
+    Ok(current)
 }
 
 /// The first listener that fails `problem`, or not applicable when there are no listeners.

@@ -669,3 +669,140 @@ fn mtls_is_not_applicable_to_listeners_with_tls_disabled() {
         ));
     }
 }
+
+/// A client TLS policy with `ports`, a certificate, SANs and an unknown member, all of which
+/// remediation must keep but `ports`.
+fn tls_on_ports(enforce: Value, ports: Value) -> Value {
+    json!({"enforce": enforce, "ports": ports, "certificate": {"sds": {"secretName": "client"}},
+        "validation": {"trust": {"sds": {"secretName": "ca"}},
+                       "subjectAlternativeNames": {"match": {"exact": ["svc.local"]}}},
+        "futureTls": 1})
+}
+
+/// The same policy on every port (`ports` removed).
+fn on_every_port(mut tls: Value) -> Value {
+    tls.as_object_mut().unwrap().remove("ports");
+    tls
+}
+
+#[test]
+fn backend_defaults_tls_on_some_ports_fails_and_is_extended_to_every_port() {
+    use VerdictStatus::*;
+    for (rule, build) in [
+        ("vgw-backend-tls-enforced", gateway as fn(Value) -> Resource),
+        ("vnode-backend-defaults-tls-enforced", node),
+    ] {
+        let with = |tls: Value| build(json!({"backendDefaults": {"clientPolicy": {"tls": tls}}}));
+        let tls_of = |r: &Resource| {
+            r.to_describe_value()[r.kind().as_str()]["spec"]["backendDefaults"]["clientPolicy"]
+                ["tls"]
+                .clone()
+        };
+        let some_ports = tls_on_ports(json!(true), json!([8443]));
+        assert_eq!(
+            verdict(rule, &with(some_ports.clone())),
+            Verdict::non_compliant(
+                "spec.backendDefaults.clientPolicy.tls.ports: TLS only on ports [8443]; every port must use TLS"
+            ),
+            "{rule}"
+        );
+        assert_eq!(
+            status(rule, &with(tls_on_ports(json!(true), json!([])))),
+            Compliant
+        );
+        assert_eq!(
+            status(rule, &with(on_every_port(some_ports.clone()))),
+            Compliant
+        );
+
+        let fixed = patched(
+            rule,
+            &with(some_ports.clone()),
+            &RulesConfig::default(),
+            None,
+        );
+        assert_eq!(
+            tls_of(&fixed),
+            on_every_port(some_ports),
+            "{rule}: only ports is removed"
+        );
+        assert_eq!(
+            Resource::from_describe_value(&fixed.to_describe_value()).as_ref(),
+            Ok(&fixed),
+            "{rule}: the patch round-trips"
+        );
+
+        let unenforced = tls_on_ports(json!(false), json!([80, 443]));
+        assert_eq!(
+            verdict(rule, &with(unenforced.clone())).reason(),
+            Some("spec.backendDefaults.clientPolicy.tls.enforce is false")
+        );
+        let fixed = patched(
+            rule,
+            &with(unenforced.clone()),
+            &RulesConfig::default(),
+            None,
+        );
+        assert_eq!(
+            tls_of(&fixed),
+            on_every_port(tls_on_ports(json!(true), json!(null))),
+            "{rule}: enforce and every port"
+        );
+    }
+}
+
+#[test]
+fn backend_defaults_tls_rebuilt_from_ca_arns_covers_every_port() {
+    let rule = "vgw-backend-tls-enforced";
+    let config = RulesConfig {
+        tls_ca_arns: vec![CA.to_owned()],
+        ..RulesConfig::default()
+    };
+    let no_trust = gateway(
+        json!({"backendDefaults": {"clientPolicy": {"tls": {"enforce": false, "ports": [8443]}}}}),
+    );
+    let last_on_some_ports = gateway(json!({"backendDefaults": {"clientPolicy": {
+        "tls": tls_on_ports(json!(true), json!([443]))}}}));
+    assert_eq!(
+        patched(rule, &no_trust, &config, Some(&last_on_some_ports)),
+        gateway(tls(
+            json!(true),
+            json!({"acm": {"certificateAuthorityArns": [CA]}})
+        )),
+        "a last policy on some ports is not compliant, so the CA ARNs are used, on every port"
+    );
+}
+
+#[test]
+fn node_backend_tls_on_some_ports_fails_and_is_extended_to_every_port() {
+    let rule = "vnode-backend-tls-enforced";
+    let service = |name: &str, policy: Value| json!({"virtualService": {"virtualServiceName": name, "clientPolicy": policy}});
+    let default_enforce = on_every_port(tls_on_ports(json!(null), json!(null)));
+    let mut some_ports = default_enforce.clone();
+    some_ports["ports"] = json!([8443]);
+    let seed = node(json!({"backends": [
+        service("a", json!({"tls": some_ports})),
+        service("b", json!({"tls": tls_on_ports(json!(false), json!([80]))})),
+        service("c", json!({})),
+        service("d", json!({"tls": tls_on_ports(json!(true), json!([]))})),
+    ]}));
+    assert_eq!(
+        verdict(rule, &seed).reason(),
+        Some(
+            "spec.backends[0].virtualService.clientPolicy.tls.ports: TLS only on ports [8443]; every port must use TLS; \
+             spec.backends[1].virtualService.clientPolicy.tls.enforce is false"
+        )
+    );
+    let fixed = patched(rule, &seed, &RulesConfig::default(), None);
+    assert_eq!(
+        fixed,
+        node(json!({"backends": [
+            service("a", json!({"tls": default_enforce})),
+            service("b", json!({"tls": on_every_port(tls_on_ports(json!(true), json!(null)))})),
+            service("c", json!({})),
+            service("d", json!({"tls": tls_on_ports(json!(true), json!([]))})),
+        ]})),
+        "ports removed, enforce set only where false, ports [] and the rest kept"
+    );
+    assert_eq!(status(rule, &fixed), VerdictStatus::Compliant);
+}

@@ -59,6 +59,12 @@ impl ClientPolicyTls {
     pub fn trust_kind(&self) -> Option<TrustKind> {
         self.validation.as_ref().and_then(TlsValidation::trust_kind)
     }
+
+    /// The ports TLS is limited to, when `ports` is a non-empty list (absent or `[]` means
+    /// every port, so `None`).
+    pub fn restricted_ports(&self) -> Option<&[i64]> {
+        self.ports.as_deref().filter(|ports| !ports.is_empty())
+    }
 }
 
 /// A TLS validation context: the trust the peer's certificate is checked against.

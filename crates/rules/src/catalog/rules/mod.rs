@@ -46,6 +46,22 @@ pub(super) static ALL: &[&dyn Rule] = &[
     &vnode_tagged::RULE,
 ];
 
+/// The source label of an AWS Config managed rule that requires TLS to backends on all ports,
+/// linked to its documentation.
+macro_rules! aws_config_tls_all_ports {
+    ($rule:literal) => {
+        concat!(
+            "AWS Config [",
+            $rule,
+            "](https://docs.aws.amazon.com/config/latest/developerguide/",
+            $rule,
+            ".html): backends must use TLS on all ports (its stated NON_COMPLIANT condition is \
+             enforce false; the ports check is ours)"
+        )
+    };
+}
+pub(crate) use aws_config_tls_all_ports;
+
 /// Source labels used in rule metadata.
 pub(crate) mod source {
     /// CloudSploit's App Mesh plugins.
@@ -62,4 +78,16 @@ pub(crate) mod source {
     pub const API_VGW_LISTENER_TLS: &str = "App Mesh API reference, \
         [VirtualGatewayListenerTls](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_VirtualGatewayListenerTls.html): \
         mode DISABLED only accepts connections without TLS";
+    /// What a virtual node client policy's `ports` mean.
+    pub const API_CLIENT_POLICY_TLS: &str = "App Mesh API reference, \
+        [ClientPolicyTls](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_ClientPolicyTls.html): \
+        ports are the ports the policy is enforced for";
+    /// What a virtual gateway client policy's `ports` mean.
+    pub const API_VGW_CLIENT_POLICY_TLS: &str = "App Mesh API reference, \
+        [VirtualGatewayClientPolicyTls](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_VirtualGatewayClientPolicyTls.html): \
+        ports are the ports the policy is enforced for";
+    /// That a client policy without `ports` is enforced on every port.
+    pub const CDK_TLS_CLIENT_POLICY: &str = "AWS CDK \
+        [TlsClientPolicy](https://docs.aws.amazon.com/cdk/api/v2/python/aws_cdk.aws_appmesh/TlsClientPolicy.html): \
+        with no ports specified, TLS is enforced on all ports";
 }

@@ -1,5 +1,7 @@
-//! `vnode-backend-tls-enforced`: no virtual service backend of a node switches TLS off.
+//! `vnode-backend-tls-enforced`: no virtual service backend of a node switches TLS off, on any port.
 
+use super::{aws_config_tls_all_ports, source};
+use crate::catalog::checks::{cover_every_port, plaintext_problem};
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::{ClientPolicyTls, Resource};
 use crate::resource::ResourceKind;
@@ -13,16 +15,22 @@ pub static RULE: VnodeBackendTlsEnforced = VnodeBackendTlsEnforced;
 
 const META: RuleMeta = RuleMeta {
     id: "vnode-backend-tls-enforced",
-    title: "Virtual node backends do not switch TLS off",
+    title: "Virtual node backends do not switch TLS off on any port",
     severity: Severity::High,
     kind: ResourceKind::VirtualNode,
-    field: "spec.backends[].virtualService.clientPolicy.tls.enforce",
-    pass: "no backend's tls has enforce false (a backend without its own tls inherits backendDefaults); \
-           not applicable without backends",
-    rationale: "A per-backend policy with enforce false overrides the node's defaults and sends that \
-                backend's traffic in plaintext.",
-    remediation: "sets enforce true on every backend whose tls has it false (the backend's own trust is kept)",
-    sources: &["AWS Config appmesh-virtual-node-service-backends-tls-enforced"],
+    field: "spec.backends[].virtualService.clientPolicy.tls",
+    pass: "no backend's tls has enforce false or a non-empty ports list (absent or [] = every \
+           port; a list leaves the other ports in plaintext); a backend without its own tls inherits \
+           backendDefaults; not applicable without backends",
+    rationale: "A per-backend policy with enforce false, or limited to some ports, overrides the \
+                node's defaults and sends that backend's traffic (on the other ports) in plaintext.",
+    remediation: "on every failing backend's tls, sets enforce true where it is false and removes a \
+                  non-empty ports list (TLS on every port); the backend's own trust and certificate are kept",
+    sources: &[
+        aws_config_tls_all_ports!("appmesh-virtual-node-service-backends-tls-enforced"),
+        source::API_CLIENT_POLICY_TLS,
+        source::CDK_TLS_CLIENT_POLICY,
+    ],
 };
 
 /// The per-backend TLS policies: (index, policy).
@@ -71,9 +79,11 @@ impl Rule for VnodeBackendTlsEnforced {
         }
         let failures: Vec<String> = backend_tls(resource)
             .into_iter()
-            .filter(|(_, tls)| !tls.enforced())
-            .map(|(i, _)| {
-                format!("spec.backends[{i}].virtualService.clientPolicy.tls.enforce is false")
+            .filter_map(|(i, tls)| {
+                plaintext_problem(
+                    format_args!("spec.backends[{i}].virtualService.clientPolicy"),
+                    tls,
+                )
             })
             .collect();
         if failures.is_empty() {
@@ -98,8 +108,11 @@ impl Rule for VnodeBackendTlsEnforced {
                 .as_mut()
                 .and_then(|s| s.client_policy.as_mut())
                 .and_then(|p| p.tls.as_mut());
-            if let Some(tls) = tls.filter(|t| !t.enforced()) {
-                tls.enforce = Some(true);
+            if let Some(tls) = tls {
+                if !tls.enforced() {
+                    tls.enforce = Some(true);
+                }
+                cover_every_port(tls);
             }
         }
         Ok(())
