@@ -124,7 +124,7 @@ pub trait Rule: Send + Sync {
 pub const DELETED_REASON: &str = "resource is DELETED";
 
 /// The not-applicable verdict of a rule on a resource it never checks: one of another kind, or
-/// one App Mesh reports as `DELETED` (nothing is left to secure, and an update would fail).
+/// one App Mesh reports as `DELETED` (nothing is left to secure or patch).
 fn never_checked(meta: &RuleMeta, resource: &Resource) -> Option<Verdict> {
     if resource.kind() != meta.kind {
         return Some(Verdict::not_applicable(format!(
