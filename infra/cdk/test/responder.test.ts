@@ -155,10 +155,17 @@ describe('the function', () => {
 });
 
 describe('alarms', () => {
+  const ALARM_COUNT = 7;
+
   test('errors, dead letters, non-compliance and a heartbeat longer than the sweep period', () => {
     const { template } = synth({ sweepRate: 'rate(1 day)' });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', ALARM_COUNT);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'NonCompliant', Namespace: 'Meshwarden' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [Match.objectLike({ Name: 'FunctionName' })],
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Invocations',
       ComparisonOperator: 'LessThanThreshold',
@@ -168,12 +175,50 @@ describe('alarms', () => {
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });
 
+  test('the heartbeat says what it proves: the function runs, not that events arrive', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Invocations',
+      AlarmDescription: Match.stringLikeRegexp('only proves the function runs, not that App Mesh events arrive.*MissedEventsAlarm'),
+    });
+  });
+
+  test.each([
+    ['Errors', 300],
+    ['RevertsCapped', 300],
+    ['MissedEvents', 3600],
+  ])("the responder's own %s metric alarms on any occurrence", (metricName, period) => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Meshwarden',
+      MetricName: metricName,
+      Dimensions: Match.absent(),
+      Statistic: 'Sum',
+      Period: period,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   test('an alarm email adds an encrypted topic every alarm notifies', () => {
     const { template } = synth({ alarmEmail: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    expect(topics).toHaveLength(1);
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(ALARM_COUNT);
+    for (const [id, alarm] of alarms) {
+      expect([id, alarm.Properties.AlarmActions]).toEqual([id, [{ Ref: topics[0] }]]);
+    }
+  });
+
+  test('without an alarm email no alarm has an action', () => {
+    const { template } = synth();
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.every((a) => (a.Properties.AlarmActions ?? []).length === 1)).toBe(true);
+    expect(alarms.filter((a) => a.Properties.AlarmActions !== undefined)).toEqual([]);
   });
 });
 
