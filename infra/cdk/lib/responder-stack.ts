@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { appMeshEventPattern } from './handled-events';
 import { acknowledge, deadLetterQueue } from './shared';
 import { Settings } from './settings';
+import { consistencyWindowSecs, revertLeaseSecs } from './timing';
 
 /** The table name the CLI defaults to (`--table` / `MESHWARDEN_TABLE`). */
 export const TABLE_NAME = 'meshwarden';
@@ -139,7 +140,7 @@ export class ResponderStack extends Stack {
       memorySize: settings.memoryMb,
       timeout: settings.timeout,
       reservedConcurrentExecutions: settings.reservedConcurrency,
-      retryAttempts: 2,
+      retryAttempts: settings.retryAttempts,
       maxEventAge: Duration.hours(1),
       onFailure: new destinations.SqsDestination(this.deadLetters),
       environment: {
@@ -149,6 +150,9 @@ export class ResponderStack extends Stack {
         MESHWARDEN_HISTORY_TTL_DAYS: String(settings.historyTtlDays),
         MESHWARDEN_OWN_ROLE_ARN: role.roleArn,
         MESHWARDEN_REGIONS: regions.join(','),
+        // Ends before Lambda's last retry, so that attempt records what it sees (lib/timing.ts).
+        MESHWARDEN_CONSISTENCY_WINDOW_SECS: String(consistencyWindowSecs(settings.retryAttempts)),
+        MESHWARDEN_REVERT_LEASE_SECS: String(revertLeaseSecs(settings.timeout)),
         RUST_LOG: 'info',
       },
     });

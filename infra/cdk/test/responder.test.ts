@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { handledEventNames } from '../lib/handled-events';
 import { TABLE_ACTIONS, UPDATE_ACTIONS } from '../lib/responder-stack';
+import { CONSISTENCY_MARGIN_SECS, consistencyWindowSecs, earliestLastAttemptSecs } from '../lib/timing';
 import { grantedActions, synth } from './helpers';
 
 describe('the EventBridge rule', () => {
@@ -120,6 +121,8 @@ describe('the function', () => {
           MESHWARDEN_HISTORY_TTL_DAYS: '365',
           MESHWARDEN_OWN_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Role'), 'Arn'] },
           MESHWARDEN_REGIONS: 'us-east-1,eu-west-1',
+          MESHWARDEN_CONSISTENCY_WINDOW_SECS: '120',
+          MESHWARDEN_REVERT_LEASE_SECS: '120',
         },
       },
     });
@@ -151,6 +154,70 @@ describe('the function', () => {
         }),
       }),
     });
+  });
+});
+
+describe('retries, consistency window and revert lease', () => {
+  /**
+   * The earliest second after the first attempt at which Lambda makes the last one, per AWS
+   * ("How Lambda handles errors and retries with asynchronous invocation": about 1 minute before
+   * the first retry, about 2 minutes between the first and the second). Written out here, not
+   * computed, so that the code's table is checked against the documentation.
+   */
+  const DOCUMENTED_LAST_ATTEMPT_SECS: Record<number, number> = { 0: 0, 1: 60, 2: 180 };
+
+  function asyncConfig(template: Template) {
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(configs).toHaveLength(1);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(1);
+    const variables = functions[0].Properties.Environment.Variables;
+    return {
+      retryAttempts: configs[0].Properties.MaximumRetryAttempts as number,
+      timeout: functions[0].Properties.Timeout as number,
+      windowSecs: Number(variables.MESHWARDEN_CONSISTENCY_WINDOW_SECS),
+      leaseSecs: Number(variables.MESHWARDEN_REVERT_LEASE_SECS),
+    };
+  }
+
+  test('the code knows the documented retry delays', () => {
+    for (const [retries, secs] of Object.entries(DOCUMENTED_LAST_ATTEMPT_SECS)) {
+      expect(earliestLastAttemptSecs(Number(retries))).toBe(secs);
+    }
+    expect([0, 1, 2].map(consistencyWindowSecs)).toEqual([0, 0, 120]);
+    for (const bad of [-1, 1.5, 3]) expect(() => consistencyWindowSecs(bad)).toThrow(/from 0 to 2/);
+  });
+
+  test.each([[{}], [{ retryAttempts: '2' }], [{ retryAttempts: '1' }], [{ retryAttempts: '0' }]])(
+    'the window closes before the last attempt, with a margin (%j)',
+    (context) => {
+      const { retryAttempts, windowSecs } = asyncConfig(synth(context).template);
+      expect(retryAttempts).toBe(Number((context as { retryAttempts?: string }).retryAttempts ?? 2));
+      expect(windowSecs).toBe(consistencyWindowSecs(retryAttempts));
+      const lastAttempt = DOCUMENTED_LAST_ATTEMPT_SECS[retryAttempts];
+      if (windowSecs > 0) {
+        // The responder retries while age < window; the last attempt sees age >= lastAttempt.
+        expect(windowSecs).toBeLessThan(lastAttempt);
+        expect(lastAttempt - windowSecs).toBeGreaterThanOrEqual(CONSISTENCY_MARGIN_SECS);
+      } else {
+        // A 0-second window makes no event fresh: every attempt records what it sees.
+        expect(windowSecs).toBe(0);
+      }
+    },
+  );
+
+  test('the default is two retries and a two-minute window', () => {
+    expect(asyncConfig(synth().template)).toMatchObject({ retryAttempts: 2, windowSecs: 120 });
+  });
+
+  test('a retry count Lambda does not allow stops synthesis', () => {
+    expect(() => synth({ retryAttempts: '3' })).toThrow(/retryAttempts must be an integer from 0 to 2/);
+  });
+
+  test.each([[{}], [{ timeoutSeconds: '300' }]])('the revert lease is the function timeout (%j)', (context) => {
+    const { timeout, leaseSecs } = asyncConfig(synth(context).template);
+    expect(timeout).toBe(Number((context as { timeoutSeconds?: string }).timeoutSeconds ?? 120));
+    expect(leaseSecs).toBe(timeout);
   });
 });
 
