@@ -41,6 +41,15 @@ export const READ_ACTIONS = [
 export const UPDATE_ACTIONS = ['appmesh:UpdateMesh', 'appmesh:UpdateVirtualGateway', 'appmesh:UpdateVirtualNode'];
 /** The namespace of the metrics the responder emits (CloudWatch embedded metric format, no dimensions). */
 export const METRIC_NAMESPACE = 'Meshwarden';
+/**
+ * What the responder does to its table: GetItem, PutItem, UpdateItem, BatchWriteItem, Query (the
+ * table and the `nonCompliant` index) and TransactWriteItems. No `dynamodb:TransactWriteItems`
+ * action exists: each Put, Update or ConditionCheck inside a transaction is authorized by
+ * PutItem, UpdateItem or ConditionCheckItem ("Using IAM with DynamoDB transactions",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ * History items (revert intents, updated in place) and the hourly `CAP#` counters are items of the
+ * same table, expiring through its TTL attribute `expiresAt`: no other action is needed.
+ */
 export const TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',

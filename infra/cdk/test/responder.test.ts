@@ -77,12 +77,40 @@ describe('least privilege', () => {
     expect(wildcard).toEqual([]);
   });
 
+  test('every DynamoDB call the responder makes is authorized on the table and its index', () => {
+    // The IAM actions that authorize each call ("Using IAM with DynamoDB transactions": a
+    // transaction's Put, Update and ConditionCheck need PutItem, UpdateItem, ConditionCheckItem;
+    // no dynamodb:TransactWriteItems action exists).
+    const authorizedBy: Record<string, string[]> = {
+      GetItem: ['dynamodb:GetItem'],
+      PutItem: ['dynamodb:PutItem'],
+      UpdateItem: ['dynamodb:UpdateItem'],
+      TransactWriteItems: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+      BatchWriteItem: ['dynamodb:BatchWriteItem'],
+      Query: ['dynamodb:Query'],
+    };
+    const { template } = synth();
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+    const table = statements.filter((st) => st.Sid === 'ComplianceTable');
+    expect(table).toHaveLength(1);
+    expect(table[0].Effect).toBe('Allow');
+    expect(table[0].Resource).toHaveLength(2);
+    expect(JSON.stringify(table[0].Resource[1])).toContain('/index/nonCompliant');
+    for (const [call, actions] of Object.entries(authorizedBy)) {
+      expect([call, table[0].Action]).toEqual([call, expect.arrayContaining(actions)]);
+    }
+    expect(grantedActions(template)).not.toContain('dynamodb:TransactWriteItems');
+  });
+
   test('an unknown auto-revert mode stops synthesis', () => {
     expect(() => synth({ autoRevert: 'yes' })).toThrow(/autoRevert must be off, dry-run or on/);
   });
 });
 
 describe('the table', () => {
+  // History items and the hourly CAP# revert counters expire through `expiresAt`.
   test('on demand, point-in-time recovery, encrypted, TTL, sparse index, retained', () => {
     const { template } = synth();
     template.hasResource('AWS::DynamoDB::Table', {
