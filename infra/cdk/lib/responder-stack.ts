@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { appMeshEventPattern } from './handled-events';
 import { acknowledge, deadLetterQueue } from './shared';
 import { Settings } from './settings';
+import { consistencyWindowSecs, revertLeaseSecs } from './timing';
 
 /** The table name the CLI defaults to (`--table` / `MESHWARDEN_TABLE`). */
 export const TABLE_NAME = 'meshwarden';
@@ -38,6 +39,17 @@ export const READ_ACTIONS = [
 ];
 /** Granted only with auto-revert `on`. */
 export const UPDATE_ACTIONS = ['appmesh:UpdateMesh', 'appmesh:UpdateVirtualGateway', 'appmesh:UpdateVirtualNode'];
+/** The namespace of the metrics the responder emits (CloudWatch embedded metric format, no dimensions). */
+export const METRIC_NAMESPACE = 'Meshwarden';
+/**
+ * What the responder does to its table: GetItem, PutItem, UpdateItem, BatchWriteItem, Query (the
+ * table and the `nonCompliant` index) and TransactWriteItems. No `dynamodb:TransactWriteItems`
+ * action exists: each Put, Update or ConditionCheck inside a transaction is authorized by
+ * PutItem, UpdateItem or ConditionCheckItem ("Using IAM with DynamoDB transactions",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ * History items (revert intents, updated in place) and the hourly `CAP#` counters are items of the
+ * same table, expiring through its TTL attribute `expiresAt`: no other action is needed.
+ */
 export const TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
@@ -137,7 +149,7 @@ export class ResponderStack extends Stack {
       memorySize: settings.memoryMb,
       timeout: settings.timeout,
       reservedConcurrentExecutions: settings.reservedConcurrency,
-      retryAttempts: 2,
+      retryAttempts: settings.retryAttempts,
       maxEventAge: Duration.hours(1),
       onFailure: new destinations.SqsDestination(this.deadLetters),
       environment: {
@@ -147,6 +159,9 @@ export class ResponderStack extends Stack {
         MESHWARDEN_HISTORY_TTL_DAYS: String(settings.historyTtlDays),
         MESHWARDEN_OWN_ROLE_ARN: role.roleArn,
         MESHWARDEN_REGIONS: regions.join(','),
+        // Ends before Lambda's last retry, so that attempt records what it sees (lib/timing.ts).
+        MESHWARDEN_CONSISTENCY_WINDOW_SECS: String(consistencyWindowSecs(settings.retryAttempts)),
+        MESHWARDEN_REVERT_LEASE_SECS: String(revertLeaseSecs(settings.timeout)),
         RUST_LOG: 'info',
       },
     });
@@ -197,32 +212,66 @@ export class ResponderStack extends Stack {
   }
 
   private alarms(settings: Settings) {
+    const overZero = (description: string): cloudwatch.CreateAlarmOptions => ({
+      alarmDescription: description,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     const alarms = [
-      this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }).createAlarm(this, 'ErrorsAlarm', {
-        alarmDescription: 'The Meshwarden responder returned errors (transient faults it will retry, or bugs)',
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'Events Meshwarden could not process after retries are waiting in its dead-letter queue',
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Metric({ namespace: 'Meshwarden', metricName: 'NonCompliant', statistic: 'Sum', period: Duration.minutes(5) })
-        .createAlarm(this, 'NonCompliantAlarm', {
-          alarmDescription: 'Meshwarden evaluated a non-compliant App Mesh resource',
-          threshold: 0,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-      // No event and no sweep for longer than the sweep period: the rule or schedule is detached.
+      this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }).createAlarm(
+        this,
+        'ErrorsAlarm',
+        overZero(
+          'Meshwarden responder invocations returned an error (AWS/Lambda Errors): eventual consistency within the ' +
+            'consistency window and transient faults, which Lambda retries, or bugs',
+        ),
+      ),
+      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(
+        this,
+        'DeadLettersAlarm',
+        overZero('Events Meshwarden could not process after retries are waiting in its dead-letter queue'),
+      ),
+      responderMetric('NonCompliant', Duration.minutes(5)).createAlarm(
+        this,
+        'NonCompliantAlarm',
+        overZero('Meshwarden evaluated a non-compliant App Mesh resource'),
+      ),
+      responderMetric('Errors', Duration.minutes(5)).createAlarm(
+        this,
+        'ResponderErrorsAlarm',
+        overZero(
+          'The Meshwarden responder recorded errors of its own (Meshwarden/Errors): a describe AWS refused, a revert ' +
+            'that failed or a write the table rejected. Not the AWS/Lambda Errors alarm (invocations that returned an error)',
+        ),
+      ),
+      responderMetric('RevertsCapped', Duration.minutes(5)).createAlarm(
+        this,
+        'RevertsCappedAlarm',
+        overZero(
+          'The per-resource hourly revert cap stopped a Meshwarden revert: the resource stays drifted ' +
+            '(something keeps changing it back)',
+        ),
+      ),
+      // Emitted only by the sweep (by default once a day), so summed per hour rather than per 5 minutes.
+      responderMetric('MissedEvents', Duration.hours(1)).createAlarm(
+        this,
+        'MissedEventsAlarm',
+        overZero(
+          'A Meshwarden sweep found App Mesh resources whose version moved without an event having recorded it: the ' +
+            'event path (CloudTrail trail, EventBridge rule or a forwarder) is broken or lost events; those changes ' +
+            'were only evaluated late, by the sweep',
+        ),
+      ),
+      // The sweep alone invokes the function once per sweep period, so this fires only when neither the
+      // schedule nor any event invoked it: it proves the function runs, not that events arrive.
       this.function.metricInvocations({ period: Duration.hours(1), statistic: 'Sum' }).createAlarm(this, 'HeartbeatAlarm', {
-        alarmDescription: `Meshwarden received no event and no sweep for ${settings.heartbeatHours} hours`,
+        alarmDescription:
+          `Meshwarden was not invoked for ${settings.heartbeatHours} hours although the sweep is scheduled at ${settings.sweepRate}: ` +
+          'the schedule or the function is broken. This only proves the function runs, not that App Mesh events ' +
+          'arrive (the sweep keeps it quiet); MissedEventsAlarm detects a broken trail, rule or forwarder at the first ' +
+          'sweep after a change they missed',
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: settings.heartbeatHours,
@@ -259,4 +308,9 @@ export class ResponderStack extends Stack {
       enableFileValidation: true,
     });
   }
+}
+
+/** One of the responder's own metrics, summed over `period`. */
+function responderMetric(metricName: string, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName, statistic: 'Sum', period });
 }

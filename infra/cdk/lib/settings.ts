@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { MAX_ASYNC_RETRY_ATTEMPTS } from './timing';
 
 /** Auto-revert modes, as the Lambda reads `AUTO_REVERT`. */
 export type AutoRevert = 'off' | 'dry-run' | 'on';
@@ -21,6 +22,8 @@ export interface Settings {
   readonly lambdaCode: string;
   readonly memoryMb: number;
   readonly timeout: Duration;
+  /** Lambda's retries of a failed asynchronous invocation (0 to 2); the consistency window follows. */
+  readonly retryAttempts: number;
   readonly reservedConcurrency: number;
   /** Email for alarm notifications (creates an SNS topic). */
   readonly alarmEmail?: string;
@@ -42,6 +45,15 @@ function int(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`context ${name} must be a positive integer, got ${value}`);
+  return n;
+}
+
+function intInRange(value: unknown, fallback: number, name: string, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`context ${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
   return n;
 }
 
@@ -73,6 +85,7 @@ export function readSettings(context: Context, homeRegion: string): Settings {
     lambdaCode: String(context('lambdaZip') ?? DEFAULT_LAMBDA_ZIP),
     memoryMb: int(context('memoryMb'), 256, 'memoryMb'),
     timeout: Duration.seconds(int(context('timeoutSeconds'), 120, 'timeoutSeconds')),
+    retryAttempts: intInRange(context('retryAttempts'), MAX_ASYNC_RETRY_ATTEMPTS, 'retryAttempts', 0, MAX_ASYNC_RETRY_ATTEMPTS),
     reservedConcurrency: int(context('reservedConcurrency'), 10, 'reservedConcurrency'),
     alarmEmail: email ? String(email) : undefined,
     createTrail: String(context('createTrail') ?? 'false') === 'true',

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { handledEventNames } from '../lib/handled-events';
 import { TABLE_ACTIONS, UPDATE_ACTIONS } from '../lib/responder-stack';
+import { CONSISTENCY_MARGIN_SECS, consistencyWindowSecs, earliestLastAttemptSecs } from '../lib/timing';
 import { grantedActions, synth } from './helpers';
 
 describe('the EventBridge rule', () => {
@@ -76,12 +77,40 @@ describe('least privilege', () => {
     expect(wildcard).toEqual([]);
   });
 
+  test('every DynamoDB call the responder makes is authorized on the table and its index', () => {
+    // The IAM actions that authorize each call ("Using IAM with DynamoDB transactions": a
+    // transaction's Put, Update and ConditionCheck need PutItem, UpdateItem, ConditionCheckItem;
+    // no dynamodb:TransactWriteItems action exists).
+    const authorizedBy: Record<string, string[]> = {
+      GetItem: ['dynamodb:GetItem'],
+      PutItem: ['dynamodb:PutItem'],
+      UpdateItem: ['dynamodb:UpdateItem'],
+      TransactWriteItems: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+      BatchWriteItem: ['dynamodb:BatchWriteItem'],
+      Query: ['dynamodb:Query'],
+    };
+    const { template } = synth();
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+    const table = statements.filter((st) => st.Sid === 'ComplianceTable');
+    expect(table).toHaveLength(1);
+    expect(table[0].Effect).toBe('Allow');
+    expect(table[0].Resource).toHaveLength(2);
+    expect(JSON.stringify(table[0].Resource[1])).toContain('/index/nonCompliant');
+    for (const [call, actions] of Object.entries(authorizedBy)) {
+      expect([call, table[0].Action]).toEqual([call, expect.arrayContaining(actions)]);
+    }
+    expect(grantedActions(template)).not.toContain('dynamodb:TransactWriteItems');
+  });
+
   test('an unknown auto-revert mode stops synthesis', () => {
     expect(() => synth({ autoRevert: 'yes' })).toThrow(/autoRevert must be off, dry-run or on/);
   });
 });
 
 describe('the table', () => {
+  // History items and the hourly CAP# revert counters expire through `expiresAt`.
   test('on demand, point-in-time recovery, encrypted, TTL, sparse index, retained', () => {
     const { template } = synth();
     template.hasResource('AWS::DynamoDB::Table', {
@@ -120,6 +149,8 @@ describe('the function', () => {
           MESHWARDEN_HISTORY_TTL_DAYS: '365',
           MESHWARDEN_OWN_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Role'), 'Arn'] },
           MESHWARDEN_REGIONS: 'us-east-1,eu-west-1',
+          MESHWARDEN_CONSISTENCY_WINDOW_SECS: '120',
+          MESHWARDEN_REVERT_LEASE_SECS: '120',
         },
       },
     });
@@ -154,11 +185,82 @@ describe('the function', () => {
   });
 });
 
+describe('retries, consistency window and revert lease', () => {
+  /**
+   * The earliest second after the first attempt at which Lambda makes the last one, per AWS
+   * ("How Lambda handles errors and retries with asynchronous invocation": about 1 minute before
+   * the first retry, about 2 minutes between the first and the second). Written out here, not
+   * computed, so that the code's table is checked against the documentation.
+   */
+  const DOCUMENTED_LAST_ATTEMPT_SECS: Record<number, number> = { 0: 0, 1: 60, 2: 180 };
+
+  function asyncConfig(template: Template) {
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(configs).toHaveLength(1);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(1);
+    const variables = functions[0].Properties.Environment.Variables;
+    return {
+      retryAttempts: configs[0].Properties.MaximumRetryAttempts as number,
+      timeout: functions[0].Properties.Timeout as number,
+      windowSecs: Number(variables.MESHWARDEN_CONSISTENCY_WINDOW_SECS),
+      leaseSecs: Number(variables.MESHWARDEN_REVERT_LEASE_SECS),
+    };
+  }
+
+  test('the code knows the documented retry delays', () => {
+    for (const [retries, secs] of Object.entries(DOCUMENTED_LAST_ATTEMPT_SECS)) {
+      expect(earliestLastAttemptSecs(Number(retries))).toBe(secs);
+    }
+    expect([0, 1, 2].map(consistencyWindowSecs)).toEqual([0, 0, 120]);
+    for (const bad of [-1, 1.5, 3]) expect(() => consistencyWindowSecs(bad)).toThrow(/from 0 to 2/);
+  });
+
+  test.each([[{}], [{ retryAttempts: '2' }], [{ retryAttempts: '1' }], [{ retryAttempts: '0' }]])(
+    'the window closes before the last attempt, with a margin (%j)',
+    (context) => {
+      const { retryAttempts, windowSecs } = asyncConfig(synth(context).template);
+      expect(retryAttempts).toBe(Number((context as { retryAttempts?: string }).retryAttempts ?? 2));
+      expect(windowSecs).toBe(consistencyWindowSecs(retryAttempts));
+      const lastAttempt = DOCUMENTED_LAST_ATTEMPT_SECS[retryAttempts];
+      if (windowSecs > 0) {
+        // The responder retries while age < window; the last attempt sees age >= lastAttempt.
+        expect(windowSecs).toBeLessThan(lastAttempt);
+        expect(lastAttempt - windowSecs).toBeGreaterThanOrEqual(CONSISTENCY_MARGIN_SECS);
+      } else {
+        // A 0-second window makes no event fresh: every attempt records what it sees.
+        expect(windowSecs).toBe(0);
+      }
+    },
+  );
+
+  test('the default is two retries and a two-minute window', () => {
+    expect(asyncConfig(synth().template)).toMatchObject({ retryAttempts: 2, windowSecs: 120 });
+  });
+
+  test('a retry count Lambda does not allow stops synthesis', () => {
+    expect(() => synth({ retryAttempts: '3' })).toThrow(/retryAttempts must be an integer from 0 to 2/);
+  });
+
+  test.each([[{}], [{ timeoutSeconds: '300' }]])('the revert lease is the function timeout (%j)', (context) => {
+    const { timeout, leaseSecs } = asyncConfig(synth(context).template);
+    expect(timeout).toBe(Number((context as { timeoutSeconds?: string }).timeoutSeconds ?? 120));
+    expect(leaseSecs).toBe(timeout);
+  });
+});
+
 describe('alarms', () => {
+  const ALARM_COUNT = 7;
+
   test('errors, dead letters, non-compliance and a heartbeat longer than the sweep period', () => {
     const { template } = synth({ sweepRate: 'rate(1 day)' });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', ALARM_COUNT);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'NonCompliant', Namespace: 'Meshwarden' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [Match.objectLike({ Name: 'FunctionName' })],
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Invocations',
       ComparisonOperator: 'LessThanThreshold',
@@ -168,12 +270,50 @@ describe('alarms', () => {
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });
 
+  test('the heartbeat says what it proves: the function runs, not that events arrive', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Invocations',
+      AlarmDescription: Match.stringLikeRegexp('only proves the function runs, not that App Mesh events arrive.*MissedEventsAlarm'),
+    });
+  });
+
+  test.each([
+    ['Errors', 300],
+    ['RevertsCapped', 300],
+    ['MissedEvents', 3600],
+  ])("the responder's own %s metric alarms on any occurrence", (metricName, period) => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Meshwarden',
+      MetricName: metricName,
+      Dimensions: Match.absent(),
+      Statistic: 'Sum',
+      Period: period,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   test('an alarm email adds an encrypted topic every alarm notifies', () => {
     const { template } = synth({ alarmEmail: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    expect(topics).toHaveLength(1);
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(ALARM_COUNT);
+    for (const [id, alarm] of alarms) {
+      expect([id, alarm.Properties.AlarmActions]).toEqual([id, [{ Ref: topics[0] }]]);
+    }
+  });
+
+  test('without an alarm email no alarm has an action', () => {
+    const { template } = synth();
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.every((a) => (a.Properties.AlarmActions ?? []).length === 1)).toBe(true);
+    expect(alarms.filter((a) => a.Properties.AlarmActions !== undefined)).toEqual([]);
   });
 });
 
