@@ -1,10 +1,15 @@
-"""Start moto's server on 127.0.0.1 with two test-harness shims (see README.md beside this file).
+"""Start moto's server on 127.0.0.1 with test-harness shims (see README.md beside this file).
 
-moto 5.2.x departs from the App Mesh API in two ways the Rust SDK (rightly) notices:
+moto 5.2.x departs from the App Mesh API in ways the Rust SDK or Meshwarden (rightly) notice:
 * it renders ``createdAt``/``lastUpdatedAt`` as ``"22/11/2026, 23:34:17"`` where the API uses
   epoch seconds, and the SDK refuses the string: they are rewritten to epoch seconds (UTC);
 * it answers a missing mesh/gateway/node with HTTP 400 ``MeshNotFound`` (etc.) where the API
-  answers 404 ``NotFoundException``: those are rewritten to the API's error.
+  answers 404 ``NotFoundException``: those are rewritten to the API's error;
+* its resource metadata takes ``uid`` and ``createdAt`` from dataclass defaults evaluated once
+  at import, so every resource (and every re-creation) shares one uid and one creation time:
+  each new resource gets its own (a re-created resource is a new incarnation, as in App Mesh);
+* it reports ``meshOwner``/``resourceOwner`` as the caller's access key id where the API reports
+  the owning account id: a mesh is owned by the account moto created it in.
 Nothing else is touched, and product code never knows about it.
 
 Usage: python moto_launcher.py [--port 0]   → prints "LISTENING <port>" once it accepts requests.
@@ -40,6 +45,11 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
     create_backend_app,
 )
 from werkzeug.serving import make_server  # noqa: E402
+from datetime import datetime  # noqa: E402
+from uuid import uuid4  # noqa: E402
+
+from moto.appmesh import models as appmesh_models  # noqa: E402
+from moto.appmesh.dataclasses import shared as appmesh_shared  # noqa: E402
 
 MOTO_TIME = re.compile(r"^\d{2}/\d{2}/\d{4}, \d{2}:\d{2}:\d{2}$")
 TIME_KEYS = ("createdAt", "lastUpdatedAt")
@@ -130,10 +140,49 @@ class ApiShim:
         return [body]
 
 
+def _subclasses(cls):
+    yield cls
+    for sub in cls.__subclasses__():
+        yield from _subclasses(sub)
+
+
+def fresh_identities():
+    """Give every App Mesh resource moto creates its own uid and creation time."""
+    for cls in _subclasses(appmesh_shared.Metadata):
+        original = cls.__init__
+
+        def init(self, *args, _original=original, **kwargs):
+            _original(self, *args, **kwargs)
+            now = datetime.now()
+            if "uid" not in kwargs:
+                self.uid = uuid4().hex
+            if "created_at" not in kwargs:
+                self.created_at = now
+            if "last_updated_at" not in kwargs:
+                self.last_updated_at = now
+
+        cls.__init__ = init
+
+
+def accounts_as_owners():
+    """A mesh is owned by the account it is created in (gateways and nodes inherit the owner)."""
+    original = appmesh_models.AppMeshBackend.create_mesh
+
+    def create_mesh(self, *args, **kwargs):
+        mesh = original(self, *args, **kwargs)
+        mesh.metadata.mesh_owner = self.account_id
+        mesh.metadata.resource_owner = self.account_id
+        return mesh
+
+    appmesh_models.AppMeshBackend.create_mesh = create_mesh
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     args = parser.parse_args()
+    fresh_identities()
+    accounts_as_owners()
     app = ApiShim(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
 

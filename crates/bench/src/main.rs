@@ -310,7 +310,7 @@ async fn sweep(rig: &Rig, size: usize, region: &str) -> anyhow::Result<Value> {
     let engine = rig.engine(config);
     rig.counter.take();
     let started = Instant::now();
-    let report = engine
+    let (report, _) = engine
         .sweep(&SweepRequest {
             id: unique("bench-sweep"),
             time: Some("2026-11-23T00:00:00Z".into()),

@@ -64,7 +64,31 @@ pub enum ConfigError {
         /// What it may hold.
         expected: &'static str,
     },
+    /// Auto-revert is on (or dry-run) but the responder does not know its own identity, so the
+    /// loop guard could not recognise its own changes.
+    #[error(
+        "AUTO_REVERT={0} needs the responder's own identity for its loop guard: set \
+         MESHWARDEN_OWN_ROLE_ARN or allow sts:GetCallerIdentity"
+    )]
+    UnknownIdentity(AutoRevert),
 }
+
+/// When Lambda retries a failed asynchronous invocation (its default two retries): about one
+/// minute after the first attempt, then two minutes after the second ("Error handling and
+/// automatic retries in Lambda", AWS Lambda Developer Guide). The last attempt therefore starts
+/// at least this long after the first.
+pub const LAMBDA_LAST_RETRY_AFTER: Duration = Duration::from_secs(180);
+
+/// Default consistency window: ends a minute before Lambda's last retry, so an event that is
+/// still "not found" on its last attempt is recorded as the truth, never sent to the DLQ.
+pub const DEFAULT_CONSISTENCY_WINDOW: Duration = Duration::from_secs(120);
+
+/// Longest history retention accepted (days): anything above is a typo, not a policy.
+const MAX_HISTORY_TTL_DAYS: u64 = 36_500;
+/// Longest consistency window or revert lease accepted (seconds): Lambda's maximum timeout.
+const MAX_WINDOW_SECS: u64 = 900;
+/// Most concurrent describes a sweep may run.
+const MAX_SWEEP_CONCURRENCY: u64 = 256;
 
 /// Everything the engine needs to know besides its clients.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,11 +103,17 @@ pub struct EngineConfig {
     pub history_ttl: Duration,
     /// The responder's own role ARN: events it caused are recorded, never reverted.
     pub own_role_arn: Option<String>,
+    /// The account the responder runs in (only its resources are ever updated); when unset,
+    /// the account of `own_role_arn`.
+    pub account: Option<String>,
     /// At most this many reverts per resource per hour.
     pub max_reverts_per_hour: u32,
     /// While an event is younger than this, "not found" and "older version" are treated as
     /// eventual consistency (retry); after it, as the truth.
     pub consistency_window: Duration,
+    /// How long a pending revert belongs to the delivery that started it; after that another
+    /// delivery may complete it (at least the function's timeout).
+    pub revert_lease: Duration,
     /// Regions the sweep covers (the first is the home region).
     pub regions: Vec<String>,
     /// Concurrent describes during a sweep.
@@ -100,8 +130,10 @@ impl Default for EngineConfig {
             rules: RulesConfig::default(),
             history_ttl: Duration::from_secs(365 * 86_400),
             own_role_arn: None,
+            account: None,
             max_reverts_per_hour: 3,
-            consistency_window: Duration::from_secs(600),
+            consistency_window: DEFAULT_CONSISTENCY_WINDOW,
+            revert_lease: Duration::from_secs(MAX_WINDOW_SECS),
             regions: Vec::new(),
             sweep_concurrency: 8,
             emit_metrics: true,
@@ -137,40 +169,63 @@ impl EngineConfig {
                 tls_ca_arns: list(get("MESHWARDEN_TLS_CA_ARNS")),
             },
             history_ttl: Duration::from_secs(
-                86_400
-                    * number(
-                        get("MESHWARDEN_HISTORY_TTL_DAYS"),
-                        "MESHWARDEN_HISTORY_TTL_DAYS",
-                        365,
-                    )?,
+                number(
+                    get("MESHWARDEN_HISTORY_TTL_DAYS"),
+                    "MESHWARDEN_HISTORY_TTL_DAYS",
+                    365,
+                    1..=MAX_HISTORY_TTL_DAYS,
+                )? * 86_400,
             ),
             own_role_arn: get("MESHWARDEN_OWN_ROLE_ARN").map(str::to_owned),
-            max_reverts_per_hour: u32::try_from(number(
+            account: None,
+            max_reverts_per_hour: number(
                 get("MESHWARDEN_MAX_REVERTS_PER_HOUR"),
                 "MESHWARDEN_MAX_REVERTS_PER_HOUR",
                 u64::from(defaults.max_reverts_per_hour),
-            )?)
+                0..=u64::from(u32::MAX),
+            )?
+            .try_into()
             .unwrap_or(u32::MAX),
             consistency_window: Duration::from_secs(number(
                 get("MESHWARDEN_CONSISTENCY_WINDOW_SECS"),
                 "MESHWARDEN_CONSISTENCY_WINDOW_SECS",
                 defaults.consistency_window.as_secs(),
+                0..=MAX_WINDOW_SECS,
+            )?),
+            revert_lease: Duration::from_secs(number(
+                get("MESHWARDEN_REVERT_LEASE_SECS"),
+                "MESHWARDEN_REVERT_LEASE_SECS",
+                defaults.revert_lease.as_secs(),
+                1..=MAX_WINDOW_SECS,
             )?),
             regions,
-            sweep_concurrency: usize::try_from(number(
+            sweep_concurrency: number(
                 get("MESHWARDEN_SWEEP_CONCURRENCY"),
                 "MESHWARDEN_SWEEP_CONCURRENCY",
                 defaults.sweep_concurrency as u64,
-            )?)
-            .unwrap_or(defaults.sweep_concurrency)
-            .max(1),
+                1..=MAX_SWEEP_CONCURRENCY,
+            )?
+            .try_into()
+            .unwrap_or(defaults.sweep_concurrency),
             emit_metrics: defaults.emit_metrics,
         })
+    }
+
+    /// Refuse a mode that changes (or plans changes to) resources without a known own identity:
+    /// the loop guard must never be silently off.
+    pub fn check_identity(&self) -> Result<(), ConfigError> {
+        match (self.auto_revert, &self.own_role_arn) {
+            (AutoRevert::Off, _) | (_, Some(_)) => Ok(()),
+            (mode, None) => Err(ConfigError::UnknownIdentity(mode)),
+        }
     }
 
     /// The account of the responder's own role, parsed from its ARN
     /// (`arn:aws:iam::ACCOUNT:role/...`), used to tell shared-mesh resources apart.
     pub fn own_account(&self) -> Option<&str> {
+        if let Some(account) = self.account.as_deref() {
+            return Some(account);
+        }
         let arn = self.own_role_arn.as_deref()?;
         arn.split(':').nth(4).filter(|a| !a.is_empty())
     }
@@ -188,14 +243,34 @@ fn list(value: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn number(value: Option<&str>, var: &'static str, default: u64) -> Result<u64, ConfigError> {
-    match value {
-        None => Ok(default),
-        Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
+/// A whole number within `range`; absent → `default`.
+fn number(
+    value: Option<&str>,
+    var: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    text.parse()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| ConfigError::Invalid {
             var,
-            value: v.to_owned(),
-            expected: "a non-negative integer",
-        }),
+            value: text.to_owned(),
+            expected: expected_range(var),
+        })
+}
+
+/// The accepted values of a numeric variable, in words.
+fn expected_range(var: &str) -> &'static str {
+    match var {
+        "MESHWARDEN_HISTORY_TTL_DAYS" => "a whole number of days from 1 to 36500",
+        "MESHWARDEN_CONSISTENCY_WINDOW_SECS" => "a whole number of seconds from 0 to 900",
+        "MESHWARDEN_REVERT_LEASE_SECS" => "a whole number of seconds from 1 to 900",
+        "MESHWARDEN_SWEEP_CONCURRENCY" => "a whole number from 1 to 256",
+        _ => "a whole number from 0 to 4294967295",
     }
 }
 
@@ -237,6 +312,52 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("MESHWARDEN_HISTORY_TTL_DAYS=\"-1\""));
+    }
+
+    #[test]
+    fn absurd_numbers_stop_start_up_naming_the_variable() {
+        for (var, value) in [
+            ("MESHWARDEN_HISTORY_TTL_DAYS", "18446744073709551615"),
+            ("MESHWARDEN_HISTORY_TTL_DAYS", "0"),
+            ("MESHWARDEN_HISTORY_TTL_DAYS", "99999999999999"),
+            ("MESHWARDEN_MAX_REVERTS_PER_HOUR", "4294967296"),
+            ("MESHWARDEN_CONSISTENCY_WINDOW_SECS", "86400"),
+            ("MESHWARDEN_REVERT_LEASE_SECS", "0"),
+            ("MESHWARDEN_SWEEP_CONCURRENCY", "0"),
+            ("MESHWARDEN_SWEEP_CONCURRENCY", "1e3"),
+        ] {
+            let err = EngineConfig::from_vars(vars(&[(var, value)])).unwrap_err();
+            assert!(err.to_string().starts_with(var), "{var}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn reverting_without_an_own_identity_is_refused() {
+        let on = EngineConfig::from_vars(vars(&[("AUTO_REVERT", "on")])).unwrap();
+        assert_eq!(
+            on.check_identity(),
+            Err(ConfigError::UnknownIdentity(AutoRevert::On))
+        );
+        let dry = EngineConfig::from_vars(vars(&[("AUTO_REVERT", "dry-run")])).unwrap();
+        assert!(dry.check_identity().is_err());
+        let off = EngineConfig::from_vars(vars(&[])).unwrap();
+        assert_eq!(off.check_identity(), Ok(()));
+        let known = EngineConfig::from_vars(vars(&[
+            ("AUTO_REVERT", "on"),
+            (
+                "MESHWARDEN_OWN_ROLE_ARN",
+                "arn:aws:iam::123456789012:role/r",
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(known.check_identity(), Ok(()));
+    }
+
+    #[test]
+    fn the_default_window_ends_before_lambdas_last_retry() {
+        let c = EngineConfig::from_vars(vars(&[])).unwrap();
+        assert!(c.consistency_window < LAMBDA_LAST_RETRY_AFTER);
+        assert!(c.consistency_window + Duration::from_secs(60) <= LAMBDA_LAST_RETRY_AFTER);
     }
 
     #[test]

@@ -7,14 +7,21 @@
 pub mod appmesh;
 pub mod aws;
 pub mod config;
+pub mod dispatch;
 pub mod engine;
+pub mod error;
+pub mod identity;
 pub mod metrics;
 pub mod pipeline;
 pub mod ports;
 pub mod record;
 pub mod revert;
+pub mod state_order;
+pub mod step;
 pub mod store;
 pub mod sweep;
 
 pub use config::{AutoRevert, EngineConfig};
-pub use engine::{Engine, Handled, TransientError};
+pub use dispatch::Handled;
+pub use engine::Engine;
+pub use error::{EngineError, ErrorKind, PortError};

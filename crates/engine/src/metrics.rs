@@ -19,8 +19,16 @@ pub struct Counts {
     pub reverted: u64,
     /// Reverts that were due but skipped.
     pub revert_skipped: u64,
-    /// Inputs or resources that could not be handled.
+    /// Inputs or resources that could not be handled (refused describes, failed or conflicting
+    /// reverts, refused records): someone must look.
     pub errors: u64,
+    /// CloudTrail events received (sweeps excluded): proves the event path delivers.
+    pub events_received: u64,
+    /// Resources the sweep found changed without any event having recorded the change: the
+    /// event path (trail, rule, forwarder) lost it.
+    pub missed_events: u64,
+    /// Reverts the hourly cap stopped: the resource stays drifted until someone acts.
+    pub reverts_capped: u64,
 }
 
 impl Counts {
@@ -31,15 +39,22 @@ impl Counts {
         self.reverted += other.reverted;
         self.revert_skipped += other.revert_skipped;
         self.errors += other.errors;
+        self.events_received += other.events_received;
+        self.missed_events += other.missed_events;
+        self.reverts_capped += other.reverts_capped;
     }
 
-    fn named(&self) -> [(&'static str, u64); 5] {
+    /// Every metric with its CloudWatch name (the infrastructure alarms on these names).
+    pub fn named(&self) -> [(&'static str, u64); 8] {
         [
             ("Evaluations", self.evaluations),
             ("NonCompliant", self.non_compliant),
             ("Reverted", self.reverted),
             ("RevertSkipped", self.revert_skipped),
             ("Errors", self.errors),
+            ("EventsReceived", self.events_received),
+            ("MissedEvents", self.missed_events),
+            ("RevertsCapped", self.reverts_capped),
         ]
     }
 
@@ -86,20 +101,22 @@ mod tests {
             evaluations: 1,
             non_compliant: 1,
             reverted: 1,
-            revert_skipped: 0,
-            errors: 0,
+            reverts_capped: 1,
+            ..Counts::default()
         };
         let doc = counts.emf(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1500));
         assert_eq!(doc["_aws"]["Timestamp"], 1500);
         let defs = doc["_aws"]["CloudWatchMetrics"][0]["Metrics"]
             .as_array()
             .unwrap();
-        assert_eq!(defs.len(), 5);
+        assert_eq!(defs.len(), 8);
         for def in defs {
             let name = def["Name"].as_str().unwrap();
             assert!(doc.get(name).is_some(), "{name} declared but missing");
         }
         assert_eq!(doc["NonCompliant"], 1);
+        assert_eq!(doc["RevertsCapped"], 1);
+        assert_eq!(doc["MissedEvents"], 0);
         assert_eq!(
             doc["_aws"]["CloudWatchMetrics"][0]["Namespace"],
             "Meshwarden"

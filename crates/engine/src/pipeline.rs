@@ -1,17 +1,22 @@
-//! The pipeline for one routed event: describe → evaluate → remediate → record → emit.
+//! The pipeline for one routed event: describe → evaluate → plan → (revert) → record → emit.
+//! The revert protocol it carries out is described in [`crate::revert`].
 
 use crate::config::AutoRevert;
-use crate::engine::{Engine, TransientError};
+use crate::dispatch::{new_delivery_id, Handled};
+use crate::engine::Engine;
+use crate::error::{EngineError, PortError};
+use crate::identity::Identity;
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, Described, MeshWriter, PortError, RecordOutcome};
-use crate::record::{epoch_seconds, Action, Record, Status};
-use crate::revert;
-use meshwarden_rules::catalog::{self, EvalContext, RemediationContext};
+use crate::ports::{ComplianceStore, Described, MeshWriter, RecordOutcome, Reservation};
+use crate::record::{epoch_seconds, Action, CapSlot, Cause, Record, RevertIntent, Status};
+use crate::revert::{self, Recheck, Takeover};
+use crate::step::{self, Guards, Plan};
 use meshwarden_rules::event::{is_own_identity, Route, RoutedEvent};
-use meshwarden_rules::model::{Resource, Tag};
+use meshwarden_rules::model::Resource;
 use meshwarden_rules::resource::ResourceRef;
-use meshwarden_rules::verdict::{ComplianceStatus, Finding};
+use meshwarden_rules::verdict::ComplianceStatus;
 use serde::Serialize;
+use serde_json::Value;
 use std::time::{Duration, Instant, SystemTime};
 
 /// What the pipeline did with one event.
@@ -35,266 +40,541 @@ pub struct EventReport {
     pub recorded: &'static str,
 }
 
-/// The outcome of evaluating (and maybe reverting) a described resource.
-struct Evaluation {
-    status: Status,
-    findings: Vec<Finding>,
-    version: Option<i64>,
-    action: Action,
-    reason: Option<String>,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    document: Option<serde_json::Value>,
-    recent_reverts: Vec<i64>,
-    counts: Counts,
-}
+impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
+    /// Run the pipeline for one event routed to `Evaluate` or `Deleted`, as a fresh delivery
+    /// (`meshwarden remediate --apply` does this), and emit its metrics.
+    pub async fn process(&self, routed: &RoutedEvent) -> Result<Handled, EngineError> {
+        let (outcome, counts) = self.process_counted(routed, &new_delivery_id()).await;
+        self.emit(counts);
+        outcome
+    }
 
-impl Evaluation {
-    fn without_resource(status: Status, reason: Option<String>, errors: u64) -> Self {
-        Evaluation {
-            status,
-            findings: Vec::new(),
-            version: None,
-            action: Action::None,
-            reason,
-            before: None,
-            after: None,
-            document: None,
-            recent_reverts: Vec::new(),
-            counts: Counts {
-                errors,
-                ..Counts::default()
-            },
-        }
+    /// Run the pipeline for one event; the counts are the caller's to emit.
+    pub(crate) async fn process_counted(
+        &self,
+        routed: &RoutedEvent,
+        delivery: &str,
+    ) -> (Result<Handled, EngineError>, Counts) {
+        let mut run = EventRun {
+            engine: self,
+            routed,
+            delivery,
+            now: SystemTime::now(),
+            started: Instant::now(),
+            counts: Counts::default(),
+        };
+        // Boxed: the pipeline's nested futures (SDK calls included) are too large for a
+        // test thread's stack in debug builds.
+        let outcome = Box::pin(run.run()).await;
+        (outcome, run.counts)
     }
 }
 
-impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
-    /// Run the pipeline for one event routed to `Evaluate` or `Deleted`.
-    pub async fn process(&self, routed: &RoutedEvent) -> Result<EventReport, TransientError> {
-        let started = Instant::now();
-        let now = SystemTime::now();
-        let (resource, expected_version) = match &routed.route {
+/// One event going through the pipeline.
+struct EventRun<'a, M, S> {
+    engine: &'a Engine<M, S>,
+    routed: &'a RoutedEvent,
+    delivery: &'a str,
+    now: SystemTime,
+    started: Instant,
+    counts: Counts,
+}
+
+impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
+    fn cause(&self) -> Cause {
+        Cause::from(&self.routed.meta)
+    }
+
+    fn fresh(&self) -> bool {
+        event_age(&self.routed.meta.event_time, self.now) < self.engine.config.consistency_window
+    }
+
+    async fn run(&mut self) -> Result<Handled, EngineError> {
+        let (resource, expected_version, is_delete) = match &self.routed.route {
             Route::Evaluate {
                 resource,
                 expected_version,
-            } => (resource, *expected_version),
-            Route::Deleted { resource } => (resource, None),
+            } => (resource, *expected_version, false),
+            Route::Deleted { resource } => (resource, None, true),
             Route::Ignore { reason, .. } => {
-                return Err(TransientError(format!(
-                    "process() called for an ignored event: {reason}"
-                )))
+                return Ok(Handled::Ignored {
+                    event_id: Some(self.routed.meta.event_id.clone()),
+                    reason: reason.to_string(),
+                })
             }
         };
-        let fresh = event_age(&routed.meta.event_time, now) < self.config.consistency_window;
-        let evaluation = match self.mesh.describe(resource).await {
-            Err(PortError::Transient(e)) => return Err(TransientError(e)),
-            Err(PortError::Rejected(e)) => {
-                tracing::error!(resource = %resource, error = %e, "describe rejected");
-                Evaluation::without_resource(Status::Error, Some(e), 1)
+        let described = match self.engine.mesh.describe(resource).await {
+            Ok(described) => described,
+            Err(err) => {
+                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                tracing::error!(resource = %resource, error = %refused, "describe refused");
+                self.counts.errors += 1;
+                let mut record =
+                    Record::new(resource.clone(), self.cause(), Status::Error, self.now);
+                record.action_reason = Some(refused.to_string());
+                return Box::pin(self.write(record)).await;
             }
-            Ok(None) => {
-                if fresh && matches!(routed.route, Route::Evaluate { .. }) {
-                    return Err(TransientError(format!(
-                        "{resource} not found yet; the {} event is younger than the consistency window",
-                        routed.meta.event_name
-                    )));
+        };
+        let described = match described {
+            Some(d) if !Identity::of(&d.resource).deleted => d,
+            _ => return Box::pin(self.gone(resource, is_delete)).await,
+        };
+        if let (Some(expected), Some(seen)) = (expected_version, described.resource.version()) {
+            if self.fresh() && seen < expected {
+                return Err(EngineError::NotYetConsistent(format!(
+                    "{resource}: described version {seen} is older than the event's {expected}"
+                )));
+            }
+        }
+        Box::pin(self.evaluate(resource, described)).await
+    }
+
+    /// The resource is not there (or described as DELETED). Inside the consistency window a
+    /// create/update event retries — unless STATE already records a deletion at or after the
+    /// event (a create quickly rolled back): then the event is superseded and recorded now.
+    async fn gone(
+        &mut self,
+        resource: &ResourceRef,
+        is_delete: bool,
+    ) -> Result<Handled, EngineError> {
+        let mut record = Record::new(resource.clone(), self.cause(), Status::Deleted, self.now);
+        if self.fresh() && !is_delete {
+            let state = self.engine.store.state(&resource.id()).await;
+            let state = state.or_else(|err| EngineError::retry(err).map_or(Ok(None), Err))?;
+            let deleted_since = state.filter(|s| {
+                s.common.status == Status::Deleted
+                    && s.common.event_time >= self.routed.meta.event_time
+            });
+            let Some(deletion) = deleted_since else {
+                return Err(EngineError::NotYetConsistent(format!(
+                    "{resource} not found yet; the {} event is younger than the consistency window",
+                    self.routed.meta.event_name
+                )));
+            };
+            record.action_reason = Some(format!(
+                "superseded: deleted by {} at {}",
+                deletion.common.event_name, deletion.common.event_time
+            ));
+        }
+        Box::pin(self.write(record)).await
+    }
+
+    async fn evaluate(
+        &mut self,
+        resource: &ResourceRef,
+        described: Described<M::Snapshot>,
+    ) -> Result<Handled, EngineError> {
+        let config = &self.engine.config;
+        let tags = self
+            .engine
+            .tags_if_needed(resource, &described.snapshot)
+            .await?;
+        let assessment = step::assess(&described.resource, tags.as_deref(), &config.rules);
+        self.counts.evaluations += 1;
+        self.counts.non_compliant += u64::from(assessment.status == ComplianceStatus::NonCompliant);
+        let mut record = step::record_of(
+            resource,
+            self.cause(),
+            &described.resource,
+            &assessment,
+            self.now,
+        );
+        if assessment.status == ComplianceStatus::Compliant || config.auto_revert == AutoRevert::Off
+        {
+            return Box::pin(self.write(record)).await;
+        }
+        let last_compliant = Box::pin(self.last_compliant(resource)).await?;
+        let own_change = config
+            .own_role_arn
+            .as_deref()
+            .is_some_and(|own| is_own_identity(&self.routed.meta, own));
+        let guards = Guards {
+            mode: config.auto_revert,
+            own_change,
+            own_account: config.own_account(),
+        };
+        let plan = step::plan(
+            &described.resource,
+            &assessment,
+            &guards,
+            tags.as_deref(),
+            &config.rules,
+            last_compliant.as_ref(),
+        );
+        match plan {
+            Plan::Revert { patched, note, .. } => {
+                Box::pin(self.reserve(record, &patched, note)).await
+            }
+            other => {
+                step::annotate(&mut record, &other);
+                self.counts.revert_skipped += u64::from(record.action == Action::RevertSkipped);
+                Box::pin(self.write(record)).await
+            }
+        }
+    }
+
+    /// The last compliant copy of the resource, from STATE (unreadable: none).
+    async fn last_compliant(
+        &self,
+        resource: &ResourceRef,
+    ) -> Result<Option<Resource>, EngineError> {
+        let state = match self.engine.store.state(&resource.id()).await {
+            Ok(state) => state,
+            Err(err) => {
+                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                tracing::warn!(resource = %resource, error = %refused, "state unreadable");
+                None
+            }
+        };
+        Ok(state
+            .and_then(|s| s.last_compliant_spec)
+            .and_then(|doc| Resource::from_describe_value(&doc).ok()))
+    }
+
+    /// Step 1 of a revert: record the intent and take a slot of the hourly cap, atomically.
+    async fn reserve(
+        &mut self,
+        mut record: Record,
+        patched: &Resource,
+        note: Option<String>,
+    ) -> Result<Handled, EngineError> {
+        let config = &self.engine.config;
+        let slot = CapSlot::at(self.now);
+        let mut intent = record.clone();
+        intent.action = Action::RevertPending;
+        intent.action_reason = note;
+        intent.before = record.document.clone();
+        intent.after = Some(patched.to_describe_value());
+        intent.intent = Some(RevertIntent {
+            slot: slot.sk.clone(),
+            owner: self.delivery.to_owned(),
+            lease_until: epoch_seconds(self.now)
+                .saturating_add(i64::try_from(config.revert_lease.as_secs()).unwrap_or(i64::MAX)),
+            version: record.identity.version,
+            uid: record.identity.uid.clone(),
+        });
+        let max = config.max_reverts_per_hour;
+        match self.store_call(self.engine.store.reserve_revert(&intent, &slot, max).await)? {
+            Err(refused) => Ok(refused),
+            Ok(Reservation::Reserved) => Box::pin(self.carry_out(intent, true)).await,
+            Ok(Reservation::Exists(item)) => Box::pin(self.resume(&item)).await,
+            Ok(Reservation::Capped) => {
+                tracing::warn!(resource = %record.resource, cap = max, "revert capped");
+                record.action = Action::RevertSkipped;
+                record.action_reason = Some(format!(
+                    "flapping: this resource reached its cap of {max} reverts this hour; it stays \
+                     non-compliant until someone acts"
+                ));
+                self.counts.revert_skipped += 1;
+                self.counts.reverts_capped += 1;
+                Box::pin(self.write(record)).await
+            }
+        }
+    }
+
+    /// The event already has a history item: finish its pending revert if this delivery may.
+    async fn resume(&mut self, item: &crate::record::HistoryItem) -> Result<Handled, EngineError> {
+        match revert::takeover(item, self.delivery, epoch_seconds(self.now)) {
+            Takeover::Done => {
+                let record = Record::from_history(item, self.now);
+                Ok(self.report(&record, RecordOutcome::Duplicate))
+            }
+            Takeover::Busy { lease_until } => Err(EngineError::RevertInProgress {
+                event_id: item.common.event_id.clone(),
+                lease_until,
+            }),
+            Takeover::Resume => {
+                tracing::info!(event_id = %item.common.event_id, "resuming a pending revert");
+                Box::pin(self.carry_out(Record::from_history(item, self.now), false)).await
+            }
+        }
+    }
+
+    /// Steps 2 and 3: describe again, update only what was evaluated, complete the intent.
+    /// `first` is true when no earlier attempt can have made the update (the slot is then given
+    /// back whenever no update is made now).
+    async fn carry_out(&mut self, intent: Record, first: bool) -> Result<Handled, EngineError> {
+        let planned = intent.identity.clone();
+        let slot = intent.intent.as_ref().map(|i| CapSlot::named(&i.slot));
+        let unused = if first { slot.clone() } else { None };
+        let mut done = intent.clone();
+        done.intent = None;
+        done.evaluated_at = self.now;
+        let resource = intent.resource.clone();
+        let described = match self.engine.mesh.describe(&resource).await {
+            Ok(described) => described,
+            Err(err) => {
+                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                return Box::pin(self.failed_revert(done, &refused, slot)).await;
+            }
+        };
+        let Some(fresh) = described.filter(|d| !Identity::of(&d.resource).deleted) else {
+            done.action = Action::RevertSkipped;
+            done.action_reason = Some("resource deleted since it was evaluated".to_owned());
+            self.counts.revert_skipped += 1;
+            return Box::pin(self.complete(done, unused)).await;
+        };
+        let mode = self.engine.config.auto_revert;
+        if mode != AutoRevert::On {
+            done.action = Action::RevertSkipped;
+            done.action_reason = Some(format!("auto-revert is {mode} now"));
+            self.counts.revert_skipped += 1;
+            return Box::pin(self.complete(done, unused)).await;
+        }
+        let now_identity = Identity::of(&fresh.resource);
+        let fresh_doc = fresh.resource.to_describe_value();
+        let landed = || spec(intent.after.as_ref()) == spec(Some(&fresh_doc)).filter(|_| true);
+        match revert::recheck(&planned, &now_identity, landed) {
+            Recheck::Unchanged => Box::pin(self.update(done, fresh, slot)).await,
+            Recheck::AlreadyReverted => {
+                self.settle(&mut done, &fresh.resource, Action::Reverted, None);
+                Box::pin(self.complete(done, None)).await
+            }
+            Recheck::Changed => {
+                done.action = Action::RevertSkipped;
+                done.action_reason = Some(format!(
+                    "changed since evaluated (version {} → {}); the newer change has its own event",
+                    version_text(planned.version),
+                    version_text(now_identity.version)
+                ));
+                self.counts.revert_skipped += 1;
+                Box::pin(self.complete(done, unused)).await
+            }
+        }
+    }
+
+    /// The update itself, planned again on the fresh describe (same version: same plan), so
+    /// only the patched members are written onto the freshly described spec.
+    async fn update(
+        &mut self,
+        mut done: Record,
+        fresh: Described<M::Snapshot>,
+        slot: Option<CapSlot>,
+    ) -> Result<Handled, EngineError> {
+        let config = &self.engine.config;
+        let resource = done.resource.clone();
+        let tags = self
+            .engine
+            .tags_if_needed(&resource, &fresh.snapshot)
+            .await?;
+        let assessment = step::assess(&fresh.resource, tags.as_deref(), &config.rules);
+        let last_compliant = Box::pin(self.last_compliant(&resource)).await?;
+        let guards = Guards {
+            mode: config.auto_revert,
+            own_change: false,
+            own_account: config.own_account(),
+        };
+        let plan = step::plan(
+            &fresh.resource,
+            &assessment,
+            &guards,
+            tags.as_deref(),
+            &config.rules,
+            last_compliant.as_ref(),
+        );
+        let Plan::Revert { patched, note, .. } = plan else {
+            step::annotate(&mut done, &plan);
+            if !matches!(plan, Plan::Skip(_)) {
+                done.action = Action::RevertSkipped;
+                done.action_reason = Some("nothing left to revert".to_owned());
+            }
+            self.counts.revert_skipped += 1;
+            return Box::pin(self.complete(done, slot)).await;
+        };
+        let token = revert::client_token(&done.cause.event_id);
+        let updated = match self
+            .engine
+            .mesh
+            .update(&resource, &fresh, &patched, &token)
+            .await
+        {
+            Ok(updated) => updated,
+            // The update may or may not have been applied: the intent stays pending, and the
+            // retry's describe tells which.
+            Err(err) => {
+                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                return Box::pin(self.failed_revert(done, &refused, slot)).await;
+            }
+        };
+        done.before = Some(fresh.resource.to_describe_value());
+        let expected = done.identity.version.map(|v| v + 1);
+        let returned = Identity::of(&updated).version;
+        if returned.is_some() && returned == expected {
+            self.settle(&mut done, &updated, Action::Reverted, note);
+        } else {
+            tracing::error!(resource = %resource, ?expected, ?returned, "revert conflict");
+            self.counts.errors += 1;
+            let conflict = format!(
+                "conflict: the update returned version {} where {} was expected; a concurrent \
+                 change may have been overwritten",
+                version_text(returned),
+                version_text(expected)
+            );
+            self.settle(&mut done, &updated, Action::RevertConflict, Some(conflict));
+        }
+        Box::pin(self.complete(done, None)).await
+    }
+
+    /// Record the reverted resource's evaluation on `done`.
+    fn settle(
+        &mut self,
+        done: &mut Record,
+        reverted: &Resource,
+        action: Action,
+        reason: Option<String>,
+    ) {
+        let assessment = step::assess(reverted, None, &self.engine.config.rules);
+        // Tag rules keep the verdicts of the evaluation (tags are not changed by a revert).
+        let tag_findings = done
+            .findings
+            .iter()
+            .filter(|f| f.rule.ends_with("-tagged"))
+            .cloned();
+        let mut findings: Vec<_> = assessment
+            .findings
+            .into_iter()
+            .filter(|f| !f.rule.ends_with("-tagged"))
+            .collect();
+        findings.extend(tag_findings);
+        done.status = step::status_of(&findings);
+        done.findings = findings;
+        done.identity = assessment.identity;
+        done.after = Some(reverted.to_describe_value());
+        done.document = done.after.clone();
+        done.action = action;
+        if reason.is_some() {
+            done.action_reason = reason;
+        }
+        self.counts.reverted += 1;
+    }
+
+    /// The revert was refused: recorded as failed (an error someone must see), slot given back.
+    async fn failed_revert(
+        &mut self,
+        mut done: Record,
+        refused: &PortError,
+        slot: Option<CapSlot>,
+    ) -> Result<Handled, EngineError> {
+        tracing::error!(resource = %done.resource, error = %refused, "revert refused");
+        self.counts.errors += 1;
+        done.action = Action::RevertFailed;
+        done.action_reason = Some(refused.to_string());
+        Box::pin(self.complete(done, slot)).await
+    }
+
+    /// Step 3: replace the intent by the final record (only while it is pending).
+    async fn complete(
+        &mut self,
+        done: Record,
+        release: Option<CapSlot>,
+    ) -> Result<Handled, EngineError> {
+        let result = self
+            .engine
+            .store
+            .complete_revert(&done, release.as_ref())
+            .await;
+        match self.store_call(result)? {
+            Ok(outcome) => Ok(self.report(&done, outcome)),
+            Err(_) => {
+                let minimal = done.minimal("the full record was refused");
+                let result = self
+                    .engine
+                    .store
+                    .complete_revert(&minimal, release.as_ref())
+                    .await;
+                match self.store_call(result)? {
+                    Ok(outcome) => Ok(self.report(&minimal, outcome)),
+                    Err(failed) => Ok(failed),
                 }
-                Evaluation::without_resource(Status::Deleted, None, 0)
             }
-            Ok(Some(described)) => {
-                if let (Some(expected), Some(seen)) =
-                    (expected_version, described.resource.version())
-                {
-                    if fresh && seen < expected {
-                        return Err(TransientError(format!(
-                            "{resource}: described version {seen} is older than the event's {expected}"
-                        )));
-                    }
-                }
-                let own_change = self
-                    .config
-                    .own_role_arn
-                    .as_deref()
-                    .is_some_and(|own| is_own_identity(&routed.meta, own));
-                self.evaluate_and_remediate(resource, described, own_change, now)
-                    .await?
+        }
+    }
+
+    /// Record an evaluation that needs no revert step; a duplicate whose item is a pending
+    /// revert resumes it (a retry after a failure that followed the update lands here: the
+    /// resource is compliant by then).
+    async fn write(&mut self, record: Record) -> Result<Handled, EngineError> {
+        let result = self.engine.store.record(&record).await;
+        let outcome = match self.store_call(result)? {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                let minimal = record.minimal("the full record was refused");
+                let result = self.engine.store.record(&minimal).await;
+                return match self.store_call(result)? {
+                    Ok(outcome) => Ok(self.report(&minimal, outcome)),
+                    Err(failed) => Ok(failed),
+                };
             }
         };
-        let record = Record {
-            resource: resource.clone(),
-            status: evaluation.status,
-            findings: evaluation.findings,
-            resource_version: evaluation.version,
-            event_name: routed.meta.event_name.clone(),
-            event_id: routed.meta.event_id.clone(),
-            event_time: routed.meta.event_time.clone(),
-            actor: routed.meta.actor.clone(),
-            action: evaluation.action,
-            action_reason: evaluation.reason,
-            before: evaluation.before,
-            after: evaluation.after,
-            document: evaluation.document,
-            evaluated_at: now,
-            recent_reverts: evaluation.recent_reverts,
-        };
-        let outcome = self.store.record(&record).await?;
+        if outcome == RecordOutcome::Duplicate {
+            // What this event was recorded as (a pending revert is resumed).
+            let result = self
+                .engine
+                .store
+                .history_item(&record.resource.id(), &record.history_sk())
+                .await;
+            if let Ok(Some(item)) = self.store_call(result)? {
+                return Box::pin(self.resume(&item)).await;
+            }
+        }
+        Ok(self.report(&record, outcome))
+    }
+
+    /// A store call's result: transient failures are the runtime's to retry (`Err`); a refusal
+    /// is logged, counted and turned into [`Handled::Failed`] (`Ok(Err(..))`).
+    fn store_call<T>(
+        &mut self,
+        result: Result<T, PortError>,
+    ) -> Result<Result<T, Handled>, EngineError> {
+        match result {
+            Ok(value) => Ok(Ok(value)),
+            Err(err) => {
+                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                tracing::error!(event_id = %self.routed.meta.event_id, error = %refused, "store refused");
+                self.counts.errors += 1;
+                Ok(Err(Handled::Failed {
+                    event_id: self.routed.meta.event_id.clone(),
+                    reason: refused.to_string(),
+                }))
+            }
+        }
+    }
+
+    fn report(&self, record: &Record, outcome: RecordOutcome) -> Handled {
         let report = EventReport {
-            event_id: record.event_id.clone(),
-            resource: resource.id(),
+            event_id: record.cause.event_id.clone(),
+            resource: record.resource.id(),
             status: record.status,
             action: record.action,
             reason: record.action_reason.clone(),
-            non_compliant_rules: failed_rules(&record.findings),
-            recorded: match outcome {
-                RecordOutcome::Written => "written",
-                RecordOutcome::Duplicate => "duplicate",
-                RecordOutcome::StaleState => "stale-state",
-            },
+            non_compliant_rules: step::failed_rules(&record.findings),
+            recorded: outcome.as_str(),
         };
         tracing::info!(
             resource = %report.resource,
             event_id = %report.event_id,
-            event_name = %record.event_name,
-            actor = record.actor.as_deref().unwrap_or("-"),
+            event_name = %record.cause.event_name,
+            actor = record.cause.actor.as_deref().unwrap_or("-"),
             status = ?report.status,
             action = ?report.action,
             reason = report.reason.as_deref().unwrap_or(""),
             non_compliant = ?report.non_compliant_rules,
-            version = record.resource_version,
+            version = record.identity.version,
             recorded = report.recorded,
-            latency_ms = started.elapsed().as_millis() as u64,
+            latency_ms = self.started.elapsed().as_millis() as u64,
             "evaluated"
         );
-        self.emit(evaluation.counts);
-        Ok(report)
-    }
-
-    /// Fetch tags when a tag rule is configured (one extra call; none otherwise).
-    pub async fn tags_if_needed(
-        &self,
-        resource: &ResourceRef,
-        snapshot: &M::Snapshot,
-    ) -> Result<Option<Vec<Tag>>, PortError> {
-        if self.config.rules.required_tag_keys.is_none() {
-            return Ok(None);
-        }
-        self.mesh.tags(resource, snapshot).await.map(Some)
-    }
-
-    async fn evaluate_and_remediate(
-        &self,
-        resource: &ResourceRef,
-        described: Described<M::Snapshot>,
-        own_change: bool,
-        now: SystemTime,
-    ) -> Result<Evaluation, TransientError> {
-        let tags = match self.tags_if_needed(resource, &described.snapshot).await {
-            Ok(tags) => tags,
-            Err(PortError::Transient(e)) => return Err(TransientError(e)),
-            // Tags unreadable: the tag rules say "not fetched"; every other rule still runs.
-            Err(PortError::Rejected(e)) => {
-                tracing::warn!(resource = %resource, error = %e, "tags unavailable");
-                None
-            }
-        };
-        let eval = EvalContext {
-            config: &self.config.rules,
-            tags: tags.as_deref(),
-        };
-        let findings = catalog::evaluate(&described.resource, &eval);
-        let status = ComplianceStatus::of(&findings);
-        let mut evaluation = Evaluation {
-            status: status.into(),
-            version: described.resource.version(),
-            document: Some(described.resource.to_describe_value()),
-            findings,
-            action: Action::None,
-            reason: None,
-            before: None,
-            after: None,
-            recent_reverts: Vec::new(),
-            counts: Counts {
-                evaluations: 1,
-                non_compliant: u64::from(status == ComplianceStatus::NonCompliant),
-                ..Counts::default()
-            },
-        };
-        if status == ComplianceStatus::Compliant || self.config.auto_revert == AutoRevert::Off {
-            return Ok(evaluation);
-        }
-        let state = self.store.state(&resource.id()).await?;
-        let recent = revert::recent_reverts(state.as_ref(), epoch_seconds(now));
-        if let Some(reason) =
-            revert::skip_reason(own_change, recent.len(), self.config.max_reverts_per_hour)
-        {
-            return Ok(skipped(evaluation, reason));
-        }
-        let last_compliant = state
-            .as_ref()
-            .and_then(|s| s.last_compliant_spec.as_ref())
-            .and_then(|doc| Resource::from_describe_value(doc).ok());
-        let remediation = RemediationContext {
-            config: &self.config.rules,
-            last_compliant: last_compliant.as_ref(),
-        };
-        let plan = catalog::remediate(&described.resource, &eval, &remediation);
-        let skipped_reasons = plan
-            .skipped
-            .iter()
-            .map(|s| format!("{}: {}", s.rule, s.reason))
-            .collect::<Vec<_>>()
-            .join("; ");
-        if plan.applied.is_empty() {
-            return Ok(skipped(evaluation, skipped_reasons));
-        }
-        evaluation.before = evaluation.document.clone();
-        evaluation.reason = (!skipped_reasons.is_empty()).then_some(skipped_reasons);
-        if self.config.auto_revert == AutoRevert::DryRun {
-            evaluation.action = Action::WouldRevert;
-            evaluation.after = Some(plan.resource.to_describe_value());
-            return Ok(evaluation);
-        }
-        match self.mesh.update(resource, &described, &plan.resource).await {
-            Ok(updated) => {
-                let findings = catalog::evaluate(&updated, &eval);
-                evaluation.status = ComplianceStatus::of(&findings).into();
-                evaluation.findings = findings;
-                evaluation.version = updated.version();
-                evaluation.after = Some(updated.to_describe_value());
-                evaluation.document = evaluation.after.clone();
-                evaluation.action = Action::Reverted;
-                evaluation.recent_reverts = recent;
-                evaluation.recent_reverts.push(epoch_seconds(now));
-                evaluation.counts.reverted = 1;
-                Ok(evaluation)
-            }
-            Err(PortError::Transient(e)) => Err(TransientError(e)),
-            Err(PortError::Rejected(e)) => {
-                tracing::error!(resource = %resource, error = %e, "revert refused");
-                evaluation.action = Action::RevertFailed;
-                evaluation.reason = Some(e);
-                evaluation.counts.errors = 1;
-                Ok(evaluation)
-            }
-        }
+        Handled::Evaluated(report)
     }
 }
 
-fn skipped(mut evaluation: Evaluation, reason: String) -> Evaluation {
-    evaluation.action = Action::RevertSkipped;
-    evaluation.reason = Some(reason);
-    evaluation.counts.revert_skipped = 1;
-    evaluation
+/// The `spec` member of a describe document (`{"<kind>": {"spec": …}}`).
+fn spec(document: Option<&Value>) -> Option<&Value> {
+    document?.as_object()?.values().next()?.get("spec")
 }
 
-/// Ids of the rules that failed.
-pub(crate) fn failed_rules(findings: &[Finding]) -> Vec<String> {
-    findings
-        .iter()
-        .filter(|f| f.verdict == meshwarden_rules::verdict::VerdictStatus::NonCompliant)
-        .map(|f| f.rule.to_string())
-        .collect()
+fn version_text(version: Option<i64>) -> String {
+    version.map_or_else(|| "unknown".to_owned(), |v| v.to_string())
 }
 
 /// How long ago the event happened; an unreadable time counts as old (so the truth is recorded

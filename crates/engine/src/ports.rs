@@ -3,22 +3,11 @@
 //! The AWS SDK adapters ([`crate::appmesh`], [`crate::store`]) implement them for real; tests
 //! may wrap them to inject faults. No SDK type appears here.
 
-use crate::record::{HistoryItem, Record, StateItem};
+pub use crate::error::{ErrorKind, PortError};
+use crate::record::{CapSlot, HistoryItem, Record, StateItem};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use std::future::Future;
-
-/// A failed call to a port, classified by what the caller should do about it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PortError {
-    /// Worth retrying later: throttling, 5xx, timeouts, dropped connections (after the SDK's
-    /// own bounded retries).
-    #[error("transient failure: {0}")]
-    Transient(String),
-    /// Retrying will not help: access denied, validation errors, unknown table.
-    #[error("request rejected: {0}")]
-    Rejected(String),
-}
 
 /// A freshly described resource.
 #[derive(Debug, Clone)]
@@ -58,12 +47,15 @@ pub trait MeshReader: Send + Sync {
 /// Writes remediated resources back.
 pub trait MeshWriter: MeshReader {
     /// Write `patched` over the described resource, changing only the fields where it differs
-    /// from `current.resource`. Returns the resource as the service now describes it.
+    /// from `current.resource`. `client_token` makes the call idempotent at the service (the
+    /// same token with the same request is applied once). Returns the resource as the service
+    /// now describes it.
     fn update(
         &self,
         resource: &ResourceRef,
         current: &Described<Self::Snapshot>,
         patched: &Resource,
+        client_token: &str,
     ) -> impl Future<Output = Result<Resource, PortError>> + Send;
 }
 
@@ -72,10 +64,44 @@ pub trait MeshWriter: MeshReader {
 pub enum RecordOutcome {
     /// History and state were written.
     Written,
-    /// This event was already recorded: nothing changed.
+    /// This event was already recorded (or its pending revert already completed): nothing
+    /// changed.
     Duplicate,
-    /// History was written; state already held a newer version and was left alone.
+    /// History was written; state already held a newer view and was left alone.
     StaleState,
+}
+
+impl RecordOutcome {
+    /// The word reports and logs use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordOutcome::Written => "written",
+            RecordOutcome::Duplicate => "duplicate",
+            RecordOutcome::StaleState => "stale-state",
+        }
+    }
+}
+
+/// The answer to a revert reservation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reservation {
+    /// The intent is recorded and a slot of the hourly cap is ours: go ahead.
+    Reserved,
+    /// The cap is reached: no slot, nothing written.
+    Capped,
+    /// This event already has a history item (a pending intent or a finished record).
+    Exists(Box<HistoryItem>),
+}
+
+/// What a sweep's write found in STATE before it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SweepWrite {
+    /// Whether STATE took the sweep's view.
+    pub updated: bool,
+    /// The stored incarnation and version STATE held before (when it took the update).
+    pub previous_uid: Option<String>,
+    /// The stored version STATE held before (when it took the update).
+    pub previous_version: Option<i64>,
 }
 
 /// One page of a query.
@@ -119,18 +145,48 @@ pub trait ComplianceStore: Send + Sync {
     fn state(&self, id: &str) -> impl Future<Output = Result<Option<StateItem>, PortError>> + Send;
 
     /// Record one event's evaluation: history exactly once per event id, state only when the
-    /// evaluated version is not older than the stored one.
+    /// evaluation does not move it backwards ([`crate::record::StateOrder`]).
     fn record(
         &self,
         record: &Record,
     ) -> impl Future<Output = Result<RecordOutcome, PortError>> + Send;
 
+    /// One history item, by resource id and sort key.
+    fn history_item(
+        &self,
+        id: &str,
+        sk: &str,
+    ) -> impl Future<Output = Result<Option<HistoryItem>, PortError>> + Send;
+
+    /// Atomically: write `intent` (a `REVERT_PENDING` history item) unless this event already
+    /// has one, and take one slot of the resource's hourly cap (`max` slots) in `slot`.
+    /// Either both happen or neither.
+    fn reserve_revert(
+        &self,
+        intent: &Record,
+        slot: &CapSlot,
+        max: u32,
+    ) -> impl Future<Output = Result<Reservation, PortError>> + Send;
+
+    /// Complete a pending intent with its final record (history replaced only while it is still
+    /// pending; state as in [`ComplianceStore::record`]), giving the cap slot back when
+    /// `release` names it (no update was made). `Duplicate` when the intent was completed before.
+    fn complete_revert(
+        &self,
+        record: &Record,
+        release: Option<&CapSlot>,
+    ) -> impl Future<Output = Result<RecordOutcome, PortError>> + Send;
+
     /// Record a sweep's evaluations in bulk (history keyed by sweep id, so a re-run of the same
-    /// sweep adds nothing). Returns how many state items were updated.
+    /// sweep adds nothing). Returns, per record in order, what STATE held before.
     fn record_sweep(
         &self,
         records: &[Record],
-    ) -> impl Future<Output = Result<usize, PortError>> + Send;
+    ) -> impl Future<Output = Result<Vec<SweepWrite>, PortError>> + Send;
+
+    /// The ids of every STATE item of `scope` (`{service}:{account}:{region}`) that is not
+    /// recorded as deleted (the sweep retires those whose resources no longer exist).
+    fn live_ids(&self, scope: &str) -> impl Future<Output = Result<Vec<String>, PortError>> + Send;
 
     /// One resource's history, newest first.
     fn history(

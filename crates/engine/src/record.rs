@@ -1,10 +1,12 @@
 //! What the engine records about one evaluation, and the DynamoDB items it becomes
 //! (DESIGN §4). Pure: building items from a [`Record`] needs no I/O.
 
+use crate::identity::Identity;
+use meshwarden_rules::event::EventMeta;
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use meshwarden_rules::verdict::{ComplianceStatus, Finding};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Sort key of the current-state item.
@@ -13,6 +15,11 @@ pub const STATE_SK: &str = "STATE";
 pub const HISTORY_SK_PREFIX: &str = "EVT#";
 /// Value of the sparse GSI key on STATE items that are non-compliant.
 pub const NON_COMPLIANT_KEY: &str = "NON_COMPLIANT";
+/// Prefix of the per-resource hourly revert counters: `CAP#{YYYY-MM-DDTHH}`.
+pub const CAP_SK_PREFIX: &str = "CAP#";
+/// A before/after/last-compliant document larger than this (serialized JSON bytes) is replaced
+/// by a marker, so an item stays well under DynamoDB's 400 KB item limit.
+pub const MAX_DOCUMENT_BYTES: usize = 100_000;
 
 /// The recorded status of a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -51,20 +58,25 @@ pub enum Action {
     RevertSkipped,
     /// The update call was refused.
     RevertFailed,
+    /// A revert is under way: the intent is recorded and a cap slot reserved (history only; a
+    /// retry of the event completes it).
+    RevertPending,
+    /// The revert was made, but the service reported a version other than the described one
+    /// plus one: a concurrent change may have been overwritten.
+    RevertConflict,
 }
 
-/// One evaluation of one resource, caused by one event (or one sweep).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    /// The resource.
-    pub resource: ResourceRef,
-    /// Its status after this evaluation (after a revert, the reverted state's status).
-    pub status: Status,
-    /// One finding per applicable rule.
-    pub findings: Vec<Finding>,
-    /// The App Mesh `metadata.version` that was evaluated, when known.
-    pub resource_version: Option<i64>,
-    /// The API call (or `Sweep`) that caused the evaluation.
+impl Action {
+    /// Whether the action changed the resource.
+    pub fn updated(self) -> bool {
+        matches!(self, Action::Reverted | Action::RevertConflict)
+    }
+}
+
+/// The API call (or sweep) that caused an evaluation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cause {
+    /// The API call (or `Sweep`).
     pub event_name: String,
     /// Its id: CloudTrail's `eventID`, or `{sweepId}/{resource path}` for a sweep.
     pub event_id: String,
@@ -72,6 +84,85 @@ pub struct Record {
     pub event_time: String,
     /// Who made the call (userIdentity ARN), when known.
     pub actor: Option<String>,
+}
+
+/// A revert in progress, kept on its `REVERT_PENDING` history item until completed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevertIntent {
+    /// Sort key of the cap counter whose slot this revert holds.
+    pub slot: String,
+    /// The delivery that holds the lease (Lambda's request id: the same across its retries).
+    pub owner: String,
+    /// Until when (epoch seconds) another delivery must not take the intent over.
+    pub lease_until: i64,
+    /// The described `metadata.version` the revert was planned on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The described `metadata.uid` the revert was planned on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+}
+
+impl From<&EventMeta> for Cause {
+    fn from(meta: &EventMeta) -> Self {
+        Cause {
+            event_name: meta.event_name.clone(),
+            event_id: meta.event_id.clone(),
+            event_time: meta.event_time.clone(),
+            actor: meta.actor.clone(),
+        }
+    }
+}
+
+/// One slot of a resource's hourly revert cap: the counter item `CAP#{hour}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapSlot {
+    /// The counter's sort key.
+    pub sk: String,
+    /// When the counter item may expire (epoch seconds; an hour after its hour ends).
+    pub expires_at: i64,
+}
+
+impl CapSlot {
+    /// The slot of the clock hour (UTC) containing `now`.
+    pub fn at(now: SystemTime) -> Self {
+        let secs = epoch_seconds(now);
+        let hour_start = secs - secs.rem_euclid(3_600);
+        let stamp = rfc3339(UNIX_EPOCH + Duration::from_secs(hour_start.max(0).unsigned_abs()));
+        CapSlot {
+            // "2026-11-25T15:00:00Z" → "CAP#2026-11-25T15"
+            sk: format!("{CAP_SK_PREFIX}{}", stamp.get(..13).unwrap_or(&stamp)),
+            expires_at: hour_start + 2 * 3_600,
+        }
+    }
+
+    /// The slot named by an intent.
+    pub fn named(sk: &str) -> Self {
+        let expires_at = sk
+            .strip_prefix(CAP_SK_PREFIX)
+            .and_then(|hour| humantime::parse_rfc3339(&format!("{hour}:00:00Z")).ok())
+            .map_or(0, |start| epoch_seconds(start) + 2 * 3_600);
+        CapSlot {
+            sk: sk.to_owned(),
+            expires_at,
+        }
+    }
+}
+
+/// One evaluation of one resource, caused by one event (or one sweep).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The resource.
+    pub resource: ResourceRef,
+    /// What caused the evaluation.
+    pub cause: Cause,
+    /// Its status after this evaluation (after a revert, the reverted state's status).
+    pub status: Status,
+    /// One finding per applicable rule.
+    pub findings: Vec<Finding>,
+    /// The evaluated incarnation and version, when the resource was described.
+    pub identity: Identity,
     /// What the responder did.
     pub action: Action,
     /// Why (for skipped/failed reverts, errors, dry-runs).
@@ -82,10 +173,35 @@ pub struct Record {
     pub after: Option<Value>,
     /// The evaluated describe document; kept as `lastCompliantSpec` when compliant.
     pub document: Option<Value>,
-    /// When the engine evaluated it.
+    /// When the engine evaluated it (for a deletion: when it saw the resource gone).
     pub evaluated_at: SystemTime,
-    /// Revert times (epoch seconds) within the rate-guard window, including this one.
-    pub recent_reverts: Vec<i64>,
+    /// The revert in progress (`REVERT_PENDING` only).
+    pub intent: Option<RevertIntent>,
+}
+
+impl Record {
+    /// A record of `status` with no findings and no action: set the rest field by field.
+    pub fn new(
+        resource: ResourceRef,
+        cause: Cause,
+        status: Status,
+        evaluated_at: SystemTime,
+    ) -> Self {
+        Record {
+            resource,
+            cause,
+            status,
+            findings: Vec::new(),
+            identity: Identity::default(),
+            action: Action::None,
+            action_reason: None,
+            before: None,
+            after: None,
+            document: None,
+            evaluated_at,
+            intent: None,
+        }
+    }
 }
 
 /// Attributes shared by history and state items.
@@ -115,6 +231,12 @@ pub struct ItemCommon {
     /// Evaluated App Mesh version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
+    /// Evaluated incarnation (`metadata.uid`): a re-created resource has a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_uid: Option<String>,
+    /// When the evaluated incarnation was created (epoch seconds), to order incarnations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_created_at: Option<f64>,
     /// Causing API call.
     pub event_name: String,
     /// Causing event id.
@@ -147,6 +269,12 @@ pub struct HistoryItem {
     /// Document after a revert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<Value>,
+    /// The revert in progress, while `action` is `REVERT_PENDING`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revert: Option<RevertIntent>,
+    /// Documents replaced by a marker because they were too large to keep.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub truncated: Vec<String>,
     /// TTL (epoch seconds).
     pub expires_at: i64,
 }
@@ -164,15 +292,19 @@ pub struct StateItem {
     /// Sparse GSI key, present only while non-compliant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_compliant: Option<String>,
-    /// Recent revert times (epoch seconds), for the rate guard.
-    #[serde(default)]
-    pub reverts: Vec<i64>,
+    /// Sparse GSI key `{service}:{account}:{region}`, present while the resource is not
+    /// recorded as deleted (the sweep lists a region's live STATE items with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl Record {
     /// The history sort key of this record.
     pub fn history_sk(&self) -> String {
-        format!("{HISTORY_SK_PREFIX}{}#{}", self.event_time, self.event_id)
+        format!(
+            "{HISTORY_SK_PREFIX}{}#{}",
+            self.cause.event_time, self.cause.event_id
+        )
     }
 
     fn common(&self, sk: String) -> ItemCommon {
@@ -186,40 +318,128 @@ impl Record {
             name: self.resource.name.clone(),
             status: self.status,
             findings: self.findings.clone(),
-            resource_version: self.resource_version,
-            event_name: self.event_name.clone(),
-            event_id: self.event_id.clone(),
-            event_time: self.event_time.clone(),
-            actor: self.actor.clone(),
+            resource_version: self.identity.version,
+            resource_uid: self.identity.uid.clone(),
+            resource_created_at: self.identity.created_at,
+            event_name: self.cause.event_name.clone(),
+            event_id: self.cause.event_id.clone(),
+            event_time: self.cause.event_time.clone(),
+            actor: self.cause.actor.clone(),
             action: self.action,
             action_reason: self.action_reason.clone(),
             evaluated_at: rfc3339(self.evaluated_at),
         }
     }
 
-    /// The history item, expiring `ttl` after evaluation.
+    /// The history item, expiring `ttl` after evaluation. Documents over
+    /// [`MAX_DOCUMENT_BYTES`] are replaced by a marker and named in `truncated`.
     pub fn history_item(&self, ttl: Duration) -> HistoryItem {
+        let mut truncated = Vec::new();
+        let mut bounded = |name: &str, doc: &Option<Value>| {
+            let (doc, cut) = bound(doc.as_ref());
+            if cut {
+                truncated.push(name.to_owned());
+            }
+            doc
+        };
+        let before = bounded("before", &self.before);
+        let after = bounded("after", &self.after);
         HistoryItem {
             common: self.common(self.history_sk()),
-            before: self.before.clone(),
-            after: self.after.clone(),
-            expires_at: epoch_seconds(self.evaluated_at + ttl),
+            before,
+            after,
+            revert: self.intent.clone(),
+            truncated,
+            expires_at: epoch_seconds(self.evaluated_at)
+                .saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX)),
         }
     }
 
     /// The state item's new attributes. `last_compliant_spec` is only set when this record is
-    /// compliant; the store keeps the previous one otherwise.
+    /// compliant (and its document small enough to keep whole); the store keeps the previous
+    /// one otherwise.
     pub fn state_item(&self) -> StateItem {
+        let compliant_doc = match self.status {
+            Status::Compliant => self.after.as_ref().or(self.document.as_ref()),
+            _ => None,
+        };
         StateItem {
             common: self.common(STATE_SK.to_owned()),
-            last_compliant_spec: match self.status {
-                Status::Compliant => self.after.clone().or_else(|| self.document.clone()),
-                _ => None,
-            },
+            last_compliant_spec: compliant_doc
+                .filter(|doc| json_len(doc) <= MAX_DOCUMENT_BYTES)
+                .cloned(),
             non_compliant: (self.status == Status::NonCompliant)
                 .then(|| NON_COMPLIANT_KEY.to_owned()),
-            reverts: self.recent_reverts.clone(),
+            scope: (self.status != Status::Deleted).then(|| scope_of(&self.resource)),
         }
+    }
+
+    /// The record a stored history item was written from (to carry out a pending intent).
+    /// `evaluated_at` is the time of this reading; documents come back as they were kept.
+    pub fn from_history(item: &HistoryItem, evaluated_at: SystemTime) -> Record {
+        let c = &item.common;
+        let resource = ResourceRef {
+            kind: c.kind,
+            account: c.account.clone(),
+            region: c.region.clone(),
+            mesh: c.mesh.clone(),
+            name: c.name.clone(),
+        };
+        let cause = Cause {
+            event_name: c.event_name.clone(),
+            event_id: c.event_id.clone(),
+            event_time: c.event_time.clone(),
+            actor: c.actor.clone(),
+        };
+        let mut record = Record::new(resource, cause, c.status, evaluated_at);
+        record.findings = c.findings.clone();
+        record.identity = Identity {
+            uid: c.resource_uid.clone(),
+            version: c.resource_version,
+            created_at: c.resource_created_at,
+            ..Identity::default()
+        };
+        record.action = c.action;
+        record.action_reason = c.action_reason.clone();
+        record.before = item.before.clone();
+        record.after = item.after.clone();
+        record.document = item.before.clone();
+        record.intent = item.revert.clone();
+        record
+    }
+
+    /// The same record with every document and reason dropped: what is still recorded when the
+    /// full item is refused (so an action is never left unrecorded).
+    pub fn minimal(&self, why: &str) -> Record {
+        let mut minimal = self.clone();
+        minimal.before = None;
+        minimal.after = None;
+        minimal.document = None;
+        minimal.findings.iter_mut().for_each(|f| f.reason = None);
+        minimal.action_reason = Some(format!("record reduced: {why}"));
+        minimal
+    }
+}
+
+/// The live-index scope of a resource: `{service}:{account}:{region}`.
+pub fn scope_of(resource: &ResourceRef) -> String {
+    let id = resource.id();
+    let path_len = resource.path().len() + 1;
+    id[..id.len().saturating_sub(path_len)].to_owned()
+}
+
+fn json_len(doc: &Value) -> usize {
+    serde_json::to_vec(doc).map_or(usize::MAX, |bytes| bytes.len())
+}
+
+/// A document as kept in history: itself, or a marker when it is too large (`true` then).
+fn bound(doc: Option<&Value>) -> (Option<Value>, bool) {
+    match doc {
+        Some(doc) if json_len(doc) > MAX_DOCUMENT_BYTES => (
+            Some(json!({"truncated": true, "bytes": json_len(doc)})),
+            true,
+        ),
+        other => (other.cloned(), false),
     }
 }
 
@@ -242,34 +462,84 @@ mod tests {
     use serde_json::json;
 
     fn record(status: Status) -> Record {
-        Record {
-            resource: ResourceRef {
-                kind: ResourceKind::VirtualGateway,
-                account: "111122223333".into(),
-                region: "us-east-1".into(),
-                mesh: "m".into(),
-                name: Some("g".into()),
-            },
-            status,
-            findings: vec![Finding {
-                rule: "vgw-backend-tls-enforced".into(),
-                severity: Severity::High,
-                verdict: VerdictStatus::NonCompliant,
-                reason: Some("missing".into()),
-            }],
-            resource_version: Some(3),
+        let resource = ResourceRef {
+            kind: ResourceKind::VirtualGateway,
+            account: "111122223333".into(),
+            region: "us-east-1".into(),
+            mesh: "m".into(),
+            name: Some("g".into()),
+        };
+        let cause = Cause {
             event_name: "UpdateVirtualGateway".into(),
             event_id: "e-1".into(),
             event_time: "2026-11-23T03:00:00Z".into(),
             actor: Some("arn:aws:sts::111122223333:assumed-role/dev/x".into()),
-            action: Action::None,
-            action_reason: None,
-            before: None,
-            after: None,
-            document: Some(json!({"virtualGateway": {"virtualGatewayName": "g"}})),
-            evaluated_at: UNIX_EPOCH + Duration::from_secs(1_000),
-            recent_reverts: vec![],
-        }
+        };
+        let mut record = Record::new(
+            resource,
+            cause,
+            status,
+            UNIX_EPOCH + Duration::from_secs(1_000),
+        );
+        record.findings = vec![Finding {
+            rule: "vgw-backend-tls-enforced".into(),
+            severity: Severity::High,
+            verdict: VerdictStatus::NonCompliant,
+            reason: Some("missing".into()),
+        }];
+        record.identity.version = Some(3);
+        record.document = Some(json!({"virtualGateway": {"virtualGatewayName": "g"}}));
+        record
+    }
+
+    #[test]
+    fn cap_slots_are_clock_hours() {
+        let at = humantime::parse_rfc3339("2026-11-25T15:42:07Z").unwrap();
+        let slot = CapSlot::at(at);
+        assert_eq!(slot.sk, "CAP#2026-11-25T15");
+        let start = epoch_seconds(humantime::parse_rfc3339("2026-11-25T15:00:00Z").unwrap());
+        assert_eq!(slot.expires_at, start + 7_200);
+        assert_eq!(
+            CapSlot::named(&slot.sk),
+            slot,
+            "an intent's slot names the same counter"
+        );
+    }
+
+    #[test]
+    fn oversized_documents_are_replaced_by_a_marker() {
+        let mut r = record(Status::Compliant);
+        let big = json!({"mesh": {"spec": {"x": "y".repeat(MAX_DOCUMENT_BYTES)}}});
+        r.before = Some(big.clone());
+        r.after = Some(json!({"mesh": {}}));
+        r.document = Some(big);
+        let item = r.history_item(Duration::ZERO);
+        assert_eq!(item.truncated, vec!["before"]);
+        assert_eq!(item.before.as_ref().unwrap()["truncated"], true);
+        assert_eq!(item.after, Some(json!({"mesh": {}})));
+        r.after = None;
+        assert_eq!(
+            r.state_item().last_compliant_spec,
+            None,
+            "a document too large to keep whole is not a restore source"
+        );
+    }
+
+    #[test]
+    fn absurd_ttls_saturate_instead_of_panicking() {
+        let item = record(Status::Compliant).history_item(Duration::MAX);
+        assert_eq!(item.expires_at, i64::MAX);
+    }
+
+    #[test]
+    fn scope_is_the_id_without_the_path() {
+        let r = record(Status::Compliant);
+        assert_eq!(scope_of(&r.resource), "appmesh:111122223333:us-east-1");
+        assert_eq!(
+            r.state_item().scope.as_deref(),
+            Some("appmesh:111122223333:us-east-1")
+        );
+        assert_eq!(record(Status::Deleted).state_item().scope, None);
     }
 
     #[test]

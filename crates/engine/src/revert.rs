@@ -1,52 +1,191 @@
-//! Auto-revert guards (pure): when a due revert must not happen.
+//! The revert protocol's pure decisions (the I/O is in [`crate::pipeline`]).
+//!
+//! A revert is made in three durable steps, so that it is never lost, never doubled and never
+//! made over a change it did not evaluate:
+//! 1. **reserve**: the event's history item is written as a `REVERT_PENDING` intent, in the same
+//!    transaction as one slot of the resource's hourly cap (both or neither);
+//! 2. **update**: the resource is described again immediately before the update, which is made
+//!    only if its incarnation and version are still the evaluated ones, with a client token
+//!    derived from the event id;
+//! 3. **complete**: the intent is replaced by the final record (only while still pending) and
+//!    STATE updated; the slot is given back when no update was made.
+//!
+//! A retry of the event (same delivery) finds the intent and carries it out from step 2; another
+//! delivery of the same event waits until the intent's lease has ended.
 
-use crate::record::StateItem;
+use crate::identity::Identity;
+use crate::record::{Action, HistoryItem};
 
-/// The rate guard's window.
-pub const RATE_WINDOW_SECS: i64 = 3_600;
-
-/// Revert times from the stored state that still count against the rate guard at `now`.
-pub fn recent_reverts(state: Option<&StateItem>, now: i64) -> Vec<i64> {
-    state
-        .map(|s| {
-            s.reverts
-                .iter()
-                .copied()
-                .filter(|t| now - t < RATE_WINDOW_SECS)
-                .collect()
-        })
-        .unwrap_or_default()
+/// What a delivery may do with an event's existing history item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Takeover {
+    /// The event was recorded to the end: nothing to do.
+    Done,
+    /// A pending revert this delivery may carry out (its own, or one whose lease has ended).
+    Resume,
+    /// Another delivery holds the pending revert until `lease_until` (epoch seconds).
+    Busy {
+        /// When the lease ends.
+        lease_until: i64,
+    },
 }
 
-/// Why a revert must be skipped, if it must.
-pub fn skip_reason(own_change: bool, recent: usize, max_per_hour: u32) -> Option<String> {
-    if own_change {
-        return Some("loop guard: the change was made by Meshwarden's own role".to_owned());
+/// Whether `delivery` may carry out the intent in `item` at `now` (epoch seconds).
+pub fn takeover(item: &HistoryItem, delivery: &str, now: i64) -> Takeover {
+    let Some(intent) = item
+        .revert
+        .as_ref()
+        .filter(|_| item.common.action == Action::RevertPending)
+    else {
+        return Takeover::Done;
+    };
+    if intent.owner == delivery || now >= intent.lease_until {
+        Takeover::Resume
+    } else {
+        Takeover::Busy {
+            lease_until: intent.lease_until,
+        }
     }
-    if recent >= max_per_hour as usize {
-        return Some(format!(
-            "flapping: already reverted {recent} times in the last hour (limit {max_per_hour})"
-        ));
+}
+
+/// How the resource stands against the intent, described again before the update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recheck {
+    /// Same incarnation, same version: the update may be made.
+    Unchanged,
+    /// The intent's own update landed before (a retry after a failure that followed it).
+    AlreadyReverted,
+    /// Someone changed (or re-created) the resource since it was evaluated.
+    Changed,
+}
+
+/// Compare the fresh describe with the intent. `landed` says whether the fresh spec is the one
+/// the intent planned to write (only asked when the version moved by exactly one).
+pub fn recheck(planned: &Identity, now: &Identity, landed: impl FnOnce() -> bool) -> Recheck {
+    if planned.unchanged(now) {
+        return Recheck::Unchanged;
     }
-    None
+    let next = planned.version.map(|v| v + 1);
+    if planned.same_incarnation(now) && now.version.is_some() && now.version == next && landed() {
+        Recheck::AlreadyReverted
+    } else {
+        Recheck::Changed
+    }
+}
+
+/// App Mesh's `clientToken` for the update of an event: up to 36 letters, digits, hyphens and
+/// underscores. A CloudTrail event id (a UUID) is used as it is; anything else is hashed.
+pub fn client_token(event_id: &str) -> String {
+    let valid = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if !event_id.is_empty() && event_id.len() <= 36 && event_id.chars().all(valid) {
+        return event_id.to_owned();
+    }
+    // FNV-1a, twice with different offsets: stable across builds and platforms.
+    let fnv = |offset: u64| {
+        event_id.bytes().fold(offset, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    format!(
+        "mw-{:016x}{:016x}",
+        fnv(0xcbf2_9ce4_8422_2325),
+        fnv(0x6c62_272e_07bb_0142)
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{Cause, Record, RevertIntent, Status};
+    use meshwarden_rules::resource::{ResourceKind, ResourceRef};
+    use std::time::{Duration, SystemTime};
 
-    #[test]
-    fn own_changes_are_never_reverted() {
-        assert!(skip_reason(true, 0, 3).unwrap().starts_with("loop guard"));
+    fn pending(owner: &str, lease_until: i64) -> HistoryItem {
+        let resource = ResourceRef {
+            kind: ResourceKind::Mesh,
+            account: "a".into(),
+            region: "r".into(),
+            mesh: "m".into(),
+            name: None,
+        };
+        let mut r = Record::new(
+            resource,
+            Cause::default(),
+            Status::NonCompliant,
+            SystemTime::UNIX_EPOCH,
+        );
+        r.action = Action::RevertPending;
+        r.intent = Some(RevertIntent {
+            slot: "CAP#2026-11-25T15".into(),
+            owner: owner.into(),
+            lease_until,
+            version: Some(3),
+            uid: Some("u".into()),
+        });
+        r.history_item(Duration::ZERO)
     }
 
     #[test]
-    fn rate_guard_caps_reverts_per_hour() {
-        assert_eq!(skip_reason(false, 2, 3), None);
-        assert!(skip_reason(false, 3, 3).unwrap().starts_with("flapping"));
-        assert!(
-            skip_reason(false, 0, 0).is_some(),
-            "a limit of 0 disables reverts"
+    fn the_owner_resumes_others_wait_for_the_lease() {
+        let item = pending("req-1", 1_000);
+        assert_eq!(takeover(&item, "req-1", 10), Takeover::Resume);
+        assert_eq!(
+            takeover(&item, "req-2", 999),
+            Takeover::Busy { lease_until: 1_000 }
+        );
+        assert_eq!(takeover(&item, "req-2", 1_000), Takeover::Resume);
+        let mut done = item;
+        done.common.action = Action::Reverted;
+        assert_eq!(takeover(&done, "req-2", 0), Takeover::Done);
+    }
+
+    fn id(uid: &str, version: i64) -> Identity {
+        Identity {
+            uid: Some(uid.into()),
+            version: Some(version),
+            ..Identity::default()
+        }
+    }
+
+    #[test]
+    fn only_the_evaluated_version_may_be_updated() {
+        assert_eq!(
+            recheck(&id("u", 3), &id("u", 3), || false),
+            Recheck::Unchanged
+        );
+        assert_eq!(
+            recheck(&id("u", 3), &id("u", 4), || true),
+            Recheck::AlreadyReverted
+        );
+        assert_eq!(
+            recheck(&id("u", 3), &id("u", 4), || false),
+            Recheck::Changed,
+            "one newer version that is not our spec is someone else's change"
+        );
+        assert_eq!(recheck(&id("u", 3), &id("u", 5), || true), Recheck::Changed);
+        assert_eq!(
+            recheck(&id("u", 3), &id("v", 3), || true),
+            Recheck::Changed,
+            "a re-created resource is a different resource"
+        );
+    }
+
+    #[test]
+    fn client_tokens_fit_app_mesh_and_are_stable() {
+        let uuid = "6f2f3bd4-8a3e-4c36-9f5e-0e3c3a8d1c11";
+        assert_eq!(client_token(uuid), uuid);
+        let long = client_token("sweep-2026-11-25/mesh/m/virtualGateway/g");
+        assert_eq!(long.len(), 35);
+        assert!(long
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert_eq!(
+            long,
+            client_token("sweep-2026-11-25/mesh/m/virtualGateway/g")
+        );
+        assert_ne!(
+            long,
+            client_token("sweep-2026-11-25/mesh/m/virtualGateway/h")
         );
     }
 }

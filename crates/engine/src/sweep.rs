@@ -1,21 +1,27 @@
 //! The scheduled sweep: evaluate every resource in every configured region and record them all.
-//! It catches what events missed (resources older than the deployment, outages). It records and
+//! It catches what events missed (resources older than the deployment, outages), says so
+//! (`MissedEvents`), and retires STATE items whose resources no longer exist. It records and
 //! never reverts: reverting is the answer to a change someone just made, not to a backlog.
 
-use crate::engine::{Engine, TransientError};
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::identity::Identity;
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, MeshWriter, PortError};
-use crate::record::{rfc3339, Action, Record, Status};
+use crate::ports::{ComplianceStore, MeshWriter, SweepWrite};
+use crate::record::{epoch_seconds, rfc3339, scope_of, Cause, Record, Status};
+use crate::step;
 use futures::StreamExt;
-use meshwarden_rules::catalog::{self, EvalContext};
 use meshwarden_rules::event::SweepRequest;
 use meshwarden_rules::resource::ResourceRef;
-use meshwarden_rules::verdict::ComplianceStatus;
 use serde::Serialize;
-use std::time::{Instant, SystemTime};
+use std::collections::{BTreeSet, HashSet};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Event name recorded on sweep history items.
 pub const SWEEP_EVENT_NAME: &str = "Sweep";
+
+/// A version change younger than this may still have its event on the way: not counted missed.
+pub const MISSED_EVENT_GRACE: Duration = Duration::from_secs(15 * 60);
 
 /// What a sweep found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -37,8 +43,12 @@ pub struct SweepReport {
     pub vanished: usize,
     /// Resources the service refused to describe.
     pub errors: usize,
-    /// State items updated (others already held a newer version).
+    /// State items updated (others already held a newer view).
     pub state_updated: usize,
+    /// Resources whose version moved since STATE without an event having recorded it.
+    pub missed_events: usize,
+    /// STATE items of resources that no longer exist, now recorded as deleted.
+    pub retired: usize,
     /// Wall time in milliseconds.
     pub duration_ms: u64,
 }
@@ -61,6 +71,8 @@ pub struct Scan {
     pub vanished: usize,
     /// Resources the service refused to describe.
     pub errors: usize,
+    /// The scopes (`{service}:{account}:{region}`) the scan covered, with every id it listed.
+    pub listed_ids: BTreeSet<(String, String)>,
 }
 
 impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
@@ -73,15 +85,21 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
         scan_id: &str,
         event_time: &str,
         progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Result<Scan, TransientError> {
+    ) -> Result<Scan, EngineError> {
         let now = SystemTime::now();
         let mut scan = Scan::default();
         for region in regions {
-            let resources = self.mesh.list(region).await?;
+            let resources = self
+                .mesh
+                .list(region)
+                .await
+                .map_err(|e| EngineError::retry(e).unwrap_or_else(EngineError::Transient))?;
             scan.listed += resources.len();
+            scan.listed_ids
+                .extend(resources.iter().map(|r| (scope_of(r), r.id())));
             let total = scan.listed;
             let done = std::sync::atomic::AtomicUsize::new(total - resources.len());
-            let swept: Vec<Result<Swept, TransientError>> =
+            let swept: Vec<Result<Swept, EngineError>> =
                 futures::stream::iter(resources.iter().map(|r| async {
                     let outcome = self.sweep_one(r, scan_id, event_time, now).await;
                     progress(
@@ -104,8 +122,12 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
         Ok(scan)
     }
 
-    /// Sweep every configured region: scan, then record everything.
-    pub async fn sweep(&self, request: &SweepRequest) -> Result<SweepReport, TransientError> {
+    /// Sweep every configured region: scan, record everything, count what the event path
+    /// missed, retire STATE items of resources that are gone. Returns the metrics to emit.
+    pub async fn sweep(
+        &self,
+        request: &SweepRequest,
+    ) -> Result<(SweepReport, Counts), EngineError> {
         let started = Instant::now();
         // The history key must not depend on when the sweep ran, or a retried sweep would
         // duplicate every item: use the schedule's time, falling back to now only without one.
@@ -116,7 +138,13 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
         let scan = self
             .scan(&self.config.regions, &request.id, &event_time, &|_, _| {})
             .await?;
-        let state_updated = self.store.record_sweep(&scan.records).await?;
+        let written = self
+            .store
+            .record_sweep(&scan.records)
+            .await
+            .map_err(|e| EngineError::retry(e).unwrap_or_else(EngineError::Transient))?;
+        let missed = missed_events(&scan.records, &written, SystemTime::now());
+        let retired = self.retire(&scan, &request.id, &event_time).await?;
         let non_compliant = scan
             .records
             .iter()
@@ -131,7 +159,9 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             non_compliant,
             vanished: scan.vanished,
             errors: scan.errors,
-            state_updated,
+            state_updated: written.iter().filter(|w| w.updated).count(),
+            missed_events: missed,
+            retired,
             duration_ms: started.elapsed().as_millis() as u64,
         };
         tracing::info!(
@@ -141,16 +171,76 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             non_compliant = report.non_compliant,
             vanished = report.vanished,
             errors = report.errors,
+            missed_events = report.missed_events,
+            retired = report.retired,
             latency_ms = report.duration_ms,
             "swept"
         );
-        self.emit(Counts {
+        let counts = Counts {
             evaluations: report.recorded as u64,
             non_compliant: report.non_compliant as u64,
             errors: report.errors as u64,
+            missed_events: report.missed_events as u64,
             ..Counts::default()
-        });
-        Ok(report)
+        };
+        Ok((report, counts))
+    }
+
+    /// Record as deleted every live STATE item of the scanned scopes that the listing did not
+    /// return and that a describe confirms gone.
+    async fn retire(
+        &self,
+        scan: &Scan,
+        sweep_id: &str,
+        event_time: &str,
+    ) -> Result<usize, EngineError> {
+        let listed: HashSet<&str> = scan.listed_ids.iter().map(|(_, id)| id.as_str()).collect();
+        let mut scopes: BTreeSet<String> = scan.listed_ids.iter().map(|(s, _)| s.clone()).collect();
+        if let Some(account) = self.config.own_account() {
+            scopes.extend(
+                self.config
+                    .regions
+                    .iter()
+                    .map(|region| format!("appmesh:{account}:{region}")),
+            );
+        }
+        let mut retired = 0;
+        for scope in scopes {
+            let ids = self
+                .store
+                .live_ids(&scope)
+                .await
+                .map_err(|e| EngineError::retry(e).unwrap_or_else(EngineError::Transient))?;
+            for id in ids.iter().filter(|id| !listed.contains(id.as_str())) {
+                let Ok(resource) = ResourceRef::from_id(id) else {
+                    continue;
+                };
+                if self.still_there(&resource).await? {
+                    continue;
+                }
+                let cause = sweep_cause(sweep_id, &resource, event_time);
+                let mut record = Record::new(resource, cause, Status::Deleted, SystemTime::now());
+                record.action_reason = Some("not found by the sweep".to_owned());
+                self.store
+                    .record(&record)
+                    .await
+                    .map_err(|e| EngineError::retry(e).unwrap_or_else(EngineError::Transient))?;
+                retired += 1;
+            }
+        }
+        Ok(retired)
+    }
+
+    /// Whether a resource the listing did not return exists after all (created since).
+    async fn still_there(&self, resource: &ResourceRef) -> Result<bool, EngineError> {
+        match self.mesh.describe(resource).await {
+            Ok(found) => Ok(found.is_some_and(|d| !Identity::of(&d.resource).deleted)),
+            Err(err) => match EngineError::retry(err) {
+                Ok(transient) => Err(transient),
+                // Refused: leave it as it is rather than retire what we cannot see.
+                Err(_) => Ok(true),
+            },
+        }
     }
 
     async fn sweep_one(
@@ -159,42 +249,59 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
         sweep_id: &str,
         event_time: &str,
         now: SystemTime,
-    ) -> Result<Swept, TransientError> {
+    ) -> Result<Swept, EngineError> {
         let described = match self.mesh.describe(resource).await {
-            Ok(Some(described)) => described,
-            Ok(None) => return Ok(Swept::Vanished),
-            Err(PortError::Transient(e)) => return Err(TransientError(e)),
-            Err(PortError::Rejected(e)) => {
-                tracing::error!(resource = %resource, error = %e, "describe rejected during sweep");
+            Ok(Some(described)) if !Identity::of(&described.resource).deleted => described,
+            Ok(_) => return Ok(Swept::Vanished),
+            Err(err) => {
+                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                tracing::error!(resource = %resource, error = %refused, "describe refused during sweep");
                 return Ok(Swept::Refused);
             }
         };
-        let tags = match self.tags_if_needed(resource, &described.snapshot).await {
-            Ok(tags) => tags,
-            Err(PortError::Transient(e)) => return Err(TransientError(e)),
-            Err(PortError::Rejected(_)) => None,
-        };
-        let eval = EvalContext {
-            config: &self.config.rules,
-            tags: tags.as_deref(),
-        };
-        let findings = catalog::evaluate(&described.resource, &eval);
-        Ok(Swept::Recorded(Box::new(Record {
-            resource: resource.clone(),
-            status: ComplianceStatus::of(&findings).into(),
-            findings,
-            resource_version: described.resource.version(),
-            event_name: SWEEP_EVENT_NAME.to_owned(),
-            event_id: format!("{sweep_id}/{}", resource.path()),
-            event_time: event_time.to_owned(),
-            actor: None,
-            action: Action::None,
-            action_reason: None,
-            before: None,
-            after: None,
-            document: Some(described.resource.to_describe_value()),
-            evaluated_at: now,
-            recent_reverts: Vec::new(),
-        })))
+        let tags = self.tags_if_needed(resource, &described.snapshot).await?;
+        let assessment = step::assess(&described.resource, tags.as_deref(), &self.config.rules);
+        let cause = sweep_cause(sweep_id, resource, event_time);
+        Ok(Swept::Recorded(Box::new(step::record_of(
+            resource,
+            cause,
+            &described.resource,
+            &assessment,
+            now,
+        ))))
     }
+}
+
+/// A sweep's cause for one resource: event id `{sweepId}/{resource path}`.
+fn sweep_cause(sweep_id: &str, resource: &ResourceRef, event_time: &str) -> Cause {
+    Cause {
+        event_name: SWEEP_EVENT_NAME.to_owned(),
+        event_id: format!("{sweep_id}/{}", resource.path()),
+        event_time: event_time.to_owned(),
+        actor: None,
+    }
+}
+
+/// How many swept resources changed version since STATE (same incarnation) with no event having
+/// recorded it, counting only changes older than [`MISSED_EVENT_GRACE`].
+pub fn missed_events(records: &[Record], written: &[SweepWrite], now: SystemTime) -> usize {
+    let settled = epoch_seconds(now) as f64 - MISSED_EVENT_GRACE.as_secs_f64();
+    records
+        .iter()
+        .zip(written)
+        .filter(|(record, write)| {
+            let moved = match (write.previous_version, record.identity.version) {
+                (Some(before), Some(now)) => before < now,
+                _ => false,
+            };
+            let same = write.previous_uid.is_some() && write.previous_uid == record.identity.uid;
+            let old_enough = record.identity.updated_at.is_some_and(|t| t <= settled);
+            let missed = write.updated && moved && same && old_enough;
+            if missed {
+                tracing::warn!(resource = %record.resource, previous = ?write.previous_version,
+                    now = ?record.identity.version, "a change reached no event: missed event");
+            }
+            missed
+        })
+        .count()
 }

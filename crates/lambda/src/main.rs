@@ -9,7 +9,7 @@ use anyhow::Context;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use meshwarden_engine::appmesh::AppMeshAdapter;
-use meshwarden_engine::aws::{load_sdk_config, SdkOptions};
+use meshwarden_engine::aws::{caller_arn, load_sdk_config, SdkOptions};
 use meshwarden_engine::store::DynamoStore;
 use meshwarden_engine::{Engine, EngineConfig};
 use serde::Deserialize;
@@ -29,8 +29,16 @@ async fn main() -> Result<(), Error> {
         .with_target(false)
         .without_time() // CloudWatch timestamps every line
         .init();
-    let config = EngineConfig::from_env().context("invalid configuration")?;
+    let mut config = EngineConfig::from_env().context("invalid configuration")?;
     let sdk = load_sdk_config(&SdkOptions::default()).await;
+    if config.own_role_arn.is_none() {
+        // The loop guard needs our own identity: ask STS once, at cold start.
+        match caller_arn(&sdk).await {
+            Ok(arn) => config.own_role_arn = Some(arn),
+            Err(err) => tracing::warn!(error = %err, "own identity unknown"),
+        }
+    }
+    config.check_identity().context("refusing to start")?;
     let store = DynamoStore::new(
         aws_sdk_dynamodb::Client::new(&sdk),
         config.table.clone(),
@@ -42,7 +50,12 @@ async fn main() -> Result<(), Error> {
     let engine = &engine;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let span = invocation_span(&event);
-        let handled = engine.handle(&event.payload).instrument(span).await?;
+        // Lambda keeps the request id across the retries of an asynchronous invocation: a
+        // retry resumes its own pending revert.
+        let handled = engine
+            .handle_as(&event.payload, &event.context.request_id)
+            .instrument(span)
+            .await?;
         Ok::<_, Error>(serde_json::to_value(handled)?)
     }))
     .await

@@ -3,6 +3,9 @@
 //! passes with no emulator would prove nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+pub mod memory;
+pub mod staged;
+
 use aws_config::SdkConfig;
 use aws_sdk_appmesh::types as am;
 use aws_sdk_dynamodb::types::{
@@ -278,6 +281,7 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
         .attribute_definitions(attr("pk"))
         .attribute_definitions(attr("sk"))
         .attribute_definitions(attr("nonCompliant"))
+        .attribute_definitions(attr("scope"))
         .key_schema(key("pk", KeyType::Hash))
         .key_schema(key("sk", KeyType::Range))
         .global_secondary_indexes(
@@ -288,6 +292,19 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
                 .projection(
                     Projection::builder()
                         .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("live")
+                .key_schema(key("scope", KeyType::Hash))
+                .key_schema(key("pk", KeyType::Range))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::KeysOnly)
                         .build(),
                 )
                 .build()

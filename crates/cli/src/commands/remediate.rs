@@ -6,8 +6,8 @@ use super::session::{connect, AwsArgs, Wants};
 use anyhow::anyhow;
 use meshwarden_engine::ports::{ComplianceStore, MeshReader};
 use meshwarden_engine::record::rfc3339;
-use meshwarden_engine::AutoRevert;
-use meshwarden_rules::catalog::{self, EvalContext, RemediationContext};
+use meshwarden_engine::step::{self, Guards, Plan};
+use meshwarden_engine::{AutoRevert, Handled};
 use meshwarden_rules::event::{EventMeta, Route, RoutedEvent};
 use meshwarden_rules::model::Resource;
 use similar::TextDiff;
@@ -61,45 +61,60 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
         .await
         .map_err(|e| session.store_error(e))?;
     let last_compliant = state
-        .as_ref()
-        .and_then(|s| s.last_compliant_spec.as_ref())
-        .and_then(|doc| Resource::from_describe_value(doc).ok());
-    let config = &engine.config().rules;
-    let ctx = EvalContext {
-        config,
-        tags: tags.as_deref(),
+        .and_then(|s| s.last_compliant_spec)
+        .and_then(|doc| Resource::from_describe_value(&doc).ok());
+    let config = engine.config();
+    let assessment = step::assess(&described.resource, tags.as_deref(), &config.rules);
+    let guards = Guards {
+        mode: AutoRevert::On,
+        own_change: false,
+        own_account: Some(&session.account),
     };
-    let plan = catalog::remediate(
+    let plan = step::plan(
         &described.resource,
-        &ctx,
-        &RemediationContext {
-            config,
-            last_compliant: last_compliant.as_ref(),
-        },
+        &assessment,
+        &guards,
+        tags.as_deref(),
+        &config.rules,
+        last_compliant.as_ref(),
     );
-    for skipped in &plan.skipped {
-        eprintln!("skipped: {}: {}", skipped.rule, skipped.reason);
+    let (patched, applied, note) = match plan {
+        Plan::Revert {
+            patched,
+            applied,
+            note,
+        } => (patched, applied, note),
+        Plan::Record => {
+            println!("{resource}: nothing to change");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Plan::Skip(reason)
+        | Plan::WouldRevert {
+            note: Some(reason), ..
+        } => {
+            eprintln!("skipped: {reason}");
+            println!("{resource}: nothing to change");
+            return Ok(ExitCode::from(1));
+        }
+        Plan::WouldRevert { note: None, .. } => {
+            println!("{resource}: nothing to change");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let Some(note) = &note {
+        eprintln!("skipped: {note}");
     }
-    if plan.applied.is_empty() {
-        println!("{resource}: nothing to change");
-        let compliant = plan.skipped.is_empty();
-        return Ok(if compliant {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
-    }
-    let (before, after) = (pretty(&described.resource), pretty(&plan.resource));
+    let (before, after) = (pretty(&described.resource), pretty(&patched));
     print!(
         "{}",
         TextDiff::from_lines(&before, &after)
             .unified_diff()
             .header(&format!("{resource} (now)"), "remediated")
     );
-    println!("rules fixed: {}", plan.applied.join(", "));
+    println!("rules fixed: {}", applied.join(", "));
     if !args.apply {
         println!("(not applied: pass --apply to make this change)");
-        return Ok(ExitCode::from(u8::from(!plan.skipped.is_empty())));
+        return Ok(ExitCode::from(u8::from(note.is_some())));
     }
     let now = SystemTime::now();
     let routed = RoutedEvent {
@@ -123,9 +138,9 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
             expected_version: None,
         },
     };
-    let report = engine.process(&routed).await?;
-    println!("{}", serde_json::to_string(&report)?);
-    Ok(ExitCode::from(u8::from(
-        !report.non_compliant_rules.is_empty(),
-    )))
+    let handled = engine.process(&routed).await?;
+    println!("{}", serde_json::to_string(&handled)?);
+    let compliant =
+        matches!(&handled, Handled::Evaluated(report) if report.non_compliant_rules.is_empty());
+    Ok(ExitCode::from(u8::from(!compliant)))
 }

@@ -105,7 +105,10 @@ pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                 .store()
                 .record_sweep(&scan.records)
                 .await
-                .map_err(|e| session.store_error(e))?,
+                .map_err(|e| session.store_error(e))?
+                .iter()
+                .filter(|w| w.updated)
+                .count(),
         ),
         false => None,
     };
@@ -135,7 +138,7 @@ pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|r| {
                     json!({"resource": r.resource.id(), "kind": r.resource.kind, "region": r.resource.region,
-                           "mesh": r.resource.mesh, "name": r.resource.name, "version": r.resource_version,
+                           "mesh": r.resource.mesh, "name": r.resource.name, "version": r.identity.version,
                            "status": r.status, "findings": r.findings})
                 })
                 .collect();

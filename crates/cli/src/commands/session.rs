@@ -84,6 +84,12 @@ pub async fn connect(aws: &AwsArgs, wants: Wants) -> anyhow::Result<Session> {
         .ok_or_else(|| anyhow!("STS returned no account"))?;
     let mut config = EngineConfig::from_env().context("invalid configuration")?;
     config.table = aws.table.clone();
+    config.account = Some(account.clone());
+    // From a laptop the responder's "own identity" is the operator's: their own changes are
+    // recorded, never reverted by a replay.
+    if config.own_role_arn.is_none() {
+        config.own_role_arn = identity.arn.clone();
+    }
     config.emit_metrics = false;
     config.regions = if wants.regions.is_empty() {
         vec![region.clone()]

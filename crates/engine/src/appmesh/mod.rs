@@ -8,7 +8,8 @@ mod patch;
 pub mod to_json;
 
 use crate::aws::classify;
-use crate::ports::{Described, MeshReader, MeshWriter, PortError};
+use crate::error::{ErrorKind, PortError};
+use crate::ports::{Described, MeshReader, MeshWriter};
 use aws_config::SdkConfig;
 use aws_sdk_appmesh::types as am;
 use aws_sdk_appmesh::Client;
@@ -92,17 +93,6 @@ impl AppMeshAdapter {
             _ => None,
         }
     }
-
-    /// The account a listed mesh belongs to. The service reports it as `meshOwner`; an
-    /// emulator may put something else there, so only a 12-digit id is believed.
-    fn account_of(&self, mesh_owner: &str) -> String {
-        let is_account = mesh_owner.len() == 12 && mesh_owner.bytes().all(|b| b.is_ascii_digit());
-        match (&self.own_account, is_account) {
-            (_, true) => mesh_owner.to_owned(),
-            (Some(own), false) => own.clone(),
-            (None, false) => mesh_owner.to_owned(),
-        }
-    }
 }
 
 fn described(
@@ -112,20 +102,24 @@ fn described(
     spec: Option<Spec>,
 ) -> Result<Option<Described<Snapshot>>, PortError> {
     let resource = Resource::from_describe_value(&json!({ kind: data }))
-        .map_err(|e| PortError::Rejected(format!("unreadable {kind} description: {e}")))?;
-    let spec =
-        spec.ok_or_else(|| PortError::Rejected(format!("{kind} description has no spec")))?;
+        .map_err(|e| invalid(&format!("Describe {kind}"), e.to_string()))?;
+    let spec = spec.ok_or_else(|| invalid(&format!("Describe {kind}"), "no spec".to_owned()))?;
     Ok(Some(Described {
         resource,
         snapshot: Snapshot { arn, spec },
     }))
 }
 
+/// A response or request we cannot work with: retrying would not change it.
+fn invalid(operation: &str, detail: String) -> PortError {
+    PortError::new(operation, ErrorKind::Rejected, detail)
+}
+
 fn name(resource: &ResourceRef) -> Result<&str, PortError> {
     resource
         .name
         .as_deref()
-        .ok_or_else(|| PortError::Rejected(format!("{resource} has no name")))
+        .ok_or_else(|| invalid("Describe", format!("{resource} has no name")))
 }
 
 /// Classify, turning "not found" into `Ok(None)`.
@@ -225,7 +219,7 @@ impl MeshReader for AppMeshAdapter {
         let arn = snapshot
             .arn
             .clone()
-            .ok_or_else(|| PortError::Rejected(format!("{resource}: no ARN to read tags with")))?;
+            .ok_or_else(|| invalid("ListTagsForResource", format!("{resource}: no ARN")))?;
         let tags: Vec<am::TagRef> = self
             .client(&resource.region)
             .list_tags_for_resource()
@@ -257,7 +251,7 @@ impl MeshReader for AppMeshAdapter {
             .map_err(|e| classify("ListMeshes", e))?;
         let mut refs = Vec::new();
         for mesh in meshes {
-            let account = self.account_of(&mesh.mesh_owner);
+            let account = mesh.mesh_owner.clone();
             let owner = self.mesh_owner(&account);
             let at = |kind, name: Option<String>| ResourceRef {
                 kind,
@@ -308,6 +302,7 @@ impl MeshWriter for AppMeshAdapter {
         resource: &ResourceRef,
         current: &Described<Snapshot>,
         patched: &Resource,
+        client_token: &str,
     ) -> Result<Resource, PortError> {
         let client = self.client(&resource.region);
         let owner = self.mesh_owner(&resource.account);
@@ -317,8 +312,8 @@ impl MeshWriter for AppMeshAdapter {
             .and_then(|d| d.get("spec"))
             .cloned()
             .unwrap_or(Value::Null);
-        let rejected = |e: patch::PatchError| PortError::Rejected(e.to_string());
-        let unexpected = |op: &str| PortError::Rejected(format!("{op} returned no resource"));
+        let rejected = |e: patch::PatchError| invalid("Patch", e.to_string());
+        let unexpected = |op: &str| invalid(op, "returned no resource".to_owned());
         let (kind, data) = match &current.snapshot.spec {
             Spec::Mesh(spec) => {
                 let mut spec = spec.clone();
@@ -327,6 +322,7 @@ impl MeshWriter for AppMeshAdapter {
                 let out = client
                     .update_mesh()
                     .mesh_name(&resource.mesh)
+                    .client_token(client_token)
                     .spec(spec)
                     .send()
                     .await
@@ -345,6 +341,7 @@ impl MeshWriter for AppMeshAdapter {
                     .mesh_name(&resource.mesh)
                     .virtual_gateway_name(name(resource)?)
                     .set_mesh_owner(owner)
+                    .client_token(client_token)
                     .spec(spec)
                     .send()
                     .await
@@ -365,6 +362,7 @@ impl MeshWriter for AppMeshAdapter {
                     .mesh_name(&resource.mesh)
                     .virtual_node_name(name(resource)?)
                     .set_mesh_owner(owner)
+                    .client_token(client_token)
                     .spec(spec)
                     .send()
                     .await
@@ -378,6 +376,6 @@ impl MeshWriter for AppMeshAdapter {
             }
         };
         Resource::from_describe_value(&json!({ kind: data }))
-            .map_err(|e| PortError::Rejected(format!("unreadable {kind} after update: {e}")))
+            .map_err(|e| invalid(&format!("Update {kind}"), e.to_string()))
     }
 }

@@ -28,6 +28,19 @@ fn changed<'a>(before: &Value, after: &'a Value, pointer: &str) -> Option<&'a Va
     (before.pointer(pointer).unwrap_or(&Value::Null) != new).then_some(new)
 }
 
+fn port_numbers(value: &Value, path: &str) -> Result<Vec<i32>, PatchError> {
+    value
+        .as_array()
+        .ok_or_else(|| bad(path, "expected an array"))?
+        .iter()
+        .map(|v| {
+            v.as_i64()
+                .and_then(|n| i32::try_from(n).ok())
+                .ok_or_else(|| bad(path, "expected port numbers"))
+        })
+        .collect()
+}
+
 fn string<'a>(value: &'a Value, path: &str) -> Result<&'a str, PatchError> {
     value.as_str().ok_or_else(|| bad(path, "expected a string"))
 }
@@ -133,13 +146,22 @@ pub fn virtual_node(
         );
     }
     for (i, backend) in spec.backends.iter_mut().flatten().enumerate() {
-        let path = format!("/backends/{i}/virtualService/clientPolicy/tls/enforce");
+        let path = format!("/backends/{i}/virtualService/clientPolicy/tls");
         let am::Backend::VirtualService(service) = backend else {
             continue;
         };
-        let tls = service.client_policy.as_mut().and_then(|p| p.tls.as_mut());
-        if let (Some(enforce), Some(tls)) = (changed(before, after, &path), tls) {
+        let Some(tls) = service.client_policy.as_mut().and_then(|p| p.tls.as_mut()) else {
+            continue;
+        };
+        if let Some(enforce) = changed(before, after, &format!("{path}/enforce")) {
             tls.enforce = enforce.as_bool();
+        }
+        // An absent (or empty) ports list means every port.
+        if let Some(ports) = changed(before, after, &format!("{path}/ports")) {
+            tls.ports = match ports {
+                Value::Null => None,
+                ports => Some(port_numbers(ports, &format!("{path}/ports"))?),
+            };
         }
     }
     for (i, listener) in spec.listeners.iter_mut().flatten().enumerate() {
@@ -364,6 +386,39 @@ mod tests {
                            "subjectAlternativeNames": {"match": {"exact": ["svc.local"]}}}
         });
         virtual_gateway(&mut spec, &before, &after).unwrap();
+        assert_eq!(spec.to_json(), after);
+    }
+
+    #[test]
+    fn a_backends_tls_ports_are_cleared_to_cover_every_port() {
+        let tls = am::ClientPolicyTls::builder()
+            .enforce(false)
+            .ports(8443)
+            .validation(
+                am::TlsValidationContext::builder()
+                    .trust(am::TlsValidationContextTrust::File(
+                        am::TlsValidationContextFileTrust::builder()
+                            .certificate_chain("/ca.pem")
+                            .build()
+                            .unwrap(),
+                    ))
+                    .build(),
+            )
+            .build();
+        let backend = am::Backend::VirtualService(
+            am::VirtualServiceBackend::builder()
+                .virtual_service_name("svc.local")
+                .client_policy(am::ClientPolicy::builder().tls(tls).build())
+                .build()
+                .unwrap(),
+        );
+        let mut spec = am::VirtualNodeSpec::builder().backends(backend).build();
+        let before = spec.to_json();
+        let mut after = before.clone();
+        let tls = &mut after["backends"][0]["virtualService"]["clientPolicy"]["tls"];
+        tls["enforce"] = json!(true);
+        tls.as_object_mut().unwrap().remove("ports");
+        virtual_node(&mut spec, &before, &after).unwrap();
         assert_eq!(spec.to_json(), after);
     }
 

@@ -1,12 +1,14 @@
-//! Classifying SDK errors into [`PortError`]: retry, or give up.
+//! Classifying SDK errors into a typed [`PortError`] (kind by error code and HTTP status, never
+//! by message text).
 
-use crate::ports::PortError;
+use crate::error::{ErrorKind, PortError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-/// Error codes that mean "try again later" whatever the HTTP status.
-const TRANSIENT_CODES: &[&str] = &[
+/// Error codes that mean "slow down", whatever the HTTP status.
+const THROTTLING_CODES: &[&str] = &[
     "ThrottlingException",
     "Throttling",
     "ThrottledException",
@@ -14,49 +16,79 @@ const TRANSIENT_CODES: &[&str] = &[
     "ProvisionedThroughputExceededException",
     "RequestLimitExceeded",
     "LimitExceededException",
-    "InternalServerError",
-    "InternalServerErrorException",
-    "InternalFailure",
-    "ServiceUnavailable",
-    "ServiceUnavailableException",
-    "TransactionInProgressException",
 ];
 
-/// Classify an SDK error (after the SDK's own retries): network trouble, timeouts, throttling
-/// and 5xx are transient; anything else the service said no to is a rejection.
+/// Error codes of a concurrent change getting in the way; retrying later may succeed.
+const CONFLICT_CODES: &[&str] = &[
+    "TransactionConflictException",
+    "TransactionInProgressException",
+    "ConflictException",
+];
+
+/// Error codes of something that does not exist.
+const NOT_FOUND_CODES: &[&str] = &["ResourceNotFoundException", "NotFoundException"];
+
+/// The kind of a service error, from its code and HTTP status.
+pub fn kind_of(code: &str, status: u16) -> ErrorKind {
+    if THROTTLING_CODES.contains(&code) || status == 429 {
+        ErrorKind::Throttled
+    } else if CONFLICT_CODES.contains(&code) {
+        ErrorKind::Conflict
+    } else if NOT_FOUND_CODES.contains(&code) {
+        ErrorKind::NotFound
+    } else if status >= 500 {
+        ErrorKind::Transport
+    } else {
+        ErrorKind::Rejected
+    }
+}
+
+/// Classify an SDK error (after the SDK's own retries) into a [`PortError`] carrying it.
 pub fn classify<E>(operation: &str, err: SdkError<E, HttpResponse>) -> PortError
 where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    match &err {
+    let (kind, detail) = match &err {
         SdkError::ServiceError(ctx) => {
             let service_err = ctx.err();
             let code = service_err.code().unwrap_or("Unknown");
             let message = service_err.message().unwrap_or("no message");
             let status = ctx.raw().status().as_u16();
-            let text = format!("{operation}: {code} (HTTP {status}): {message}");
-            if TRANSIENT_CODES.contains(&code) || status >= 500 || status == 429 {
-                PortError::Transient(text)
-            } else {
-                PortError::Rejected(text)
-            }
+            (
+                kind_of(code, status),
+                format!("{code} (HTTP {status}): {message}"),
+            )
         }
-        SdkError::ConstructionFailure(_) => PortError::Rejected(format!(
-            "{operation}: request could not be built: {}",
-            chain(&err)
-        )),
-        _ => PortError::Transient(format!("{operation}: {}", chain(&err))),
-    }
+        // Our own request could not be built: sending it again would not help.
+        SdkError::ConstructionFailure(_) => {
+            (ErrorKind::Rejected, DisplayErrorContext(&err).to_string())
+        }
+        _ => (ErrorKind::Transport, DisplayErrorContext(&err).to_string()),
+    };
+    PortError::new(operation, kind, detail).with_source(err)
 }
 
-/// The error and its sources on one line (SDK errors hide the useful part in the source chain).
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_follow_codes_then_status() {
+        assert_eq!(kind_of("ThrottlingException", 400), ErrorKind::Throttled);
+        assert_eq!(kind_of("Whatever", 429), ErrorKind::Throttled);
+        assert_eq!(
+            kind_of("TransactionConflictException", 400),
+            ErrorKind::Conflict
+        );
+        assert_eq!(
+            kind_of("ResourceNotFoundException", 400),
+            ErrorKind::NotFound
+        );
+        assert_eq!(kind_of("InternalServerError", 500), ErrorKind::Transport);
+        assert_eq!(kind_of("AccessDeniedException", 403), ErrorKind::Rejected);
+        assert_eq!(kind_of("ValidationException", 400), ErrorKind::Rejected);
+        assert!(!ErrorKind::Rejected.is_transient());
+        assert!(!ErrorKind::NotFound.is_transient());
+        assert!(ErrorKind::Conflict.is_transient());
     }
-    text
 }

@@ -2,7 +2,9 @@
 
 mod errors;
 
-pub use errors::classify;
+pub use errors::{classify, kind_of};
+
+use crate::error::PortError;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -46,4 +48,21 @@ pub async fn load_sdk_config(options: &SdkOptions) -> SdkConfig {
         loader = loader.endpoint_url(url);
     }
     loader.load().await
+}
+
+/// The ARN of the identity the credentials resolve to (`sts:GetCallerIdentity`, which needs no
+/// IAM permission): in Lambda, the function role's assumed-role session.
+pub async fn caller_arn(sdk: &SdkConfig) -> Result<String, PortError> {
+    let out = aws_sdk_sts::Client::new(sdk)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| classify("GetCallerIdentity", e))?;
+    out.arn.ok_or_else(|| {
+        PortError::new(
+            "GetCallerIdentity",
+            crate::error::ErrorKind::Rejected,
+            "no ARN in the answer",
+        )
+    })
 }

@@ -1,6 +1,6 @@
 //! Opaque pagination cursors: a DynamoDB `LastEvaluatedKey` (string attributes only) as JSON.
 
-use crate::ports::PortError;
+use crate::error::{ErrorKind, PortError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,8 +19,14 @@ pub fn decode(cursor: Option<&str>) -> Result<Option<HashMap<String, AttributeVa
     let Some(cursor) = cursor else {
         return Ok(None);
     };
-    let strings: BTreeMap<String, String> = serde_json::from_str(cursor)
-        .map_err(|e| PortError::Rejected(format!("invalid page cursor: {e}")))?;
+    let strings: BTreeMap<String, String> = serde_json::from_str(cursor).map_err(|e| {
+        PortError::new(
+            "DecodeCursor",
+            ErrorKind::Rejected,
+            format!("invalid page cursor: {e}"),
+        )
+        .with_source(e)
+    })?;
     Ok(Some(
         strings
             .into_iter()

@@ -2,13 +2,15 @@
 
 use super::{cursor, expressions};
 use crate::aws::classify;
-use crate::ports::{ComplianceStore, HistoryQuery, Page, PortError, RecordOutcome};
+use crate::error::{ErrorKind, PortError};
+use crate::ports::{ComplianceStore, HistoryQuery, Page, RecordOutcome, Reservation, SweepWrite};
 use crate::record::{
-    HistoryItem, Record, StateItem, Status, HISTORY_SK_PREFIX, NON_COMPLIANT_KEY, STATE_SK,
+    Action, CapSlot, HistoryItem, Record, StateItem, Status, HISTORY_SK_PREFIX, NON_COMPLIANT_KEY,
+    STATE_SK,
 };
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
+    AttributeValue, Put, PutRequest, ReturnValue, TransactWriteItem, Update, WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -22,6 +24,8 @@ use std::time::Duration;
 
 /// Name of the sparse index of non-compliant STATE items.
 pub const NON_COMPLIANT_INDEX: &str = "nonCompliant";
+/// Name of the sparse index of STATE items not recorded as deleted, by scope.
+pub const LIVE_INDEX: &str = "live";
 /// BatchWriteItem's limit.
 const BATCH_SIZE: usize = 25;
 /// Attempts at writing a batch's unprocessed items before giving up (transient).
@@ -30,6 +34,10 @@ const BATCH_ATTEMPTS: u32 = 6;
 const SWEEP_WRITE_CONCURRENCY: usize = 8;
 /// Condition on history puts: exactly once per event id.
 const HISTORY_ONCE: &str = "attribute_not_exists(pk)";
+/// Condition on completing an intent: only while it is still pending.
+const STILL_PENDING: &str = "#action = :pending";
+/// Counter attribute of a cap item.
+const CAP_COUNT: &str = "reverts";
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -51,32 +59,94 @@ impl DynamoStore {
         }
     }
 
-    fn history_put(&self, record: &Record) -> Result<Put, PortError> {
-        Put::builder()
+    fn history_put(&self, record: &Record, condition: &str) -> Result<Put, PortError> {
+        let mut put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(to_item(&record.history_item(self.history_ttl))?))
-            .condition_expression(HISTORY_ONCE)
-            .build()
-            .map_err(|e| PortError::Rejected(format!("history put: {e}")))
+            .condition_expression(condition);
+        if condition == STILL_PENDING {
+            put = put
+                .expression_attribute_names("#action", "action")
+                .expression_attribute_values(":pending", action_value(Action::RevertPending)?);
+        }
+        put.build().map_err(|e| built("Put", e))
     }
 
     fn state_update(&self, record: &Record) -> Result<Update, PortError> {
-        let state = record.state_item();
-        let u = expressions::state_update(to_item(&state)?, &state);
+        let u = expressions::state_update(to_item(&record.state_item())?, record);
         Update::builder()
             .table_name(&self.table)
             .set_key(Some(u.key))
             .update_expression(u.update)
-            .set_condition_expression(u.condition)
+            .condition_expression(u.condition)
             .set_expression_attribute_names(Some(u.names))
             .set_expression_attribute_values(Some(u.values))
             .build()
-            .map_err(|e| PortError::Rejected(format!("state update: {e}")))
+            .map_err(|e| built("Update", e))
+    }
+
+    /// `ADD reverts :delta` on a cap counter; taking a slot is conditional on the cap.
+    fn cap_update(&self, pk: &str, slot: &CapSlot, take: Option<u32>) -> Result<Update, PortError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(pk.to_owned()))
+            .key("sk", AttributeValue::S(slot.sk.clone()))
+            .expression_attribute_names("#n", CAP_COUNT)
+            .expression_attribute_names("#exp", "expiresAt")
+            .expression_attribute_values(":exp", AttributeValue::N(slot.expires_at.to_string()));
+        let update = match take {
+            Some(max) => update
+                .update_expression("SET #exp = :exp ADD #n :one")
+                .condition_expression("attribute_not_exists(#n) OR #n < :max")
+                .expression_attribute_values(":one", AttributeValue::N("1".to_owned()))
+                .expression_attribute_values(":max", AttributeValue::N(max.to_string())),
+            None => update
+                .update_expression("SET #exp = :exp ADD #n :minus")
+                .condition_expression("#n > :zero")
+                .expression_attribute_values(":minus", AttributeValue::N("-1".to_owned()))
+                .expression_attribute_values(":zero", AttributeValue::N("0".to_owned())),
+        };
+        update.build().map_err(|e| built("Update", e))
+    }
+
+    /// Run a transaction: `Ok(None)` when it committed, `Ok(Some(failed))` when it was cancelled
+    /// because the conditions flagged in `failed` (by position) did not hold.
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+    ) -> Result<Option<Vec<bool>>, PortError> {
+        let count = items.len();
+        let err = match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => return Ok(None),
+            Err(err) => err,
+        };
+        if let Some(TransactWriteItemsError::TransactionCanceledException(c)) =
+            err.as_service_error()
+        {
+            let code = |i: usize| c.cancellation_reasons().get(i).and_then(|r| r.code());
+            let failed: Vec<bool> = (0..count)
+                .map(|i| code(i) == Some("ConditionalCheckFailed"))
+                .collect();
+            if failed.iter().any(|f| *f) {
+                return Ok(Some(failed));
+            }
+            let conflict = (0..count).any(|i| code(i) == Some("TransactionConflict"));
+            if conflict {
+                return Err(classify("TransactWriteItems", err).with_kind(ErrorKind::Conflict));
+            }
+        }
+        Err(classify("TransactWriteItems", err))
     }
 
     /// Put a history item alone; `false` when it already existed.
     async fn put_history_once(&self, record: &Record) -> Result<bool, PortError> {
-        let put = self.history_put(record)?;
+        let put = self.history_put(record, HISTORY_ONCE)?;
         let result = self
             .client
             .put_item()
@@ -90,8 +160,8 @@ impl DynamoStore {
         })
     }
 
-    /// Apply a conditional state update alone; `false` when stored state is newer.
-    async fn update_state(&self, record: &Record) -> Result<bool, PortError> {
+    /// Apply a conditional state update alone; what STATE held before when it took it.
+    async fn update_state(&self, record: &Record) -> Result<SweepWrite, PortError> {
         let u = self.state_update(record)?;
         let result = self
             .client
@@ -102,11 +172,29 @@ impl DynamoStore {
             .set_condition_expression(u.condition_expression().map(str::to_owned))
             .set_expression_attribute_names(u.expression_attribute_names().cloned())
             .set_expression_attribute_values(u.expression_attribute_values().cloned())
+            .return_values(ReturnValue::UpdatedOld)
             .send()
             .await;
-        condition_met("UpdateItem", result, |e| {
-            e.is_conditional_check_failed_exception()
-        })
+        match result {
+            Ok(out) => {
+                let old = out.attributes.unwrap_or_default();
+                Ok(SweepWrite {
+                    updated: true,
+                    previous_uid: old.get("resourceUid").and_then(|v| v.as_s().ok()).cloned(),
+                    previous_version: old
+                        .get("resourceVersion")
+                        .and_then(|v| v.as_n().ok())
+                        .and_then(|n| n.parse().ok()),
+                })
+            }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(SweepWrite::default())
+            }
+            Err(e) => Err(classify("UpdateItem", e)),
+        }
     }
 
     async fn batch_put_history(&self, records: &[Record]) -> Result<(), PortError> {
@@ -117,17 +205,21 @@ impl DynamoStore {
                     let put = PutRequest::builder()
                         .set_item(Some(to_item(&r.history_item(self.history_ttl))?))
                         .build()
-                        .map_err(|e| PortError::Rejected(format!("history batch: {e}")))?;
+                        .map_err(|e| built("PutRequest", e))?;
                     Ok(WriteRequest::builder().put_request(put).build())
                 })
                 .collect::<Result<Vec<_>, PortError>>()?;
             let mut attempt = 0;
             while !pending.is_empty() {
                 if attempt == BATCH_ATTEMPTS {
-                    return Err(PortError::Transient(format!(
-                        "BatchWriteItem: {} items still unprocessed after {BATCH_ATTEMPTS} attempts",
-                        pending.len()
-                    )));
+                    return Err(PortError::new(
+                        "BatchWriteItem",
+                        ErrorKind::Throttled,
+                        format!(
+                            "{} items still unprocessed after {BATCH_ATTEMPTS} attempts",
+                            pending.len()
+                        ),
+                    ));
                 }
                 if attempt > 0 {
                     // Backoff between retries of unprocessed items, as DynamoDB asks for.
@@ -149,21 +241,62 @@ impl DynamoStore {
         }
         Ok(())
     }
+
+    /// History and state in one transaction; history alone when only the state condition
+    /// failed. `history_condition` decides what "already recorded" means.
+    async fn write_record(
+        &self,
+        record: &Record,
+        history_condition: &str,
+        extra: Option<TransactWriteItem>,
+    ) -> Result<RecordOutcome, PortError> {
+        let history = || -> Result<TransactWriteItem, PortError> {
+            Ok(TransactWriteItem::builder()
+                .put(self.history_put(record, history_condition)?)
+                .build())
+        };
+        let mut items = vec![
+            history()?,
+            TransactWriteItem::builder()
+                .update(self.state_update(record)?)
+                .build(),
+        ];
+        items.extend(extra.clone());
+        match self.transact(items).await? {
+            None => Ok(RecordOutcome::Written),
+            Some(failed) if failed[0] => Ok(RecordOutcome::Duplicate),
+            Some(_) => {
+                // Only the state condition failed: keep the history, leave newer state alone.
+                let mut items = vec![history()?];
+                items.extend(extra);
+                Ok(match self.transact(items).await? {
+                    None => RecordOutcome::StaleState,
+                    Some(_) => RecordOutcome::Duplicate,
+                })
+            }
+        }
+    }
 }
 
-impl ComplianceStore for DynamoStore {
-    async fn state(&self, id: &str) -> Result<Option<StateItem>, PortError> {
+impl DynamoStore {
+    async fn get<T: DeserializeOwned>(&self, id: &str, sk: &str) -> Result<Option<T>, PortError> {
         let out = self
             .client
             .get_item()
             .table_name(&self.table)
             .key("pk", AttributeValue::S(id.to_owned()))
-            .key("sk", AttributeValue::S(STATE_SK.to_owned()))
+            .key("sk", AttributeValue::S(sk.to_owned()))
             .consistent_read(true)
             .send()
             .await
             .map_err(|e| classify("GetItem", e))?;
         out.item.map(from_item).transpose()
+    }
+}
+
+impl ComplianceStore for DynamoStore {
+    async fn state(&self, id: &str) -> Result<Option<StateItem>, PortError> {
+        self.get(id, STATE_SK).await
     }
 
     async fn record(&self, record: &Record) -> Result<RecordOutcome, PortError> {
@@ -175,62 +308,96 @@ impl ComplianceStore for DynamoStore {
                 RecordOutcome::Duplicate
             });
         }
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(
-                TransactWriteItem::builder()
-                    .put(self.history_put(record)?)
-                    .build(),
-            )
-            .transact_items(
-                TransactWriteItem::builder()
-                    .update(self.state_update(record)?)
-                    .build(),
-            )
-            .send()
-            .await;
-        let err = match result {
-            Ok(_) => return Ok(RecordOutcome::Written),
-            Err(err) => err,
-        };
-        let failed: Option<(bool, bool)> = match err.as_service_error() {
-            Some(TransactWriteItemsError::TransactionCanceledException(c)) => {
-                let failed = |i: usize| {
-                    c.cancellation_reasons()
-                        .get(i)
-                        .and_then(|r| r.code())
-                        .is_some_and(|code| code == "ConditionalCheckFailed")
-                };
-                Some((failed(0), failed(1)))
-            }
-            _ => None,
-        };
+        self.write_record(record, HISTORY_ONCE, None).await
+    }
+
+    async fn history_item(&self, id: &str, sk: &str) -> Result<Option<HistoryItem>, PortError> {
+        self.get(id, sk).await
+    }
+
+    async fn reserve_revert(
+        &self,
+        intent: &Record,
+        slot: &CapSlot,
+        max: u32,
+    ) -> Result<Reservation, PortError> {
+        if max == 0 {
+            // A cap of 0 disables reverts: no slot can ever be taken.
+            return Ok(Reservation::Capped);
+        }
+        let id = intent.resource.id();
+        let items = vec![
+            TransactWriteItem::builder()
+                .put(self.history_put(intent, HISTORY_ONCE)?)
+                .build(),
+            TransactWriteItem::builder()
+                .update(self.cap_update(&id, slot, Some(max))?)
+                .build(),
+        ];
+        let failed = self.transact(items).await?;
         match failed {
-            // The history item exists: this event was recorded before.
-            Some((true, _)) => Ok(RecordOutcome::Duplicate),
-            // Only the version condition failed: keep the history, leave newer state alone.
-            Some((false, true)) => Ok(if self.put_history_once(record).await? {
-                RecordOutcome::StaleState
-            } else {
-                RecordOutcome::Duplicate
-            }),
-            _ => Err(classify("TransactWriteItems", err)),
+            None => Ok(Reservation::Reserved),
+            Some(failed) if failed[0] => {
+                match self.history_item(&id, &intent.history_sk()).await? {
+                    Some(item) => Ok(Reservation::Exists(Box::new(item))),
+                    None => Err(PortError::new(
+                        "TransactWriteItems",
+                        ErrorKind::Conflict,
+                        "the intent's condition failed but no item exists (deleted concurrently)",
+                    )),
+                }
+            }
+            Some(_) => Ok(Reservation::Capped),
         }
     }
 
-    async fn record_sweep(&self, records: &[Record]) -> Result<usize, PortError> {
+    async fn complete_revert(
+        &self,
+        record: &Record,
+        release: Option<&CapSlot>,
+    ) -> Result<RecordOutcome, PortError> {
+        let release = release
+            .map(|slot| {
+                self.cap_update(&record.resource.id(), slot, None)
+                    .map(|u| TransactWriteItem::builder().update(u).build())
+            })
+            .transpose()?;
+        self.write_record(record, STILL_PENDING, release).await
+    }
+
+    async fn record_sweep(&self, records: &[Record]) -> Result<Vec<SweepWrite>, PortError> {
         // Collected first: a closure inside the stream trips the compiler's Send check.
         let writes: Vec<_> = records
             .iter()
             .map(|r| self.update_state(r).boxed())
             .collect();
-        let updated: Vec<bool> = futures::stream::iter(writes)
-            .buffer_unordered(SWEEP_WRITE_CONCURRENCY)
+        let written: Vec<SweepWrite> = futures::stream::iter(writes)
+            .buffered(SWEEP_WRITE_CONCURRENCY)
             .try_collect()
             .await?;
         self.batch_put_history(records).await?;
-        Ok(updated.into_iter().filter(|u| *u).count())
+        Ok(written)
+    }
+
+    async fn live_ids(&self, scope: &str) -> Result<Vec<String>, PortError> {
+        let pages: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(LIVE_INDEX)
+            .key_condition_expression("#scope = :scope")
+            .expression_attribute_names("#scope", "scope")
+            .expression_attribute_values(":scope", AttributeValue::S(scope.to_owned()))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| classify("Query", e))?;
+        Ok(pages
+            .into_iter()
+            .filter_map(|item| item.get("pk").and_then(|v| v.as_s().ok()).cloned())
+            .collect())
     }
 
     async fn history(
@@ -296,13 +463,32 @@ fn page<T: DeserializeOwned>(
 }
 
 fn to_item<T: Serialize>(value: &T) -> Result<Item, PortError> {
-    serde_dynamo::to_item(value)
-        .map_err(|e| PortError::Rejected(format!("cannot encode item: {e}")))
+    serde_dynamo::to_item(value).map_err(|e| {
+        PortError::new("EncodeItem", ErrorKind::Rejected, e.to_string()).with_source(e)
+    })
 }
 
 fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, PortError> {
-    serde_dynamo::from_item(item)
-        .map_err(|e| PortError::Rejected(format!("unreadable item in table: {e}")))
+    serde_dynamo::from_item(item).map_err(|e| {
+        PortError::new(
+            "DecodeItem",
+            ErrorKind::Rejected,
+            format!("unreadable item in table: {e}"),
+        )
+        .with_source(e)
+    })
+}
+
+/// An action as the table stores it.
+fn action_value(action: Action) -> Result<AttributeValue, PortError> {
+    serde_dynamo::to_attribute_value(action).map_err(|e| {
+        PortError::new("EncodeItem", ErrorKind::Rejected, e.to_string()).with_source(e)
+    })
+}
+
+/// A request we could not build (a bug of ours, never worth a retry).
+fn built(what: &str, err: aws_sdk_dynamodb::error::BuildError) -> PortError {
+    PortError::new(what, ErrorKind::Rejected, err.to_string()).with_source(err)
 }
 
 /// A conditional write's outcome: `true` written, `false` when its condition did not hold.
@@ -312,7 +498,7 @@ fn condition_met<O, E>(
     is_condition_failure: impl Fn(&E) -> bool,
 ) -> Result<bool, PortError>
 where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     match result {
         Ok(_) => Ok(true),

@@ -1,24 +1,26 @@
-//! Building the conditional STATE update (pure, so it is unit-tested without a table).
+//! Building the conditional STATE update (pure, so it is unit-tested without a table). The
+//! condition is [`crate::state_order::admits`] written as a DynamoDB condition expression.
 
-use crate::record::StateItem;
+use crate::record::{Record, Status};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
 /// Optional state attributes: removed when the new state lacks them, so nothing stale survives
-/// (e.g. a deleted resource loses its version, a compliant one leaves the sparse index).
-/// `lastCompliantSpec` and `reverts` are deliberately not listed: they outlive the evaluations
-/// that do not set them.
+/// (e.g. a deleted resource loses its version and leaves the live index, a compliant one leaves
+/// the non-compliant index). `lastCompliantSpec`, `resourceUid` and `resourceCreatedAt` are
+/// deliberately not listed: they outlive the evaluations that do not set them (a deletion keeps
+/// the incarnation it retired).
 const CLEARED_WHEN_ABSENT: &[&str] = &[
     "name",
     "resourceVersion",
     "actor",
     "actionReason",
     "nonCompliant",
+    "scope",
 ];
 
-/// STATE is written only when it does not move backwards in (version, event time).
-pub const VERSION_CONDITION: &str =
-    "attribute_not_exists(#ver) OR #ver < :ver OR (#ver = :ver AND #et <= :et)";
+/// The version rule: newer version, or the same version from an event at least as recent.
+const FORWARD: &str = "(attribute_not_exists(#ver) OR #ver < :ver OR (#ver = :ver AND #et <= :et))";
 
 /// A DynamoDB `UpdateItem` expression with its names and values.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,27 +29,25 @@ pub struct StateUpdate {
     pub key: HashMap<String, AttributeValue>,
     /// `SET ... REMOVE ...`.
     pub update: String,
-    /// Condition that keeps state from regressing to an older version.
-    pub condition: Option<String>,
+    /// Condition that keeps state from moving backwards.
+    pub condition: String,
     /// `#n` placeholders.
     pub names: HashMap<String, String>,
     /// `:v` placeholders.
     pub values: HashMap<String, AttributeValue>,
 }
 
-/// Build the update writing `item` (already serialized to attributes) over the stored state.
+/// Build the update writing `attributes` (the record's STATE item, serialized) over the stored
+/// state, on the condition that `record` may replace it.
 pub fn state_update(
     mut attributes: HashMap<String, AttributeValue>,
-    item: &StateItem,
+    record: &Record,
 ) -> StateUpdate {
     let mut key = HashMap::new();
     for k in ["pk", "sk"] {
         if let Some(v) = attributes.remove(k) {
             key.insert(k.to_owned(), v);
         }
-    }
-    if item.reverts.is_empty() {
-        attributes.remove("reverts");
     }
     let mut names = HashMap::new();
     let mut values = HashMap::new();
@@ -72,18 +72,7 @@ pub fn state_update(
     if !removes.is_empty() {
         update.push_str(&format!(" REMOVE {}", removes.join(", ")));
     }
-    // A newer version always wins; the same version only from an event at least as recent, so
-    // a late duplicate view of the same version does not overwrite the newest event's record.
-    let condition = item.common.resource_version.map(|version| {
-        names.insert("#ver".to_owned(), "resourceVersion".to_owned());
-        names.insert("#et".to_owned(), "eventTime".to_owned());
-        values.insert(":ver".to_owned(), AttributeValue::N(version.to_string()));
-        values.insert(
-            ":et".to_owned(),
-            AttributeValue::S(item.common.event_time.clone()),
-        );
-        VERSION_CONDITION.to_owned()
-    });
+    let condition = condition(record, &mut names, &mut values);
     StateUpdate {
         key,
         update,
@@ -93,81 +82,143 @@ pub fn state_update(
     }
 }
 
+/// [`crate::state_order::admits`] as a condition expression.
+fn condition(
+    record: &Record,
+    names: &mut HashMap<String, String>,
+    values: &mut HashMap<String, AttributeValue>,
+) -> String {
+    let mut name = |placeholder: &str, attribute: &str| {
+        names.insert(placeholder.to_owned(), attribute.to_owned());
+    };
+    if record.status == Status::Deleted {
+        name("#cr", "resourceCreatedAt");
+        let seen_gone = crate::record::epoch_seconds(record.evaluated_at);
+        values.insert(":seen".to_owned(), AttributeValue::N(seen_gone.to_string()));
+        return "attribute_not_exists(#cr) OR #cr <= :seen".to_owned();
+    }
+    name("#ver", "resourceVersion");
+    let forward = match record.identity.version {
+        Some(version) => {
+            name("#et", "eventTime");
+            values.insert(
+                ":et".to_owned(),
+                AttributeValue::S(record.cause.event_time.clone()),
+            );
+            values.insert(":ver".to_owned(), AttributeValue::N(version.to_string()));
+            FORWARD.to_owned()
+        }
+        None => "attribute_not_exists(#ver)".to_owned(),
+    };
+    let Some(uid) = &record.identity.uid else {
+        return forward;
+    };
+    name("#uid", "resourceUid");
+    name("#st", "status");
+    values.insert(":uid".to_owned(), AttributeValue::S(uid.clone()));
+    values.insert(
+        ":deleted".to_owned(),
+        AttributeValue::S("DELETED".to_owned()),
+    );
+    let newer_incarnation = match record.identity.created_at {
+        Some(created) => {
+            name("#cr", "resourceCreatedAt");
+            values.insert(":cr".to_owned(), AttributeValue::N(created.to_string()));
+            "(#uid <> :uid AND (attribute_not_exists(#cr) OR #cr <= :cr))"
+        }
+        None => "#uid <> :uid",
+    };
+    format!(
+        "attribute_not_exists(#uid) OR (#uid = :uid AND #st <> :deleted AND {forward}) OR {newer_incarnation}"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Action, ItemCommon, Status};
-    use meshwarden_rules::resource::ResourceKind;
+    use crate::record::Cause;
+    use meshwarden_rules::resource::{ResourceKind, ResourceRef};
+    use std::time::SystemTime;
 
-    fn item(version: Option<i64>, non_compliant: bool) -> StateItem {
-        StateItem {
-            common: ItemCommon {
-                pk: "p".into(),
-                sk: "STATE".into(),
-                kind: ResourceKind::Mesh,
-                account: "a".into(),
-                region: "r".into(),
-                mesh: "m".into(),
-                name: None,
-                status: if non_compliant {
-                    Status::NonCompliant
-                } else {
-                    Status::Compliant
-                },
-                findings: vec![],
-                resource_version: version,
-                event_name: "UpdateMesh".into(),
-                event_id: "e".into(),
-                event_time: "t".into(),
-                actor: None,
-                action: Action::None,
-                action_reason: None,
-                evaluated_at: "t".into(),
-            },
-            last_compliant_spec: None,
-            non_compliant: non_compliant.then(|| "NON_COMPLIANT".into()),
-            reverts: vec![],
-        }
+    fn record(status: Status, version: Option<i64>, uid: Option<&str>) -> Record {
+        let resource = ResourceRef {
+            kind: ResourceKind::Mesh,
+            account: "a".into(),
+            region: "r".into(),
+            mesh: "m".into(),
+            name: None,
+        };
+        let mut r = Record::new(resource, Cause::default(), status, SystemTime::now());
+        r.identity.version = version;
+        r.identity.uid = uid.map(str::to_owned);
+        r.identity.created_at = uid.map(|_| 1.5);
+        r
     }
 
-    fn build(item: &StateItem) -> StateUpdate {
-        state_update(serde_dynamo::to_item(item).unwrap(), item)
+    fn build(record: &Record) -> StateUpdate {
+        state_update(serde_dynamo::to_item(record.state_item()).unwrap(), record)
     }
 
-    #[test]
-    fn versioned_state_never_regresses() {
-        let u = build(&item(Some(4), true));
-        assert_eq!(u.condition.as_deref(), Some(VERSION_CONDITION));
-        assert_eq!(u.values[":ver"], AttributeValue::N("4".into()));
-        assert!(u.key.contains_key("pk") && u.key.contains_key("sk"));
-        assert!(!u.update.contains("lastCompliantSpec"), "{}", u.update);
-    }
-
-    #[test]
-    fn absent_optionals_are_removed_but_history_is_kept() {
-        let u = build(&item(None, false));
-        assert_eq!(u.condition, None);
-        let removed: Vec<&String> = u
-            .names
+    fn removed(u: &StateUpdate) -> Vec<&String> {
+        u.names
             .iter()
             .filter(|(k, _)| k.starts_with("#r"))
             .map(|(_, v)| v)
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn every_placeholder_in_the_condition_is_defined() {
+        for r in [
+            record(Status::NonCompliant, Some(4), Some("u")),
+            record(Status::Compliant, Some(4), None),
+            record(Status::Compliant, None, None),
+            record(Status::Deleted, None, None),
+        ] {
+            let u = build(&r);
+            for token in u
+                .condition
+                .split(|c: char| !(c.is_alphanumeric() || c == '#' || c == ':'))
+            {
+                if token.starts_with('#') {
+                    assert!(u.names.contains_key(token), "{token} in {}", u.condition);
+                } else if token.starts_with(':') {
+                    assert!(u.values.contains_key(token), "{token} in {}", u.condition);
+                }
+            }
+            assert!(u.key.contains_key("pk") && u.key.contains_key("sk"));
+            // DynamoDB refuses a placeholder defined but not used.
+            let text = format!("{} {}", u.update, u.condition);
+            for defined in u.names.keys().chain(u.values.keys()) {
+                let used = text
+                    .split(|c: char| !(c.is_alphanumeric() || c == '#' || c == ':'))
+                    .any(|t| t == defined);
+                assert!(used, "{defined} defined but unused in {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn deletion_clears_version_and_live_scope_but_keeps_the_incarnation() {
+        let u = build(&record(Status::Deleted, None, None));
+        let removed = removed(&u);
         for name in [
             "resourceVersion",
             "nonCompliant",
+            "scope",
             "name",
             "actor",
             "actionReason",
         ] {
             assert!(
-                removed.iter().any(|r| *r == name),
+                removed.contains(&&name.to_owned()),
                 "{name} not removed: {}",
                 u.update
             );
         }
-        assert!(!removed
-            .iter()
-            .any(|r| *r == "lastCompliantSpec" || *r == "reverts"));
+        for kept in ["lastCompliantSpec", "resourceUid", "resourceCreatedAt"] {
+            assert!(!removed.contains(&&kept.to_owned()), "{kept} removed");
+        }
+        assert!(!u.update.contains("lastCompliantSpec"), "{}", u.update);
     }
 }

@@ -22,14 +22,13 @@ fn role_of(arn: &str) -> Option<(&str, &str)> {
 
 /// Whether the event's caller is the responder's own role (`own_role_arn`, an IAM role ARN), by
 /// the session issuer or by the assumed-role session the call was made with.
+/// Any other identity (an IAM user, say) matches only itself.
 pub fn is_own_identity(meta: &EventMeta, own_role_arn: &str) -> bool {
-    let Some(own) = role_of(own_role_arn) else {
-        return false;
-    };
+    let own = role_of(own_role_arn);
     [meta.actor_issuer.as_deref(), meta.actor.as_deref()]
         .into_iter()
         .flatten()
-        .any(|arn| arn == own_role_arn || role_of(arn) == Some(own))
+        .any(|arn| arn == own_role_arn || (own.is_some() && role_of(arn) == own))
 }
 
 #[cfg(test)]
@@ -77,6 +76,12 @@ mod tests {
             own
         ));
         assert!(!is_own_identity(&meta(None, None), own));
+        let user = "arn:aws:iam::111122223333:user/ci";
+        assert!(is_own_identity(&meta(Some(user), None), user));
+        assert!(!is_own_identity(
+            &meta(Some("arn:aws:iam::111122223333:user/other"), None),
+            user
+        ));
         assert!(!is_own_identity(
             &meta(Some("garbage"), None),
             "also garbage"

@@ -1,7 +1,6 @@
 //! Fault injection: a proxy between the SDK and the emulator throttles, fails and drops a share
 //! of requests. Every event must still be recorded exactly once, retrying (as Lambda would) the
 //! events the handler returned `Err` for.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::AutoRevert;

@@ -1,38 +1,30 @@
 //! The DynamoDB store's guarantees, directly: exactly-once history, no state regression,
 //! newest-first paginated history, the sparse non-compliant index.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use meshwarden_engine::ports::{ComplianceStore, HistoryQuery, RecordOutcome};
-use meshwarden_engine::record::{Action, Record, Status};
+use meshwarden_engine::record::{Cause, Record, Status};
 use meshwarden_engine::store::DynamoStore;
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use meshwarden_testkit::*;
 use std::time::{Duration, SystemTime};
 
 fn record(mesh: &str, version: i64, minute: u32, status: Status) -> Record {
-    Record {
-        resource: ResourceRef {
-            kind: ResourceKind::Mesh,
-            account: ACCOUNT.into(),
-            region: REGION.into(),
-            mesh: mesh.into(),
-            name: None,
-        },
-        status,
-        findings: vec![],
-        resource_version: Some(version),
+    let resource = ResourceRef {
+        kind: ResourceKind::Mesh,
+        account: ACCOUNT.into(),
+        region: REGION.into(),
+        mesh: mesh.into(),
+        name: None,
+    };
+    let cause = Cause {
         event_name: "UpdateMesh".into(),
         event_id: format!("evt-{version}-{minute}"),
         event_time: format!("2026-11-23T05:{minute:02}:00Z"),
         actor: Some(HUMAN_ROLE.into()),
-        action: Action::None,
-        action_reason: None,
-        before: None,
-        after: None,
-        document: None,
-        evaluated_at: SystemTime::now(),
-        recent_reverts: vec![],
-    }
+    };
+    let mut record = Record::new(resource, cause, status, SystemTime::now());
+    record.identity.version = Some(version);
+    record
 }
 
 async fn store() -> (Harness, DynamoStore) {
@@ -170,4 +162,43 @@ async fn non_compliant_ids(store: &DynamoStore) -> Vec<String> {
         .into_iter()
         .map(|s| s.common.pk)
         .collect()
+}
+
+#[tokio::test]
+async fn state_order_is_the_same_rule_in_dynamodb_and_in_memory() {
+    use meshwarden_engine::state_order::admits;
+    use meshwarden_testkit::memory::{state_order_cases, MemoryStore};
+    let (_h, dynamo) = store().await;
+    let memory = MemoryStore::default();
+    for case in state_order_cases(&unique("order")) {
+        for r in &case.setup {
+            dynamo.record(r).await.unwrap();
+            memory.record(r).await.unwrap();
+        }
+        let id = case.candidate.resource.id();
+        let stored = dynamo.state(&id).await.unwrap();
+        assert_eq!(
+            admits(stored.as_ref(), &case.candidate),
+            case.admitted,
+            "{}: the pure rule",
+            case.name
+        );
+        let expected = if case.admitted {
+            RecordOutcome::Written
+        } else {
+            RecordOutcome::StaleState
+        };
+        assert_eq!(
+            dynamo.record(&case.candidate).await.unwrap(),
+            expected,
+            "{}: DynamoDB's condition",
+            case.name
+        );
+        assert_eq!(
+            memory.record(&case.candidate).await.unwrap(),
+            expected,
+            "{}: the in-memory store",
+            case.name
+        );
+    }
 }

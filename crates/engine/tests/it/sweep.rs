@@ -1,5 +1,4 @@
 //! The scheduled sweep against the emulator: every resource recorded once, re-runs add nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::{AutoRevert, Handled};

@@ -1,10 +1,9 @@
 //! The responder pipeline end to end: real SDK clients against the local emulator.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::ports::ComplianceStore;
 use meshwarden_engine::record::{Action, Status};
-use meshwarden_engine::{AutoRevert, Handled};
+use meshwarden_engine::{AutoRevert, EngineError, Handled};
 use meshwarden_testkit::*;
 use serde_json::Value;
 use std::time::Duration;
@@ -125,7 +124,18 @@ async fn mesh_allow_all_with_auto_revert_on_is_reverted() {
         "a reverted resource leaves the non-compliant index"
     );
     assert!(state.last_compliant_spec.is_some());
-    assert_eq!(state.reverts.len(), 1);
+    let counters: Vec<_> = h
+        .items(&mesh_id(&mesh))
+        .await
+        .into_iter()
+        .filter(|i| i["sk"].as_s().unwrap().starts_with("CAP#"))
+        .collect();
+    assert_eq!(counters.len(), 1, "one hourly cap counter");
+    assert_eq!(
+        counters[0]["reverts"].as_n().unwrap(),
+        "1",
+        "the revert is counted"
+    );
     let page = engine.store().non_compliant(None, 1000).await.unwrap();
     assert!(page.items.iter().all(|s| s.common.pk != mesh_id(&mesh)));
 }
@@ -196,8 +206,8 @@ async fn duplicate_delivery_records_once_and_updates_at_most_once() {
     assert_eq!(second.recorded, "duplicate");
     assert_eq!(
         second.action,
-        Action::None,
-        "the resource is already compliant: nothing to revert"
+        Action::Reverted,
+        "a duplicate reports what the event was recorded as"
     );
     assert_eq!(h.history_count(&mesh_id(&mesh)).await, 1);
     assert_eq!(h.mesh_version(&mesh).await, v + 1, "exactly one update");
@@ -247,7 +257,10 @@ async fn event_for_a_resource_deleted_since_records_deleted() {
     // Young event: "not found" may be eventual consistency, so the event is retried.
     let young = update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO);
     let err = engine.handle(&young).await.unwrap_err();
-    assert!(err.0.contains("not found yet"), "{err}");
+    assert!(
+        matches!(&err, EngineError::NotYetConsistent(e) if e.contains("not found yet")),
+        "{err}"
+    );
     // Past the consistency window, not found is the truth.
     let old = update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, OLD);
     let report = evaluated(&engine, &old).await;
@@ -265,7 +278,10 @@ async fn describe_older_than_the_event_is_retried_while_young() {
     let engine = h.engine(AutoRevert::Off);
     let ahead = update_mesh_event(&mesh, "ALLOW_ALL", v + 5, HUMAN_ROLE, Duration::ZERO);
     let err = engine.handle(&ahead).await.unwrap_err();
-    assert!(err.0.contains("older than the event"), "{err}");
+    assert!(
+        matches!(&err, EngineError::NotYetConsistent(e) if e.contains("older than the event")),
+        "{err}"
+    );
     assert_eq!(
         h.history_count(&mesh_id(&mesh)).await,
         0,

@@ -1,0 +1,129 @@
+//! [`Engine::handle`]: one entry point for everything the responder receives.
+
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::metrics::Counts;
+use crate::pipeline::EventReport;
+use crate::ports::{ComplianceStore, MeshWriter};
+use crate::sweep::SweepReport;
+use meshwarden_rules::event::{self, Incoming, Route};
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Instant, SystemTime};
+
+/// What the engine did with one input. Every variant is a success for the runtime.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum Handled {
+    /// A resource was evaluated (or found deleted) and recorded.
+    Evaluated(EventReport),
+    /// A sweep ran.
+    Swept(SweepReport),
+    /// The event needs nothing from us.
+    Ignored {
+        /// The event id, when there was one.
+        event_id: Option<String>,
+        /// Why.
+        reason: String,
+    },
+    /// The input is poison: malformed or unroutable. Logged, not retried.
+    Rejected {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A service refused a call that retrying cannot fix (access denied on the table, say):
+    /// logged with the event, counted in the `Errors` metric (alarmed), not retried.
+    Failed {
+        /// The event id.
+        event_id: String,
+        /// The refusal.
+        reason: String,
+    },
+}
+
+/// A delivery id for callers that have none (the CLI, tests): unique within the process and
+/// across processes.
+pub fn new_delivery_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!(
+        "local-{}-{nanos:x}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
+    /// Handle one raw input as a fresh delivery (see [`Engine::handle_as`]).
+    pub async fn handle(&self, input: &Value) -> Result<Handled, EngineError> {
+        self.handle_as(input, &new_delivery_id()).await
+    }
+
+    /// Handle one raw input: a CloudTrail/EventBridge event or a scheduled sweep. `delivery`
+    /// identifies this delivery across its retries (Lambda's request id is kept across the
+    /// retries of an asynchronous invocation): a retry resumes its own pending revert at once,
+    /// while another delivery of the same event waits for the revert's lease to end.
+    /// `Err` only for faults worth retrying; poison input is `Ok(Handled::Rejected)`.
+    pub async fn handle_as(&self, input: &Value, delivery: &str) -> Result<Handled, EngineError> {
+        let (outcome, counts) = self.handle_counted(input, delivery).await;
+        self.emit(counts);
+        outcome
+    }
+
+    /// [`Engine::handle_as`] without emitting: the metrics are returned beside the outcome.
+    /// A transient failure is not counted in `Errors`: Lambda retries it, and its own `Errors`
+    /// metric and the dead-letter queue see it if retrying does not help.
+    pub async fn handle_counted(
+        &self,
+        input: &Value,
+        delivery: &str,
+    ) -> (Result<Handled, EngineError>, Counts) {
+        let started = Instant::now();
+        let incoming = match event::route(input) {
+            Ok(incoming) => incoming,
+            Err(err) => {
+                let reason = format!("malformed event: {err}");
+                tracing::error!(reason = %reason, "rejected");
+                let counts = Counts {
+                    errors: 1,
+                    ..Counts::default()
+                };
+                return (Ok(Handled::Rejected { reason }), counts);
+            }
+        };
+        let routed = match incoming {
+            Incoming::Sweep(request) => {
+                return match self.sweep(&request).await {
+                    Ok((report, counts)) => (Ok(Handled::Swept(report)), counts),
+                    Err(err) => (Err(err), Counts::default()),
+                }
+            }
+            Incoming::CloudTrail(routed) => routed,
+        };
+        let received = Counts {
+            events_received: 1,
+            ..Counts::default()
+        };
+        if let Route::Ignore { reason, .. } = &routed.route {
+            tracing::info!(
+                event_id = %routed.meta.event_id,
+                event_name = %routed.meta.event_name,
+                reason = %reason,
+                latency_ms = started.elapsed().as_millis() as u64,
+                "ignored"
+            );
+            let ignored = Handled::Ignored {
+                event_id: Some(routed.meta.event_id.clone()),
+                reason: reason.to_string(),
+            };
+            return (Ok(ignored), received);
+        }
+        let (outcome, mut counts) = self.process_counted(&routed, delivery).await;
+        counts.add(received);
+        (outcome, counts)
+    }
+}

@@ -1,0 +1,46 @@
+//! When a new evaluation may replace the stored STATE of a resource (pure).
+//!
+//! The DynamoDB store enforces the same rule as a condition expression
+//! (`store::expressions`); the in-memory store of the test kit calls [`admits`]. Both are run
+//! through the same table of cases, so they cannot drift apart.
+//!
+//! * A live evaluation of the **same incarnation** (`metadata.uid`) wins when its version is
+//!   newer, or equal and caused by an event at least as recent — unless STATE already records
+//!   that incarnation as deleted (a late event must not resurrect it).
+//! * A **different incarnation** wins when it was created no earlier than the stored one
+//!   (App Mesh restarts versions at 1 on re-creation, so versions cannot order incarnations).
+//! * A **deletion** wins unless the stored incarnation was created after the resource was seen
+//!   gone (a re-creation recorded before a late "not found").
+//! * A stored item without a uid (written before uids were kept) yields to the first evaluation
+//!   that carries one: it may hold a dead incarnation's higher version.
+//! * An evaluation without a uid follows the version rule alone.
+
+use crate::record::{epoch_seconds, Record, StateItem, Status};
+
+/// Whether `new` may replace `stored` as the resource's STATE.
+pub fn admits(stored: Option<&StateItem>, new: &Record) -> bool {
+    let Some(stored) = stored else {
+        return true;
+    };
+    let s = &stored.common;
+    if new.status == Status::Deleted {
+        let seen_gone = epoch_seconds(new.evaluated_at) as f64;
+        return s
+            .resource_created_at
+            .is_none_or(|created| created <= seen_gone);
+    }
+    let forward = || match (s.resource_version, new.identity.version) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(old), Some(v)) => old < v || (old == v && s.event_time <= new.cause.event_time),
+    };
+    match (&s.resource_uid, &new.identity.uid) {
+        (Some(old), Some(uid)) if old == uid => s.status != Status::Deleted && forward(),
+        (Some(_), Some(_)) => match (s.resource_created_at, new.identity.created_at) {
+            (Some(old), Some(created)) => old <= created,
+            _ => true,
+        },
+        (None, Some(_)) => true,
+        (_, None) => forward(),
+    }
+}

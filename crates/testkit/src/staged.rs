@@ -1,0 +1,126 @@
+//! [`Staged`]: a mesh port wrapped so a test decides what happens between the engine's calls —
+//! a concurrent change just before the nth describe or before an update, or several events
+//! held at their first describe until all of them got there (a barrier, not a sleep).
+
+use futures::future::BoxFuture;
+use meshwarden_engine::error::PortError;
+use meshwarden_engine::ports::{Described, MeshReader, MeshWriter};
+use meshwarden_rules::model::{Resource, Tag};
+use meshwarden_rules::resource::ResourceRef;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Barrier;
+
+/// Something a test runs between two of the engine's calls.
+pub type Step = Box<dyn FnOnce() -> BoxFuture<'static, ()> + Send>;
+
+/// A mesh port with staged interleavings.
+pub struct Staged<M> {
+    inner: M,
+    describes: AtomicUsize,
+    before_describe: Mutex<BTreeMap<usize, Step>>,
+    before_update: Mutex<Option<Step>>,
+    gate: Option<(usize, Arc<Barrier>)>,
+}
+
+impl<M> Staged<M> {
+    /// `inner`, unchanged until steps are added.
+    pub fn new(inner: M) -> Self {
+        Staged {
+            inner,
+            describes: AtomicUsize::new(0),
+            before_describe: Mutex::new(BTreeMap::new()),
+            before_update: Mutex::new(None),
+            gate: None,
+        }
+    }
+
+    /// Hold the answers of the first `n` describes until all `n` have been made (so `n`
+    /// concurrent events all evaluate the same state).
+    pub fn gate_first_describes(mut self, n: usize) -> Self {
+        self.gate = Some((n, Arc::new(Barrier::new(n))));
+        self
+    }
+
+    /// Run `step` just before the `nth` describe (counted from 1) is made.
+    pub fn before_describe(self, nth: usize, step: Step) -> Self {
+        self.before_describe
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(nth, step);
+        self
+    }
+
+    /// Run `step` just before the next update is made.
+    pub fn before_update(self, step: Step) -> Self {
+        *self.before_update.lock().unwrap_or_else(|p| p.into_inner()) = Some(step);
+        self
+    }
+
+    /// The wrapped port.
+    pub fn inner(&self) -> &M {
+        &self.inner
+    }
+}
+
+impl<M: MeshReader> MeshReader for Staged<M> {
+    type Snapshot = M::Snapshot;
+
+    async fn describe(
+        &self,
+        resource: &ResourceRef,
+    ) -> Result<Option<Described<M::Snapshot>>, PortError> {
+        let nth = self.describes.fetch_add(1, Ordering::SeqCst) + 1;
+        let step = self
+            .before_describe
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&nth);
+        if let Some(step) = step {
+            step().await;
+        }
+        let described = self.inner.describe(resource).await;
+        // Gated: every one of the first n callers has read the resource before any goes on.
+        if let Some((n, barrier)) = &self.gate {
+            if nth <= *n {
+                barrier.wait().await;
+            }
+        }
+        described
+    }
+
+    async fn tags(
+        &self,
+        resource: &ResourceRef,
+        snapshot: &M::Snapshot,
+    ) -> Result<Vec<Tag>, PortError> {
+        self.inner.tags(resource, snapshot).await
+    }
+
+    async fn list(&self, region: &str) -> Result<Vec<ResourceRef>, PortError> {
+        self.inner.list(region).await
+    }
+}
+
+impl<M: MeshWriter> MeshWriter for Staged<M> {
+    async fn update(
+        &self,
+        resource: &ResourceRef,
+        current: &Described<M::Snapshot>,
+        patched: &Resource,
+        client_token: &str,
+    ) -> Result<Resource, PortError> {
+        let step = self
+            .before_update
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(step) = step {
+            step().await;
+        }
+        self.inner
+            .update(resource, current, patched, client_token)
+            .await
+    }
+}
