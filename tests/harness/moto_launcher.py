@@ -9,7 +9,10 @@ moto 5.2.x departs from the App Mesh API in ways the Rust SDK or Meshwarden (rig
   at import, so every resource (and every re-creation) shares one uid and one creation time:
   each new resource gets its own (a re-created resource is a new incarnation, as in App Mesh);
 * it reports ``meshOwner``/``resourceOwner`` as the caller's access key id where the API reports
-  the owning account id: a mesh is owned by the account moto created it in.
+  the owning account id: a mesh is owned by the account moto created it in;
+* its DynamoDB ``TransactWriteItems`` rolls a cancelled transaction back by restoring a copy of
+  the whole table taken before it, erasing what concurrent requests wrote meanwhile (DynamoDB
+  isolates transactions): DynamoDB operations are serialized, one at a time.
 Nothing else is touched, and product code never knows about it.
 
 Usage: python moto_launcher.py [--port 0]   → prints "LISTENING <port>" once it accepts requests.
@@ -49,6 +52,7 @@ from datetime import datetime  # noqa: E402
 from uuid import uuid4  # noqa: E402
 
 from moto.appmesh import models as appmesh_models  # noqa: E402
+from moto.dynamodb import models as dynamodb_models  # noqa: E402
 from moto.appmesh.dataclasses import shared as appmesh_shared  # noqa: E402
 
 MOTO_TIME = re.compile(r"^\d{2}/\d{2}/\d{4}, \d{2}:\d{2}:\d{2}$")
@@ -177,12 +181,31 @@ def accounts_as_owners():
     appmesh_models.AppMeshBackend.create_mesh = create_mesh
 
 
+DYNAMODB_OPERATIONS = ("transact_write_items", "put_item", "update_item", "delete_item",
+                       "batch_write_item", "get_item", "query", "scan", "transact_get_items")
+
+
+def isolated_dynamodb():
+    """One DynamoDB operation at a time, so a cancelled transaction's table restore loses nothing."""
+    lock = threading.RLock()
+    backend = dynamodb_models.DynamoDBBackend
+    for name in DYNAMODB_OPERATIONS:
+        original = getattr(backend, name)
+
+        def locked(self, *args, _original=original, **kwargs):
+            with lock:
+                return _original(self, *args, **kwargs)
+
+        setattr(backend, name, locked)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     args = parser.parse_args()
     fresh_identities()
     accounts_as_owners()
+    isolated_dynamodb()
     app = ApiShim(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
 

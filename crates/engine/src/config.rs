@@ -114,6 +114,9 @@ pub struct EngineConfig {
     /// How long a pending revert belongs to the delivery that started it; after that another
     /// delivery may complete it (at least the function's timeout).
     pub revert_lease: Duration,
+    /// A change the sweep finds younger than this may still have its event on the way: it is
+    /// not counted as a missed event.
+    pub missed_event_grace: Duration,
     /// Regions the sweep covers (the first is the home region).
     pub regions: Vec<String>,
     /// Concurrent describes during a sweep.
@@ -134,6 +137,7 @@ impl Default for EngineConfig {
             max_reverts_per_hour: 3,
             consistency_window: DEFAULT_CONSISTENCY_WINDOW,
             revert_lease: Duration::from_secs(MAX_WINDOW_SECS),
+            missed_event_grace: Duration::from_secs(15 * 60),
             regions: Vec::new(),
             sweep_concurrency: 8,
             emit_metrics: true,
@@ -197,6 +201,12 @@ impl EngineConfig {
                 "MESHWARDEN_REVERT_LEASE_SECS",
                 defaults.revert_lease.as_secs(),
                 1..=MAX_WINDOW_SECS,
+            )?),
+            missed_event_grace: Duration::from_secs(number(
+                get("MESHWARDEN_MISSED_EVENT_GRACE_SECS"),
+                "MESHWARDEN_MISSED_EVENT_GRACE_SECS",
+                defaults.missed_event_grace.as_secs(),
+                0..=86_400,
             )?),
             regions,
             sweep_concurrency: number(
@@ -270,6 +280,7 @@ fn expected_range(var: &str) -> &'static str {
         "MESHWARDEN_CONSISTENCY_WINDOW_SECS" => "a whole number of seconds from 0 to 900",
         "MESHWARDEN_REVERT_LEASE_SECS" => "a whole number of seconds from 1 to 900",
         "MESHWARDEN_SWEEP_CONCURRENCY" => "a whole number from 1 to 256",
+        "MESHWARDEN_MISSED_EVENT_GRACE_SECS" => "a whole number of seconds from 0 to 86400",
         _ => "a whole number from 0 to 4294967295",
     }
 }

@@ -15,13 +15,10 @@ use meshwarden_rules::event::SweepRequest;
 use meshwarden_rules::resource::ResourceRef;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashSet};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 /// Event name recorded on sweep history items.
 pub const SWEEP_EVENT_NAME: &str = "Sweep";
-
-/// A version change younger than this may still have its event on the way: not counted missed.
-pub const MISSED_EVENT_GRACE: Duration = Duration::from_secs(15 * 60);
 
 /// What a sweep found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -143,7 +140,10 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             .record_sweep(&scan.records)
             .await
             .map_err(|e| EngineError::retry(e).unwrap_or_else(EngineError::Transient))?;
-        let missed = missed_events(&scan.records, &written, SystemTime::now());
+        let settled = SystemTime::now()
+            .checked_sub(self.config.missed_event_grace)
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        let missed = missed_events(&scan.records, &written, settled);
         let retired = self.retire(&scan, &request.id, &event_time).await?;
         let non_compliant = scan
             .records
@@ -283,9 +283,10 @@ fn sweep_cause(sweep_id: &str, resource: &ResourceRef, event_time: &str) -> Caus
 }
 
 /// How many swept resources changed version since STATE (same incarnation) with no event having
-/// recorded it, counting only changes older than [`MISSED_EVENT_GRACE`].
-pub fn missed_events(records: &[Record], written: &[SweepWrite], now: SystemTime) -> usize {
-    let settled = epoch_seconds(now) as f64 - MISSED_EVENT_GRACE.as_secs_f64();
+/// recorded it, counting only changes made before `settled` (younger ones may still have their
+/// event on the way).
+pub fn missed_events(records: &[Record], written: &[SweepWrite], settled: SystemTime) -> usize {
+    let settled = epoch_seconds(settled) as f64;
     records
         .iter()
         .zip(written)

@@ -96,13 +96,19 @@ impl Harness {
         }
     }
 
-    pub fn engine_with(&self, config: EngineConfig) -> Engine<AppMeshAdapter, DynamoStore> {
+    /// The real ports for `config`: App Mesh and DynamoDB through the SDK, on the emulator.
+    pub fn ports(&self, config: &EngineConfig) -> (AppMeshAdapter, DynamoStore) {
         let store = DynamoStore::new(
             self.dynamodb.clone(),
             config.table.clone(),
             config.history_ttl,
         );
         let mesh = AppMeshAdapter::new(&self.sdk, config.own_account().map(str::to_owned));
+        (mesh, store)
+    }
+
+    pub fn engine_with(&self, config: EngineConfig) -> Engine<AppMeshAdapter, DynamoStore> {
+        let (mesh, store) = self.ports(&config);
         Engine::new(mesh, store, config)
     }
 

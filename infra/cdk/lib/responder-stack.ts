@@ -28,6 +28,8 @@ export const TABLE_NAME = 'meshwarden';
 export const FUNCTION_NAME = 'meshwarden-responder';
 /** The sparse index of non-compliant resources. */
 export const NON_COMPLIANT_INDEX = 'nonCompliant';
+/** The sparse index of resources not recorded as deleted, by `scope` (`service:account:region`): the sweep retires those it no longer finds. */
+export const LIVE_INDEX = 'live';
 /** App Mesh read actions the responder needs (describe the touched resource, list for the sweep). */
 export const READ_ACTIONS = [
   'appmesh:DescribeMesh',
@@ -43,9 +45,9 @@ export const UPDATE_ACTIONS = ['appmesh:UpdateMesh', 'appmesh:UpdateVirtualGatew
 export const METRIC_NAMESPACE = 'Meshwarden';
 /**
  * What the responder does to its table: GetItem, PutItem, UpdateItem, BatchWriteItem, Query (the
- * table and the `nonCompliant` index) and TransactWriteItems. No `dynamodb:TransactWriteItems`
- * action exists: each Put, Update or ConditionCheck inside a transaction is authorized by
- * PutItem, UpdateItem or ConditionCheckItem ("Using IAM with DynamoDB transactions",
+ * table and its `nonCompliant` and `live` indexes) and TransactWriteItems. No
+ * `dynamodb:TransactWriteItems` action exists: each Put or Update inside a transaction is
+ * authorized by PutItem or UpdateItem (it makes no ConditionCheck) ("Using IAM with DynamoDB transactions",
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
  * History items (revert intents, updated in place) and the hourly `CAP#` counters are items of the
  * same table, expiring through its TTL attribute `expiresAt`: no other action is needed.
@@ -54,7 +56,6 @@ export const TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
-  'dynamodb:ConditionCheckItem',
   'dynamodb:BatchWriteItem',
   'dynamodb:Query',
 ];
@@ -94,6 +95,12 @@ export class ResponderStack extends Stack {
       sortKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    this.table.addGlobalSecondaryIndex({
+      indexName: LIVE_INDEX,
+      partitionKey: { name: 'scope', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
 
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -115,7 +122,11 @@ export class ResponderStack extends Stack {
         new iam.PolicyStatement({
           sid: 'ComplianceTable',
           actions: TABLE_ACTIONS,
-          resources: [this.table.tableArn, `${this.table.tableArn}/index/${NON_COMPLIANT_INDEX}`],
+          resources: [
+            this.table.tableArn,
+            `${this.table.tableArn}/index/${NON_COMPLIANT_INDEX}`,
+            `${this.table.tableArn}/index/${LIVE_INDEX}`,
+          ],
         }),
         ...(settings.autoRevert === 'on'
           ? [new iam.PolicyStatement({ sid: 'RevertMeshResources', actions: UPDATE_ACTIONS, resources: meshResources })]

@@ -172,7 +172,7 @@ impl DynamoStore {
             .set_condition_expression(u.condition_expression().map(str::to_owned))
             .set_expression_attribute_names(u.expression_attribute_names().cloned())
             .set_expression_attribute_values(u.expression_attribute_values().cloned())
-            .return_values(ReturnValue::UpdatedOld)
+            .return_values(ReturnValue::AllOld)
             .send()
             .await;
         match result {

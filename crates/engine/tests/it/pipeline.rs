@@ -4,6 +4,7 @@ use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::ports::ComplianceStore;
 use meshwarden_engine::record::{Action, Status};
 use meshwarden_engine::{AutoRevert, EngineError, Handled};
+use meshwarden_testkit::staged::Staged;
 use meshwarden_testkit::*;
 use serde_json::Value;
 use std::time::Duration;
@@ -367,4 +368,202 @@ async fn malformed_and_ignored_events_succeed_without_records() {
     failed["detail"]["errorCode"] = "AccessDeniedException".into();
     let ignored = engine.handle(&failed).await.unwrap();
     assert!(matches!(ignored, Handled::Ignored { .. }), "{ignored:?}");
+}
+
+/// An engine over the real ports, with `staged` deciding what happens between its calls.
+fn staged_engine(
+    h: &Harness,
+    config: meshwarden_engine::EngineConfig,
+    stage: impl FnOnce(
+        Staged<meshwarden_engine::appmesh::AppMeshAdapter>,
+    ) -> Staged<meshwarden_engine::appmesh::AppMeshAdapter>,
+) -> meshwarden_engine::Engine<
+    Staged<meshwarden_engine::appmesh::AppMeshAdapter>,
+    meshwarden_engine::store::DynamoStore,
+> {
+    let (mesh, store) = h.ports(&config);
+    meshwarden_engine::Engine::new(stage(Staged::new(mesh)), store, config)
+}
+
+#[tokio::test]
+async fn a_deployment_between_evaluation_and_update_survives() {
+    let h = Harness::new().await;
+    let mesh = unique("window");
+    h.create_mesh(&mesh, EgressFilterType::DropAll).await;
+    let gateway = "gw";
+    let v = h.create_gateway_without_tls(&mesh, gateway).await;
+    // The deployment: listener moved to 9090 with a health check, landing after the evaluation's
+    // describe and before the re-describe that precedes the update.
+    let client = h.appmesh.clone();
+    let (m, g) = (mesh.clone(), gateway.to_owned());
+    let engine = staged_engine(&h, h.config(AutoRevert::On), |staged| {
+        staged.before_describe(
+            2,
+            Box::new(move || {
+                Box::pin(async move {
+                    client
+                        .update_virtual_gateway()
+                        .mesh_name(&m)
+                        .virtual_gateway_name(&g)
+                        .spec(deployed_gateway_spec())
+                        .send()
+                        .await
+                        .unwrap();
+                })
+            }),
+        )
+    });
+    let report = evaluated(
+        &engine,
+        &create_gateway_event(&mesh, gateway, v, HUMAN_ROLE),
+    )
+    .await;
+    assert_eq!(report.action, Action::RevertSkipped, "{report:?}");
+    assert!(
+        report
+            .reason
+            .as_deref()
+            .unwrap()
+            .starts_with("changed since evaluated"),
+        "{report:?}"
+    );
+    let described = h
+        .appmesh
+        .describe_virtual_gateway()
+        .mesh_name(&mesh)
+        .virtual_gateway_name(gateway)
+        .send()
+        .await
+        .unwrap()
+        .virtual_gateway
+        .unwrap();
+    assert_eq!(
+        described.metadata.unwrap().version,
+        v + 1,
+        "no update after the deployment"
+    );
+    let listener = &described.spec.unwrap().listeners[0];
+    assert_eq!(listener.port_mapping.as_ref().unwrap().port, 9090);
+    assert!(
+        listener.health_check.is_some(),
+        "the deployment's health check survives"
+    );
+    let counters = h
+        .items(&gateway_id(&mesh, gateway))
+        .await
+        .into_iter()
+        .filter(|i| i["sk"].as_s().unwrap().starts_with("CAP#"))
+        .map(|i| i["reverts"].as_n().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    assert_eq!(counters, vec!["0"], "the reserved slot is given back");
+}
+
+/// The gateway after a deployment: its listener on 9090 with a health check.
+fn deployed_gateway_spec() -> aws_sdk_appmesh::types::VirtualGatewaySpec {
+    use aws_sdk_appmesh::types as am;
+    let mut spec = seed_gateway_spec();
+    let health = am::VirtualGatewayHealthCheckPolicy::builder()
+        .protocol(am::VirtualGatewayPortProtocol::Http)
+        .path("/ping")
+        .healthy_threshold(2)
+        .unhealthy_threshold(2)
+        .interval_millis(5_000)
+        .timeout_millis(2_000)
+        .build()
+        .unwrap();
+    let port = am::VirtualGatewayPortMapping::builder()
+        .port(9090)
+        .protocol(am::VirtualGatewayPortProtocol::Http)
+        .build()
+        .unwrap();
+    spec.listeners = vec![am::VirtualGatewayListener::builder()
+        .port_mapping(port)
+        .health_check(health)
+        .build()];
+    spec
+}
+
+#[tokio::test]
+async fn five_concurrent_events_with_a_cap_of_one_revert_once() {
+    let h = Harness::new().await;
+    let mesh = unique("cap");
+    let v = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
+    let mut config = h.config(AutoRevert::On);
+    config.max_reverts_per_hour = 1;
+    // All five evaluate the same drifted mesh before any goes on.
+    let engine = staged_engine(&h, config, |staged| staged.gate_first_describes(5));
+    let events: Vec<Value> = (0..5)
+        .map(|_| update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO))
+        .collect();
+    let outcomes = futures::future::join_all(events.iter().map(|e| engine.handle(e))).await;
+    let actions: Vec<Action> = outcomes
+        .into_iter()
+        .map(|o| match o.unwrap() {
+            Handled::Evaluated(r) => {
+                if r.action == Action::RevertSkipped {
+                    assert!(
+                        r.reason.as_deref().unwrap().starts_with("flapping"),
+                        "{r:?}"
+                    );
+                }
+                r.action
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        actions.iter().filter(|a| **a == Action::Reverted).count(),
+        1,
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| **a == Action::RevertSkipped)
+            .count(),
+        4,
+        "{actions:?}"
+    );
+    assert_eq!(h.mesh_version(&mesh).await, v + 1, "exactly one update");
+    assert_eq!(h.history_count(&mesh_id(&mesh)).await, 5);
+}
+
+#[tokio::test]
+async fn a_recreated_mesh_is_listed_non_compliant_again() {
+    let h = Harness::new().await;
+    let mesh = unique("reborn");
+    h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
+    for _ in 0..3 {
+        h.update_mesh(&mesh, EgressFilterType::AllowAll).await;
+    }
+    let engine = h.engine(AutoRevert::Off);
+    let v = h.mesh_version(&mesh).await;
+    evaluated(
+        &engine,
+        &update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO),
+    )
+    .await;
+    let dead_uid = mesh_state(&engine, &mesh).await.common.resource_uid;
+    h.appmesh
+        .delete_mesh()
+        .mesh_name(&mesh)
+        .send()
+        .await
+        .unwrap();
+    let reborn = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
+    assert_eq!(reborn, 1, "App Mesh restarts versions on re-creation");
+    let report = evaluated(
+        &engine,
+        &update_mesh_event(&mesh, "ALLOW_ALL", reborn, HUMAN_ROLE, Duration::ZERO),
+    )
+    .await;
+    assert_eq!(report.recorded, "written");
+    let state = mesh_state(&engine, &mesh).await;
+    assert_eq!(state.common.resource_version, Some(1));
+    assert_ne!(state.common.resource_uid, dead_uid);
+    let page = engine.store().non_compliant(None, 1000).await.unwrap();
+    assert!(
+        page.items.iter().any(|s| s.common.pk == mesh_id(&mesh)),
+        "the live non-compliant mesh is listed"
+    );
 }

@@ -1,6 +1,7 @@
 //! The scheduled sweep against the emulator: every resource recorded once, re-runs add nothing.
 
 use aws_sdk_appmesh::types::EgressFilterType;
+use meshwarden_engine::ports::ComplianceStore;
 use meshwarden_engine::{AutoRevert, Handled};
 use meshwarden_testkit::*;
 use serde_json::json;
@@ -80,5 +81,58 @@ async fn sweep_records_every_resource_once_and_reruns_add_nothing() {
             .await,
         Some(EgressFilterType::AllowAll),
         "the sweep records, it never reverts"
+    );
+}
+
+#[tokio::test]
+async fn the_sweep_retires_what_is_gone_and_counts_changes_no_event_recorded() {
+    const REGION_HERE: &str = "eu-north-1";
+    let h = Harness::new().await;
+    let regional = aws_sdk_appmesh::Client::from_conf(
+        aws_sdk_appmesh::config::Builder::from(&h.sdk)
+            .region(aws_config::Region::new(REGION_HERE))
+            .build(),
+    );
+    let here = Harness {
+        appmesh: regional,
+        ..h
+    };
+    let (kept, gone) = (unique("kept"), unique("gone"));
+    here.create_mesh(&kept, EgressFilterType::DropAll).await;
+    here.create_mesh(&gone, EgressFilterType::AllowAll).await;
+    let mut config = here.config(AutoRevert::Off);
+    config.regions = vec![REGION_HERE.to_owned()];
+    config.account = Some(ACCOUNT.to_owned());
+    // Every change counts as settled at once (the default waits 15 minutes for its event).
+    config.missed_event_grace = std::time::Duration::ZERO;
+    let engine = here.engine_with(config);
+    let sweep = |id: &str| json!({"detail-type": "Scheduled Event", "source": "aws.scheduler", "id": id, "time": "2026-11-25T06:00:00Z"});
+    let Handled::Swept(first) = engine.handle(&sweep(&unique("sweep"))).await.unwrap() else {
+        panic!("not a sweep")
+    };
+    assert_eq!((first.missed_events, first.retired), (0, 0), "{first:?}");
+    // Between two sweeps: one mesh changes and one is deleted, and no event reaches us.
+    here.update_mesh(&kept, EgressFilterType::AllowAll).await;
+    here.appmesh
+        .delete_mesh()
+        .mesh_name(&gone)
+        .send()
+        .await
+        .unwrap();
+    let Handled::Swept(second) = engine.handle(&sweep(&unique("sweep"))).await.unwrap() else {
+        panic!("not a sweep")
+    };
+    assert_eq!(second.missed_events, 1, "{second:?}");
+    assert_eq!(second.retired, 1, "{second:?}");
+    let gone_id = format!("appmesh:{ACCOUNT}:{REGION_HERE}:mesh/{gone}");
+    let state = engine.store().state(&gone_id).await.unwrap().unwrap();
+    assert_eq!(
+        state.common.status,
+        meshwarden_engine::record::Status::Deleted
+    );
+    let listed = engine.store().non_compliant(None, 1000).await.unwrap();
+    assert!(
+        listed.items.iter().all(|s| s.common.pk != gone_id),
+        "a retired mesh leaves the non-compliant list"
     );
 }
