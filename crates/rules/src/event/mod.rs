@@ -3,7 +3,8 @@
 //!
 //! The router never trusts the event's copy of the resource: it only names the resource (and the
 //! version the call produced, so a stale describe can be recognised). Malformed input is an
-//! [`EventError`]; events we have no business with are [`Route::Ignore`] with a reason.
+//! [`EventError`]; events we have no business with are [`Route::Ignore`] with a reason, and so is
+//! an App Mesh record in an envelope whose `source` is not one of [`TRUSTED_SOURCES`].
 
 mod arn;
 mod decision;
@@ -34,6 +35,13 @@ pub const HANDLED_EVENT_NAMES: [&str; 11] = [
     "UpdateVirtualGateway",
     "UpdateVirtualNode",
 ];
+
+/// The EventBridge `source` values an "AWS API Call via CloudTrail" envelope must carry for its
+/// App Mesh record to be trusted: EventBridge delivers CloudTrail's App Mesh calls as
+/// `aws.appmesh`. Anyone allowed to `PutEvents` on the bus can send an envelope with any other
+/// `source`, so a record claiming `appmesh.amazonaws.com` under another (or no) source is
+/// [`IgnoreReason::UntrustedSource`].
+pub const TRUSTED_SOURCES: &[&str] = &["aws.appmesh"];
 
 const APPMESH_SOURCE: &str = "appmesh.amazonaws.com";
 const CLOUDTRAIL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
@@ -132,6 +140,10 @@ pub enum IgnoreReason {
     UnmodelledKind(String),
     /// An App Mesh call we do not act on.
     UnhandledEvent,
+    /// An EventBridge envelope whose `source` (empty when absent; the JSON text when not a
+    /// string) is not one of [`TRUSTED_SOURCES`], around a record claiming to be an App Mesh call:
+    /// anyone may put such an event on the bus, so it is never evaluated (poison, not retried).
+    UntrustedSource(String),
 }
 
 impl fmt::Display for IgnoreReason {
@@ -148,6 +160,13 @@ impl fmt::Display for IgnoreReason {
                 write!(f, "no rule reads resources of kind {kind}")
             }
             IgnoreReason::UnhandledEvent => f.write_str("event name not handled"),
+            IgnoreReason::UntrustedSource(source) => {
+                write!(
+                    f,
+                    "envelope source {source:?} is not {}",
+                    TRUSTED_SOURCES.join(" or ")
+                )
+            }
         }
     }
 }
@@ -225,17 +244,35 @@ fn route_record(
             .flatten()
             .map(str::to_owned),
     };
-    let route = decide(&meta, record)?;
+    let route = decide(&meta, record, envelope)?;
     Ok(RoutedEvent { meta, route })
 }
 
-fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, EventError> {
-    let failed = record.opt_str("errorCode")?.map(str::to_owned);
+/// The envelope's `source` when it is not trusted to carry App Mesh calls.
+fn untrusted_source(envelope: Fields<'_>) -> Option<String> {
+    match envelope.get("source") {
+        Some(Value::String(source)) if TRUSTED_SOURCES.contains(&source.as_str()) => None,
+        Some(Value::String(source)) => Some(source.clone()),
+        Some(other) => Some(other.to_string()),
+        None => Some(String::new()),
+    }
+}
+
+fn decide(
+    meta: &EventMeta,
+    record: Fields<'_>,
+    envelope: Option<Fields<'_>>,
+) -> Result<Route, EventError> {
     if meta.event_source != APPMESH_SOURCE {
         return Ok(ignore(IgnoreReason::OtherService(
             meta.event_source.clone(),
         )));
     }
+    // Before anything else is read from the record: an untrusted one names nothing.
+    if let Some(source) = envelope.and_then(untrusted_source) {
+        return Ok(ignore(IgnoreReason::UntrustedSource(source)));
+    }
+    let failed = record.opt_str("errorCode")?.map(str::to_owned);
     let name = meta.event_name.as_str();
     if !HANDLED_EVENT_NAMES.contains(&name) {
         return Ok(ignore(unhandled(name, record)?));

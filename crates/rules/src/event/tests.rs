@@ -294,3 +294,69 @@ fn decision_flattens_for_the_cli() {
                "actor": "arn:aws:sts::111122223333:assumed-role/admin/alice", "expectedVersion": null})
     );
 }
+
+#[test]
+fn only_trusted_envelope_sources_carry_app_mesh_calls() {
+    assert_eq!(TRUSTED_SOURCES, ["aws.appmesh"]);
+    let update = || {
+        record(
+            "UpdateVirtualGateway",
+            json!({"meshName": "m", "virtualGatewayName": "g", "spec": {}}),
+            json!({"virtualGateway": {"metadata": {"version": 4}}}),
+        )
+    };
+    let with_source = |source: Option<Value>| {
+        let mut event = envelope(update());
+        match source {
+            Some(source) => event["source"] = source,
+            None => {
+                event.as_object_mut().unwrap().remove("source");
+            }
+        }
+        event
+    };
+    let untrusted = |source: &str| Route::Ignore {
+        reason: IgnoreReason::UntrustedSource(source.into()),
+        resource: None,
+    };
+    assert_eq!(
+        routed(&with_source(Some(json!("custom.appmesh")))).route,
+        untrusted("custom.appmesh")
+    );
+    // Exact match only.
+    assert_eq!(
+        routed(&with_source(Some(json!("aws.appmesh ")))).route,
+        untrusted("aws.appmesh ")
+    );
+    for missing in [None, Some(json!(null)), Some(json!(""))] {
+        assert_eq!(routed(&with_source(missing)).route, untrusted(""));
+    }
+    assert_eq!(
+        routed(&with_source(Some(json!(["aws.appmesh"])))).route,
+        untrusted("[\"aws.appmesh\"]")
+    );
+    // Nothing else in an untrusted record is read: not its error code, nor its parameters.
+    let mut failed = envelope(record("UpdateMesh", json!(7), json!(null)));
+    failed["source"] = json!("aws.ec2");
+    failed["detail"]["errorCode"] = json!({"not": "a string"});
+    assert_eq!(routed(&failed).route, untrusted("aws.ec2"));
+    assert_eq!(
+        IgnoreReason::UntrustedSource("aws.ec2".into()).to_string(),
+        "envelope source \"aws.ec2\" is not aws.appmesh"
+    );
+    // A trusted envelope and a bare record route as before.
+    let trusted = routed(&with_source(Some(json!("aws.appmesh")))).route;
+    assert!(matches!(trusted, Route::Evaluate { .. }), "{trusted:?}");
+    assert_eq!(routed(&update()).route, trusted);
+    // Other services' calls stay OtherService whatever the envelope says.
+    let mut ec2 = envelope(record("RunInstances", json!({}), json!(null)));
+    ec2["source"] = json!("aws.ec2");
+    ec2["detail"]["eventSource"] = json!("ec2.amazonaws.com");
+    assert_eq!(
+        routed(&ec2).route,
+        Route::Ignore {
+            reason: IgnoreReason::OtherService("ec2.amazonaws.com".into()),
+            resource: None
+        }
+    );
+}
