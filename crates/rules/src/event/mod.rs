@@ -19,6 +19,7 @@ use crate::resource::{ResourceKind, ResourceRef};
 use fields::Fields;
 use serde_json::Value;
 use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The CloudTrail event names the router acts on (sorted). The EventBridge rule subscribes to
 /// exactly these; `crates/rules/handled-events.json` holds the same list for the infrastructure.
@@ -42,6 +43,9 @@ pub const HANDLED_EVENT_NAMES: [&str; 11] = [
 /// `source`, so a record claiming `appmesh.amazonaws.com` under another (or no) source is
 /// [`IgnoreReason::UntrustedSource`].
 pub const TRUSTED_SOURCES: &[&str] = &["aws.appmesh"];
+
+/// How far ahead of the clock an `eventTime` may be: further is [`EventError::FutureEventTime`].
+pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 
 const APPMESH_SOURCE: &str = "appmesh.amazonaws.com";
 const CLOUDTRAIL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
@@ -88,7 +92,7 @@ pub struct EventMeta {
     pub event_name: String,
     /// `eventSource`, e.g. `appmesh.amazonaws.com`.
     pub event_source: String,
-    /// `eventTime` (ISO 8601).
+    /// `eventTime`: an RFC 3339 UTC timestamp at most [`MAX_CLOCK_SKEW`] after the routing clock.
     pub event_time: String,
     /// `awsRegion`.
     pub region: String,
@@ -171,19 +175,32 @@ impl fmt::Display for IgnoreReason {
     }
 }
 
-/// Route event JSON text.
+/// Route event JSON text, against the system clock ([`route_json_at`]).
 pub fn route_json(text: &str) -> Result<Incoming, EventError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| EventError::NotJson(e.to_string()))?;
-    route(&value)
+    route_json_at(text, SystemTime::now())
 }
 
-/// Route an EventBridge event or a bare CloudTrail record.
+/// Route event JSON text as of `now` ([`route_at`]).
+pub fn route_json_at(text: &str, now: SystemTime) -> Result<Incoming, EventError> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| EventError::NotJson(e.to_string()))?;
+    route_at(&value, now)
+}
+
+/// Route an EventBridge event or a bare CloudTrail record, against the system clock
+/// ([`route_at`]).
 pub fn route(value: &Value) -> Result<Incoming, EventError> {
+    route_at(value, SystemTime::now())
+}
+
+/// Route an EventBridge event or a bare CloudTrail record as of `now`: a record whose `eventTime`
+/// is not an RFC 3339 UTC timestamp, or is more than [`MAX_CLOCK_SKEW`] after `now`, is an
+/// [`EventError`]. Pure: the clock is the caller's.
+pub fn route_at(value: &Value, now: SystemTime) -> Result<Incoming, EventError> {
     let root = Fields::root(value)?;
     let Some(detail_type) = root.opt_str("detail-type")? else {
         // No envelope: a bare CloudTrail record.
-        return route_record(root, None).map(Incoming::CloudTrail);
+        return route_record(root, None, now).map(Incoming::CloudTrail);
     };
     match detail_type {
         SCHEDULED_DETAIL_TYPE => Ok(Incoming::Sweep(SweepRequest {
@@ -194,7 +211,7 @@ pub fn route(value: &Value) -> Result<Incoming, EventError> {
             let detail = root
                 .opt_object("detail", "detail")?
                 .ok_or_else(|| EventError::MissingField("detail".into()))?;
-            route_record(detail, Some(root)).map(Incoming::CloudTrail)
+            route_record(detail, Some(root), now).map(Incoming::CloudTrail)
         }
         other => Err(EventError::UnsupportedDetailType(other.to_owned())),
     }
@@ -204,6 +221,7 @@ pub fn route(value: &Value) -> Result<Incoming, EventError> {
 fn route_record(
     record: Fields<'_>,
     envelope: Option<Fields<'_>>,
+    now: SystemTime,
 ) -> Result<RoutedEvent, EventError> {
     let fallback = |record_key: &str, envelope_key: &str| -> Result<String, EventError> {
         if let Some(value) = record.opt_str(record_key)? {
@@ -244,8 +262,33 @@ fn route_record(
             .flatten()
             .map(str::to_owned),
     };
+    check_event_time(&meta.event_time, now)?;
     let route = decide(&meta, record, envelope)?;
     Ok(RoutedEvent { meta, route })
+}
+
+/// An `eventTime` must be an RFC 3339 UTC timestamp at most [`MAX_CLOCK_SKEW`] after `now`.
+fn check_event_time(event_time: &str, now: SystemTime) -> Result<(), EventError> {
+    let time = humantime::parse_rfc3339(event_time)
+        .map_err(|_| EventError::InvalidEventTime(event_time.to_owned()))?;
+    // A clock so late that adding the skew overflows accepts every time.
+    match now.checked_add(MAX_CLOCK_SKEW) {
+        Some(limit) if time > limit => Err(EventError::FutureEventTime {
+            event_time: event_time.to_owned(),
+            limit: rfc3339(limit),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `time` in RFC 3339 (whole seconds); humantime panics on times before 1970 or after 9999, so
+/// those are written in `Debug` form.
+fn rfc3339(time: SystemTime) -> String {
+    const YEAR_10000: Duration = Duration::from_secs(253_402_300_800);
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(since) if since < YEAR_10000 => humantime::format_rfc3339_seconds(time).to_string(),
+        _ => format!("{time:?}"),
+    }
 }
 
 /// The envelope's `source` when it is not trusted to carry App Mesh calls.

@@ -360,3 +360,136 @@ fn only_trusted_envelope_sources_carry_app_mesh_calls() {
         }
     );
 }
+
+fn at(time: &str) -> SystemTime {
+    humantime::parse_rfc3339(time).unwrap()
+}
+
+fn with_time(time: &str) -> Value {
+    let mut event = record("UpdateMesh", json!({"meshName": "m"}), json!(null));
+    event["eventTime"] = json!(time);
+    event
+}
+
+#[test]
+fn event_times_more_than_the_skew_ahead_of_the_clock_are_rejected() {
+    assert_eq!(MAX_CLOCK_SKEW, Duration::from_secs(300));
+    let now = at("2026-11-25T15:00:00Z");
+    for accepted in [
+        "2020-01-01T00:00:00Z",
+        "2026-11-25T15:00:00Z",
+        "2026-11-25T15:05:00Z",
+    ] {
+        assert!(route_at(&with_time(accepted), now).is_ok(), "{accepted}");
+    }
+    assert_eq!(
+        route_at(&with_time("2026-11-25T15:05:01Z"), now),
+        Err(EventError::FutureEventTime {
+            event_time: "2026-11-25T15:05:01Z".into(),
+            limit: "2026-11-25T15:05:00Z".into()
+        })
+    );
+    let err = route_at(&with_time("2027-11-25T15:00:00Z"), now).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "eventTime 2027-11-25T15:00:00Z is in the future: after 2026-11-25T15:05:00Z \
+         (the clock plus the allowed skew)"
+    );
+    // The envelope's time, standing in for a missing eventTime, is held to the same limit.
+    let mut bare = with_time("2026-11-25T15:00:00Z");
+    bare.as_object_mut().unwrap().remove("eventTime");
+    let mut event = envelope(bare);
+    event["time"] = json!("2026-11-25T16:00:00Z");
+    assert!(matches!(
+        route_at(&event, now),
+        Err(EventError::FutureEventTime { .. })
+    ));
+    // route_json_at is route_at on the parsed text.
+    let text = with_time("2026-11-25T15:05:01Z").to_string();
+    assert!(matches!(
+        route_json_at(&text, now),
+        Err(EventError::FutureEventTime { .. })
+    ));
+    assert!(route_json_at(&text, at("2026-11-25T15:00:01Z")).is_ok());
+}
+
+#[test]
+fn route_and_route_json_use_the_system_clock() {
+    let now = SystemTime::now();
+    let time = |t: SystemTime| humantime::format_rfc3339_seconds(t).to_string();
+    let past = with_time(&time(now - Duration::from_secs(3600)));
+    let future = with_time(&time(now + Duration::from_secs(3600)));
+    assert!(route(&past).is_ok());
+    assert!(route_json(&past.to_string()).is_ok());
+    assert!(matches!(
+        route(&future),
+        Err(EventError::FutureEventTime { .. })
+    ));
+    assert!(matches!(
+        route_json(&future.to_string()),
+        Err(EventError::FutureEventTime { .. })
+    ));
+}
+
+#[test]
+fn event_times_must_be_rfc3339_utc() {
+    let now = at("2026-11-25T15:00:00Z");
+    for bad in [
+        "2026-11-23 03:00:00Z",
+        "2026-11-23T03:00:00",
+        "2026-11-23T03:00:00+01:00",
+        "2026-11-23T03:00:00-00:00",
+        "2026-11-23t03:00:00z",
+        "2026-11-23",
+        "2026-02-30T03:00:00Z",
+        "2026-11-23T24:00:00Z",
+        "1969-12-31T23:59:59Z",
+        "Nov 23, 2026, 3:00:00 AM",
+        "1764126000",
+        "2026-11-23T03:00:00Zé",
+        "2026-11-23T03:00:00.1é3Z",
+        "  2026-11-23T03:00:00Z",
+    ] {
+        assert_eq!(
+            route_at(&with_time(bad), now),
+            Err(EventError::InvalidEventTime(bad.into())),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        EventError::InvalidEventTime("yesterday".into()).to_string(),
+        "eventTime \"yesterday\" is not an RFC 3339 UTC timestamp"
+    );
+    // A non-string eventTime is a type error, as before.
+    let mut numeric = with_time("x");
+    numeric["eventTime"] = json!(1_764_126_000);
+    assert!(matches!(
+        route_at(&numeric, now),
+        Err(EventError::WrongType { field, .. }) if field == "eventTime"
+    ));
+}
+
+#[test]
+fn any_clock_routes_without_panicking() {
+    let event = with_time("2026-11-23T03:00:00Z");
+    let epoch_limit = route_at(&event, UNIX_EPOCH).unwrap_err();
+    assert_eq!(
+        epoch_limit,
+        EventError::FutureEventTime {
+            event_time: "2026-11-23T03:00:00Z".into(),
+            limit: "1970-01-01T00:05:00Z".into()
+        }
+    );
+    // Clocks humantime cannot format, or where adding the skew overflows.
+    let before_1970 = UNIX_EPOCH.checked_sub(Duration::from_secs(86_400)).unwrap();
+    assert!(matches!(
+        route_at(&event, before_1970),
+        Err(EventError::FutureEventTime { .. })
+    ));
+    let latest = (0..64)
+        .find_map(|shift| UNIX_EPOCH.checked_add(Duration::from_secs(u64::MAX >> shift)))
+        .unwrap();
+    assert!(route_at(&event, latest).is_ok());
+    let after_9999 = UNIX_EPOCH + Duration::from_secs(300_000_000_000);
+    assert!(route_at(&event, after_9999).is_ok());
+}
