@@ -2,7 +2,7 @@
 //! "Scheduled Event" asking for a sweep) or a bare CloudTrail record → what to do.
 //!
 //! The router never trusts the event's copy of the resource: it only names the resource (and the
-//! version the call produced, so a stale describe can be recognised). Malformed input is an
+//! version and incarnation the call produced, so a stale describe can be recognised). Malformed input is an
 //! [`EventError`]; events we have no business with are [`Route::Ignore`] with a reason, and so is
 //! an App Mesh record in an envelope whose `source` is not one of [`TRUSTED_SOURCES`].
 
@@ -113,6 +113,8 @@ pub enum Route {
         resource: ResourceRef,
         /// `metadata.version` the call produced, when the response carries it.
         expected_version: Option<i64>,
+        /// `metadata.uid` of the incarnation the call touched, when the response carries it.
+        expected_uid: Option<String>,
     },
     /// The resource was deleted.
     Deleted {
@@ -325,10 +327,15 @@ fn decide(
         // A failed call may lack the fields a successful one has: the resource is best effort.
         return Ok(Route::Ignore {
             reason: IgnoreReason::FailedCall { code },
-            resource: target.ok().flatten().map(|t| t.0),
+            resource: target.ok().flatten().map(|t| t.resource),
         });
     }
-    let Some((resource, expected_version)) = target? else {
+    let Some(Target {
+        resource,
+        version,
+        uid,
+    }) = target?
+    else {
         return Ok(ignore(IgnoreReason::UnmodelledKind(tagged_kind(record)?)));
     };
     Ok(if name.starts_with("Delete") {
@@ -336,7 +343,8 @@ fn decide(
     } else {
         Route::Evaluate {
             resource,
-            expected_version,
+            expected_version: version,
+            expected_uid: uid,
         }
     })
 }
@@ -390,12 +398,18 @@ fn request(record: Fields<'_>) -> Result<Fields<'_>, EventError> {
         .ok_or_else(|| EventError::MissingField("requestParameters".into()))
 }
 
-/// The resource a handled call touched and the version it produced; `None` for a tag call on a
-/// kind we do not model.
-fn target(
-    meta: &EventMeta,
-    record: Fields<'_>,
-) -> Result<Option<(ResourceRef, Option<i64>)>, EventError> {
+/// The resource a handled call touched, with what its response says of the result.
+struct Target {
+    resource: ResourceRef,
+    /// `metadata.version`.
+    version: Option<i64>,
+    /// `metadata.uid`.
+    uid: Option<String>,
+}
+
+/// The resource a handled call touched and the version and incarnation it produced; `None` for
+/// a tag call on a kind we do not model.
+fn target(meta: &EventMeta, record: Fields<'_>) -> Result<Option<Target>, EventError> {
     let request = request(record)?;
     let name = meta.event_name.as_str();
     if name == "TagResource" || name == "UntagResource" {
@@ -414,7 +428,11 @@ fn target(
                 mesh: arn.mesh.to_owned(),
                 name: arn.child.map(|(_, n)| n.to_owned()),
             };
-            (resource, None)
+            Target {
+                resource,
+                version: None,
+                uid: None,
+            }
         }));
     }
     let (kind, name_key) = if name.ends_with("VirtualGateway") {
@@ -449,11 +467,21 @@ fn target(
         mesh: field("meshName")?,
         name: name_key.map(field).transpose()?,
     };
-    let version = response
-        .and_then(|r| r.get("metadata"))
+    // Like the names, read leniently: a response we cannot use only costs the staleness checks.
+    let metadata = response.and_then(|r| r.get("metadata"));
+    let version = metadata
         .and_then(|m| m.get("version"))
         .and_then(Value::as_i64);
-    Ok(Some((resource, version)))
+    let uid = metadata
+        .and_then(|m| m.get("uid"))
+        .and_then(Value::as_str)
+        .filter(|uid| !uid.trim().is_empty())
+        .map(str::to_owned);
+    Ok(Some(Target {
+        resource,
+        version,
+        uid,
+    }))
 }
 
 #[cfg(test)]

@@ -34,18 +34,19 @@ fn gateway(account: &str) -> ResourceRef {
 }
 
 #[test]
-fn update_routes_to_evaluate_with_the_produced_version() {
+fn update_routes_to_evaluate_with_the_produced_version_and_incarnation() {
     let event = envelope(record(
         "UpdateVirtualGateway",
         json!({"meshName": "m", "virtualGatewayName": "g", "spec": {}}),
-        json!({"virtualGateway": {"meshName": "m", "virtualGatewayName": "g", "metadata": {"version": 4, "createdAt": "Nov 5, 2023, 4:29:11 AM"}}}),
+        json!({"virtualGateway": {"meshName": "m", "virtualGatewayName": "g", "metadata": {"version": 4, "uid": "u-1", "createdAt": "Nov 5, 2023, 4:29:11 AM"}}}),
     ));
     let r = routed(&event);
     assert_eq!(
         r.route,
         Route::Evaluate {
             resource: gateway("111122223333"),
-            expected_version: Some(4)
+            expected_version: Some(4),
+            expected_uid: Some("u-1".into())
         }
     );
     assert_eq!(
@@ -85,6 +86,7 @@ fn names_fall_back_to_the_response() {
     let Route::Evaluate {
         resource,
         expected_version,
+        ..
     } = routed(&event).route
     else {
         panic!()
@@ -111,7 +113,8 @@ fn tag_calls_route_by_arn() {
         .route,
         Route::Evaluate {
             resource: gateway("444455556666"),
-            expected_version: None
+            expected_version: None,
+            expected_uid: None
         }
     );
     let router = routed(&tag("arn:aws:appmesh:eu-west-1:1:mesh/m/virtualRouter/r")).route;
@@ -291,7 +294,8 @@ fn decision_flattens_for_the_cli() {
         decision,
         json!({"route": "deleted", "kind": "mesh", "account": "111122223333", "region": "eu-west-1", "mesh": "m",
                "name": null, "eventName": "DeleteMesh", "eventId": "e-1",
-               "actor": "arn:aws:sts::111122223333:assumed-role/admin/alice", "expectedVersion": null})
+               "actor": "arn:aws:sts::111122223333:assumed-role/admin/alice", "expectedVersion": null,
+               "expectedUid": null})
     );
 }
 
@@ -492,4 +496,50 @@ fn any_clock_routes_without_panicking() {
     assert!(route_at(&event, latest).is_ok());
     let after_9999 = UNIX_EPOCH + Duration::from_secs(300_000_000_000);
     assert!(route_at(&event, after_9999).is_ok());
+}
+
+#[test]
+fn the_incarnation_is_read_leniently_from_the_response() {
+    let create = |metadata: Value| {
+        record(
+            "CreateVirtualNode",
+            json!({"meshName": "m", "virtualNodeName": "n"}),
+            json!({"virtualNode": {"meshName": "m", "virtualNodeName": "n", "metadata": metadata}}),
+        )
+    };
+    let read = |metadata: Value| match routed(&create(metadata)).route {
+        Route::Evaluate {
+            expected_version,
+            expected_uid,
+            ..
+        } => (expected_version, expected_uid),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        read(json!({"version": 1, "uid": "u-7"})),
+        (Some(1), Some("u-7".to_owned()))
+    );
+    for unusable in [
+        json!({}),
+        json!({"uid": 7}),
+        json!({"uid": " "}),
+        json!({"uid": null}),
+        json!("x"),
+    ] {
+        assert_eq!(read(unusable.clone()).1, None, "{unusable}");
+    }
+    // Deletes and ignores carry none; the flat decision shows it after expectedVersion.
+    let decision =
+        |event: &Value| serde_json::to_value(Decision::of(&route(event).unwrap())).unwrap();
+    let evaluated = decision(&create(json!({"version": 3, "uid": "u-7"})));
+    assert_eq!(
+        (&evaluated["expectedVersion"], &evaluated["expectedUid"]),
+        (&json!(3), &json!("u-7"))
+    );
+    let keys: Vec<&String> = evaluated.as_object().unwrap().keys().collect();
+    let at = |key: &str| keys.iter().position(|k| *k == key).unwrap();
+    assert_eq!(at("expectedUid"), at("expectedVersion") + 1);
+    let mut deleted = create(json!({"version": 3, "uid": "u-7"}));
+    deleted["eventName"] = json!("DeleteVirtualNode");
+    assert_eq!(decision(&deleted)["expectedUid"], json!(null));
 }
