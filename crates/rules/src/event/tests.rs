@@ -543,3 +543,86 @@ fn the_incarnation_is_read_leniently_from_the_response() {
     deleted["eventName"] = json!("DeleteVirtualNode");
     assert_eq!(decision(&deleted)["expectedUid"], json!(null));
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Anything in the `eventTime`'s place: near misses of RFC 3339 and arbitrary text.
+    fn event_time() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9é]{0,12})?(Z|z|\\+00:00|[+-][0-9]{2}:[0-9]{2})?",
+            "\\PC{0,32}",
+        ]
+    }
+
+    /// Clocks anywhere in `SystemTime`'s range, including before 1970 and after 9999.
+    fn clock() -> impl Strategy<Value = SystemTime> {
+        prop_oneof![
+            any::<i64>().prop_map(|secs| {
+                let offset = Duration::from_secs(secs.unsigned_abs());
+                if secs < 0 {
+                    UNIX_EPOCH.checked_sub(offset)
+                } else {
+                    UNIX_EPOCH.checked_add(offset)
+                }
+                .unwrap_or(UNIX_EPOCH)
+            }),
+            (1_700_000_000u64..1_900_000_000).prop_map(|s| UNIX_EPOCH + Duration::from_secs(s)),
+        ]
+    }
+
+    fn source() -> impl Strategy<Value = Option<Value>> {
+        proptest::option::of(prop_oneof![
+            Just(json!("aws.appmesh")),
+            "\\PC{0,16}".prop_map(Value::String),
+            any::<i64>().prop_map(|n| json!(n)),
+            Just(json!(null)),
+            Just(json!({"source": "aws.appmesh"})),
+        ])
+    }
+
+    proptest! {
+        #[test]
+        fn routing_returns_a_decision_or_an_error(
+            time in event_time(),
+            now in clock(),
+            source in source(),
+            wrapped in any::<bool>(),
+            uid in proptest::option::of(prop_oneof![
+                "\\PC{0,8}".prop_map(Value::String),
+                any::<i64>().prop_map(|n| json!(n)),
+            ]),
+        ) {
+            let mut detail = record(
+                "UpdateVirtualNode",
+                json!({"meshName": "m", "virtualNodeName": "n"}),
+                json!({"virtualNode": {"metadata": {"version": 2, "uid": uid}}}),
+            );
+            detail["eventTime"] = json!(time);
+            let event = if wrapped {
+                let mut event = envelope(detail);
+                match source {
+                    Some(source) => event["source"] = source,
+                    None => {
+                        event.as_object_mut().unwrap().remove("source");
+                    }
+                }
+                event
+            } else {
+                detail
+            };
+            if let Ok(incoming) = route_at(&event, now) {
+                let _ = serde_json::to_string(&Decision::of(&incoming)).unwrap();
+                // What routes has a valid time (the envelope's when the record's is blank), at
+                // most the skew ahead of the clock.
+                let Incoming::CloudTrail(routed) = incoming else {
+                    panic!("{incoming:?}")
+                };
+                let parsed = humantime::parse_rfc3339(&routed.meta.event_time).unwrap();
+                prop_assert!(now.checked_add(MAX_CLOCK_SKEW).is_none_or(|limit| parsed <= limit));
+            }
+            let _ = route_json_at(&event.to_string(), now);
+        }
+    }
+}
