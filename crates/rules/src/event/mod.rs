@@ -2,9 +2,11 @@
 //! "Scheduled Event" asking for a sweep) or a bare CloudTrail record → what to do.
 //!
 //! The router never trusts the event's copy of the resource: it only names the resource (and the
-//! version and incarnation the call produced, so a stale describe can be recognised). Malformed input is an
-//! [`EventError`]; events we have no business with are [`Route::Ignore`] with a reason, and so is
-//! an App Mesh record in an envelope whose `source` is not one of [`TRUSTED_SOURCES`].
+//! version and incarnation the call produced, so a stale describe can be recognised). Malformed
+//! input, including an `eventTime` that is not RFC 3339 UTC or lies more than [`MAX_CLOCK_SKEW`]
+//! ahead, is an [`EventError`]; events we have no business with are [`Route::Ignore`] with a
+//! reason, and so is an App Mesh record in an envelope whose `source` is not one of
+//! [`TRUSTED_SOURCES`].
 
 mod arn;
 mod decision;
@@ -467,7 +469,7 @@ fn target(meta: &EventMeta, record: Fields<'_>) -> Result<Option<Target>, EventE
         mesh: field("meshName")?,
         name: name_key.map(field).transpose()?,
     };
-    // Like the names, read leniently: a response we cannot use only costs the staleness checks.
+    // Unlike the names, read leniently: a response we cannot use only costs the staleness checks.
     let metadata = response.and_then(|r| r.get("metadata"));
     let version = metadata
         .and_then(|m| m.get("version"))
