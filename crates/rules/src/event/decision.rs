@@ -32,6 +32,8 @@ pub struct Decision {
     pub reason: Option<String>,
     /// The version the call produced, when the response carries it.
     pub expected_version: Option<i64>,
+    /// The incarnation (`metadata.uid`) the call touched, when the response carries it.
+    pub expected_uid: Option<String>,
 }
 
 impl Decision {
@@ -51,19 +53,31 @@ impl Decision {
                     actor: None,
                     reason: None,
                     expected_version: None,
+                    expected_uid: None,
                 }
             }
             Incoming::CloudTrail(routed) => routed,
         };
-        let (route, resource, reason, expected_version) = match &routed.route {
+        let (route, resource, reason, expected_version, expected_uid) = match &routed.route {
             Route::Evaluate {
                 resource,
                 expected_version,
-            } => ("evaluate", Some(resource), None, *expected_version),
-            Route::Deleted { resource } => ("deleted", Some(resource), None, None),
-            Route::Ignore { reason, resource } => {
-                ("ignore", resource.as_ref(), Some(reason.to_string()), None)
-            }
+                expected_uid,
+            } => (
+                "evaluate",
+                Some(resource),
+                None,
+                *expected_version,
+                expected_uid.clone(),
+            ),
+            Route::Deleted { resource } => ("deleted", Some(resource), None, None, None),
+            Route::Ignore { reason, resource } => (
+                "ignore",
+                resource.as_ref(),
+                Some(reason.to_string()),
+                None,
+                None,
+            ),
         };
         let part = |f: fn(&ResourceRef) -> Option<String>| resource.and_then(f);
         Decision {
@@ -78,6 +92,7 @@ impl Decision {
             actor: routed.meta.actor.clone(),
             reason,
             expected_version,
+            expected_uid,
         }
     }
 }

@@ -29,6 +29,21 @@ pub enum EventError {
     /// A resource ARN that is not an App Mesh ARN of the expected form.
     #[error("not an App Mesh resource ARN: {0:?}")]
     InvalidArn(String),
+    /// An `eventTime` (or the envelope's `time` standing in for it) that is not an RFC 3339 UTC
+    /// timestamp such as `2026-11-25T15:04:05Z`, the form CloudTrail writes.
+    #[error("eventTime {0:?} is not an RFC 3339 UTC timestamp")]
+    InvalidEventTime(String),
+    /// An `eventTime` more than [`MAX_CLOCK_SKEW`](super::MAX_CLOCK_SKEW) ahead of the clock:
+    /// the history and the state order use the event time, so it would pin the resource's state.
+    #[error(
+        "eventTime {event_time} is in the future: after {limit} (the clock plus the allowed skew)"
+    )]
+    FutureEventTime {
+        /// The event's time, as written.
+        event_time: String,
+        /// The latest event time accepted (the clock plus the allowed skew), RFC 3339.
+        limit: String,
+    },
 }
 
 /// A JSON object with the path it was found at, for error messages.

@@ -2,8 +2,11 @@
 //! "Scheduled Event" asking for a sweep) or a bare CloudTrail record → what to do.
 //!
 //! The router never trusts the event's copy of the resource: it only names the resource (and the
-//! version the call produced, so a stale describe can be recognised). Malformed input is an
-//! [`EventError`]; events we have no business with are [`Route::Ignore`] with a reason.
+//! version and incarnation the call produced, so a stale describe can be recognised). Malformed
+//! input, including an `eventTime` that is not RFC 3339 UTC or lies more than [`MAX_CLOCK_SKEW`]
+//! ahead, is an [`EventError`]; events we have no business with are [`Route::Ignore`] with a
+//! reason, and so is an App Mesh record in an envelope whose `source` is not one of
+//! [`TRUSTED_SOURCES`].
 
 mod arn;
 mod decision;
@@ -18,6 +21,7 @@ use crate::resource::{ResourceKind, ResourceRef};
 use fields::Fields;
 use serde_json::Value;
 use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The CloudTrail event names the router acts on (sorted). The EventBridge rule subscribes to
 /// exactly these; `crates/rules/handled-events.json` holds the same list for the infrastructure.
@@ -34,6 +38,16 @@ pub const HANDLED_EVENT_NAMES: [&str; 11] = [
     "UpdateVirtualGateway",
     "UpdateVirtualNode",
 ];
+
+/// The EventBridge `source` values an "AWS API Call via CloudTrail" envelope must carry for its
+/// App Mesh record to be trusted: EventBridge delivers CloudTrail's App Mesh calls as
+/// `aws.appmesh`. Anyone allowed to `PutEvents` on the bus can send an envelope with any other
+/// `source`, so a record claiming `appmesh.amazonaws.com` under another (or no) source is
+/// [`IgnoreReason::UntrustedSource`].
+pub const TRUSTED_SOURCES: &[&str] = &["aws.appmesh"];
+
+/// How far ahead of the clock an `eventTime` may be: further is [`EventError::FutureEventTime`].
+pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 
 const APPMESH_SOURCE: &str = "appmesh.amazonaws.com";
 const CLOUDTRAIL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
@@ -80,7 +94,7 @@ pub struct EventMeta {
     pub event_name: String,
     /// `eventSource`, e.g. `appmesh.amazonaws.com`.
     pub event_source: String,
-    /// `eventTime` (ISO 8601).
+    /// `eventTime`: an RFC 3339 UTC timestamp at most [`MAX_CLOCK_SKEW`] after the routing clock.
     pub event_time: String,
     /// `awsRegion`.
     pub region: String,
@@ -101,6 +115,8 @@ pub enum Route {
         resource: ResourceRef,
         /// `metadata.version` the call produced, when the response carries it.
         expected_version: Option<i64>,
+        /// `metadata.uid` of the incarnation the call touched, when the response carries it.
+        expected_uid: Option<String>,
     },
     /// The resource was deleted.
     Deleted {
@@ -132,6 +148,10 @@ pub enum IgnoreReason {
     UnmodelledKind(String),
     /// An App Mesh call we do not act on.
     UnhandledEvent,
+    /// An EventBridge envelope whose `source` (empty when absent; the JSON text when not a
+    /// string) is not one of [`TRUSTED_SOURCES`], around a record claiming to be an App Mesh call:
+    /// anyone may put such an event on the bus, so it is never evaluated (poison, not retried).
+    UntrustedSource(String),
 }
 
 impl fmt::Display for IgnoreReason {
@@ -148,23 +168,43 @@ impl fmt::Display for IgnoreReason {
                 write!(f, "no rule reads resources of kind {kind}")
             }
             IgnoreReason::UnhandledEvent => f.write_str("event name not handled"),
+            IgnoreReason::UntrustedSource(source) => {
+                write!(
+                    f,
+                    "envelope source {source:?} is not {}",
+                    TRUSTED_SOURCES.join(" or ")
+                )
+            }
         }
     }
 }
 
-/// Route event JSON text.
+/// Route event JSON text, against the system clock ([`route_json_at`]).
 pub fn route_json(text: &str) -> Result<Incoming, EventError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| EventError::NotJson(e.to_string()))?;
-    route(&value)
+    route_json_at(text, SystemTime::now())
 }
 
-/// Route an EventBridge event or a bare CloudTrail record.
+/// Route event JSON text as of `now` ([`route_at`]).
+pub fn route_json_at(text: &str, now: SystemTime) -> Result<Incoming, EventError> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| EventError::NotJson(e.to_string()))?;
+    route_at(&value, now)
+}
+
+/// Route an EventBridge event or a bare CloudTrail record, against the system clock
+/// ([`route_at`]).
 pub fn route(value: &Value) -> Result<Incoming, EventError> {
+    route_at(value, SystemTime::now())
+}
+
+/// Route an EventBridge event or a bare CloudTrail record as of `now`: a record whose `eventTime`
+/// is not an RFC 3339 UTC timestamp, or is more than [`MAX_CLOCK_SKEW`] after `now`, is an
+/// [`EventError`]. Pure: the clock is the caller's.
+pub fn route_at(value: &Value, now: SystemTime) -> Result<Incoming, EventError> {
     let root = Fields::root(value)?;
     let Some(detail_type) = root.opt_str("detail-type")? else {
         // No envelope: a bare CloudTrail record.
-        return route_record(root, None).map(Incoming::CloudTrail);
+        return route_record(root, None, now).map(Incoming::CloudTrail);
     };
     match detail_type {
         SCHEDULED_DETAIL_TYPE => Ok(Incoming::Sweep(SweepRequest {
@@ -175,7 +215,7 @@ pub fn route(value: &Value) -> Result<Incoming, EventError> {
             let detail = root
                 .opt_object("detail", "detail")?
                 .ok_or_else(|| EventError::MissingField("detail".into()))?;
-            route_record(detail, Some(root)).map(Incoming::CloudTrail)
+            route_record(detail, Some(root), now).map(Incoming::CloudTrail)
         }
         other => Err(EventError::UnsupportedDetailType(other.to_owned())),
     }
@@ -185,6 +225,7 @@ pub fn route(value: &Value) -> Result<Incoming, EventError> {
 fn route_record(
     record: Fields<'_>,
     envelope: Option<Fields<'_>>,
+    now: SystemTime,
 ) -> Result<RoutedEvent, EventError> {
     let fallback = |record_key: &str, envelope_key: &str| -> Result<String, EventError> {
         if let Some(value) = record.opt_str(record_key)? {
@@ -225,17 +266,60 @@ fn route_record(
             .flatten()
             .map(str::to_owned),
     };
-    let route = decide(&meta, record)?;
+    check_event_time(&meta.event_time, now)?;
+    let route = decide(&meta, record, envelope)?;
     Ok(RoutedEvent { meta, route })
 }
 
-fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, EventError> {
-    let failed = record.opt_str("errorCode")?.map(str::to_owned);
+/// An `eventTime` must be an RFC 3339 UTC timestamp at most [`MAX_CLOCK_SKEW`] after `now`.
+fn check_event_time(event_time: &str, now: SystemTime) -> Result<(), EventError> {
+    let time = humantime::parse_rfc3339(event_time)
+        .map_err(|_| EventError::InvalidEventTime(event_time.to_owned()))?;
+    // A clock so late that adding the skew overflows accepts every time.
+    match now.checked_add(MAX_CLOCK_SKEW) {
+        Some(limit) if time > limit => Err(EventError::FutureEventTime {
+            event_time: event_time.to_owned(),
+            limit: rfc3339(limit),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `time` in RFC 3339 (whole seconds); humantime panics on times before 1970 or after 9999, so
+/// those are written in `Debug` form.
+fn rfc3339(time: SystemTime) -> String {
+    const YEAR_10000: Duration = Duration::from_secs(253_402_300_800);
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(since) if since < YEAR_10000 => humantime::format_rfc3339_seconds(time).to_string(),
+        _ => format!("{time:?}"),
+    }
+}
+
+/// The envelope's `source` when it is not trusted to carry App Mesh calls.
+fn untrusted_source(envelope: Fields<'_>) -> Option<String> {
+    match envelope.get("source") {
+        Some(Value::String(source)) if TRUSTED_SOURCES.contains(&source.as_str()) => None,
+        Some(Value::String(source)) => Some(source.clone()),
+        Some(other) => Some(other.to_string()),
+        None => Some(String::new()),
+    }
+}
+
+fn decide(
+    meta: &EventMeta,
+    record: Fields<'_>,
+    envelope: Option<Fields<'_>>,
+) -> Result<Route, EventError> {
     if meta.event_source != APPMESH_SOURCE {
         return Ok(ignore(IgnoreReason::OtherService(
             meta.event_source.clone(),
         )));
     }
+    // Before anything else is read from the record: an untrusted one names nothing.
+    if let Some(source) = envelope.and_then(untrusted_source) {
+        return Ok(ignore(IgnoreReason::UntrustedSource(source)));
+    }
+    let failed = record.opt_str("errorCode")?.map(str::to_owned);
     let name = meta.event_name.as_str();
     if !HANDLED_EVENT_NAMES.contains(&name) {
         return Ok(ignore(unhandled(name, record)?));
@@ -245,10 +329,15 @@ fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, EventError> {
         // A failed call may lack the fields a successful one has: the resource is best effort.
         return Ok(Route::Ignore {
             reason: IgnoreReason::FailedCall { code },
-            resource: target.ok().flatten().map(|t| t.0),
+            resource: target.ok().flatten().map(|t| t.resource),
         });
     }
-    let Some((resource, expected_version)) = target? else {
+    let Some(Target {
+        resource,
+        version,
+        uid,
+    }) = target?
+    else {
         return Ok(ignore(IgnoreReason::UnmodelledKind(tagged_kind(record)?)));
     };
     Ok(if name.starts_with("Delete") {
@@ -256,7 +345,8 @@ fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, EventError> {
     } else {
         Route::Evaluate {
             resource,
-            expected_version,
+            expected_version: version,
+            expected_uid: uid,
         }
     })
 }
@@ -310,12 +400,18 @@ fn request(record: Fields<'_>) -> Result<Fields<'_>, EventError> {
         .ok_or_else(|| EventError::MissingField("requestParameters".into()))
 }
 
-/// The resource a handled call touched and the version it produced; `None` for a tag call on a
-/// kind we do not model.
-fn target(
-    meta: &EventMeta,
-    record: Fields<'_>,
-) -> Result<Option<(ResourceRef, Option<i64>)>, EventError> {
+/// The resource a handled call touched, with what its response says of the result.
+struct Target {
+    resource: ResourceRef,
+    /// `metadata.version`.
+    version: Option<i64>,
+    /// `metadata.uid`.
+    uid: Option<String>,
+}
+
+/// The resource a handled call touched and the version and incarnation it produced; `None` for
+/// a tag call on a kind we do not model.
+fn target(meta: &EventMeta, record: Fields<'_>) -> Result<Option<Target>, EventError> {
     let request = request(record)?;
     let name = meta.event_name.as_str();
     if name == "TagResource" || name == "UntagResource" {
@@ -334,7 +430,11 @@ fn target(
                 mesh: arn.mesh.to_owned(),
                 name: arn.child.map(|(_, n)| n.to_owned()),
             };
-            (resource, None)
+            Target {
+                resource,
+                version: None,
+                uid: None,
+            }
         }));
     }
     let (kind, name_key) = if name.ends_with("VirtualGateway") {
@@ -369,11 +469,21 @@ fn target(
         mesh: field("meshName")?,
         name: name_key.map(field).transpose()?,
     };
-    let version = response
-        .and_then(|r| r.get("metadata"))
+    // Unlike the names, read leniently: a response we cannot use only costs the staleness checks.
+    let metadata = response.and_then(|r| r.get("metadata"));
+    let version = metadata
         .and_then(|m| m.get("version"))
         .and_then(Value::as_i64);
-    Ok(Some((resource, version)))
+    let uid = metadata
+        .and_then(|m| m.get("uid"))
+        .and_then(Value::as_str)
+        .filter(|uid| !uid.trim().is_empty())
+        .map(str::to_owned);
+    Ok(Some(Target {
+        resource,
+        version,
+        uid,
+    }))
 }
 
 #[cfg(test)]
