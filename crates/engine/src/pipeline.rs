@@ -90,12 +90,17 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
     }
 
     async fn run(&mut self) -> Result<Handled, EngineError> {
-        let (resource, expected_version, is_delete) = match &self.routed.route {
+        let (resource, expected, is_delete) = match &self.routed.route {
             Route::Evaluate {
                 resource,
                 expected_version,
-            } => (resource, *expected_version, false),
-            Route::Deleted { resource } => (resource, None, true),
+                expected_uid,
+            } => (
+                resource,
+                (*expected_version, expected_uid.as_deref()),
+                false,
+            ),
+            Route::Deleted { resource } => (resource, (None, None), true),
             Route::Ignore { reason, .. } => {
                 return Ok(Handled::Ignored {
                     event_id: Some(self.routed.meta.event_id.clone()),
@@ -119,8 +124,15 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
             Some(d) if !Identity::of(&d.resource).deleted => d,
             _ => return Box::pin(self.gone(resource, is_delete)).await,
         };
+        // An older version than the event produced is eventual consistency — unless the event
+        // was about another incarnation (re-created since): then the live one is the truth.
+        let (expected_version, expected_uid) = expected;
+        let same_incarnation = match (expected_uid, described.resource.uid()) {
+            (Some(event), Some(live)) => event == live,
+            _ => true,
+        };
         if let (Some(expected), Some(seen)) = (expected_version, described.resource.version()) {
-            if self.fresh() && seen < expected {
+            if self.fresh() && same_incarnation && seen < expected {
                 return Err(EngineError::NotYetConsistent(format!(
                     "{resource}: described version {seen} is older than the event's {expected}"
                 )));

@@ -136,6 +136,7 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
         route: Route::Evaluate {
             resource: resource.clone(),
             expected_version: None,
+            expected_uid: None,
         },
     };
     let handled = engine.process(&routed).await?;

@@ -581,3 +581,30 @@ async fn the_sweep_counts_changes_no_event_recorded_and_retires_the_gone() {
     };
     assert_eq!((again.missed_events, again.retired), (0, 0));
 }
+
+#[tokio::test]
+async fn an_event_about_a_dead_incarnation_is_judged_on_the_live_one_without_retry() {
+    let mesh = MemoryMesh::default();
+    let store = MemoryStore::default();
+    let engine = Engine::new(mesh.clone(), store.clone(), config(AutoRevert::Off));
+    allow_all_mesh(&mesh, "m", ACCOUNT);
+    // The event's mesh reached version 7 and was then deleted and re-created (now version 1).
+    let mut e = event("m", 7);
+    e["detail"]["responseElements"]["mesh"]["metadata"]["uid"] = json!("uid-of-the-dead-one");
+    let r = report(handle(&engine, &e, "d1").await.0);
+    assert_eq!(r.status, Status::NonCompliant);
+    assert_eq!(
+        store.state_of(&id("m")).unwrap().common.resource_version,
+        Some(1)
+    );
+    // The same event naming the live incarnation is eventual consistency: retried while young.
+    let live_uid =
+        mesh.world().document(&mesh_ref("m")).unwrap()["mesh"]["metadata"]["uid"].clone();
+    let mut same = event("m", 7);
+    same["detail"]["responseElements"]["mesh"]["metadata"]["uid"] = live_uid;
+    let (retried, _) = handle(&engine, &same, "d2").await;
+    assert!(
+        matches!(retried, Err(EngineError::NotYetConsistent(_))),
+        "{retried:?}"
+    );
+}
