@@ -1,4 +1,4 @@
-"""Self-test of the emulator harness: the launcher's two shims and the fault proxy behave as the
+"""Self-test of the emulator harness: the launcher's shims and the fault proxy behave as the
 Rust suites assume. Run with the venv's python (scripts/test.sh does). Exits non-zero, naming the
 failed check, on any failure; stops every process it started.
 """
@@ -125,6 +125,26 @@ def check_launcher(port):
     client.close()
 
 
+def check_identities(port):
+    """Each resource its own uid (a re-creation a new one); owners are account ids."""
+    client = Client(port)
+    base = "/v20190125/meshes/selftest-ids"
+    status, _, mesh = client.json("PUT", "/v20190125/meshes", {"meshName": "selftest-ids", "spec": {}})
+    expect(status == 200, f"CreateMesh answered {status}: {mesh}")
+    gateway = {"virtualGatewayName": "g", "spec": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}}
+    uids = [mesh["metadata"]["uid"]]
+    for _ in range(2):
+        status, _, created = client.json("PUT", f"{base}/virtualGateways", gateway)
+        expect(status == 200, f"CreateVirtualGateway answered {status}: {created}")
+        uids.append(created["metadata"]["uid"])
+        for key in ("meshOwner", "resourceOwner"):
+            owner = created["metadata"][key]
+            expect(len(owner) == 12 and owner.isdigit(), f"metadata.{key} is {owner!r}, not an account id")
+        client.call("DELETE", f"{base}/virtualGateways/g")
+    expect(len(set(uids)) == 3, f"uids repeat across resources and re-creations: {uids}")
+    client.close()
+
+
 def proxy(emulator_port, rate, kinds, seed=7):
     return start("fault_proxy.py", "--listen-port", "0", "--target", f"http://127.0.0.1:{emulator_port}",
                  "--fault-rate", str(rate), "--kinds", kinds, "--seed", str(seed))
@@ -218,7 +238,9 @@ def check_proxy(emulator_port):
 def main():
     launcher, emulator_port = start("moto_launcher.py", "--port", "0")
     check_launcher(emulator_port)
-    print("selftest: launcher OK (epoch-second timestamps, 404 NotFoundException, DynamoDB untouched)")
+    check_identities(emulator_port)
+    print("selftest: launcher OK (epoch-second timestamps, 404 NotFoundException, a uid per resource, "
+          "account owners)")
     check_proxy(emulator_port)
     print("selftest: fault proxy OK (throttle 429/400, 500, drop, pass-through, keep-alive, stats, seed)")
     stop(launcher, "moto_launcher.py")

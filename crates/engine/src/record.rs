@@ -1,5 +1,5 @@
 //! What the engine records about one evaluation, and the DynamoDB items it becomes
-//! (DESIGN §4). Pure: building items from a [`Record`] needs no I/O.
+//! (docs/architecture.md, "Data model"). Pure: building items from a [`Record`] needs no I/O.
 
 use crate::identity::Identity;
 use meshwarden_rules::event::EventMeta;

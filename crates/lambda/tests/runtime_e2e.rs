@@ -130,7 +130,8 @@ async fn bootstrap_reverts_the_seed_drift_through_the_runtime_api() {
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
             .env("MESHWARDEN_TABLE", &h.table)
             .env("AUTO_REVERT", "on")
-            .env("MESHWARDEN_OWN_ROLE_ARN", OWN_ROLE)
+            // No MESHWARDEN_OWN_ROLE_ARN: the function learns its identity from STS at cold start.
+            .env_remove("MESHWARDEN_OWN_ROLE_ARN")
             .stdout(Stdio::null())
             .spawn()
             .unwrap(),
@@ -162,4 +163,39 @@ async fn bootstrap_reverts_the_seed_drift_through_the_runtime_api() {
     let again = invoke(port, &event);
     assert_eq!(again["recorded"], "duplicate", "{again}");
     assert_eq!(h.history_count(&mesh_id(&mesh)).await, 1);
+}
+
+#[test]
+fn bootstrap_refuses_to_revert_without_knowing_its_own_identity() {
+    let _ = endpoint();
+    let closed = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_bootstrap"))
+        .env("AWS_LAMBDA_RUNTIME_API", format!("http://127.0.0.1:{closed}/.rt"))
+        .env("AWS_LAMBDA_FUNCTION_NAME", "_")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AUTO_REVERT", "on")
+        .env_remove("MESHWARDEN_OWN_ROLE_ARN")
+        // STS cannot be reached: the identity stays unknown.
+        .env("AWS_ENDPOINT_URL_STS", format!("http://127.0.0.1:{closed}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || drop(tx.send(child.wait_with_output())));
+    let out = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the function stops at start-up instead of serving")
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("refusing to start") && text.contains("MESHWARDEN_OWN_ROLE_ARN"),
+        "{text}"
+    );
 }

@@ -1,4 +1,4 @@
-//! Properties every rule must hold for every spec (DESIGN §3): a remediated resource passes the
+//! Properties every rule must hold for every spec (docs/architecture.md): a remediated resource passes the
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! rule, remediating again changes nothing, and no field outside the rule's path changes.
 

@@ -1,4 +1,4 @@
-//! The DynamoDB adapter of [`crate::ports::ComplianceStore`] (DESIGN §4).
+//! The DynamoDB adapter of [`crate::ports::ComplianceStore`] (docs/architecture.md, "Data model").
 
 mod cursor;
 mod dynamo;
