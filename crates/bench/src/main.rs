@@ -127,16 +127,19 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     rows.push(row(
         "non-compliant, AUTO_REVERT=on",
         rig.counter.take(),
-        4,
-        "Describe + state read (rate guard, last compliant TLS) + Update + one write",
+        6,
+        "Describe + state read (last compliant TLS) + intent and cap slot (one transaction) + \
+         re-describe before the update (never undo an unseen change) + Update + completion \
+         (one transaction)",
     ));
 
     handle(&on, &event).await?;
     rows.push(row(
         "duplicate delivery",
         rig.counter.take(),
-        2,
-        "Describe + the write that finds the event recorded",
+        3,
+        "Describe + the write that finds the event recorded + reading what it was recorded as \
+         (a pending revert is resumed)",
     ));
     Ok(rows)
 }

@@ -62,6 +62,7 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             now: SystemTime::now(),
             started: Instant::now(),
             counts: Counts::default(),
+            last_compliant: None,
         };
         // Boxed: the pipeline's nested futures (SDK calls included) are too large for a
         // test thread's stack in debug builds.
@@ -78,6 +79,8 @@ struct EventRun<'a, M, S> {
     now: SystemTime,
     started: Instant,
     counts: Counts,
+    /// The last compliant copy of the resource, once read (a revert needs it twice).
+    last_compliant: Option<Option<Resource>>,
 }
 
 impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
@@ -225,11 +228,15 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
         }
     }
 
-    /// The last compliant copy of the resource, from STATE (unreadable: none).
+    /// The last compliant copy of the resource, from STATE (unreadable: none); read once per
+    /// event.
     async fn last_compliant(
-        &self,
+        &mut self,
         resource: &ResourceRef,
     ) -> Result<Option<Resource>, EngineError> {
+        if let Some(known) = &self.last_compliant {
+            return Ok(known.clone());
+        }
         let state = match self.engine.store.state(&resource.id()).await {
             Ok(state) => state,
             Err(err) => {
@@ -238,9 +245,11 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
                 None
             }
         };
-        Ok(state
+        let found = state
             .and_then(|s| s.last_compliant_spec)
-            .and_then(|doc| Resource::from_describe_value(&doc).ok()))
+            .and_then(|doc| Resource::from_describe_value(&doc).ok());
+        self.last_compliant = Some(found.clone());
+        Ok(found)
     }
 
     /// Step 1 of a revert: record the intent and take a slot of the hourly cap, atomically.
