@@ -12,7 +12,7 @@ use crate::record::{epoch_seconds, Action, CapSlot, Cause, Record, RevertIntent,
 use crate::revert::{self, Recheck, Takeover};
 use crate::step::{self, Guards, Plan};
 use meshwarden_rules::event::{is_own_identity, Route, RoutedEvent};
-use meshwarden_rules::model::Resource;
+use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use meshwarden_rules::verdict::ComplianceStatus;
 use serde::Serialize;
@@ -198,24 +198,18 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
         {
             return Box::pin(self.write(record)).await;
         }
-        let last_compliant = Box::pin(self.last_compliant(resource)).await?;
         let own_change = config
             .own_role_arn
             .as_deref()
             .is_some_and(|own| is_own_identity(&self.routed.meta, own));
-        let guards = Guards {
-            mode: config.auto_revert,
-            own_change,
-            own_account: config.own_account(),
-        };
-        let plan = step::plan(
+        let plan = Box::pin(self.plan(
+            resource,
             &described.resource,
             &assessment,
-            &guards,
             tags.as_deref(),
-            &config.rules,
-            last_compliant.as_ref(),
-        );
+            own_change,
+        ))
+        .await?;
         match plan {
             Plan::Revert { patched, note, .. } => {
                 Box::pin(self.reserve(record, &patched, note)).await
@@ -250,6 +244,33 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
             .and_then(|doc| Resource::from_describe_value(&doc).ok());
         self.last_compliant = Some(found.clone());
         Ok(found)
+    }
+
+    /// What to do about an assessed resource (the shared step, with this event's guards and
+    /// the last compliant copy).
+    async fn plan(
+        &mut self,
+        resource: &ResourceRef,
+        described: &Resource,
+        assessment: &step::Assessment,
+        tags: Option<&[Tag]>,
+        own_change: bool,
+    ) -> Result<Plan, EngineError> {
+        let last_compliant = Box::pin(self.last_compliant(resource)).await?;
+        let config = &self.engine.config;
+        let guards = Guards {
+            mode: config.auto_revert,
+            own_change,
+            own_account: config.own_account(),
+        };
+        Ok(step::plan(
+            described,
+            assessment,
+            &guards,
+            tags,
+            &config.rules,
+            last_compliant.as_ref(),
+        ))
     }
 
     /// Step 1 of a revert: record the intent and take a slot of the hourly cap, atomically.
@@ -344,7 +365,11 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
         }
         let now_identity = Identity::of(&fresh.resource);
         let fresh_doc = fresh.resource.to_describe_value();
-        let landed = || spec(intent.after.as_ref()) == spec(Some(&fresh_doc)).filter(|_| true);
+        // Our earlier update landed when the service now holds exactly the planned spec.
+        let landed = || {
+            spec(intent.after.as_ref())
+                .is_some_and(|planned| Some(planned) == spec(Some(&fresh_doc)))
+        };
         match revert::recheck(&planned, &now_identity, landed) {
             Recheck::Unchanged => Box::pin(self.update(done, fresh, slot)).await,
             Recheck::AlreadyReverted => {
@@ -379,20 +404,14 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
             .tags_if_needed(&resource, &fresh.snapshot)
             .await?;
         let assessment = step::assess(&fresh.resource, tags.as_deref(), &config.rules);
-        let last_compliant = Box::pin(self.last_compliant(&resource)).await?;
-        let guards = Guards {
-            mode: config.auto_revert,
-            own_change: false,
-            own_account: config.own_account(),
-        };
-        let plan = step::plan(
+        let plan = Box::pin(self.plan(
+            &resource,
             &fresh.resource,
             &assessment,
-            &guards,
             tags.as_deref(),
-            &config.rules,
-            last_compliant.as_ref(),
-        );
+            false,
+        ))
+        .await?;
         let Plan::Revert { patched, note, .. } = plan else {
             step::annotate(&mut done, &plan);
             if !matches!(plan, Plan::Skip(_)) {
