@@ -231,17 +231,15 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
         if let Some(known) = &self.last_compliant {
             return Ok(known.clone());
         }
-        let state = match self.engine.store.state(&resource.id()).await {
-            Ok(state) => state,
+        let document = match self.engine.store.last_compliant(&resource.id()).await {
+            Ok(document) => document,
             Err(err) => {
                 let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
-                tracing::warn!(resource = %resource, error = %refused, "state unreadable");
+                tracing::warn!(resource = %resource, error = %refused, "last compliant copy unreadable");
                 None
             }
         };
-        let found = state
-            .and_then(|s| s.last_compliant_spec)
-            .and_then(|doc| Resource::from_describe_value(&doc).ok());
+        let found = document.and_then(|doc| Resource::from_describe_value(&doc).ok());
         self.last_compliant = Some(found.clone());
         Ok(found)
     }

@@ -145,11 +145,20 @@ pub trait ComplianceStore: Send + Sync {
     fn state(&self, id: &str) -> impl Future<Output = Result<Option<StateItem>, PortError>> + Send;
 
     /// Record one event's evaluation: history exactly once per event id, state only when the
-    /// evaluation does not move it backwards ([`crate::record::StateOrder`]).
+    /// evaluation does not move it backwards ([`crate::state_order::admits`]), and a compliant
+    /// document as the last compliant copy when it changed. Not one transaction: the history put
+    /// comes first, and a retry (which finds the history written: `Duplicate`) still applies
+    /// the state update, so a failure between the two is completed by the retry.
     fn record(
         &self,
         record: &Record,
     ) -> impl Future<Output = Result<RecordOutcome, PortError>> + Send;
+
+    /// The last compliant describe document of a resource (its `SPEC` item), when known.
+    fn last_compliant(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<serde_json::Value>, PortError>> + Send;
 
     /// One history item, by resource id and sort key.
     fn history_item(

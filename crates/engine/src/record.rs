@@ -4,7 +4,7 @@
 use crate::identity::Identity;
 use meshwarden_rules::event::EventMeta;
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
-use meshwarden_rules::verdict::{ComplianceStatus, Finding};
+use meshwarden_rules::verdict::{ComplianceStatus, Finding, VerdictStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -15,6 +15,8 @@ pub const STATE_SK: &str = "STATE";
 pub const HISTORY_SK_PREFIX: &str = "EVT#";
 /// Value of the sparse GSI key on STATE items that are non-compliant.
 pub const NON_COMPLIANT_KEY: &str = "NON_COMPLIANT";
+/// Sort key of the last compliant document of a resource (written only when it changes).
+pub const SPEC_SK: &str = "SPEC";
 /// Prefix of the per-resource hourly revert counters: `CAP#{YYYY-MM-DDTHH}`.
 pub const CAP_SK_PREFIX: &str = "CAP#";
 /// A before/after/last-compliant document larger than this (serialized JSON bytes) is replaced
@@ -225,7 +227,8 @@ pub struct ItemCommon {
     pub name: Option<String>,
     /// Recorded status.
     pub status: Status,
-    /// Findings.
+    /// The failed findings (compliant and not-applicable verdicts are not stored: an item of a
+    /// compliant resource stays within one write unit).
     #[serde(default)]
     pub findings: Vec<Finding>,
     /// Evaluated App Mesh version.
@@ -286,9 +289,10 @@ pub struct StateItem {
     /// Shared attributes.
     #[serde(flatten)]
     pub common: ItemCommon,
-    /// The last describe document in which every rule passed.
+    /// Hash of the last compliant document (kept in the `SPEC` item): a compliant evaluation
+    /// writes that item only when the hash changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_compliant_spec: Option<Value>,
+    pub spec_hash: Option<String>,
     /// Sparse GSI key, present only while non-compliant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_compliant: Option<String>,
@@ -317,7 +321,12 @@ impl Record {
             mesh: self.resource.mesh.clone(),
             name: self.resource.name.clone(),
             status: self.status,
-            findings: self.findings.clone(),
+            findings: self
+                .findings
+                .iter()
+                .filter(|f| f.verdict == VerdictStatus::NonCompliant)
+                .cloned()
+                .collect(),
             resource_version: self.identity.version,
             resource_uid: self.identity.uid.clone(),
             resource_created_at: self.identity.created_at,
@@ -355,23 +364,33 @@ impl Record {
         }
     }
 
-    /// The state item's new attributes. `last_compliant_spec` is only set when this record is
-    /// compliant (and its document small enough to keep whole); the store keeps the previous
-    /// one otherwise.
+    /// The state item's new attributes (`spec_hash` is the store's to set, after it has written
+    /// the `SPEC` item).
     pub fn state_item(&self) -> StateItem {
-        let compliant_doc = match self.status {
-            Status::Compliant => self.after.as_ref().or(self.document.as_ref()),
-            _ => None,
-        };
         StateItem {
             common: self.common(STATE_SK.to_owned()),
-            last_compliant_spec: compliant_doc
-                .filter(|doc| json_len(doc) <= MAX_DOCUMENT_BYTES)
-                .cloned(),
+            spec_hash: None,
             non_compliant: (self.status == Status::NonCompliant)
                 .then(|| NON_COMPLIANT_KEY.to_owned()),
             scope: (self.status != Status::Deleted).then(|| scope_of(&self.resource)),
         }
+    }
+
+    /// The document to keep as the last compliant copy, with its hash: only for a compliant
+    /// record whose document is small enough to keep whole.
+    pub fn compliant_spec(&self) -> Option<SpecItem> {
+        if self.status != Status::Compliant {
+            return None;
+        }
+        let document = self.after.as_ref().or(self.document.as_ref())?;
+        let text = serde_json::to_string(document).ok()?;
+        (text.len() <= MAX_DOCUMENT_BYTES).then(|| SpecItem {
+            pk: self.resource.id(),
+            sk: SPEC_SK.to_owned(),
+            hash: stable_hash(&text),
+            document: document.clone(),
+            resource_version: self.identity.version,
+        })
     }
 
     /// The record a stored history item was written from (to carry out a pending intent).
@@ -419,6 +438,39 @@ impl Record {
         minimal.action_reason = Some(format!("record reduced: {why}"));
         minimal
     }
+}
+
+/// The last document of a resource in which every rule passed (a rule restores from it only if
+/// that document passes the rule). Its own item, so STATE stays small.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpecItem {
+    /// Partition key: the canonical resource id.
+    pub pk: String,
+    /// Sort key: `SPEC`.
+    pub sk: String,
+    /// Hash of the document's JSON text.
+    pub hash: String,
+    /// The describe document.
+    pub document: Value,
+    /// The version it was described at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_version: Option<i64>,
+}
+
+/// A short, stable hash of a text (FNV-1a 64), for change detection only.
+pub fn stable_hash(text: &str) -> String {
+    format!("{:016x}", fnv1a(text, FNV_OFFSET))
+}
+
+/// FNV-1a's standard offset basis.
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a 64 of `text` from `offset`: stable across builds and platforms.
+pub(crate) fn fnv1a(text: &str, offset: u64) -> u64 {
+    text.bytes().fold(offset, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// The live-index scope of a resource: `{service}:{account}:{region}`.
@@ -519,10 +571,24 @@ mod tests {
         assert_eq!(item.after, Some(json!({"mesh": {}})));
         r.after = None;
         assert_eq!(
-            r.state_item().last_compliant_spec,
+            r.compliant_spec(),
             None,
             "a document too large to keep whole is not a restore source"
         );
+    }
+
+    #[test]
+    fn stored_items_keep_only_failed_findings() {
+        let mut r = record(Status::NonCompliant);
+        r.findings.push(Finding {
+            rule: "vgw-tagged".into(),
+            severity: Severity::Low,
+            verdict: VerdictStatus::NotApplicable,
+            reason: Some("no required tag keys configured".into()),
+        });
+        let item = r.history_item(Duration::ZERO);
+        assert_eq!(item.common.findings.len(), 1);
+        assert_eq!(item.common.findings[0].rule, "vgw-backend-tls-enforced");
     }
 
     #[test]
@@ -558,10 +624,12 @@ mod tests {
     fn only_non_compliant_state_enters_the_sparse_index() {
         let nc = record(Status::NonCompliant).state_item();
         assert_eq!(nc.non_compliant.as_deref(), Some(NON_COMPLIANT_KEY));
-        assert_eq!(nc.last_compliant_spec, None);
+        assert_eq!(record(Status::NonCompliant).compliant_spec(), None);
         let ok = record(Status::Compliant).state_item();
         assert_eq!(ok.non_compliant, None);
-        assert!(ok.last_compliant_spec.is_some());
+        let spec = record(Status::Compliant).compliant_spec().unwrap();
+        assert_eq!(spec.sk, SPEC_SK);
+        assert_eq!(spec.hash, stable_hash(&spec.document.to_string()));
     }
 
     #[test]

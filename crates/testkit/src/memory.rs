@@ -12,7 +12,9 @@ use meshwarden_engine::ports::{
     ComplianceStore, Described, HistoryQuery, MeshReader, MeshWriter, Page, RecordOutcome,
     Reservation, SweepWrite,
 };
-use meshwarden_engine::record::{Action, CapSlot, HistoryItem, Record, StateItem, Status};
+use meshwarden_engine::record::{
+    Action, CapSlot, HistoryItem, Record, SpecItem, StateItem, Status, SPEC_SK,
+};
 use meshwarden_engine::state_order::admits;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
@@ -227,6 +229,8 @@ pub enum Item {
     State(StateItem),
     /// A cap counter: reverts counted in its hour.
     Cap(i64),
+    /// The last compliant document.
+    Spec(SpecItem),
 }
 
 /// The compliance table in memory.
@@ -322,7 +326,8 @@ fn stored_state(items: &Items, id: &str) -> Option<StateItem> {
 }
 
 /// Apply the record's STATE when [`admits`] says so (attributes the new state lacks are kept
-/// or cleared as the DynamoDB update does); `(updated, previous)`.
+/// or cleared as the DynamoDB update does) and keep its compliant document when it changed;
+/// `(updated, previous)`.
 fn write_state(items: &mut Items, record: &Record) -> (bool, Option<StateItem>) {
     let id = record.resource.id();
     let stored = stored_state(items, &id);
@@ -331,39 +336,36 @@ fn write_state(items: &mut Items, record: &Record) -> (bool, Option<StateItem>) 
     }
     let mut new = record.state_item();
     if let Some(old) = &stored {
-        if new.last_compliant_spec.is_none() {
-            new.last_compliant_spec = old.last_compliant_spec.clone();
-        }
+        new.spec_hash = old.spec_hash.clone();
         if new.common.resource_uid.is_none() {
             new.common.resource_uid = old.common.resource_uid.clone();
             new.common.resource_created_at = old.common.resource_created_at;
+        }
+    }
+    if let Some(spec) = record.compliant_spec() {
+        if new.spec_hash.as_deref() != Some(spec.hash.as_str()) {
+            new.spec_hash = Some(spec.hash.clone());
+            items.insert((id.clone(), SPEC_SK.to_owned()), Item::Spec(spec));
         }
     }
     items.insert((id, "STATE".to_owned()), Item::State(new));
     (true, stored)
 }
 
-/// History and state, as one transaction; history alone when only STATE refuses.
-fn write_record(items: &mut Items, record: &Record, history_may_replace: bool) -> RecordOutcome {
+/// The history item, once per event (or replacing a pending intent when completing it);
+/// `false` when it was there already.
+fn write_history(items: &mut Items, record: &Record, completing: bool) -> bool {
     let hk = key(record, record.history_sk());
-    let existing = items.get(&hk);
-    let allowed = match existing {
-        None => !history_may_replace,
-        Some(Item::History(h)) => history_may_replace && h.common.action == Action::RevertPending,
+    let allowed = match items.get(&hk) {
+        None => !completing,
+        Some(Item::History(h)) => completing && h.common.action == Action::RevertPending,
         Some(_) => false,
     };
-    if !allowed {
-        return RecordOutcome::Duplicate;
+    if allowed {
+        let history = record.history_item(std::time::Duration::from_secs(86_400));
+        items.insert(hk, Item::History(history));
     }
-    let history = Item::History(record.history_item(std::time::Duration::from_secs(86_400)));
-    items.insert(hk, history);
-    if record.status == Status::Error {
-        return RecordOutcome::Written;
-    }
-    match write_state(items, record) {
-        (true, _) => RecordOutcome::Written,
-        (false, _) => RecordOutcome::StaleState,
-    }
+    allowed
 }
 
 /// Add `delta` to a cap counter, unless taking a slot (`delta` > 0) would pass `max`.
@@ -387,7 +389,25 @@ impl ComplianceStore for MemoryStore {
     }
 
     async fn record(&self, record: &Record) -> Result<RecordOutcome, PortError> {
-        self.with("record", |items| write_record(items, record, false))
+        // Two writes, as in DynamoDB: the history put, then the STATE update (its own fault
+        // point, `record_state`), which a retry applies again.
+        let first = self.with("record", |items| write_history(items, record, false))?;
+        let updated = record.status == Status::Error
+            || self.with("record_state", |items| write_state(items, record).0)?;
+        Ok(match (first, updated) {
+            (false, _) => RecordOutcome::Duplicate,
+            (true, true) => RecordOutcome::Written,
+            (true, false) => RecordOutcome::StaleState,
+        })
+    }
+
+    async fn last_compliant(&self, id: &str) -> Result<Option<Value>, PortError> {
+        self.with("last_compliant", |items| {
+            match items.get(&(id.to_owned(), SPEC_SK.to_owned())) {
+                Some(Item::Spec(spec)) => Some(spec.document.clone()),
+                _ => None,
+            }
+        })
     }
 
     async fn history_item(&self, id: &str, sk: &str) -> Result<Option<HistoryItem>, PortError> {
@@ -425,13 +445,16 @@ impl ComplianceStore for MemoryStore {
         release: Option<&CapSlot>,
     ) -> Result<RecordOutcome, PortError> {
         self.with("complete_revert", |items| {
-            let outcome = write_record(items, record, true);
-            if outcome != RecordOutcome::Duplicate {
-                if let Some(slot) = release {
-                    count_revert(items, &record.resource.id(), slot, -1, 0);
-                }
+            if !write_history(items, record, true) {
+                return RecordOutcome::Duplicate;
             }
-            outcome
+            if let Some(slot) = release {
+                count_revert(items, &record.resource.id(), slot, -1, 0);
+            }
+            match write_state(items, record).0 {
+                true => RecordOutcome::Written,
+                false => RecordOutcome::StaleState,
+            }
         })
     }
 

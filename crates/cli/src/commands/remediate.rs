@@ -55,13 +55,11 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
     let tags = engine
         .tags_if_needed(&resource, &described.snapshot)
         .await?;
-    let state = engine
+    let last_compliant = engine
         .store()
-        .state(&resource.id())
+        .last_compliant(&resource.id())
         .await
-        .map_err(|e| session.store_error(e))?;
-    let last_compliant = state
-        .and_then(|s| s.last_compliant_spec)
+        .map_err(|e| session.store_error(e))?
         .and_then(|doc| Resource::from_describe_value(&doc).ok());
     let config = engine.config();
     let assessment = step::assess(&described.resource, tags.as_deref(), &config.rules);

@@ -5,8 +5,8 @@ use crate::aws::classify;
 use crate::error::{ErrorKind, PortError};
 use crate::ports::{ComplianceStore, HistoryQuery, Page, RecordOutcome, Reservation, SweepWrite};
 use crate::record::{
-    Action, CapSlot, HistoryItem, Record, StateItem, Status, HISTORY_SK_PREFIX, NON_COMPLIANT_KEY,
-    STATE_SK,
+    Action, CapSlot, HistoryItem, Record, SpecItem, StateItem, Status, HISTORY_SK_PREFIX,
+    NON_COMPLIANT_KEY, SPEC_SK, STATE_SK,
 };
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
@@ -19,6 +19,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::{FutureExt, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -40,6 +41,14 @@ const STILL_PENDING: &str = "#action = :pending";
 const CAP_COUNT: &str = "reverts";
 
 type Item = HashMap<String, AttributeValue>;
+
+/// The one attribute read from a STATE item written before `SPEC` items existed.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LegacyState {
+    #[serde(default)]
+    last_compliant_spec: Option<Value>,
+}
 
 /// The compliance table.
 #[derive(Debug, Clone)]
@@ -160,8 +169,9 @@ impl DynamoStore {
         })
     }
 
-    /// Apply a conditional state update alone; what STATE held before when it took it.
-    async fn update_state(&self, record: &Record) -> Result<SweepWrite, PortError> {
+    /// Apply the record's conditional STATE update alone (returning the item it replaced), then
+    /// keep its compliant document when that changed; what STATE held before when it took it.
+    async fn apply_state(&self, record: &Record) -> Result<SweepWrite, PortError> {
         let u = self.state_update(record)?;
         let result = self
             .client
@@ -175,26 +185,64 @@ impl DynamoStore {
             .return_values(ReturnValue::AllOld)
             .send()
             .await;
-        match result {
-            Ok(out) => {
-                let old = out.attributes.unwrap_or_default();
-                Ok(SweepWrite {
-                    updated: true,
-                    previous_uid: old.get("resourceUid").and_then(|v| v.as_s().ok()).cloned(),
-                    previous_version: old
-                        .get("resourceVersion")
-                        .and_then(|v| v.as_n().ok())
-                        .and_then(|n| n.parse().ok()),
-                })
-            }
+        let old = match result {
+            Ok(out) => out.attributes.unwrap_or_default(),
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
             {
-                Ok(SweepWrite::default())
+                return Ok(SweepWrite::default());
             }
-            Err(e) => Err(classify("UpdateItem", e)),
+            Err(e) => return Err(classify("UpdateItem", e)),
+        };
+        let text = |name: &str| old.get(name).and_then(|v| v.as_s().ok()).cloned();
+        self.keep_spec(record, text("specHash").as_deref()).await?;
+        Ok(SweepWrite {
+            updated: true,
+            previous_uid: text("resourceUid"),
+            previous_version: old
+                .get("resourceVersion")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|n| n.parse().ok()),
+        })
+    }
+
+    /// Write the `SPEC` item when the record is compliant and its document's hash differs from
+    /// `known` (STATE's `specHash`), then record the new hash on STATE. In this order, a failure
+    /// in between leaves the old hash, so the next compliant evaluation writes it again.
+    async fn keep_spec(&self, record: &Record, known: Option<&str>) -> Result<(), PortError> {
+        let Some(spec) = record.compliant_spec() else {
+            return Ok(());
+        };
+        if known == Some(spec.hash.as_str()) {
+            return Ok(());
         }
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(&spec)?))
+            .send()
+            .await
+            .map_err(|e| classify("PutItem", e))?;
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(spec.pk.clone()))
+            .key("sk", AttributeValue::S(STATE_SK.to_owned()))
+            .update_expression("SET #h = :h")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#h", "specHash")
+            .expression_attribute_values(":h", AttributeValue::S(spec.hash))
+            .send()
+            .await
+            .map(|_| ())
+            .or_else(|e| {
+                // STATE is gone (deleted meanwhile): the hash has nowhere to go.
+                match e.as_service_error() {
+                    Some(se) if se.is_conditional_check_failed_exception() => Ok(()),
+                    _ => Err(classify("UpdateItem", e)),
+                }
+            })
     }
 
     async fn batch_put_history(&self, records: &[Record]) -> Result<(), PortError> {
@@ -263,7 +311,10 @@ impl DynamoStore {
         ];
         items.extend(extra.clone());
         match self.transact(items).await? {
-            None => Ok(RecordOutcome::Written),
+            None => {
+                self.keep_spec(record, None).await?;
+                Ok(RecordOutcome::Written)
+            }
             Some(failed) if failed[0] => Ok(RecordOutcome::Duplicate),
             Some(_) => {
                 // Only the state condition failed: keep the history, leave newer state alone.
@@ -300,15 +351,26 @@ impl ComplianceStore for DynamoStore {
     }
 
     async fn record(&self, record: &Record) -> Result<RecordOutcome, PortError> {
+        let first = self.put_history_once(record).await?;
         if record.status == Status::Error {
             // An error says nothing about the resource's state: history only.
-            return Ok(if self.put_history_once(record).await? {
-                RecordOutcome::Written
-            } else {
-                RecordOutcome::Duplicate
-            });
+        } else if !self.apply_state(record).await?.updated && first {
+            return Ok(RecordOutcome::StaleState);
         }
-        self.write_record(record, HISTORY_ONCE, None).await
+        Ok(if first {
+            RecordOutcome::Written
+        } else {
+            RecordOutcome::Duplicate
+        })
+    }
+
+    async fn last_compliant(&self, id: &str) -> Result<Option<Value>, PortError> {
+        if let Some(spec) = self.get::<SpecItem>(id, SPEC_SK).await? {
+            return Ok(Some(spec.document));
+        }
+        // Items written before the SPEC item existed kept the document on STATE.
+        let legacy: Option<LegacyState> = self.get(id, STATE_SK).await?;
+        Ok(legacy.and_then(|s| s.last_compliant_spec))
     }
 
     async fn history_item(&self, id: &str, sk: &str) -> Result<Option<HistoryItem>, PortError> {
@@ -369,7 +431,7 @@ impl ComplianceStore for DynamoStore {
         // Collected first: a closure inside the stream trips the compiler's Send check.
         let writes: Vec<_> = records
             .iter()
-            .map(|r| self.update_state(r).boxed())
+            .map(|r| self.apply_state(r).boxed())
             .collect();
         let written: Vec<SweepWrite> = futures::stream::iter(writes)
             .buffered(SWEEP_WRITE_CONCURRENCY)

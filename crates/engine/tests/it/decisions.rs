@@ -608,3 +608,25 @@ async fn an_event_about_a_dead_incarnation_is_judged_on_the_live_one_without_ret
         "{retried:?}"
     );
 }
+
+#[tokio::test]
+async fn a_state_update_lost_after_the_history_put_is_completed_by_the_retry() {
+    let mesh = MemoryMesh::default();
+    let store = MemoryStore::default();
+    let engine = Engine::new(mesh.clone(), store.clone(), config(AutoRevert::Off));
+    let v = allow_all_mesh(&mesh, "m", ACCOUNT);
+    let e = event("m", v);
+    store.fail("record_state", ErrorKind::Throttled, Strike::Before);
+    assert!(handle(&engine, &e, "d1").await.0.is_err());
+    assert_eq!(store.history_of(&id("m")).len(), 1);
+    assert_eq!(
+        store.state_of(&id("m")),
+        None,
+        "the crash left STATE behind"
+    );
+    let r = report(handle(&engine, &e, "d1").await.0);
+    assert_eq!(r.recorded, "duplicate");
+    let state = store.state_of(&id("m")).expect("the retry completed STATE");
+    assert_eq!(state.common.resource_version, Some(v));
+    assert_eq!(store.history_of(&id("m")).len(), 1, "nothing written twice");
+}

@@ -124,7 +124,16 @@ async fn mesh_allow_all_with_auto_revert_on_is_reverted() {
         state.non_compliant, None,
         "a reverted resource leaves the non-compliant index"
     );
-    assert!(state.last_compliant_spec.is_some());
+    assert!(state.spec_hash.is_some());
+    assert!(
+        engine
+            .store()
+            .last_compliant(&mesh_id(&mesh))
+            .await
+            .unwrap()
+            .is_some(),
+        "the reverted document is the last compliant copy"
+    );
     let counters: Vec<_> = h
         .items(&mesh_id(&mesh))
         .await
