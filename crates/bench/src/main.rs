@@ -11,12 +11,12 @@ mod counter;
 
 use anyhow::{anyhow, Context};
 use aws_sdk_appmesh::types::EgressFilterType;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, Update};
 use clap::Parser;
 use counter::{total, CallCounter};
 use futures::StreamExt;
 use meshwarden_engine::appmesh::AppMeshAdapter;
-use meshwarden_engine::store::DynamoStore;
+use meshwarden_engine::store::{size, DynamoStore};
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
 use meshwarden_rules::event::SweepRequest;
 use meshwarden_testkit::{unique, update_mesh_event, Harness, HUMAN_ROLE};
@@ -78,9 +78,67 @@ async fn handle(
         .map_err(|e| anyhow!("handler failed: {e}"))
 }
 
-/// One scenario's calls, with the floor (the calls no implementation can avoid).
-fn row(scenario: &str, counts: BTreeMap<String, u64>, floor: u64, why: &str) -> Value {
-    json!({"scenario": scenario, "calls": total(&counts), "floor": floor, "byOperation": counts, "floorIs": why})
+/// One scenario's calls, with the floor (the calls no implementation can avoid), and the write
+/// units its writes cost, from the items they wrote.
+fn row(
+    scenario: &str,
+    counts: BTreeMap<String, u64>,
+    floor: u64,
+    why: &str,
+    units: Value,
+) -> Value {
+    json!({"scenario": scenario, "calls": total(&counts), "floor": floor, "byOperation": counts,
+           "floorIs": why, "writeUnits": units["total"], "items": units})
+}
+
+/// A stored item as DynamoDB sized it (0 when absent).
+async fn item_bytes(h: &Harness, pk: &str, sk: &str) -> anyhow::Result<usize> {
+    let out = h
+        .dynamodb
+        .get_item()
+        .table_name(&h.table)
+        .key("pk", AttributeValue::S(pk.to_owned()))
+        .key("sk", AttributeValue::S(sk.to_owned()))
+        .send()
+        .await?;
+    Ok(out.item.as_ref().map_or(0, size::item_size))
+}
+
+/// The write units an event's writes cost, computed from the items it wrote (DynamoDB's size
+/// rule; an update costs the larger of the item before and after, taken as the item after; a
+/// failed conditional write costs what a write would; a transaction twice its items'):
+/// `PutItem` → the history item (a second one: the SPEC item), `UpdateItem` → STATE,
+/// `TransactWriteItems` → the intent with its cap counter, then the completion with STATE.
+async fn write_units(
+    h: &Harness,
+    mesh: &str,
+    event: &Value,
+    counts: &BTreeMap<String, u64>,
+) -> anyhow::Result<Value> {
+    let pk = format!("appmesh:123456789012:us-east-1:mesh/{mesh}");
+    let detail = &event["detail"];
+    let sk = format!(
+        "EVT#{}#{}",
+        detail["eventTime"].as_str().unwrap_or_default(),
+        detail["eventID"].as_str().unwrap_or_default()
+    );
+    let history = item_bytes(h, &pk, &sk).await?;
+    let state = item_bytes(h, &pk, "STATE").await?;
+    let spec = item_bytes(h, &pk, "SPEC").await?;
+    let count = |op: &str| counts.get(&format!("DynamoDB.{op}")).copied().unwrap_or(0);
+    let (h_u, s_u, spec_u) = (
+        size::write_units(history),
+        size::write_units(state),
+        size::write_units(spec),
+    );
+    let puts = count("PutItem");
+    let transactions = count("TransactWriteItems");
+    let total = puts.min(1) * h_u
+        + puts.saturating_sub(1) * spec_u
+        + count("UpdateItem") * s_u
+        + transactions.min(1) * 2 * (h_u + 1)
+        + transactions.saturating_sub(1) * 2 * (h_u + s_u);
+    Ok(json!({"historyBytes": history, "stateBytes": state, "specBytes": spec, "total": total}))
 }
 
 async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
@@ -92,31 +150,46 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     let good = unique("bench-compliant");
     let v = h.create_mesh(&good, EgressFilterType::DropAll).await;
     rig.counter.take();
+    // The first compliant event also writes the SPEC item; the steady state is the second.
     handle(
         &off,
         &update_mesh_event(&good, "DROP_ALL", v, HUMAN_ROLE, Duration::ZERO),
     )
     .await?;
+    let counts = rig.counter.take();
+    let event = update_mesh_event(&good, "DROP_ALL", v, HUMAN_ROLE, Duration::ZERO);
+    let first_units = write_units(h, &good, &event, &counts).await?;
+    rows.push(row(
+        "first compliant event of a resource",
+        counts,
+        3,
+        "Describe + history put + STATE update (+ the SPEC item and its hash, once)",
+        first_units,
+    ));
+    handle(&off, &event).await?;
+    let counts = rig.counter.take();
+    let units = write_units(h, &good, &event, &counts).await?;
     rows.push(row(
         "compliant event",
-        rig.counter.take(),
-        2,
-        "Describe + one write (history and state in one transaction)",
+        counts,
+        3,
+        "Describe + history put + STATE update",
+        units,
     ));
 
     let bad = unique("bench-off");
     let v = h.create_mesh(&bad, EgressFilterType::AllowAll).await;
     rig.counter.take();
-    handle(
-        &off,
-        &update_mesh_event(&bad, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO),
-    )
-    .await?;
+    let event = update_mesh_event(&bad, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO);
+    handle(&off, &event).await?;
+    let counts = rig.counter.take();
+    let units = write_units(h, &bad, &event, &counts).await?;
     rows.push(row(
         "non-compliant, AUTO_REVERT=off",
-        rig.counter.take(),
-        2,
-        "Describe + one write",
+        counts,
+        3,
+        "Describe + history put + STATE update",
+        units,
     ));
 
     let reverted = unique("bench-on");
@@ -124,29 +197,37 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     let event = update_mesh_event(&reverted, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO);
     rig.counter.take();
     handle(&on, &event).await?;
+    let counts = rig.counter.take();
+    let units = write_units(h, &reverted, &event, &counts).await?;
     rows.push(row(
         "non-compliant, AUTO_REVERT=on",
-        rig.counter.take(),
-        6,
-        "Describe + state read (last compliant TLS) + intent and cap slot (one transaction) + \
-         re-describe before the update (never undo an unseen change) + Update + completion \
-         (one transaction)",
+        counts,
+        8,
+        "Describe + last compliant copy read (TLS trust) + intent and cap slot (one \
+         transaction) + re-describe before the update (never undo an unseen change) + Update + \
+         completion (one transaction) + the reverted document kept as the last compliant copy \
+         (SPEC item and its hash on STATE)",
+        units,
     ));
 
     handle(&on, &event).await?;
+    let counts = rig.counter.take();
+    let units = write_units(h, &reverted, &event, &counts).await?;
     rows.push(row(
         "duplicate delivery",
-        rig.counter.take(),
-        3,
-        "Describe + the write that finds the event recorded + reading what it was recorded as \
-         (a pending revert is resumed)",
+        counts,
+        4,
+        "Describe + the history put that finds the event recorded + the STATE update (a retry \
+         completes what a failure left) + reading what it was recorded as (a pending revert is \
+         resumed)",
+        units,
     ));
     Ok(rows)
 }
 
-/// The calls a minimal hand-written responder makes for a compliant event: describe, then one
-/// transaction putting the history item and conditionally updating the state item (its own item,
-/// so its condition never meets the pipeline's writes).
+/// The calls a minimal hand-written responder makes for a compliant event: describe, then a
+/// conditional put of the history item and a conditional update of the state item (its own
+/// item, so its condition never meets the pipeline's writes).
 async fn direct(h: &Harness, mesh: &str, event_id: &str) -> anyhow::Result<()> {
     let described = h.appmesh.describe_mesh().mesh_name(mesh).send().await?;
     let version = described
@@ -194,18 +275,25 @@ async fn direct(h: &Harness, mesh: &str, event_id: &str) -> anyhow::Result<()> {
             .expression_attribute_names(format!("#a{i}"), name)
             .expression_attribute_values(format!(":a{i}"), value);
     }
+    // The store's shape: a conditional history put, then the conditional STATE update.
     h.dynamodb
-        .transact_write_items()
-        .transact_items(TransactWriteItem::builder().put(put).build())
-        .transact_items(
-            TransactWriteItem::builder()
-                .update(
-                    update
-                        .update_expression(format!("SET {}", sets.join(", ")))
-                        .build()?,
-                )
-                .build(),
-        )
+        .put_item()
+        .table_name(put.table_name())
+        .set_item(Some(put.item().clone()))
+        .condition_expression("attribute_not_exists(pk)")
+        .send()
+        .await?;
+    let update = update
+        .update_expression(format!("SET {}", sets.join(", ")))
+        .build()?;
+    h.dynamodb
+        .update_item()
+        .table_name(update.table_name())
+        .set_key(Some(update.key().clone()))
+        .update_expression(update.update_expression())
+        .set_condition_expression(update.condition_expression().map(str::to_owned))
+        .set_expression_attribute_names(update.expression_attribute_names().cloned())
+        .set_expression_attribute_values(update.expression_attribute_values().cloned())
         .send()
         .await?;
     Ok(())
@@ -340,13 +428,14 @@ async fn main() -> anyhow::Result<()> {
     };
     let calls = api_calls(&rig).await?;
     println!("## API calls per event");
-    println!("| scenario | calls | floor | by operation |\n|---|---|---|---|");
+    println!("| scenario | calls | floor | write units | by operation |\n|---|---|---|---|---|");
     for r in &calls {
         println!(
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             r["scenario"].as_str().unwrap_or(""),
             r["calls"],
             r["floor"],
+            r["writeUnits"],
             r["byOperation"]
         );
     }

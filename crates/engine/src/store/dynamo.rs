@@ -42,14 +42,6 @@ const CAP_COUNT: &str = "reverts";
 
 type Item = HashMap<String, AttributeValue>;
 
-/// The one attribute read from a STATE item written before `SPEC` items existed.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LegacyState {
-    #[serde(default)]
-    last_compliant_spec: Option<Value>,
-}
-
 /// The compliance table.
 #[derive(Debug, Clone)]
 pub struct DynamoStore {
@@ -365,12 +357,10 @@ impl ComplianceStore for DynamoStore {
     }
 
     async fn last_compliant(&self, id: &str) -> Result<Option<Value>, PortError> {
-        if let Some(spec) = self.get::<SpecItem>(id, SPEC_SK).await? {
-            return Ok(Some(spec.document));
-        }
-        // Items written before the SPEC item existed kept the document on STATE.
-        let legacy: Option<LegacyState> = self.get(id, STATE_SK).await?;
-        Ok(legacy.and_then(|s| s.last_compliant_spec))
+        Ok(self
+            .get::<SpecItem>(id, SPEC_SK)
+            .await?
+            .map(|spec| spec.document))
     }
 
     async fn history_item(&self, id: &str, sk: &str) -> Result<Option<HistoryItem>, PortError> {

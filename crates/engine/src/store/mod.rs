@@ -3,5 +3,6 @@
 mod cursor;
 mod dynamo;
 mod expressions;
+pub mod size;
 
 pub use dynamo::DynamoStore;
