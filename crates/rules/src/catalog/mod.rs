@@ -1,14 +1,16 @@
-//! The rules catalog: one module per rule under [`rules`], each with stable metadata, a pure
-//! `evaluate` and a pure `remediate` that changes only the rule's own field.
+//! The rules catalog: every service's rules (one module per rule, e.g. under [`rules`] for App
+//! Mesh), each with stable metadata, a pure `evaluate` and a pure `remediate` that changes only
+//! the rule's own field.
 //!
 //! Remediation never guesses: when no safe value is known (TLS without a trust source, a health
 //! check endpoint, a client CA) the rule is *skipped with a reason*.
 
-mod checks;
 mod docs;
-pub mod rules;
+mod tagged;
 
+pub use crate::appmesh::rules;
 pub use docs::render_markdown;
+pub(crate) use tagged::Tagged;
 
 use crate::model::{Resource, Tag};
 use crate::resource::ResourceKind;
@@ -139,7 +141,7 @@ fn never_checked(meta: &RuleMeta, resource: &Resource) -> Option<Verdict> {
 
 /// Every rule, in catalog order (by kind, then as listed in `docs/rules.md`).
 pub fn rules() -> &'static [&'static dyn Rule] {
-    rules::ALL
+    crate::appmesh::rules::ALL
 }
 
 /// The rule with this id.
@@ -208,6 +210,3 @@ pub fn remediate(
     }
     plan
 }
-
-#[cfg(test)]
-mod tests;

@@ -8,36 +8,23 @@
 //! reason, and so is an App Mesh record in an envelope whose `source` is not one of
 //! [`TRUSTED_SOURCES`].
 
-mod arn;
+pub(crate) mod arn;
 mod decision;
-mod fields;
+pub(crate) mod fields;
 mod identity;
 
 pub use decision::Decision;
 pub use fields::EventError;
 pub use identity::is_own_identity;
 
-use crate::resource::{ResourceKind, ResourceRef};
+use crate::appmesh;
+use crate::resource::ResourceRef;
 use fields::Fields;
 use serde_json::Value;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The CloudTrail event names the router acts on (sorted). The EventBridge rule subscribes to
-/// exactly these; `crates/rules/handled-events.json` holds the same list for the infrastructure.
-pub const HANDLED_EVENT_NAMES: [&str; 11] = [
-    "CreateMesh",
-    "CreateVirtualGateway",
-    "CreateVirtualNode",
-    "DeleteMesh",
-    "DeleteVirtualGateway",
-    "DeleteVirtualNode",
-    "TagResource",
-    "UntagResource",
-    "UpdateMesh",
-    "UpdateVirtualGateway",
-    "UpdateVirtualNode",
-];
+pub use crate::appmesh::router::HANDLED_EVENT_NAMES;
 
 /// The EventBridge `source` values an "AWS API Call via CloudTrail" envelope must carry for its
 /// App Mesh record to be trusted: EventBridge delivers CloudTrail's App Mesh calls as
@@ -49,11 +36,8 @@ pub const TRUSTED_SOURCES: &[&str] = &["aws.appmesh"];
 /// How far ahead of the clock an `eventTime` may be: further is [`EventError::FutureEventTime`].
 pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 
-const APPMESH_SOURCE: &str = "appmesh.amazonaws.com";
 const CLOUDTRAIL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
 const SCHEDULED_DETAIL_TYPE: &str = "Scheduled Event";
-/// App Mesh resource kinds no rule reads.
-const UNMODELLED_KINDS: [&str; 4] = ["VirtualRouter", "Route", "VirtualService", "GatewayRoute"];
 
 /// What arrived.
 // Held one at a time, by value: boxing the larger variant would only add an allocation.
@@ -310,7 +294,7 @@ fn decide(
     record: Fields<'_>,
     envelope: Option<Fields<'_>>,
 ) -> Result<Route, EventError> {
-    if meta.event_source != APPMESH_SOURCE {
+    if meta.event_source != appmesh::router::EVENT_SOURCE {
         return Ok(ignore(IgnoreReason::OtherService(
             meta.event_source.clone(),
         )));
@@ -319,171 +303,20 @@ fn decide(
     if let Some(source) = envelope.and_then(untrusted_source) {
         return Ok(ignore(IgnoreReason::UntrustedSource(source)));
     }
-    let failed = record.opt_str("errorCode")?.map(str::to_owned);
-    let name = meta.event_name.as_str();
-    if !HANDLED_EVENT_NAMES.contains(&name) {
-        return Ok(ignore(unhandled(name, record)?));
-    }
-    let target = target(meta, record);
-    if let Some(code) = failed {
-        // A failed call may lack the fields a successful one has: the resource is best effort.
-        return Ok(Route::Ignore {
-            reason: IgnoreReason::FailedCall { code },
-            resource: target.ok().flatten().map(|t| t.resource),
-        });
-    }
-    let Some(Target {
-        resource,
-        version,
-        uid,
-    }) = target?
-    else {
-        return Ok(ignore(IgnoreReason::UnmodelledKind(tagged_kind(record)?)));
-    };
-    Ok(if name.starts_with("Delete") {
-        Route::Deleted { resource }
-    } else {
-        Route::Evaluate {
-            resource,
-            expected_version: version,
-            expected_uid: uid,
-        }
-    })
+    appmesh::router::decide(meta, record)
 }
 
-fn ignore(reason: IgnoreReason) -> Route {
+pub(crate) fn ignore(reason: IgnoreReason) -> Route {
     Route::Ignore {
         reason,
         resource: None,
     }
 }
 
-/// Why an App Mesh call outside [`HANDLED_EVENT_NAMES`] is ignored.
-fn unhandled(name: &str, record: Fields<'_>) -> Result<IgnoreReason, EventError> {
-    let read_only = matches!(record.get("readOnly"), Some(Value::Bool(true)))
-        || ["Describe", "List", "Get"]
-            .iter()
-            .any(|p| name.starts_with(p));
-    if read_only {
-        return Ok(IgnoreReason::ReadOnly);
-    }
-    let kind = ["Create", "Update", "Delete"]
-        .iter()
-        .find_map(|verb| name.strip_prefix(verb))
-        .filter(|kind| UNMODELLED_KINDS.contains(kind));
-    Ok(match kind {
-        Some(kind) => IgnoreReason::UnmodelledKind(lower_camel(kind)),
-        None => IgnoreReason::UnhandledEvent,
-    })
-}
-
-fn lower_camel(kind: &str) -> String {
-    let mut chars = kind.chars();
-    chars
-        .next()
-        .map(|first| first.to_ascii_lowercase().to_string() + chars.as_str())
-        .unwrap_or_default()
-}
-
-/// The kind named by a tag call's ARN (for the ignore reason).
-fn tagged_kind(record: Fields<'_>) -> Result<String, EventError> {
-    let arn = request(record)?.str("resourceArn")?;
-    Ok(arn::parse(arn)?
-        .child
-        .map_or("mesh", |(kind, _)| kind)
-        .to_owned())
-}
-
-fn request(record: Fields<'_>) -> Result<Fields<'_>, EventError> {
+pub(crate) fn request(record: Fields<'_>) -> Result<Fields<'_>, EventError> {
     record
         .opt_object("requestParameters", "requestParameters")?
         .ok_or_else(|| EventError::MissingField("requestParameters".into()))
-}
-
-/// The resource a handled call touched, with what its response says of the result.
-struct Target {
-    resource: ResourceRef,
-    /// `metadata.version`.
-    version: Option<i64>,
-    /// `metadata.uid`.
-    uid: Option<String>,
-}
-
-/// The resource a handled call touched and the version and incarnation it produced; `None` for
-/// a tag call on a kind we do not model.
-fn target(meta: &EventMeta, record: Fields<'_>) -> Result<Option<Target>, EventError> {
-    let request = request(record)?;
-    let name = meta.event_name.as_str();
-    if name == "TagResource" || name == "UntagResource" {
-        let arn = arn::parse(request.str("resourceArn")?)?;
-        let kind = match arn.child {
-            None => Some(ResourceKind::Mesh),
-            Some(("virtualGateway", _)) => Some(ResourceKind::VirtualGateway),
-            Some(("virtualNode", _)) => Some(ResourceKind::VirtualNode),
-            Some(_) => None,
-        };
-        return Ok(kind.map(|kind| {
-            let resource = ResourceRef {
-                kind,
-                account: arn.account.to_owned(),
-                region: arn.region.to_owned(),
-                mesh: arn.mesh.to_owned(),
-                name: arn.child.map(|(_, n)| n.to_owned()),
-            };
-            Target {
-                resource,
-                version: None,
-                uid: None,
-            }
-        }));
-    }
-    let (kind, name_key) = if name.ends_with("VirtualGateway") {
-        (ResourceKind::VirtualGateway, Some("virtualGatewayName"))
-    } else if name.ends_with("VirtualNode") {
-        (ResourceKind::VirtualNode, Some("virtualNodeName"))
-    } else {
-        (ResourceKind::Mesh, None)
-    };
-    let response = record
-        .opt_object("responseElements", "responseElements")?
-        .map(|r| r.opt_object(kind.as_str(), "responseElements"))
-        .transpose()?
-        .flatten();
-    // Path parameters are in requestParameters; the response repeats them.
-    let field = |key: &str| -> Result<String, EventError> {
-        if let Some(value) = request.opt_str(key)? {
-            return Ok(value.to_owned());
-        }
-        match response.map(|r| r.opt_str(key)).transpose()?.flatten() {
-            Some(value) => Ok(value.to_owned()),
-            None => request.str(key).map(str::to_owned),
-        }
-    };
-    let account = request
-        .opt_str("meshOwner")?
-        .map_or_else(|| meta.recipient_account.clone(), str::to_owned);
-    let resource = ResourceRef {
-        kind,
-        account,
-        region: meta.region.clone(),
-        mesh: field("meshName")?,
-        name: name_key.map(field).transpose()?,
-    };
-    // Unlike the names, read leniently: a response we cannot use only costs the staleness checks.
-    let metadata = response.and_then(|r| r.get("metadata"));
-    let version = metadata
-        .and_then(|m| m.get("version"))
-        .and_then(Value::as_i64);
-    let uid = metadata
-        .and_then(|m| m.get("uid"))
-        .and_then(Value::as_str)
-        .filter(|uid| !uid.trim().is_empty())
-        .map(str::to_owned);
-    Ok(Some(Target {
-        resource,
-        version,
-        uid,
-    }))
 }
 
 #[cfg(test)]

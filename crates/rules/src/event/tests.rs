@@ -1,4 +1,5 @@
 use super::*;
+use crate::resource::ResourceKind;
 use serde_json::json;
 
 fn record(name: &str, request: Value, response: Value) -> Value {

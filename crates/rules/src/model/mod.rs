@@ -1,24 +1,8 @@
-//! Serde mirrors of the App Mesh API's JSON (camelCase) for meshes, virtual gateways and virtual
-//! nodes: exactly what `aws appmesh describe-*` prints and what CloudTrail records in
-//! `responseElements`.
-//!
-//! Every struct keeps the members it does not name in `extra`, so parse → serialize loses
-//! nothing. One normalisation is deliberate: a member whose value is `null` is read as absent
-//! (the API treats both the same) and is not written back.
+//! The resource documents the rules read, one variant per evaluated kind of every service, and
+//! what they share ([`Tag`], [`ModelError`]). The App Mesh mirrors live in
+//! [`crate::appmesh::model`] and are re-exported here, where they have always been.
 
-mod access;
-mod kinds;
-mod shared;
-
-pub use kinds::{
-    Backend, EgressFilter, MeshData, MeshServiceDiscovery, MeshSpec, Metadata, ServiceDiscovery,
-    VirtualGatewayData, VirtualGatewaySpec, VirtualNodeData, VirtualNodeSpec,
-    VirtualServiceBackend,
-};
-pub use shared::{
-    AccessLog, BackendDefaults, ClientPolicy, ClientPolicyTls, FileAccessLog, Listener,
-    ListenerLabel, ListenerTls, Logging, TlsValidation, Trust, TrustKind,
-};
+pub use crate::appmesh::model::*;
 
 use crate::resource::ResourceKind;
 use serde::{Deserialize, Serialize};
@@ -213,6 +197,3 @@ fn describe_keys(object: &Map<String, Value>) -> String {
         format!("keys {}", keys.join(", "))
     }
 }
-
-#[cfg(test)]
-mod tests;

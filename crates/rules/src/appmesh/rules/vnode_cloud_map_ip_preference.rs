@@ -1,6 +1,6 @@
 //! `vnode-cloud-map-ip-preference`: a virtual node's `awsCloudMap` service discovery uses the configured IP preference.
 
-use crate::catalog::checks::NodeDiscoveryIpPreference;
+use super::checks::NodeDiscoveryIpPreference;
 use crate::catalog::RuleMeta;
 use crate::resource::ResourceKind;
 use crate::verdict::Severity;

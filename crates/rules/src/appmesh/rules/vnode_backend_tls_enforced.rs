@@ -1,7 +1,7 @@
 //! `vnode-backend-tls-enforced`: no virtual service backend of a node switches TLS off, on any port.
 
+use super::checks::{cover_every_port, plaintext_problem};
 use super::{aws_config_tls_all_ports, source};
-use crate::catalog::checks::{cover_every_port, plaintext_problem};
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::{ClientPolicyTls, Resource};
 use crate::resource::ResourceKind;

@@ -1,7 +1,7 @@
 //! Checks that more than one rule runs (gateways and nodes share their TLS, listener and logging
 //! shapes). Each rule module gives one of these its metadata; the logic lives here once.
 
-use super::{EvalContext, RemediationContext, Rule, RuleMeta};
+use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::{
     AccessLog, BackendDefaults, ClientPolicy, ClientPolicyTls, FileAccessLog, Listener, Logging,
     MeshServiceDiscovery, Resource, ServiceDiscovery, TlsValidation, Trust,
@@ -303,52 +303,6 @@ impl Rule for AccessLogging {
             .get_or_insert_with(FileAccessLog::default);
         file.path = Some(DEFAULT_ACCESS_LOG_PATH.to_owned());
         Ok(())
-    }
-}
-
-/// The resource carries the configured tag keys (`aws:` keys do not count); not remediable.
-pub struct Tagged(pub RuleMeta);
-
-impl Rule for Tagged {
-    fn meta(&self) -> &RuleMeta {
-        &self.0
-    }
-
-    fn check(&self, _: &Resource, ctx: &EvalContext<'_>) -> Verdict {
-        let Some(required) = ctx.config.required_tag_keys.as_ref() else {
-            return Verdict::not_applicable(
-                "no required tag keys configured (MESHWARDEN_REQUIRED_TAG_KEYS)",
-            );
-        };
-        let Some(tags) = ctx.tags else {
-            return Verdict::not_applicable("tags were not fetched");
-        };
-        let own: Vec<&str> = tags
-            .iter()
-            .map(|t| t.key.as_str())
-            .filter(|k| !k.starts_with("aws:"))
-            .collect();
-        if required.is_empty() {
-            return if own.is_empty() {
-                Verdict::non_compliant("the resource has no tags")
-            } else {
-                Verdict::Compliant
-            };
-        }
-        let missing: Vec<&str> = required
-            .iter()
-            .map(String::as_str)
-            .filter(|key| !own.contains(key))
-            .collect();
-        if missing.is_empty() {
-            Verdict::Compliant
-        } else {
-            Verdict::non_compliant(format!("missing required tag keys: {}", missing.join(", ")))
-        }
-    }
-
-    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
-        Err("tag values belong to the resource's owner and cannot be guessed".to_owned())
     }
 }
 

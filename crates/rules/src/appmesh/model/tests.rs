@@ -1,5 +1,7 @@
-use super::*;
+use crate::model::*;
+use crate::resource::ResourceKind;
 use serde_json::json;
+use serde_json::Value;
 
 /// Remove `null` members recursively: the one normalisation the model makes.
 fn without_nulls(value: &Value) -> Value {

@@ -1,7 +1,7 @@
 //! `vgw-access-logging`: a virtual gateway writes access logs.
 
+use super::checks::AccessLogging;
 use super::source;
-use crate::catalog::checks::AccessLogging;
 use crate::catalog::RuleMeta;
 use crate::resource::ResourceKind;
 use crate::verdict::Severity;

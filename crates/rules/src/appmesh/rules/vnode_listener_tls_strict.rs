@@ -1,7 +1,7 @@
 //! `vnode-listener-tls-strict`: a virtual node's listeners accept TLS only.
 
+use super::checks::ListenerTlsStrict;
 use super::source;
-use crate::catalog::checks::ListenerTlsStrict;
 use crate::catalog::RuleMeta;
 use crate::resource::ResourceKind;
 use crate::verdict::Severity;

@@ -1,6 +1,6 @@
 //! `mesh-ip-preference`: a mesh uses the configured IP preference.
 
-use crate::catalog::checks::ip_preference;
+use super::checks::ip_preference;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::{MeshServiceDiscovery, Resource};
 use crate::resource::ResourceKind;

@@ -1,8 +1,9 @@
-//! One module per rule. Each holds the rule's metadata and, when its logic is its own, the
-//! logic; rules that gateways and nodes share reuse one check from `catalog::checks`.
+//! App Mesh's rules, one module per rule. Each holds the rule's metadata and, when its logic is
+//! its own, the logic; rules that gateways and nodes share reuse one check from [`checks`].
 
-use super::Rule;
+use crate::catalog::Rule;
 
+pub(crate) mod checks;
 pub mod mesh_egress_drop_all;
 pub mod mesh_ip_preference;
 pub mod mesh_tagged;
@@ -23,8 +24,11 @@ pub mod vnode_listener_outlier_detection;
 pub mod vnode_listener_tls_strict;
 pub mod vnode_tagged;
 
-/// The catalog, in order.
-pub(super) static ALL: &[&dyn Rule] = &[
+#[cfg(test)]
+mod tests;
+
+/// App Mesh's part of the catalog, in order.
+pub(crate) static ALL: &[&dyn Rule] = &[
     &mesh_egress_drop_all::RULE,
     &mesh_ip_preference::RULE,
     &mesh_tagged::RULE,

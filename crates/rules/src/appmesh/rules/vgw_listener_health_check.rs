@@ -1,7 +1,7 @@
 //! `vgw-listener-health-check`: a virtual gateway's listeners have health checks.
 
+use super::checks::ListenerMember;
 use super::source;
-use crate::catalog::checks::ListenerMember;
 use crate::catalog::RuleMeta;
 use crate::resource::ResourceKind;
 use crate::verdict::Severity;

@@ -1,6 +1,6 @@
 //! `vgw-listener-tls-strict`: a virtual gateway's listeners accept TLS only.
 
-use crate::catalog::checks::ListenerTlsStrict;
+use super::checks::ListenerTlsStrict;
 use crate::catalog::RuleMeta;
 use crate::resource::ResourceKind;
 use crate::verdict::Severity;

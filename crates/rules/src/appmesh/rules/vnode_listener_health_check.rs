@@ -1,6 +1,6 @@
 //! `vnode-listener-health-check`: a virtual node's listeners have health checks.
 
-use crate::catalog::checks::ListenerMember;
+use super::checks::ListenerMember;
 use crate::catalog::RuleMeta;
 use crate::resource::ResourceKind;
 use crate::verdict::Severity;

@@ -1,6 +1,6 @@
 //! `vnode-listener-outlier-detection`: a virtual node's listeners eject failing hosts.
 
-use crate::catalog::checks::ListenerMember;
+use super::checks::ListenerMember;
 use crate::catalog::RuleMeta;
 use crate::resource::ResourceKind;
 use crate::verdict::Severity;

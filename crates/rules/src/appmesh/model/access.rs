@@ -1,7 +1,8 @@
 //! Kind-independent access to the parts gateways and nodes share, so one check can serve both.
 //! The `_slot` accessors create the spec when it is absent: call them only to write.
 
-use super::{BackendDefaults, Listener, Logging, Resource};
+use super::{BackendDefaults, Listener, Logging};
+use crate::model::Resource;
 
 impl Resource {
     /// The listeners (none for a mesh or a spec without them).

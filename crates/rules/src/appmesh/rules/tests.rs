@@ -1,7 +1,9 @@
 //! Edge cases of every rule: absent vs null vs false, `ports: []`, each trust kind, listeners.
 
-use super::*;
-use crate::verdict::VerdictStatus;
+use crate::catalog::*;
+use crate::model::{Resource, Tag};
+use crate::resource::ResourceKind;
+use crate::verdict::{Verdict, VerdictStatus};
 use serde_json::{json, Value};
 
 const CA: &str = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555";
