@@ -52,7 +52,7 @@ fn evaluation(c: &mut Criterion) {
     let mut group = c.benchmark_group("rule");
     for rule in catalog::rules()
         .iter()
-        .filter(|r| r.meta().kind == seed.kind())
+        .filter(|r| r.meta().applies_to(seed.kind()))
     {
         group.bench_function(rule.meta().id, |b| {
             b.iter(|| rule.check(black_box(&seed), &ctx))

@@ -261,7 +261,7 @@ fn check_every_rule(
     };
     for rule in catalog::rules()
         .iter()
-        .filter(|r| r.meta().kind == resource.kind())
+        .filter(|r| r.meta().applies_to(resource.kind()))
     {
         let id = rule.meta().id;
         let before = rule.evaluate(&resource, &ctx);
@@ -350,7 +350,7 @@ proptest! {
 fn every_kind_has_rules() {
     for kind in ResourceKind::ALL {
         assert!(
-            catalog::rules().iter().any(|r| r.meta().kind == kind),
+            catalog::rules().iter().any(|r| r.meta().applies_to(kind)),
             "{kind}"
         );
     }

@@ -24,7 +24,7 @@ pub fn render_markdown() -> String {
         out.push_str(&format!(
             "| [`{id}`](#{id}) | {kind} | {sev} | `{field}` | {pass} |\n",
             id = m.id,
-            kind = m.kind,
+            kind = m.kinds_label(),
             sev = m.severity,
             field = m.field,
             pass = m.pass
@@ -37,7 +37,7 @@ pub fn render_markdown() -> String {
              - Field: `{field}`\n- Compliant when: {pass}\n- Why: {why}\n- Remediation: {fix}\n- Sources: {src}\n",
             id = m.id,
             title = m.title,
-            kind = m.kind,
+            kind = m.kinds_label(),
             sev = m.severity,
             field = m.field,
             pass = m.pass,

@@ -26,8 +26,8 @@ pub struct RuleMeta {
     pub title: &'static str,
     /// How much a failure weakens security.
     pub severity: Severity,
-    /// The kind of resource it reads.
-    pub kind: ResourceKind,
+    /// The kinds of resource it reads (most rules read one).
+    pub kinds: &'static [ResourceKind],
     /// The field it reads, in API camelCase; `[]` marks "every element".
     pub field: &'static str,
     /// When a resource passes.
@@ -39,6 +39,19 @@ pub struct RuleMeta {
     /// Where the check is published (AWS Config, Conformity, CloudSploit, ElectricEye, ours), then
     /// the public API references its reading of the fields rests on.
     pub sources: &'static [&'static str],
+}
+
+impl RuleMeta {
+    /// Whether the rule reads resources of `kind`.
+    pub fn applies_to(&self, kind: ResourceKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
+    /// The kinds, for people: `serviceNetwork, service`.
+    pub fn kinds_label(&self) -> String {
+        let names: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
+        names.join(", ")
+    }
 }
 
 /// Values the parameterised rules and TLS remediation take from configuration.
@@ -128,10 +141,10 @@ pub const DELETED_REASON: &str = "resource is DELETED";
 /// The not-applicable verdict of a rule on a resource it never checks: one of another kind, or
 /// one App Mesh reports as `DELETED` (nothing is left to secure or patch).
 fn never_checked(meta: &RuleMeta, resource: &Resource) -> Option<Verdict> {
-    if resource.kind() != meta.kind {
+    if !meta.applies_to(resource.kind()) {
         return Some(Verdict::not_applicable(format!(
             "applies to {} only",
-            meta.kind
+            meta.kinds_label()
         )));
     }
     resource
@@ -149,12 +162,17 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     rules().iter().copied().find(|r| r.meta().id == id)
 }
 
-/// One finding per rule of the resource's kind (each not applicable when it is deleted).
-pub fn evaluate(resource: &Resource, ctx: &EvalContext<'_>) -> Vec<Finding> {
-    let kind = resource.kind();
+/// The rules that read resources of `kind`, in catalog order.
+pub fn rules_for(kind: ResourceKind) -> impl Iterator<Item = &'static dyn Rule> {
     rules()
         .iter()
-        .filter(|rule| rule.meta().kind == kind)
+        .copied()
+        .filter(move |rule| rule.meta().applies_to(kind))
+}
+
+/// One finding per rule of the resource's kind (each not applicable when it is deleted).
+pub fn evaluate(resource: &Resource, ctx: &EvalContext<'_>) -> Vec<Finding> {
+    rules_for(resource.kind())
         .map(|rule| {
             rule.evaluate(resource, ctx)
                 .into_finding(rule.meta().id, rule.meta().severity)
@@ -195,7 +213,7 @@ pub fn remediate(
         applied: Vec::new(),
         skipped: Vec::new(),
     };
-    for rule in rules().iter().filter(|r| r.meta().kind == resource.kind()) {
+    for rule in rules_for(resource.kind()) {
         match rule.remediate(&plan.resource, ctx, fix) {
             Remediation::NotNeeded => {}
             Remediation::Patched(patched) => {

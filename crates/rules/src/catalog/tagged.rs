@@ -3,10 +3,36 @@
 
 use super::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::Resource;
-use crate::verdict::Verdict;
+use crate::resource::ResourceKind;
+use crate::verdict::{Severity, Verdict};
 
 /// The resource carries the configured tag keys (`aws:` keys do not count); not remediable.
 pub struct Tagged(pub RuleMeta);
+
+impl Tagged {
+    /// The tag rule of `kind`: every tag rule reads the same setting and says the same, only
+    /// its id, title and sources differ.
+    pub const fn rule(
+        id: &'static str,
+        title: &'static str,
+        kind: &'static [ResourceKind],
+        sources: &'static [&'static str],
+    ) -> Tagged {
+        Tagged(RuleMeta {
+            id,
+            title,
+            severity: Severity::Low,
+            kinds: kind,
+            field: "tags",
+            pass: "has every configured required tag key (or any tag when the list is empty); \
+                   aws: keys do not count; not applicable when unconfigured",
+            rationale: "Untagged resources escape ownership, cost and access-control policies \
+                        keyed on tags.",
+            remediation: "none: tag values belong to the resource's owner",
+            sources,
+        })
+    }
+}
 
 impl Rule for Tagged {
     fn meta(&self) -> &RuleMeta {

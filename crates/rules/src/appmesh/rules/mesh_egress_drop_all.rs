@@ -16,7 +16,7 @@ const META: RuleMeta = RuleMeta {
     id: "mesh-egress-drop-all",
     title: "Mesh denies egress to external hosts",
     severity: Severity::Medium,
-    kind: ResourceKind::Mesh,
+    kinds: &[ResourceKind::Mesh],
     field: "spec.egressFilter.type",
     pass: "not ALLOW_ALL (absent = AWS default DROP_ALL)",
     rationale:

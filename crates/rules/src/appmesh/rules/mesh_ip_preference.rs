@@ -16,7 +16,7 @@ const META: RuleMeta = RuleMeta {
     id: "mesh-ip-preference",
     title: "Mesh uses the required IP preference",
     severity: Severity::Low,
-    kind: ResourceKind::Mesh,
+    kinds: &[ResourceKind::Mesh],
     field: "spec.serviceDiscovery.ipPreference",
     pass: "equals the configured value (not applicable when none is configured)",
     rationale: "A mesh-wide IP preference that differs from the network's design (e.g. IPv6 only) \

@@ -414,12 +414,16 @@ fn catalog_is_consistent() {
     unique.sort_unstable();
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "duplicate rule ids");
-    for rule in rules() {
+    for rule in crate::appmesh::rules::ALL {
         let m = rule.meta();
-        let prefix = match m.kind {
-            ResourceKind::Mesh => "mesh-",
-            ResourceKind::VirtualGateway => "vgw-",
-            ResourceKind::VirtualNode => "vnode-",
+        let prefix = match m.kinds {
+            [ResourceKind::Mesh] => "mesh-",
+            [ResourceKind::VirtualGateway] => "vgw-",
+            [ResourceKind::VirtualNode] => "vnode-",
+            other => panic!(
+                "{}: App Mesh rules read one App Mesh kind, not {other:?}",
+                m.id
+            ),
         };
         assert!(m.id.starts_with(prefix), "{}", m.id);
         assert!(
@@ -540,7 +544,7 @@ fn deleted_resources_are_not_applicable_to_every_rule_and_never_remediated() {
             );
             assert_eq!(finding.reason.as_deref(), Some(DELETED_REASON));
         }
-        for rule in rules().iter().filter(|r| r.meta().kind == deleted.kind()) {
+        for rule in rules_for(deleted.kind()) {
             assert_eq!(
                 rule.evaluate(deleted, &ctx),
                 Verdict::not_applicable(DELETED_REASON),

@@ -11,7 +11,7 @@ pub static RULE: AccessLogging = AccessLogging(RuleMeta {
     id: "vgw-access-logging",
     title: "Virtual gateway writes access logs",
     severity: Severity::Medium,
-    kind: ResourceKind::VirtualGateway,
+    kinds: &[ResourceKind::VirtualGateway],
     field: "spec.logging.accessLog.file.path",
     pass: "present and not blank",
     rationale: "Without access logs there is no record of who reached the mesh through the gateway, for incident response or audit.",

@@ -11,7 +11,7 @@ pub static RULE: BackendDefaultsTls = BackendDefaultsTls(RuleMeta {
     id: "vgw-backend-tls-enforced",
     title: "Virtual gateway enforces TLS to its backends",
     severity: Severity::High,
-    kind: ResourceKind::VirtualGateway,
+    kinds: &[ResourceKind::VirtualGateway],
     field: "spec.backendDefaults.clientPolicy.tls",
     pass: "tls present, enforce not false (absent = AWS default true), ports absent or [] (every port; a non-empty list leaves the other ports in plaintext), validation trust names an acm, file or sds source",
     rationale: "Without enforced TLS the gateway forwards ingress traffic to backends in plaintext inside the network, exposing it to interception and spoofed backends.",

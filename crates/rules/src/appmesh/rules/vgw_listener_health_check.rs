@@ -12,7 +12,7 @@ pub static RULE: ListenerMember = ListenerMember {
     id: "vgw-listener-health-check",
     title: "Virtual gateway listeners have health checks",
     severity: Severity::Medium,
-    kind: ResourceKind::VirtualGateway,
+    kinds: &[ResourceKind::VirtualGateway],
     field: "spec.listeners[].healthCheck",
     pass: "every listener has a healthCheck; not applicable without listeners",
     rationale: "Without health checks the gateway keeps routing to unhealthy proxies, turning failures into outages.",

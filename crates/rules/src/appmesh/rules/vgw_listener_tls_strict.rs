@@ -10,7 +10,7 @@ pub static RULE: ListenerTlsStrict = ListenerTlsStrict(RuleMeta {
     id: "vgw-listener-tls-strict",
     title: "Virtual gateway listeners accept TLS only",
     severity: Severity::High,
-    kind: ResourceKind::VirtualGateway,
+    kinds: &[ResourceKind::VirtualGateway],
     field: "spec.listeners[].tls.mode",
     pass: "every listener has tls with mode STRICT (a listener without tls fails); not applicable without listeners",
     rationale: "PERMISSIVE or DISABLED listeners accept plaintext connections, so clients can bypass encryption.",

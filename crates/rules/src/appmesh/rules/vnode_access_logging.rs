@@ -11,7 +11,7 @@ pub static RULE: AccessLogging = AccessLogging(RuleMeta {
     id: "vnode-access-logging",
     title: "Virtual node writes access logs",
     severity: Severity::Low,
-    kind: ResourceKind::VirtualNode,
+    kinds: &[ResourceKind::VirtualNode],
     field: "spec.logging.accessLog.file.path",
     pass: "present and not blank",
     rationale: "Without access logs there is no record of the traffic a workload served, for incident response or audit.",

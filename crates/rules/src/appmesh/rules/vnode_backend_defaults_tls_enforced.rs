@@ -11,7 +11,7 @@ pub static RULE: BackendDefaultsTls = BackendDefaultsTls(RuleMeta {
     id: "vnode-backend-defaults-tls-enforced",
     title: "Virtual node enforces TLS to its backends by default",
     severity: Severity::High,
-    kind: ResourceKind::VirtualNode,
+    kinds: &[ResourceKind::VirtualNode],
     field: "spec.backendDefaults.clientPolicy.tls",
     pass: "tls present, enforce not false (absent = AWS default true), ports absent or [] (every port; a non-empty list leaves the other ports in plaintext), validation trust names an acm, file or sds source",
     rationale: "Without default client TLS the workload calls its backends in plaintext unless each backend overrides it.",

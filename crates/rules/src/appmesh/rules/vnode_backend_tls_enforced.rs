@@ -17,7 +17,7 @@ const META: RuleMeta = RuleMeta {
     id: "vnode-backend-tls-enforced",
     title: "Virtual node backends do not switch TLS off on any port",
     severity: Severity::High,
-    kind: ResourceKind::VirtualNode,
+    kinds: &[ResourceKind::VirtualNode],
     field: "spec.backends[].virtualService.clientPolicy.tls",
     pass: "no backend's tls has enforce false or a non-empty ports list (absent or [] = every \
            port; a list leaves the other ports in plaintext); a backend without its own tls inherits \

@@ -11,7 +11,7 @@ pub static RULE: NodeDiscoveryIpPreference = NodeDiscoveryIpPreference {
         id: "vnode-cloud-map-ip-preference",
         title: "Virtual node Cloud Map discovery uses the required IP preference",
         severity: Severity::Low,
-        kind: ResourceKind::VirtualNode,
+        kinds: &[ResourceKind::VirtualNode],
         field: "spec.serviceDiscovery.awsCloudMap.ipPreference",
         pass: "equals the configured value (not applicable when none is configured or the node does not use awsCloudMap)",
         rationale: "An IP preference that differs from the network's design sends traffic over an address \

@@ -11,7 +11,7 @@ pub static RULE: NodeDiscoveryIpPreference = NodeDiscoveryIpPreference {
         id: "vnode-dns-ip-preference",
         title: "Virtual node DNS discovery uses the required IP preference",
         severity: Severity::Low,
-        kind: ResourceKind::VirtualNode,
+        kinds: &[ResourceKind::VirtualNode],
         field: "spec.serviceDiscovery.dns.ipPreference",
         pass: "equals the configured value (not applicable when none is configured or the node does not use dns)",
         rationale: "An IP preference that differs from the network's design sends traffic over an address \

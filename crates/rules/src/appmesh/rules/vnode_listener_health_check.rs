@@ -11,7 +11,7 @@ pub static RULE: ListenerMember = ListenerMember {
         id: "vnode-listener-health-check",
         title: "Virtual node listeners have health checks",
         severity: Severity::Medium,
-        kind: ResourceKind::VirtualNode,
+        kinds: &[ResourceKind::VirtualNode],
         field: "spec.listeners[].healthCheck",
         pass: "every listener has a healthCheck; not applicable without listeners",
         rationale: "Without health checks traffic keeps flowing to failed tasks.",

@@ -11,7 +11,7 @@ pub static RULE: ListenerMtls = ListenerMtls(RuleMeta {
     id: "vnode-listener-mtls-validation",
     title: "Virtual node TLS listeners verify client certificates",
     severity: Severity::Medium,
-    kind: ResourceKind::VirtualNode,
+    kinds: &[ResourceKind::VirtualNode],
     field: "spec.listeners[].tls.validation.trust",
     pass: "every listener with tls whose mode is not DISABLED (STRICT or PERMISSIVE; an absent or unknown mode is checked, not assumed plaintext) names a validation trust (mutual TLS); a listener without tls or with mode DISABLED terminates no TLS and is not checked; not applicable when no listener terminates TLS",
     rationale: "Without client certificate validation any workload that reaches the listener is accepted; mutual TLS authenticates callers.",

@@ -11,7 +11,7 @@ pub static RULE: ListenerMember = ListenerMember {
         id: "vnode-listener-outlier-detection",
         title: "Virtual node listeners eject failing hosts",
         severity: Severity::Low,
-        kind: ResourceKind::VirtualNode,
+        kinds: &[ResourceKind::VirtualNode],
         field: "spec.listeners[].outlierDetection",
         pass: "every listener has outlierDetection; not applicable without listeners",
         rationale:

@@ -11,7 +11,7 @@ pub static RULE: ListenerTlsStrict = ListenerTlsStrict(RuleMeta {
     id: "vnode-listener-tls-strict",
     title: "Virtual node listeners accept TLS only",
     severity: Severity::High,
-    kind: ResourceKind::VirtualNode,
+    kinds: &[ResourceKind::VirtualNode],
     field: "spec.listeners[].tls.mode",
     pass: "every listener has tls with mode STRICT (a listener without tls fails, unlike ElectricEye, which skips it); not applicable without listeners",
     rationale: "PERMISSIVE or DISABLED listeners accept plaintext connections, so callers can bypass encryption.",

@@ -1,19 +1,12 @@
 //! `vnode-tagged`: a virtual node carries the required tags.
 
-use crate::catalog::RuleMeta;
 use crate::catalog::Tagged;
 use crate::resource::ResourceKind;
-use crate::verdict::Severity;
 
 /// The rule.
-pub static RULE: Tagged = Tagged(RuleMeta {
-    id: "vnode-tagged",
-    title: "Virtual node carries the required tags",
-    severity: Severity::Low,
-    kind: ResourceKind::VirtualNode,
-    field: "tags",
-    pass: "has every configured required tag key (or any tag when the list is empty); aws: keys do not count; not applicable when unconfigured",
-    rationale: "Untagged resources escape ownership, cost and access-control policies keyed on tags.",
-    remediation: "none: tag values belong to the resource's owner",
-    sources: &["AWS Config appmesh-virtual-node-tagged"],
-});
+pub static RULE: Tagged = Tagged::rule(
+    "vnode-tagged",
+    "Virtual node carries the required tags",
+    &[ResourceKind::VirtualNode],
+    &["AWS Config appmesh-virtual-node-tagged"],
+);
