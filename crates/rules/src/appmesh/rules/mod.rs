@@ -1,5 +1,5 @@
 //! App Mesh's rules, one module per rule. Each holds the rule's metadata and, when its logic is
-//! its own, the logic; rules that gateways and nodes share reuse one check from [`checks`].
+//! its own, the logic; rules that gateways and nodes share reuse one check from `checks`.
 
 use crate::catalog::Rule;
 
