@@ -4,7 +4,7 @@
 mod arn;
 
 use crate::event::fields::{EventError, Fields};
-use crate::event::{ignore, request, EventMeta, IgnoreReason, Route};
+use crate::event::{ignore, is_read_only, lower_camel, request, EventMeta, IgnoreReason, Route};
 use crate::resource::{ResourceKind, ResourceRef};
 use serde_json::Value;
 
@@ -26,6 +26,9 @@ pub const HANDLED_EVENT_NAMES: [&str; 11] = [
 
 /// The CloudTrail `eventSource` of App Mesh calls.
 pub(crate) const EVENT_SOURCE: &str = "appmesh.amazonaws.com";
+
+/// The EventBridge `source` of App Mesh's CloudTrail events.
+pub(crate) const EVENTBRIDGE_SOURCE: &str = "aws.appmesh";
 
 /// App Mesh resource kinds no rule reads.
 const UNMODELLED_KINDS: [&str; 4] = ["VirtualRouter", "Route", "VirtualService", "GatewayRoute"];
@@ -66,11 +69,7 @@ pub(crate) fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, Even
 
 /// Why an App Mesh call outside [`HANDLED_EVENT_NAMES`] is ignored.
 fn unhandled(name: &str, record: Fields<'_>) -> Result<IgnoreReason, EventError> {
-    let read_only = matches!(record.get("readOnly"), Some(Value::Bool(true)))
-        || ["Describe", "List", "Get"]
-            .iter()
-            .any(|p| name.starts_with(p));
-    if read_only {
+    if is_read_only(name, record) {
         return Ok(IgnoreReason::ReadOnly);
     }
     let kind = ["Create", "Update", "Delete"]
@@ -81,14 +80,6 @@ fn unhandled(name: &str, record: Fields<'_>) -> Result<IgnoreReason, EventError>
         Some(kind) => IgnoreReason::UnmodelledKind(lower_camel(kind)),
         None => IgnoreReason::UnhandledEvent,
     })
-}
-
-fn lower_camel(kind: &str) -> String {
-    let mut chars = kind.chars();
-    chars
-        .next()
-        .map(|first| first.to_ascii_lowercase().to_string() + chars.as_str())
-        .unwrap_or_default()
 }
 
 /// The kind named by a tag call's ARN (for the ignore reason).
