@@ -86,12 +86,14 @@ pub(crate) fn parse(arn: &str) -> Result<Identified<'_>, EventError> {
     if segments.len() < 2 || !segments.len().is_multiple_of(2) {
         return Err(invalid());
     }
-    let (resource_type, id) = (segments[segments.len() - 2], segments[segments.len() - 1]);
+    let [.., resource_type, id] = segments.as_slice() else {
+        return Err(invalid());
+    };
     let complete = !region.is_empty()
         && !account.is_empty()
         && segments
             .chunks(2)
-            .all(|pair| !pair[0].is_empty() && is_id(pair[1]));
+            .all(|pair| matches!(pair, [kind, id] if !kind.is_empty() && is_id(id)));
     if !complete {
         return Err(invalid());
     }
