@@ -130,10 +130,10 @@ impl Rule for AuthIam {
         match resource.auth_type() {
             Some(AWS_IAM) => Verdict::Compliant,
             Some(other) => Verdict::non_compliant(format!(
-                "{field} is {other}: any client in an associated VPC may call, unauthenticated"
+                "{field} is {other}: callers are not authenticated and no auth policy is enforced"
             )),
             None => Verdict::non_compliant(format!(
-                "{field} is missing (NONE): any client in an associated VPC may call, unauthenticated"
+                "{field} is missing (NONE): callers are not authenticated and no auth policy is enforced"
             )),
         }
     }
