@@ -38,6 +38,13 @@ fn evaluation(c: &mut Criterion) {
         ),
         ("virtualGateway-compliant", "describe/vgw-compliant.json"),
         ("virtualNode", "describe/vnode-noncompliant.json"),
+        ("serviceNetwork", "describe/lattice-sn-auth-none.json"),
+        ("service", "describe/lattice-service-http.json"),
+        (
+            "service-compliant",
+            "describe/lattice-service-compliant.json",
+        ),
+        ("targetGroup", "describe/lattice-tg-http.json"),
     ] {
         let resource = Resource::parse_describe(&fixture(file)).unwrap();
         group.bench_function(kind, |b| {
@@ -52,7 +59,7 @@ fn evaluation(c: &mut Criterion) {
     let mut group = c.benchmark_group("rule");
     for rule in catalog::rules()
         .iter()
-        .filter(|r| r.meta().kind == seed.kind())
+        .filter(|r| r.meta().applies_to(seed.kind()))
     {
         group.bench_function(rule.meta().id, |b| {
             b.iter(|| rule.check(black_box(&seed), &ctx))
@@ -81,6 +88,11 @@ fn routing(c: &mut Criterion) {
             "DescribeMesh-ignored",
             "events/eb-describe-mesh-read-only.json",
         ),
+        (
+            "UpdateServiceNetwork",
+            "events/lattice-update-service-network.json",
+        ),
+        ("CreateListener", "events/lattice-create-listener.json"),
     ] {
         let text = fixture(file);
         group.bench_function(name, |b| {
@@ -89,6 +101,10 @@ fn routing(c: &mut Criterion) {
     }
     let text = fixture("describe/vnode-compliant.json");
     group.bench_function("parse-describe/virtualNode", |b| {
+        b.iter(|| Resource::parse_describe(black_box(&text)).unwrap())
+    });
+    let text = fixture("describe/lattice-service-compliant.json");
+    group.bench_function("parse-describe/service", |b| {
         b.iter(|| Resource::parse_describe(black_box(&text)).unwrap())
     });
     group.finish();

@@ -4,9 +4,13 @@
 //! expectation does not depend on the machine's clock; an `"error"` member in an expectation is a
 //! substring the error message must contain.
 
-use meshwarden_rules::event::{self, Decision, HANDLED_EVENT_NAMES};
+use meshwarden_rules::catalog::{self, EvalContext, RulesConfig};
+use meshwarden_rules::event::{self, Decision};
 use meshwarden_rules::model::Resource;
+use meshwarden_rules::resource::AwsService;
+use meshwarden_rules::verdict::VerdictStatus;
 use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -67,13 +71,23 @@ fn every_handled_event_name_has_a_fixture() {
     let expected: Map<String, Value> =
         serde_json::from_str(&std::fs::read_to_string(fixtures("events/expected.json")).unwrap())
             .unwrap();
-    for name in HANDLED_EVENT_NAMES {
-        assert!(
-            expected
-                .values()
-                .any(|e| e["eventName"] == name && e["route"] != "ignore"),
-            "no routed fixture for {name}"
-        );
+    for service in AwsService::ALL {
+        for name in event::handled_event_names(service) {
+            assert!(
+                expected
+                    .values()
+                    .any(|e| e["eventName"] == *name && e["route"] != "ignore"),
+                "no routed fixture for {name}"
+            );
+        }
+        // Service events route only when resources[] names an evaluated resource: each has a
+        // fixture, routed or not.
+        for name in event::service_event_names(service) {
+            assert!(
+                expected.values().any(|e| e["eventName"] == *name),
+                "no fixture for {name}"
+            );
+        }
     }
 }
 
@@ -81,6 +95,9 @@ fn every_handled_event_name_has_a_fixture() {
 fn describe_fixtures_round_trip() {
     for entry in std::fs::read_dir(fixtures("describe")).unwrap() {
         let path = entry.unwrap().path();
+        if path.ends_with("expected.json") {
+            continue;
+        }
         let document: Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let resource =
@@ -90,5 +107,61 @@ fn describe_fixtures_round_trip() {
             document,
             "{path:?} lost something"
         );
+    }
+}
+
+/// The verdicts `tests/fixtures/describe/expected.json` lists for a document, by rule id.
+type Verdicts = BTreeMap<String, VerdictStatus>;
+
+/// Every document with expectations evaluates as `tests/fixtures/describe/expected.json` says
+/// (tags not fetched, default configuration), and together they show every VPC Lattice rule
+/// (but the tag rules, which read no document) compliant, non-compliant and not applicable —
+/// except `lattice-sn-auth-iam`, which applies to every service network (they have no status).
+#[test]
+fn describe_fixtures_evaluate_as_expected() {
+    let dir = fixtures("describe");
+    let expected: BTreeMap<String, Verdicts> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let config = RulesConfig::default();
+    let ctx = EvalContext {
+        config: &config,
+        tags: None,
+    };
+    let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, verdicts) in &expected {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let resource = Resource::parse_describe(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let findings = catalog::evaluate(&resource, &ctx);
+        let got: Verdicts = findings
+            .iter()
+            .map(|f| (f.rule.to_string(), f.verdict))
+            .collect();
+        assert_eq!(&got, verdicts, "{name}: {findings:?}");
+        for (rule, verdict) in got {
+            seen.entry(rule).or_default().insert(format!("{verdict:?}"));
+        }
+    }
+    for rule in catalog::rules().iter().map(|r| r.meta()) {
+        if !rule.id.starts_with("lattice-") || rule.field == "tags" {
+            continue;
+        }
+        let verdicts = seen.get(rule.id).cloned().unwrap_or_default();
+        let wanted = if rule.id == "lattice-sn-auth-iam" {
+            2
+        } else {
+            3
+        };
+        assert_eq!(
+            verdicts.len(),
+            wanted,
+            "{}: fixtures show only {verdicts:?}",
+            rule.id
+        );
+    }
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.starts_with("lattice-") {
+            assert!(expected.contains_key(&name), "{name} has no expectation");
+        }
     }
 }

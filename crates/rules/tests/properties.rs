@@ -1,4 +1,5 @@
-//! Properties every rule must hold for every spec (docs/architecture.md): a remediated resource passes the
+//! Properties every rule must hold for every spec (docs/architecture.md), for App Mesh and VPC
+//! Lattice documents alike: a remediated resource passes the
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! rule, remediating again changes nothing, and no field outside the rule's path changes.
 
@@ -184,6 +185,209 @@ fn node() -> BoxedStrategy<Value> {
         .boxed()
 }
 
+const AUTH_TYPES: &[&str] = &["NONE", "AWS_IAM"];
+
+/// Like [`member`], but present three times in four, so remediation paths that need several
+/// members present are exercised often.
+fn likely<S>(s: S) -> impl Strategy<Value = Option<Option<Value>>>
+where
+    S: Strategy<Value = Value> + 'static,
+{
+    prop_oneof![1 => Just(None), 1 => Just(Some(None)), 6 => s.prop_map(|v| Some(Some(v)))]
+}
+
+/// An auth policy document: restricted, open to everyone, denying, malformed or empty.
+fn auth_policy() -> BoxedStrategy<Value> {
+    let documents = prop_oneof![
+        3 => Just(json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*",
+                              "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}]}).to_string()),
+        1 => Just(json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "*"}}).to_string()),
+        1 => Just(json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "*"}]}).to_string()),
+        1 => Just("{not json".to_owned()),
+        1 => Just(String::new()),
+    ];
+    (
+        likely(documents.prop_map(Value::String)),
+        likely(one_of_str(&["Active", "Inactive"])),
+        member(Just(json!("2026-11-20T10:00:00Z"))),
+    )
+        .prop_map(|(policy, state, created)| {
+            object(vec![
+                ("policy", policy),
+                ("state", state),
+                ("createdAt", created),
+            ])
+        })
+        .boxed()
+}
+
+fn access_logs() -> BoxedStrategy<Option<Option<Value>>> {
+    let subscription = (
+        member(one_of_str(&["als-1", "als-2"])),
+        member(one_of_str(&[
+            "arn:aws:logs:eu-west-1:1:log-group:a",
+            "arn:aws:s3:::b",
+            "",
+        ])),
+        member(one_of_str(&["SERVICE", "RESOURCE"])),
+    )
+        .prop_map(|(id, destination, log_type)| {
+            object(vec![
+                ("id", id),
+                ("destinationArn", destination),
+                ("serviceNetworkLogType", log_type),
+                ("resourceId", Some(Some(json!("sn-1")))),
+            ])
+        });
+    likely(vec(subscription, 0..3).prop_map(Value::Array)).boxed()
+}
+
+/// The id of the generated resource: mostly the same one, so last compliant copies apply.
+fn lattice_id(same: &'static str) -> impl Strategy<Value = Value> {
+    prop_oneof![4 => Just(json!(same)), 1 => Just(json!(format!("{same}-other")))]
+}
+
+fn service_network() -> BoxedStrategy<Value> {
+    let association = (
+        member(vec(one_of_str(&["sg-1", "sg-2"]), 0..2).prop_map(Value::Array)),
+        member(one_of_str(&["ACTIVE", "CREATE_IN_PROGRESS"])),
+    )
+        .prop_map(|(groups, status)| {
+            object(vec![
+                ("id", Some(Some(json!("snva-1")))),
+                ("vpcId", Some(Some(json!("vpc-1")))),
+                ("securityGroupIds", groups),
+                ("status", status),
+            ])
+        });
+    (
+        lattice_id("sn-1"),
+        likely(one_of_str(AUTH_TYPES)),
+        likely(auth_policy()),
+        access_logs(),
+        member(vec(association, 0..3).prop_map(Value::Array)),
+    )
+        .prop_map(|(id, auth_type, policy, logs, associations)| {
+            let network = object(vec![
+                ("id", Some(Some(id))),
+                ("authType", auth_type),
+                ("sharingConfig", Some(Some(json!({"enabled": false})))),
+            ]);
+            object(vec![
+                ("serviceNetwork", Some(Some(network))),
+                ("authPolicy", policy),
+                ("accessLogSubscriptions", logs),
+                ("vpcAssociations", associations),
+                ("futureMember", Some(Some(json!([1])))),
+            ])
+        })
+        .boxed()
+}
+
+fn lattice_service() -> BoxedStrategy<Value> {
+    let listener = (
+        member(one_of_str(&["HTTP", "HTTPS", "TLS_PASSTHROUGH"])),
+        member((1u16..65535).prop_map(|p| json!(p))),
+    )
+        .prop_map(|(protocol, port)| {
+            object(vec![
+                ("name", Some(Some(json!("l")))),
+                ("protocol", protocol),
+                ("port", port),
+                (
+                    "defaultAction",
+                    Some(Some(json!({"forward": {"targetGroups": []}}))),
+                ),
+            ])
+        });
+    (
+        (
+            lattice_id("svc-1"),
+            likely(one_of_str(AUTH_TYPES)),
+            member(one_of_str(&["pay.example.com", " "])),
+            member(one_of_str(&["arn:aws:acm:eu-west-1:1:certificate/c", ""])),
+            member(one_of_str(&[
+                "ACTIVE",
+                "DELETE_IN_PROGRESS",
+                "CREATE_FAILED",
+            ])),
+        ),
+        member(vec(listener, 0..3).prop_map(Value::Array)),
+        likely(auth_policy()),
+        access_logs(),
+    )
+        .prop_map(
+            |((id, auth_type, domain, cert, status), listeners, policy, logs)| {
+                let service = object(vec![
+                    ("id", Some(Some(id))),
+                    ("authType", auth_type),
+                    ("customDomainName", domain),
+                    ("certificateArn", cert),
+                    ("status", status),
+                    (
+                        "dnsEntry",
+                        Some(Some(json!({"domainName": "svc-1.on.aws"}))),
+                    ),
+                ]);
+                object(vec![
+                    ("service", Some(Some(service))),
+                    ("listeners", listeners),
+                    ("authPolicy", policy),
+                    ("accessLogSubscriptions", logs),
+                ])
+            },
+        )
+        .boxed()
+}
+
+fn target_group() -> BoxedStrategy<Value> {
+    let health = (
+        likely(any::<bool>().prop_map(Value::Bool)),
+        member(one_of_str(&["HTTP", "HTTPS"])),
+        member(one_of_str(&["HTTP1", "HTTP2"])),
+        member(Just(json!("/health"))),
+    )
+        .prop_map(|(enabled, protocol, version, path)| {
+            object(vec![
+                ("enabled", enabled),
+                ("protocol", protocol),
+                ("protocolVersion", version),
+                ("path", path),
+            ])
+        });
+    let config = (
+        member(one_of_str(&["HTTP", "HTTPS", "TCP"])),
+        member(one_of_str(&["HTTP1", "HTTP2", "GRPC"])),
+        likely(health),
+        member(Just(json!("vpc-1"))),
+    )
+        .prop_map(|(protocol, version, health, vpc)| {
+            object(vec![
+                ("protocol", protocol),
+                ("protocolVersion", version),
+                ("healthCheck", health),
+                ("vpcIdentifier", vpc),
+            ])
+        });
+    (
+        lattice_id("tg-1"),
+        member(one_of_str(&["IP", "INSTANCE", "LAMBDA", "ALB"])),
+        member(one_of_str(&["ACTIVE", "DELETE_IN_PROGRESS"])),
+        likely(config),
+    )
+        .prop_map(|(id, kind, status, config)| {
+            let group = object(vec![
+                ("id", Some(Some(id))),
+                ("type", kind),
+                ("status", status),
+                ("config", config),
+                ("serviceArns", Some(Some(json!([])))),
+            ]);
+            object(vec![("targetGroup", Some(Some(group)))])
+        })
+        .boxed()
+}
+
 fn config() -> impl Strategy<Value = RulesConfig> {
     (
         option::of(prop::sample::select(PREFS)),
@@ -261,7 +465,7 @@ fn check_every_rule(
     };
     for rule in catalog::rules()
         .iter()
-        .filter(|r| r.meta().kind == resource.kind())
+        .filter(|r| r.meta().applies_to(resource.kind()))
     {
         let id = rule.meta().id;
         let before = rule.evaluate(&resource, &ctx);
@@ -344,13 +548,28 @@ proptest! {
     fn node_rules_hold(doc in node(), last in option::of(node()), config in config(), tags in tags()) {
         check_every_rule(&doc, &config, last.as_ref(), &tags)?;
     }
+
+    #[test]
+    fn service_network_rules_hold(doc in service_network(), last in option::of(service_network()), config in config(), tags in tags()) {
+        check_every_rule(&doc, &config, last.as_ref(), &tags)?;
+    }
+
+    #[test]
+    fn lattice_service_rules_hold(doc in lattice_service(), last in option::of(lattice_service()), config in config(), tags in tags()) {
+        check_every_rule(&doc, &config, last.as_ref(), &tags)?;
+    }
+
+    #[test]
+    fn target_group_rules_hold(doc in target_group(), last in option::of(target_group()), config in config(), tags in tags()) {
+        check_every_rule(&doc, &config, last.as_ref(), &tags)?;
+    }
 }
 
 #[test]
 fn every_kind_has_rules() {
     for kind in ResourceKind::ALL {
         assert!(
-            catalog::rules().iter().any(|r| r.meta().kind == kind),
+            catalog::rules().iter().any(|r| r.meta().applies_to(kind)),
             "{kind}"
         );
     }

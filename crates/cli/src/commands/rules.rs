@@ -43,7 +43,7 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
                 let m = rule.meta();
                 table.row(vec![
                     m.id.into(),
-                    m.kind.to_string(),
+                    m.kinds_label(),
                     m.severity.to_string(),
                     m.field.into(),
                     m.title.into(),

@@ -208,6 +208,12 @@ impl MeshReader for AppMeshAdapter {
                     data.spec.map(Spec::VirtualNode),
                 )
             }
+            // Another service's resource never reaches this adapter through the engine's
+            // routing; asked anyway, it is refused rather than guessed.
+            other => Err(invalid(
+                "Describe",
+                format!("{other} is not an App Mesh resource kind"),
+            )),
         }
     }
 

@@ -16,7 +16,20 @@ pub fn render_markdown() -> String {
          [MeshStatus](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_MeshStatus.html), \
          [VirtualGatewayStatus](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_VirtualGatewayStatus.html) \
          and [VirtualNodeStatus](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_VirtualNodeStatus.html)), \
-         and there is nothing left to secure.\n\n\
+         and there is nothing left to secure. A VPC Lattice service or target group whose `status` is \
+         `DELETE_IN_PROGRESS` is `NOT_APPLICABLE` for every rule in the same way (reason `resource is \
+         DELETE_IN_PROGRESS`; the status values are listed in the API reference's \
+         [GetService](https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetService.html) and \
+         [GetTargetGroup](https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetTargetGroup.html)); \
+         a service network has no status.\n\n\
+         VPC Lattice rules read one document per resource, assembled from the API's outputs with \
+         their members as the API names them: `{{\"serviceNetwork\": GetServiceNetwork, \"authPolicy\": \
+         GetAuthPolicy | null, \"accessLogSubscriptions\": [ListAccessLogSubscriptions items], \
+         \"vpcAssociations\": [GetServiceNetworkVpcAssociation]}}`, `{{\"service\": GetService, \
+         \"listeners\": [GetListener], \"authPolicy\": GetAuthPolicy | null, \"accessLogSubscriptions\": \
+         [...]}}` and `{{\"targetGroup\": GetTargetGroup}}`. A member the document lacks was not \
+         described: the rules that read it are `NOT_APPLICABLE`. Their fields are named from the \
+         document's root.\n\n\
          | id | resource | severity | field | compliant when |\n|---|---|---|---|---|\n",
     );
     for rule in rules() {
@@ -24,7 +37,7 @@ pub fn render_markdown() -> String {
         out.push_str(&format!(
             "| [`{id}`](#{id}) | {kind} | {sev} | `{field}` | {pass} |\n",
             id = m.id,
-            kind = m.kind,
+            kind = m.kinds_label(),
             sev = m.severity,
             field = m.field,
             pass = m.pass
@@ -37,7 +50,7 @@ pub fn render_markdown() -> String {
              - Field: `{field}`\n- Compliant when: {pass}\n- Why: {why}\n- Remediation: {fix}\n- Sources: {src}\n",
             id = m.id,
             title = m.title,
-            kind = m.kind,
+            kind = m.kinds_label(),
             sev = m.severity,
             field = m.field,
             pass = m.pass,

@@ -1,19 +1,22 @@
-//! The rules catalog: one module per rule under [`rules`], each with stable metadata, a pure
-//! `evaluate` and a pure `remediate` that changes only the rule's own field.
+//! The rules catalog: every service's rules (one module per rule, e.g. under [`mod@rules`] for App
+//! Mesh), each with stable metadata, a pure `evaluate` and a pure `remediate` that changes only
+//! the rule's own field.
 //!
 //! Remediation never guesses: when no safe value is known (TLS without a trust source, a health
 //! check endpoint, a client CA) the rule is *skipped with a reason*.
 
-mod checks;
 mod docs;
-pub mod rules;
+mod tagged;
 
+pub use crate::appmesh::rules;
 pub use docs::render_markdown;
+pub(crate) use tagged::Tagged;
 
 use crate::model::{Resource, Tag};
-use crate::resource::ResourceKind;
+use crate::resource::{AwsService, ResourceKind};
 use crate::verdict::{Finding, Severity, Verdict};
 use serde::Serialize;
+use std::sync::LazyLock;
 
 /// A rule's stable description, as listed by `meshwarden rules` and in `docs/rules.md`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,8 +27,9 @@ pub struct RuleMeta {
     pub title: &'static str,
     /// How much a failure weakens security.
     pub severity: Severity,
-    /// The kind of resource it reads.
-    pub kind: ResourceKind,
+    /// The kinds of resource it reads (most rules read one; `lattice-access-logs` reads service
+    /// networks and services).
+    pub kinds: &'static [ResourceKind],
     /// The field it reads, in API camelCase; `[]` marks "every element".
     pub field: &'static str,
     /// When a resource passes.
@@ -37,6 +41,19 @@ pub struct RuleMeta {
     /// Where the check is published (AWS Config, Conformity, CloudSploit, ElectricEye, ours), then
     /// the public API references its reading of the fields rests on.
     pub sources: &'static [&'static str],
+}
+
+impl RuleMeta {
+    /// Whether the rule reads resources of `kind`.
+    pub fn applies_to(&self, kind: ResourceKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
+    /// The kinds, for people: `serviceNetwork, service`.
+    pub fn kinds_label(&self) -> String {
+        let names: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
+        names.join(", ")
+    }
 }
 
 /// Values the parameterised rules and TLS remediation take from configuration.
@@ -120,26 +137,48 @@ pub trait Rule: Send + Sync {
     }
 }
 
-/// The reason every rule gives for a resource whose `status.status` is `DELETED`.
+/// The reason every rule gives for an App Mesh resource whose `status.status` is `DELETED`.
 pub const DELETED_REASON: &str = "resource is DELETED";
 
 /// The not-applicable verdict of a rule on a resource it never checks: one of another kind, or
-/// one App Mesh reports as `DELETED` (nothing is left to secure or patch).
+/// one that is gone ([`Resource::is_deleted`]: App Mesh's `DELETED`, VPC Lattice's
+/// `DELETE_IN_PROGRESS`), with nothing left to secure or patch. The reason names the status
+/// (for App Mesh, [`DELETED_REASON`]).
 fn never_checked(meta: &RuleMeta, resource: &Resource) -> Option<Verdict> {
-    if resource.kind() != meta.kind {
+    if !meta.applies_to(resource.kind()) {
         return Some(Verdict::not_applicable(format!(
             "applies to {} only",
-            meta.kind
+            meta.kinds_label()
         )));
     }
-    resource
-        .is_deleted()
-        .then(|| Verdict::not_applicable(DELETED_REASON))
+    if !resource.is_deleted() {
+        return None;
+    }
+    Some(match resource.status() {
+        Some(status) if status != "DELETED" => {
+            Verdict::not_applicable(format!("resource is {status}"))
+        }
+        _ => Verdict::not_applicable(DELETED_REASON),
+    })
 }
 
-/// Every rule, in catalog order (by kind, then as listed in `docs/rules.md`).
+/// Every service's rules, one slice per service in [`AwsService::ALL`] order.
+fn service_rules(service: AwsService) -> &'static [&'static dyn Rule] {
+    match service {
+        AwsService::AppMesh => crate::appmesh::rules::ALL,
+        AwsService::VpcLattice => crate::lattice::rules::ALL,
+    }
+}
+
+/// Every rule, in catalog order (by service, then by kind, then as listed in `docs/rules.md`).
 pub fn rules() -> &'static [&'static dyn Rule] {
-    rules::ALL
+    static ALL: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
+        AwsService::ALL
+            .into_iter()
+            .flat_map(|service| service_rules(service).iter().copied())
+            .collect()
+    });
+    &ALL
 }
 
 /// The rule with this id.
@@ -147,12 +186,17 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     rules().iter().copied().find(|r| r.meta().id == id)
 }
 
+/// The rules that read resources of `kind`, in catalog order.
+pub fn rules_for(kind: ResourceKind) -> impl Iterator<Item = &'static dyn Rule> {
+    service_rules(kind.service())
+        .iter()
+        .copied()
+        .filter(move |rule| rule.meta().applies_to(kind))
+}
+
 /// One finding per rule of the resource's kind (each not applicable when it is deleted).
 pub fn evaluate(resource: &Resource, ctx: &EvalContext<'_>) -> Vec<Finding> {
-    let kind = resource.kind();
-    rules()
-        .iter()
-        .filter(|rule| rule.meta().kind == kind)
+    rules_for(resource.kind())
         .map(|rule| {
             rule.evaluate(resource, ctx)
                 .into_finding(rule.meta().id, rule.meta().severity)
@@ -180,9 +224,12 @@ pub struct RemediationPlan {
     pub skipped: Vec<SkippedRemediation>,
 }
 
-/// Apply, in catalog order, the patch of every rule the resource violates. Each patch changes
-/// only its rule's field, so the order does not matter. A deleted resource violates no rule, so
-/// its plan is empty.
+/// Apply, in catalog order, the patch of every rule the resource violates, each to the result
+/// of the previous ones. Each patch changes only its rule's field. The order matters in one
+/// place: a VPC Lattice `*-auth-iam` patch (which sets `authType` only when a compliant auth
+/// policy is known) comes before `lattice-auth-policy-restricted`'s, which restores the policy
+/// only once the auth type enforces it. A deleted resource violates no rule, so its plan is
+/// empty.
 pub fn remediate(
     resource: &Resource,
     ctx: &EvalContext<'_>,
@@ -193,7 +240,7 @@ pub fn remediate(
         applied: Vec::new(),
         skipped: Vec::new(),
     };
-    for rule in rules().iter().filter(|r| r.meta().kind == resource.kind()) {
+    for rule in rules_for(resource.kind()) {
         match rule.remediate(&plan.resource, ctx, fix) {
             Remediation::NotNeeded => {}
             Remediation::Patched(patched) => {

@@ -1,26 +1,37 @@
 //! The routing decision as one flat JSON object: what `meshwarden event` prints and what the
 //! fixtures' expectations are written in.
+//!
+//! For App Mesh: `{"route", "service": "appmesh", "kind", "account", "region", "mesh", "name",
+//! "eventName", "eventId", "actor", "reason"?, "expectedVersion", "expectedUid"}` (a sweep, and
+//! a call of another service, print the same members with `service` null). For VPC Lattice:
+//! `{"route", "service": "vpc-lattice", "kind", "account", "region", "id", "eventName",
+//! "eventId", "actor", "reason"?}`. `reason` is present only for `ignore`.
 
-use super::{Incoming, Route};
-use crate::resource::{ResourceKind, ResourceRef};
-use serde::Serialize;
+use super::{service_of_event_source, Incoming, Route};
+use crate::resource::{AwsService, ResourceKind, ResourceRef};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// A routing decision, flattened for people and scripts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     /// `evaluate`, `deleted`, `ignore` or `sweep`.
     pub route: &'static str,
+    /// The service the record (or its resource) belongs to; `None` for a sweep or another
+    /// service's call.
+    pub service: Option<AwsService>,
     /// The resource's kind, when one is named.
     pub kind: Option<ResourceKind>,
-    /// The resource's account (the mesh owner for shared meshes).
+    /// The resource's account (the mesh owner for shared meshes, the ARN's account for shared
+    /// VPC Lattice resources).
     pub account: Option<String>,
     /// The resource's region.
     pub region: Option<String>,
-    /// The mesh.
+    /// App Mesh: the mesh.
     pub mesh: Option<String>,
-    /// The resource's name (null for a mesh).
+    /// App Mesh: the resource's name (null for a mesh).
     pub name: Option<String>,
+    /// VPC Lattice: the resource's id (`sn-…`, `svc-…`, `tg-…`).
+    pub id: Option<String>,
     /// CloudTrail's event name.
     pub event_name: Option<String>,
     /// CloudTrail's event id (the scheduler's event id for a sweep).
@@ -28,11 +39,10 @@ pub struct Decision {
     /// The caller's ARN.
     pub actor: Option<String>,
     /// Why the event is ignored (only for `ignore`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The version the call produced, when the response carries it.
+    /// App Mesh: the version the call produced, when the response carries it.
     pub expected_version: Option<i64>,
-    /// The incarnation (`metadata.uid`) the call touched, when the response carries it.
+    /// App Mesh: the incarnation (`metadata.uid`) the call touched, when the response carries it.
     pub expected_uid: Option<String>,
 }
 
@@ -43,11 +53,13 @@ impl Decision {
             Incoming::Sweep(sweep) => {
                 return Decision {
                     route: "sweep",
+                    service: None,
                     kind: None,
                     account: None,
                     region: None,
                     mesh: None,
                     name: None,
+                    id: None,
                     event_name: None,
                     event_id: sweep.id.clone(),
                     actor: None,
@@ -79,14 +91,21 @@ impl Decision {
                 None,
             ),
         };
-        let part = |f: fn(&ResourceRef) -> Option<String>| resource.and_then(f);
+        let service = resource
+            .map(ResourceRef::service)
+            .or_else(|| service_of_event_source(&routed.meta.event_source));
+        let app_mesh = |r: &ResourceRef| r.service() == AwsService::AppMesh;
         Decision {
             route,
+            service,
             kind: resource.map(|r| r.kind),
-            account: part(|r| Some(r.account.clone())),
-            region: part(|r| Some(r.region.clone())),
-            mesh: part(|r| Some(r.mesh.clone())),
-            name: part(|r| r.name.clone()),
+            account: resource.map(|r| r.account.clone()),
+            region: resource.map(|r| r.region.clone()),
+            mesh: resource.filter(|r| app_mesh(r)).map(|r| r.mesh.clone()),
+            name: resource
+                .filter(|r| app_mesh(r))
+                .and_then(|r| r.name.clone()),
+            id: resource.and_then(|r| r.lattice_id().map(str::to_owned)),
             event_name: Some(routed.meta.event_name.clone()),
             event_id: routed.meta.event_id.clone(),
             actor: routed.meta.actor.clone(),
@@ -94,5 +113,34 @@ impl Decision {
             expected_version,
             expected_uid,
         }
+    }
+}
+
+impl Serialize for Decision {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let lattice = self.service == Some(AwsService::VpcLattice);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("route", self.route)?;
+        map.serialize_entry("service", &self.service)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("account", &self.account)?;
+        map.serialize_entry("region", &self.region)?;
+        if lattice {
+            map.serialize_entry("id", &self.id)?;
+        } else {
+            map.serialize_entry("mesh", &self.mesh)?;
+            map.serialize_entry("name", &self.name)?;
+        }
+        map.serialize_entry("eventName", &self.event_name)?;
+        map.serialize_entry("eventId", &self.event_id)?;
+        map.serialize_entry("actor", &self.actor)?;
+        if let Some(reason) = &self.reason {
+            map.serialize_entry("reason", reason)?;
+        }
+        if !lattice {
+            map.serialize_entry("expectedVersion", &self.expected_version)?;
+            map.serialize_entry("expectedUid", &self.expected_uid)?;
+        }
+        map.end()
     }
 }

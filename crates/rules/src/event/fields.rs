@@ -23,12 +23,22 @@ pub enum EventError {
         /// The JSON type it must have.
         expected: &'static str,
     },
-    /// An EventBridge event that is neither a CloudTrail API call nor a scheduled sweep.
-    #[error("unsupported detail-type {0:?}: expected \"AWS API Call via CloudTrail\" or \"Scheduled Event\"")]
+    /// An EventBridge event that is neither a CloudTrail API call or service event nor a
+    /// scheduled sweep.
+    #[error("unsupported detail-type {0:?}: expected \"AWS API Call via CloudTrail\", \"AWS Service Event via CloudTrail\" or \"Scheduled Event\"")]
     UnsupportedDetailType(String),
-    /// A resource ARN that is not an App Mesh ARN of the expected form.
-    #[error("not an App Mesh resource ARN: {0:?}")]
+    /// A resource ARN that is not an App Mesh or VPC Lattice ARN of the expected form.
+    #[error("not an App Mesh or VPC Lattice resource ARN of the expected form: {0:?}")]
     InvalidArn(String),
+    /// A VPC Lattice identifier that is neither an id nor an ARN of the kind its parameter
+    /// takes.
+    #[error("{field} {value:?} is not a VPC Lattice id or ARN of the expected kind")]
+    InvalidIdentifier {
+        /// The field's path, e.g. `requestParameters.serviceNetworkIdentifier`.
+        field: String,
+        /// Its value.
+        value: String,
+    },
     /// An `eventTime` (or the envelope's `time` standing in for it) that is not an RFC 3339 UTC
     /// timestamp such as `2026-11-25T15:04:05Z`, the form CloudTrail writes.
     #[error("eventTime {0:?} is not an RFC 3339 UTC timestamp")]

@@ -1,59 +1,98 @@
-//! Event routing: an EventBridge event ("AWS API Call via CloudTrail" from `aws.appmesh`, or a
-//! "Scheduled Event" asking for a sweep) or a bare CloudTrail record → what to do.
+//! Event routing: an EventBridge event ("AWS API Call via CloudTrail" from `aws.appmesh` or
+//! `aws.vpc-lattice`, "AWS Service Event via CloudTrail" for VPC Lattice's cross-account events,
+//! or a "Scheduled Event" asking for a sweep) or a bare CloudTrail record → what to do.
 //!
-//! The router never trusts the event's copy of the resource: it only names the resource (and the
-//! version and incarnation the call produced, so a stale describe can be recognised). Malformed
-//! input, including an `eventTime` that is not RFC 3339 UTC or lies more than [`MAX_CLOCK_SKEW`]
-//! ahead, is an [`EventError`]; events we have no business with are [`Route::Ignore`] with a
-//! reason, and so is an App Mesh record in an envelope whose `source` is not one of
-//! [`TRUSTED_SOURCES`].
+//! The record's `eventSource` names the service whose router decides ([`crate::appmesh`]'s or
+//! [`crate::lattice`]'s). The router never trusts the event's copy of the resource: it only
+//! names the resource (and, for App Mesh, the version and incarnation the call produced, so a
+//! stale describe can be recognised). Malformed input, including an `eventTime` that is not
+//! RFC 3339 UTC or lies more than [`MAX_CLOCK_SKEW`] ahead, is an [`EventError`]; events we have
+//! no business with are [`Route::Ignore`] with a reason, and so is a record in an envelope whose
+//! `source` is not its service's (see [`TRUSTED_SOURCES`]).
 
-mod arn;
+pub(crate) mod arn;
 mod decision;
-mod fields;
+pub(crate) mod fields;
 mod identity;
 
 pub use decision::Decision;
 pub use fields::EventError;
 pub use identity::is_own_identity;
 
-use crate::resource::{ResourceKind, ResourceRef};
+use crate::resource::{AwsService, ResourceRef};
+use crate::{appmesh, lattice};
 use fields::Fields;
 use serde_json::Value;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The CloudTrail event names the router acts on (sorted). The EventBridge rule subscribes to
-/// exactly these; `crates/rules/handled-events.json` holds the same list for the infrastructure.
-pub const HANDLED_EVENT_NAMES: [&str; 11] = [
-    "CreateMesh",
-    "CreateVirtualGateway",
-    "CreateVirtualNode",
-    "DeleteMesh",
-    "DeleteVirtualGateway",
-    "DeleteVirtualNode",
-    "TagResource",
-    "UntagResource",
-    "UpdateMesh",
-    "UpdateVirtualGateway",
-    "UpdateVirtualNode",
+/// App Mesh's handled event names (see [`handled_event_names`] for every service's).
+pub use crate::appmesh::router::HANDLED_EVENT_NAMES;
+/// VPC Lattice's handled API calls and cross-account service events.
+pub use crate::lattice::router::{
+    HANDLED_EVENT_NAMES as LATTICE_HANDLED_EVENT_NAMES,
+    SERVICE_EVENT_NAMES as LATTICE_SERVICE_EVENT_NAMES,
+};
+
+/// The EventBridge `source` values an envelope must carry for its record to be trusted, one per
+/// service: EventBridge delivers CloudTrail's App Mesh calls as `aws.appmesh` and VPC Lattice's
+/// as `aws.vpc-lattice`. A record is trusted only under its own service's source (App Mesh's
+/// under `aws.appmesh`, VPC Lattice's under `aws.vpc-lattice`). Anyone allowed to `PutEvents` on
+/// the bus can send an envelope with any other `source`, so a record claiming
+/// `appmesh.amazonaws.com` under another (or no) source is [`IgnoreReason::UntrustedSource`].
+pub const TRUSTED_SOURCES: &[&str] = &[
+    appmesh::router::EVENTBRIDGE_SOURCE,
+    lattice::router::EVENTBRIDGE_SOURCE,
 ];
 
-/// The EventBridge `source` values an "AWS API Call via CloudTrail" envelope must carry for its
-/// App Mesh record to be trusted: EventBridge delivers CloudTrail's App Mesh calls as
-/// `aws.appmesh`. Anyone allowed to `PutEvents` on the bus can send an envelope with any other
-/// `source`, so a record claiming `appmesh.amazonaws.com` under another (or no) source is
-/// [`IgnoreReason::UntrustedSource`].
-pub const TRUSTED_SOURCES: &[&str] = &["aws.appmesh"];
+/// The CloudTrail `eventSource` of a service's calls (`appmesh.amazonaws.com`,
+/// `vpc-lattice.amazonaws.com`).
+pub fn event_source(service: AwsService) -> &'static str {
+    match service {
+        AwsService::AppMesh => appmesh::router::EVENT_SOURCE,
+        AwsService::VpcLattice => lattice::router::EVENT_SOURCE,
+    }
+}
+
+/// The EventBridge `source` that carries a service's CloudTrail events (`aws.appmesh`,
+/// `aws.vpc-lattice`).
+pub fn eventbridge_source(service: AwsService) -> &'static str {
+    match service {
+        AwsService::AppMesh => appmesh::router::EVENTBRIDGE_SOURCE,
+        AwsService::VpcLattice => lattice::router::EVENTBRIDGE_SOURCE,
+    }
+}
+
+/// The API calls ("AWS API Call via CloudTrail") of a service the router acts on, sorted.
+pub fn handled_event_names(service: AwsService) -> &'static [&'static str] {
+    match service {
+        AwsService::AppMesh => &HANDLED_EVENT_NAMES,
+        AwsService::VpcLattice => &LATTICE_HANDLED_EVENT_NAMES,
+    }
+}
+
+/// The service events ("AWS Service Event via CloudTrail") of a service the router acts on,
+/// sorted (none for App Mesh).
+pub fn service_event_names(service: AwsService) -> &'static [&'static str] {
+    match service {
+        AwsService::AppMesh => &[],
+        AwsService::VpcLattice => &LATTICE_SERVICE_EVENT_NAMES,
+    }
+}
+
+/// The service whose CloudTrail `eventSource` this is.
+pub fn service_of_event_source(event_source: &str) -> Option<AwsService> {
+    AwsService::ALL
+        .into_iter()
+        .find(|service| self::event_source(*service) == event_source)
+}
 
 /// How far ahead of the clock an `eventTime` may be: further is [`EventError::FutureEventTime`].
 pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 
-const APPMESH_SOURCE: &str = "appmesh.amazonaws.com";
 const CLOUDTRAIL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
+const SERVICE_EVENT_DETAIL_TYPE: &str = "AWS Service Event via CloudTrail";
 const SCHEDULED_DETAIL_TYPE: &str = "Scheduled Event";
-/// App Mesh resource kinds no rule reads.
-const UNMODELLED_KINDS: [&str; 4] = ["VirtualRouter", "Route", "VirtualService", "GatewayRoute"];
 
 /// What arrived.
 // Held one at a time, by value: boxing the larger variant would only add an allocation.
@@ -140,18 +179,27 @@ pub enum IgnoreReason {
         /// CloudTrail's `errorCode`.
         code: String,
     },
-    /// Not an App Mesh call.
+    /// Not a call of a service Meshwarden evaluates (App Mesh, VPC Lattice).
     OtherService(String),
     /// A read-only call.
     ReadOnly,
     /// A resource kind no rule reads.
     UnmodelledKind(String),
-    /// An App Mesh call we do not act on.
+    /// A call of one of our services we do not act on.
     UnhandledEvent,
     /// An EventBridge envelope whose `source` (empty when absent; the JSON text when not a
-    /// string) is not one of [`TRUSTED_SOURCES`], around a record claiming to be an App Mesh call:
+    /// string) is not the one of the service the record claims (one of [`TRUSTED_SOURCES`]):
     /// anyone may put such an event on the bus, so it is never evaluated (poison, not retried).
-    UntrustedSource(String),
+    UntrustedSource {
+        /// The envelope's `source`.
+        source: String,
+        /// The source the record's service is delivered under.
+        expected: &'static str,
+    },
+    /// A VPC Lattice call that changed a child (an access log subscription, a VPC or service
+    /// association) and names neither its owner nor a way to find it (what it names is kept, e.g.
+    /// `accessLogSubscription als-…`): the scheduled sweep re-evaluates the owner.
+    OwnerNotNamed(String),
 }
 
 impl fmt::Display for IgnoreReason {
@@ -161,18 +209,21 @@ impl fmt::Display for IgnoreReason {
                 write!(f, "failed call (errorCode {code}): nothing changed")
             }
             IgnoreReason::OtherService(source) => {
-                write!(f, "event source {source} is not App Mesh")
+                write!(f, "event source {source} is not App Mesh or VPC Lattice")
             }
             IgnoreReason::ReadOnly => f.write_str("read-only call"),
             IgnoreReason::UnmodelledKind(kind) => {
                 write!(f, "no rule reads resources of kind {kind}")
             }
             IgnoreReason::UnhandledEvent => f.write_str("event name not handled"),
-            IgnoreReason::UntrustedSource(source) => {
+            IgnoreReason::UntrustedSource { source, expected } => {
+                write!(f, "envelope source {source:?} is not {expected}")
+            }
+            IgnoreReason::OwnerNotNamed(named) => {
                 write!(
                     f,
-                    "envelope source {source:?} is not {}",
-                    TRUSTED_SOURCES.join(" or ")
+                    "the record names {named}, not the service network, service or target group \
+                     it changes: the sweep re-evaluates that"
                 )
             }
         }
@@ -211,7 +262,7 @@ pub fn route_at(value: &Value, now: SystemTime) -> Result<Incoming, EventError> 
             id: root.str("id")?.to_owned(),
             time: root.opt_str("time")?.map(str::to_owned),
         })),
-        CLOUDTRAIL_DETAIL_TYPE => {
+        CLOUDTRAIL_DETAIL_TYPE | SERVICE_EVENT_DETAIL_TYPE => {
             let detail = root
                 .opt_object("detail", "detail")?
                 .ok_or_else(|| EventError::MissingField("detail".into()))?;
@@ -295,10 +346,11 @@ fn rfc3339(time: SystemTime) -> String {
     }
 }
 
-/// The envelope's `source` when it is not trusted to carry App Mesh calls.
-fn untrusted_source(envelope: Fields<'_>) -> Option<String> {
+/// The envelope's `source` when it is not `expected`, the one trusted to carry the record's
+/// service's calls.
+fn untrusted_source(envelope: Fields<'_>, expected: &str) -> Option<String> {
     match envelope.get("source") {
-        Some(Value::String(source)) if TRUSTED_SOURCES.contains(&source.as_str()) => None,
+        Some(Value::String(source)) if source == expected => None,
         Some(Value::String(source)) => Some(source.clone()),
         Some(other) => Some(other.to_string()),
         None => Some(String::new()),
@@ -310,74 +362,33 @@ fn decide(
     record: Fields<'_>,
     envelope: Option<Fields<'_>>,
 ) -> Result<Route, EventError> {
-    if meta.event_source != APPMESH_SOURCE {
+    let Some(service) = service_of_event_source(&meta.event_source) else {
         return Ok(ignore(IgnoreReason::OtherService(
             meta.event_source.clone(),
         )));
-    }
-    // Before anything else is read from the record: an untrusted one names nothing.
-    if let Some(source) = envelope.and_then(untrusted_source) {
-        return Ok(ignore(IgnoreReason::UntrustedSource(source)));
-    }
-    let failed = record.opt_str("errorCode")?.map(str::to_owned);
-    let name = meta.event_name.as_str();
-    if !HANDLED_EVENT_NAMES.contains(&name) {
-        return Ok(ignore(unhandled(name, record)?));
-    }
-    let target = target(meta, record);
-    if let Some(code) = failed {
-        // A failed call may lack the fields a successful one has: the resource is best effort.
-        return Ok(Route::Ignore {
-            reason: IgnoreReason::FailedCall { code },
-            resource: target.ok().flatten().map(|t| t.resource),
-        });
-    }
-    let Some(Target {
-        resource,
-        version,
-        uid,
-    }) = target?
-    else {
-        return Ok(ignore(IgnoreReason::UnmodelledKind(tagged_kind(record)?)));
     };
-    Ok(if name.starts_with("Delete") {
-        Route::Deleted { resource }
-    } else {
-        Route::Evaluate {
-            resource,
-            expected_version: version,
-            expected_uid: uid,
-        }
-    })
-}
-
-fn ignore(reason: IgnoreReason) -> Route {
-    Route::Ignore {
-        reason,
-        resource: None,
+    // Before anything else is read from the record: an untrusted one names nothing.
+    let expected = eventbridge_source(service);
+    if let Some(source) = envelope.and_then(|e| untrusted_source(e, expected)) {
+        return Ok(ignore(IgnoreReason::UntrustedSource { source, expected }));
+    }
+    match service {
+        AwsService::AppMesh => appmesh::router::decide(meta, record),
+        AwsService::VpcLattice => lattice::router::decide(meta, record),
     }
 }
 
-/// Why an App Mesh call outside [`HANDLED_EVENT_NAMES`] is ignored.
-fn unhandled(name: &str, record: Fields<'_>) -> Result<IgnoreReason, EventError> {
-    let read_only = matches!(record.get("readOnly"), Some(Value::Bool(true)))
+/// Whether a call only reads: CloudTrail says so, or its name does (`Describe*`, `List*`,
+/// `Get*`, including VPC Lattice's `Get*BySharee` events).
+pub(crate) fn is_read_only(name: &str, record: Fields<'_>) -> bool {
+    matches!(record.get("readOnly"), Some(Value::Bool(true)))
         || ["Describe", "List", "Get"]
             .iter()
-            .any(|p| name.starts_with(p));
-    if read_only {
-        return Ok(IgnoreReason::ReadOnly);
-    }
-    let kind = ["Create", "Update", "Delete"]
-        .iter()
-        .find_map(|verb| name.strip_prefix(verb))
-        .filter(|kind| UNMODELLED_KINDS.contains(kind));
-    Ok(match kind {
-        Some(kind) => IgnoreReason::UnmodelledKind(lower_camel(kind)),
-        None => IgnoreReason::UnhandledEvent,
-    })
+            .any(|p| name.starts_with(p))
 }
 
-fn lower_camel(kind: &str) -> String {
+/// `VirtualRouter` → `virtualRouter`, for kinds named by API operations.
+pub(crate) fn lower_camel(kind: &str) -> String {
     let mut chars = kind.chars();
     chars
         .next()
@@ -385,105 +396,17 @@ fn lower_camel(kind: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The kind named by a tag call's ARN (for the ignore reason).
-fn tagged_kind(record: Fields<'_>) -> Result<String, EventError> {
-    let arn = request(record)?.str("resourceArn")?;
-    Ok(arn::parse(arn)?
-        .child
-        .map_or("mesh", |(kind, _)| kind)
-        .to_owned())
+pub(crate) fn ignore(reason: IgnoreReason) -> Route {
+    Route::Ignore {
+        reason,
+        resource: None,
+    }
 }
 
-fn request(record: Fields<'_>) -> Result<Fields<'_>, EventError> {
+pub(crate) fn request(record: Fields<'_>) -> Result<Fields<'_>, EventError> {
     record
         .opt_object("requestParameters", "requestParameters")?
         .ok_or_else(|| EventError::MissingField("requestParameters".into()))
-}
-
-/// The resource a handled call touched, with what its response says of the result.
-struct Target {
-    resource: ResourceRef,
-    /// `metadata.version`.
-    version: Option<i64>,
-    /// `metadata.uid`.
-    uid: Option<String>,
-}
-
-/// The resource a handled call touched and the version and incarnation it produced; `None` for
-/// a tag call on a kind we do not model.
-fn target(meta: &EventMeta, record: Fields<'_>) -> Result<Option<Target>, EventError> {
-    let request = request(record)?;
-    let name = meta.event_name.as_str();
-    if name == "TagResource" || name == "UntagResource" {
-        let arn = arn::parse(request.str("resourceArn")?)?;
-        let kind = match arn.child {
-            None => Some(ResourceKind::Mesh),
-            Some(("virtualGateway", _)) => Some(ResourceKind::VirtualGateway),
-            Some(("virtualNode", _)) => Some(ResourceKind::VirtualNode),
-            Some(_) => None,
-        };
-        return Ok(kind.map(|kind| {
-            let resource = ResourceRef {
-                kind,
-                account: arn.account.to_owned(),
-                region: arn.region.to_owned(),
-                mesh: arn.mesh.to_owned(),
-                name: arn.child.map(|(_, n)| n.to_owned()),
-            };
-            Target {
-                resource,
-                version: None,
-                uid: None,
-            }
-        }));
-    }
-    let (kind, name_key) = if name.ends_with("VirtualGateway") {
-        (ResourceKind::VirtualGateway, Some("virtualGatewayName"))
-    } else if name.ends_with("VirtualNode") {
-        (ResourceKind::VirtualNode, Some("virtualNodeName"))
-    } else {
-        (ResourceKind::Mesh, None)
-    };
-    let response = record
-        .opt_object("responseElements", "responseElements")?
-        .map(|r| r.opt_object(kind.as_str(), "responseElements"))
-        .transpose()?
-        .flatten();
-    // Path parameters are in requestParameters; the response repeats them.
-    let field = |key: &str| -> Result<String, EventError> {
-        if let Some(value) = request.opt_str(key)? {
-            return Ok(value.to_owned());
-        }
-        match response.map(|r| r.opt_str(key)).transpose()?.flatten() {
-            Some(value) => Ok(value.to_owned()),
-            None => request.str(key).map(str::to_owned),
-        }
-    };
-    let account = request
-        .opt_str("meshOwner")?
-        .map_or_else(|| meta.recipient_account.clone(), str::to_owned);
-    let resource = ResourceRef {
-        kind,
-        account,
-        region: meta.region.clone(),
-        mesh: field("meshName")?,
-        name: name_key.map(field).transpose()?,
-    };
-    // Unlike the names, read leniently: a response we cannot use only costs the staleness checks.
-    let metadata = response.and_then(|r| r.get("metadata"));
-    let version = metadata
-        .and_then(|m| m.get("version"))
-        .and_then(Value::as_i64);
-    let uid = metadata
-        .and_then(|m| m.get("uid"))
-        .and_then(Value::as_str)
-        .filter(|uid| !uid.trim().is_empty())
-        .map(str::to_owned);
-    Ok(Some(Target {
-        resource,
-        version,
-        uid,
-    }))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::resource::ResourceKind;
 use serde_json::json;
 
 fn record(name: &str, request: Value, response: Value) -> Value {
@@ -292,7 +293,7 @@ fn decision_flattens_for_the_cli() {
     let decision = serde_json::to_value(Decision::of(&route(&event).unwrap())).unwrap();
     assert_eq!(
         decision,
-        json!({"route": "deleted", "kind": "mesh", "account": "111122223333", "region": "eu-west-1", "mesh": "m",
+        json!({"route": "deleted", "service": "appmesh", "kind": "mesh", "account": "111122223333", "region": "eu-west-1", "mesh": "m",
                "name": null, "eventName": "DeleteMesh", "eventId": "e-1",
                "actor": "arn:aws:sts::111122223333:assumed-role/admin/alice", "expectedVersion": null,
                "expectedUid": null})
@@ -301,7 +302,7 @@ fn decision_flattens_for_the_cli() {
 
 #[test]
 fn only_trusted_envelope_sources_carry_app_mesh_calls() {
-    assert_eq!(TRUSTED_SOURCES, ["aws.appmesh"]);
+    assert_eq!(TRUSTED_SOURCES, ["aws.appmesh", "aws.vpc-lattice"]);
     let update = || {
         record(
             "UpdateVirtualGateway",
@@ -320,7 +321,10 @@ fn only_trusted_envelope_sources_carry_app_mesh_calls() {
         event
     };
     let untrusted = |source: &str| Route::Ignore {
-        reason: IgnoreReason::UntrustedSource(source.into()),
+        reason: IgnoreReason::UntrustedSource {
+            source: source.into(),
+            expected: "aws.appmesh",
+        },
         resource: None,
     };
     assert_eq!(
@@ -345,8 +349,17 @@ fn only_trusted_envelope_sources_carry_app_mesh_calls() {
     failed["detail"]["errorCode"] = json!({"not": "a string"});
     assert_eq!(routed(&failed).route, untrusted("aws.ec2"));
     assert_eq!(
-        IgnoreReason::UntrustedSource("aws.ec2".into()).to_string(),
+        IgnoreReason::UntrustedSource {
+            source: "aws.ec2".into(),
+            expected: "aws.appmesh"
+        }
+        .to_string(),
         "envelope source \"aws.ec2\" is not aws.appmesh"
+    );
+    // Each service's records are trusted under its own source only.
+    assert_eq!(
+        routed(&with_source(Some(json!("aws.vpc-lattice")))).route,
+        untrusted("aws.vpc-lattice")
     );
     // A trusted envelope and a bare record route as before.
     let trusted = routed(&with_source(Some(json!("aws.appmesh")))).route;

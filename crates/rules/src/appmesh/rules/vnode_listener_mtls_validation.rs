@@ -1,0 +1,20 @@
+//! `vnode-listener-mtls-validation`: a virtual node's TLS listeners verify client certificates.
+
+use super::checks::ListenerMtls;
+use super::source;
+use crate::catalog::RuleMeta;
+use crate::resource::ResourceKind;
+use crate::verdict::Severity;
+
+/// The rule.
+pub static RULE: ListenerMtls = ListenerMtls(RuleMeta {
+    id: "vnode-listener-mtls-validation",
+    title: "Virtual node TLS listeners verify client certificates",
+    severity: Severity::Medium,
+    kinds: &[ResourceKind::VirtualNode],
+    field: "spec.listeners[].tls.validation.trust",
+    pass: "every listener with tls whose mode is not DISABLED (STRICT or PERMISSIVE; an absent or unknown mode is checked, not assumed plaintext) names a validation trust (mutual TLS); a listener without tls or with mode DISABLED terminates no TLS and is not checked; not applicable when no listener terminates TLS",
+    rationale: "Without client certificate validation any workload that reaches the listener is accepted; mutual TLS authenticates callers.",
+    remediation: "none: the client CA cannot be guessed",
+    sources: &[source::OURS, source::API_LISTENER_TLS],
+});

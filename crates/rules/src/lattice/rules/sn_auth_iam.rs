@@ -1,0 +1,31 @@
+//! `lattice-sn-auth-iam`: a service network authenticates its callers with IAM.
+
+use super::checks::AuthIam;
+use super::{electric_eye, source};
+use crate::catalog::RuleMeta;
+use crate::resource::ResourceKind;
+use crate::verdict::Severity;
+
+/// The rule.
+pub static RULE: AuthIam = AuthIam(RuleMeta {
+    id: "lattice-sn-auth-iam",
+    title: "Service network requires IAM authentication",
+    severity: Severity::High,
+    kinds: &[ResourceKind::ServiceNetwork],
+    field: "serviceNetwork.authType",
+    pass: "AWS_IAM (absent = NONE fails)",
+    rationale: "With auth type NONE any client in an associated VPC reaches every service in the \
+                network unauthenticated; the network's auth policy, its coarse-grained access \
+                control, is not enforced.",
+    remediation:
+        "sets authType to AWS_IAM (UpdateServiceNetwork) only when a compliant auth policy is \
+                  known: the current one, or the last compliant copy, which \
+                  lattice-auth-policy-restricted restores in the same plan and which must be \
+                  written (PutAuthPolicy) before the auth type; otherwise skipped, since AWS_IAM \
+                  without an auth policy denies every request",
+    sources: &[
+        electric_eye!("3"),
+        source::UG_AUTH_POLICIES,
+        source::API_DELETE_AUTH_POLICY,
+    ],
+});
