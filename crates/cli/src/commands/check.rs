@@ -131,14 +131,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string(&report)?);
         }
         Format::Table => {
-            let name = resource.name().map(|n| format!("/{n}")).unwrap_or_default();
-            println!(
-                "{} {}{}: {}",
-                resource.kind(),
-                resource.mesh_name(),
-                name,
-                status_name(status)
-            );
+            // App Mesh resources live in a mesh (`mesh/name`); Lattice ones are named by id.
+            let label = match (resource.mesh_name(), resource.name()) {
+                ("", Some(id)) => id.to_owned(),
+                (mesh, Some(name)) => format!("{mesh}/{name}"),
+                (mesh, None) => mesh.to_owned(),
+            };
+            println!("{} {label}: {}", resource.kind(), status_name(status));
             let mut table = Table::new(&["RULE", "SEVERITY", "VERDICT", "REASON"]);
             finding_rows(&findings).for_each(|row| table.row(row));
             print!("{}", table.render());
