@@ -6,6 +6,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -40,8 +41,12 @@ export const READ_ACTIONS = [
 export const UPDATE_ACTIONS = ['appmesh:UpdateMesh', 'appmesh:UpdateVirtualGateway', 'appmesh:UpdateVirtualNode'];
 /** The namespace of the metrics the responder emits (CloudWatch embedded metric format, no dimensions). */
 export const METRIC_NAMESPACE = 'Meshwarden';
+/** The optional trail's name (fixed, so its key policy can name it without a circular reference). */
+export const TRAIL_NAME = 'meshwarden-management-events';
 /** How far back the heartbeat remembers that the function ran (CloudWatch's longest evaluation range, 7 days). */
 export const HEARTBEAT_MEMORY_DAYS = 7;
+/** Granted only with `securityHub: true`, on each listed region's default product of this account. */
+export const SECURITY_HUB_ACTIONS = ['securityhub:BatchImportFindings'];
 /**
  * What the responder does to its table: GetItem, PutItem, UpdateItem, BatchWriteItem, Query (the
  * table and its `nonCompliant` and `live` indexes) and TransactWriteItems. No
@@ -132,6 +137,20 @@ export class ResponderStack extends Stack {
         ...(settings.autoRevert === 'on'
           ? [new iam.PolicyStatement({ sid: 'RevertMeshResources', actions: UPDATE_ACTIONS, resources: meshResources })]
           : []),
+        // BatchImportFindings authorizes on the product the findings are imported for ("Actions,
+        // resources, and condition keys for AWS Security Hub": resource type product,
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecurityhub.html);
+        // an account's own findings use its default product, in the resource's region.
+        ...(settings.securityHub
+          ? [
+              new iam.PolicyStatement({
+                sid: 'ImportFindings',
+                actions: SECURITY_HUB_ACTIONS,
+                resources: regions.map((r) => `arn:${Aws.PARTITION}:securityhub:${r}:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`),
+                conditions: { StringEquals: { 'securityhub:TargetAccount': Aws.ACCOUNT_ID } },
+              }),
+            ]
+          : []),
       ],
     });
     policy.attachToRole(role);
@@ -174,6 +193,7 @@ export class ResponderStack extends Stack {
         // Ends before Lambda's last retry, so that attempt records what it sees (lib/timing.ts).
         MESHWARDEN_CONSISTENCY_WINDOW_SECS: String(consistencyWindowSecs(settings.retryAttempts)),
         MESHWARDEN_REVERT_LEASE_SECS: String(revertLeaseSecs(settings.timeout)),
+        MESHWARDEN_SECURITY_HUB: settings.securityHub ? 'on' : 'off',
         RUST_LOG: 'info',
       },
     });
@@ -216,7 +236,7 @@ export class ResponderStack extends Stack {
     });
 
     this.alarms = this.createAlarms(settings, rule);
-    if (settings.createTrail) this.trail();
+    if (settings.createTrail) this.trail(settings);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'FunctionName', { value: this.function.functionName });
@@ -364,17 +384,74 @@ export class ResponderStack extends Stack {
     });
   }
 
-  /** A multi-region trail recording management events: EventBridge sees no API call without one. */
-  private trail() {
-    const bucket = new s3.Bucket(this, 'TrailBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  /**
+   * A multi-region trail recording write management events (EventBridge sees no API call without
+   * one), into a bucket that is KMS-encrypted with the trail's own key, versioned, expires logs after
+   * `trailRetentionDays` and logs its own access to a second bucket.
+   */
+  private trail(settings: Settings) {
+    const trailArn = `arn:${Aws.PARTITION}:cloudtrail:${this.region}:${Aws.ACCOUNT_ID}:trail/${TRAIL_NAME}`;
+    const key = new kms.Key(this, 'TrailKey', {
+      description: 'Encrypts the Meshwarden trail and its bucket',
+      enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(bucket, 'AwsSolutions-S1', [], 'trail log bucket: reads of it are recorded by CloudTrail itself; a second access-log bucket would only log the logs');
+    // CloudTrail encrypts log files with the trail's key; the conditions name this trail of this
+    // account ("Configure AWS KMS key policies for CloudTrail",
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html).
+    const thisTrail = { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': trailArn } };
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailEncryptsLogsOfThisTrail',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: thisTrail,
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailDescribesKeyForThisTrail',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: thisTrail,
+      }),
+    );
+    const expiry: s3.LifecycleRule = {
+      id: 'ExpireLogs',
+      expiration: Duration.days(settings.trailRetentionDays),
+      noncurrentVersionExpiration: Duration.days(30),
+      abortIncompleteMultipartUploadAfter: Duration.days(7),
+    };
+    // Server access logs can only be delivered to a bucket encrypted with S3-managed keys
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+    const accessLogs = new s3.Bucket(this, 'TrailAccessLogsBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [expiry],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(accessLogs, 'AwsSolutions-S1', [], 'this bucket receives the trail bucket\'s access logs; logging its own access would log the logs');
+    const bucket = new s3.Bucket(this, 'TrailBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'trail-bucket/',
+      lifecycleRules: [expiry],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     new cloudtrail.Trail(this, 'Trail', {
+      trailName: TRAIL_NAME,
       bucket,
+      encryptionKey: key,
       isMultiRegionTrail: true,
       includeGlobalServiceEvents: true,
       managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY,

@@ -159,6 +159,7 @@ describe('the function', () => {
           MESHWARDEN_REGIONS: 'us-east-1,eu-west-1',
           MESHWARDEN_CONSISTENCY_WINDOW_SECS: '120',
           MESHWARDEN_REVERT_LEASE_SECS: '120',
+          MESHWARDEN_SECURITY_HUB: 'off',
           RUST_LOG: 'info',
         },
       },
@@ -284,7 +285,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['off', {}],
     [
       'on, every option',
-      { autoRevert: 'on', regions: '["eu-west-1"]', alarmEmail: 'ops@example.com', createTrail: 'true' },
+      { autoRevert: 'on', regions: '["eu-west-1"]', alarmEmail: 'ops@example.com', createTrail: 'true', securityHub: 'true' },
     ],
     [
       'existing alarm topics',
