@@ -48,8 +48,8 @@ done
 command -v node >/dev/null || die "node is required (Node 22; see infra/cdk/README.md)"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 if [ "$node_major" -lt 22 ]; then
-    echo "warning: Node $(node --version): the CDK app targets Node 22 (infra/cdk/package.json engines);" \
-        "Node 20 support in the AWS SDK for JavaScript ends in January 2027" >&2
+    echo "warning: Node $(node --version) is older than the Node 22 the CDK app targets (infra/cdk/package.json engines);" \
+        "Node 20 reaches its end of life on 2026-04-30: upgrade" >&2
 fi
 
 cd "$cdk_dir"
