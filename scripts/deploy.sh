@@ -35,8 +35,15 @@ while [ $# -gt 0 ]; do
         -c | --context)
             [ $# -ge 2 ] || die "$1 needs key=value"
             [[ "$2" == *=* ]] || die "$1 needs key=value, got '$2'"
-            context+=(-c "$2")
-            [[ "$2" == settingsFile=* ]] || overrides+=("$2")  # the settings file is printed as such
+            if [[ "$2" == settingsFile=* ]]; then
+                # Relative to where the command was run (the synth runs in infra/cdk); printed as the settings file.
+                file="${2#settingsFile=}"
+                [[ "$file" == /* ]] || file="$PWD/$file"
+                context+=(-c "settingsFile=$file")
+            else
+                context+=(-c "$2")
+                overrides+=("$2")
+            fi
             shift
             ;;
         -h | --help) usage; exit 0 ;;
