@@ -109,6 +109,7 @@ describe('the optional trail', () => {
     // The access-log bucket: S3-managed keys (the only encryption server access logging delivers to), versioned, expiring.
     expect(buckets[logsBucketId]).toMatchObject({
       DeletionPolicy: 'Retain',
+      Metadata: { checkov: { skip: [{ id: 'CKV_AWS_18', comment: expect.stringMatching(/receives the trail bucket's access logs/) }] } },
       Properties: {
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         VersioningConfiguration: { Status: 'Enabled' },
