@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Reproduce the CloudFormation templates offline into cdk.out/ (extra arguments go to cdk synth,
-# e.g. -c autoRevert=on -c regions='["eu-west-1"]'). Without -c lambdaZip=... the placeholder
-# code is used, so this works before the Rust zip is built.
+# Reproduce the CloudFormation templates offline into cdk.out/, from meshwarden.settings.json
+# (extra arguments go to cdk synth: -c key=value overrides a setting, e.g. -c autoRevert=on).
+# Without credentials, name the account: -c account=123456789012. Without -c lambdaZip=... the
+# placeholder code is used, so this works before the Rust zip is built.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 [ -d node_modules ] || npm ci --no-audit --no-fund

@@ -1,26 +1,34 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ForwarderStack } from './forwarder-stack';
 import { ResponderStack } from './responder-stack';
-import { readSettings } from './settings';
-
-/** Offline defaults, used only when neither context nor the CDK CLI names an account/region. */
-const OFFLINE_ACCOUNT = '111122223333';
-const OFFLINE_REGION = 'us-east-1';
+import { readSettings, Settings, SettingsSource } from './settings';
 
 export interface MeshwardenApp {
   readonly app: App;
+  readonly settings: Settings;
   readonly responder: ResponderStack;
   readonly forwarders: ForwarderStack[];
 }
 
-/** The whole deployment: the responder in the home region, a forwarder in every other region. */
+/** The file in the cloud assembly that tells scripts/deploy.sh what this synthesis resolved. */
+export const PLAN_FILE = 'meshwarden.plan.json';
+
+/**
+ * The whole deployment: the responder in the home region, a forwarder in every other region.
+ * Everything comes from the settings file and `-c` overrides (lib/settings.ts): the home region
+ * is `homeRegion` or the first of `regions`, never the shell's AWS_REGION; the account is
+ * `account` or the one the CLI resolved from the credentials (CDK_DEFAULT_ACCOUNT), never a guess.
+ */
 export function buildApp(props?: AppProps): MeshwardenApp {
   const app = new App(props);
-  const context = (key: string) => app.node.tryGetContext(key);
-  const account = context('account') ?? process.env.CDK_DEFAULT_ACCOUNT ?? OFFLINE_ACCOUNT;
-  const homeRegion = context('homeRegion') ?? process.env.CDK_DEFAULT_REGION ?? OFFLINE_REGION;
-  const settings = readSettings(context, homeRegion);
+  // Server access logs delivered by a bucket policy rather than an ACL, so that the trail's buckets
+  // can disable ACLs (set here, not only in cdk.json, so that jest's apps build the same templates).
+  app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+  const { settings, source } = readSettings(app.node.getAllContext(), process.env.CDK_DEFAULT_ACCOUNT);
+  const { account, homeRegion } = settings;
   const responder = new ResponderStack(app, 'Meshwarden', {
     env: { account, region: homeRegion },
     description: 'Meshwarden: event-driven App Mesh drift responder',
@@ -32,8 +40,32 @@ export function buildApp(props?: AppProps): MeshwardenApp {
         env: { account, region },
         description: `Meshwarden: forwards App Mesh changes in ${region} to ${homeRegion}`,
         homeRegion,
+        notifications: { email: settings.alarmEmail, topicArn: settings.alarmTopicArns[region] },
       }),
   );
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, responder, forwarders };
+  writePlan(app, settings, source, [responder, ...forwarders]);
+  return { app, settings, responder, forwarders };
+}
+
+/** Record the resolved deployment next to the templates, for scripts/deploy.sh to print. */
+function writePlan(app: App, settings: Settings, source: SettingsSource, stacks: (ResponderStack | ForwarderStack)[]) {
+  const plan = {
+    settingsFile: source.file,
+    overrides: source.overrides,
+    account: settings.account,
+    accountSource: settings.accountSource,
+    homeRegion: settings.homeRegion,
+    regions: [settings.homeRegion, ...settings.otherRegions],
+    autoRevert: settings.autoRevert,
+    securityHub: settings.securityHub,
+    createTrail: settings.createTrail,
+    alarmEmail: settings.alarmEmail ?? null,
+    alarmTopicArn: settings.alarmTopicArn ?? null,
+    alarmTopicArns: settings.alarmTopicArns,
+    lambdaCode: settings.lambdaCode,
+    stacks: stacks.map((s) => ({ name: s.stackName, environment: `aws://${s.account}/${s.region}` })),
+  };
+  fs.mkdirSync(app.outdir, { recursive: true });
+  fs.writeFileSync(path.join(app.outdir, PLAN_FILE), JSON.stringify(plan, null, 2) + '\n');
 }

@@ -1,11 +1,29 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { MAX_ASYNC_RETRY_ATTEMPTS } from './timing';
 
 /** Auto-revert modes, as the Lambda reads `AUTO_REVERT`. */
 export type AutoRevert = 'off' | 'dry-run' | 'on';
 
-/** Deployment settings, from CDK context (`-c key=value`). */
+/** The directory of the CDK app (`infra/cdk`): relative paths in the settings are resolved from it. */
+export const CDK_DIR = path.join(__dirname, '..');
+/** The committed settings file; `-c settingsFile=PATH` reads another one. */
+export const SETTINGS_FILE = path.join(CDK_DIR, 'meshwarden.settings.json');
+/** Its JSON schema (generated from `SETTINGS` by `npm run settings-schema`, checked by a test). */
+export const SCHEMA_FILE = path.join(CDK_DIR, 'meshwarden.settings.schema.json');
+export const DEFAULT_LAMBDA_ZIP = '../../target/lambda/bootstrap/bootstrap.zip';
+
+/** The longest sweep period: the heartbeat must fire well inside CloudWatch's 7-day evaluation range. */
+export const MAX_SWEEP_HOURS = 96;
+
+/** Deployment settings, resolved from the settings file and `-c key=value` overrides. */
 export interface Settings {
+  /** The account the stacks deploy to, and where it came from. */
+  readonly account: string;
+  readonly accountSource: 'settings' | 'credentials';
+  /** The responder's region: `homeRegion`, else the first of `regions`. */
+  readonly homeRegion: string;
   /** `off` (default), `dry-run` or `on`. */
   readonly autoRevert: AutoRevert;
   /** Regions besides the home region whose App Mesh events are forwarded and swept. */
@@ -18,76 +36,438 @@ export interface Settings {
   readonly sweepRate: string;
   /** Hours after which no event and no sweep means something is detached. */
   readonly heartbeatHours: number;
-  /** Path to the `bootstrap` zip (or a directory) for the function's code. */
+  /** Path to the `bootstrap` zip (or a directory) for the function's code (absolute). */
   readonly lambdaCode: string;
   readonly memoryMb: number;
   readonly timeout: Duration;
   /** Lambda's retries of a failed asynchronous invocation (0 to 2); the consistency window follows. */
   readonly retryAttempts: number;
   readonly reservedConcurrency: number;
-  /** Email for alarm notifications (creates an SNS topic). */
+  /** Email for alarm notifications (an SNS topic subscribed to it in every region). */
   readonly alarmEmail?: string;
+  /** An existing SNS topic in the home region that the home stack's alarms notify. */
+  readonly alarmTopicArn?: string;
+  /** Existing SNS topics, by region, that each forwarder stack's alarms notify. */
+  readonly alarmTopicArns: Record<string, string>;
+  /** Send findings to AWS Security Hub (`MESHWARDEN_SECURITY_HUB=on`). */
+  readonly securityHub: boolean;
   /** Create a multi-region trail recording management events. */
   readonly createTrail: boolean;
+  /** Days the optional trail's logs (and the access logs of its bucket) are kept. */
+  readonly trailRetentionDays: number;
 }
 
-type Context = (key: string) => unknown;
+type Kind = 'string' | 'boolean' | 'integer' | 'stringList' | 'stringMap';
 
-function list(value: unknown): string[] {
-  if (value === undefined || value === null || value === '') return [];
-  if (Array.isArray(value)) return value.map(String);
-  const text = String(value).trim();
-  if (text.startsWith('[')) return (JSON.parse(text) as unknown[]).map(String);
-  return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+interface Spec {
+  readonly kind: Kind;
+  readonly description: string;
+  /** The value when the key is absent (documented in the schema). */
+  readonly default?: unknown;
+  readonly enum?: readonly string[];
+  readonly pattern?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  /** A check of the parsed value beyond its type: a message naming what is wrong, or undefined. */
+  readonly check?: (value: never) => string | undefined;
 }
 
-function int(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`context ${name} must be a positive integer, got ${value}`);
-  return n;
+const REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-[0-9]$';
+const REGION = new RegExp(REGION_PATTERN);
+const SNS_TOPIC_PATTERN = '^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:[A-Za-z0-9_-]{1,256}$';
+
+/** Every setting the app reads: its type, default and meaning. The file, `-c` and the schema follow it. */
+export const SETTINGS: Readonly<Record<string, Spec>> = {
+  account: {
+    kind: 'string',
+    pattern: '^[0-9]{12}$',
+    description:
+      'The AWS account to deploy to. Absent: the account the credentials resolve to (the CDK CLI sets CDK_DEFAULT_ACCOUNT); with neither, synthesis stops. Setting it makes a deployment with credentials of another account fail instead of landing there.',
+  },
+  homeRegion: {
+    kind: 'string',
+    pattern: REGION_PATTERN,
+    description:
+      "The region of the responder (table, function, rule, schedule). Absent: the first entry of regions. Never the shell's AWS_REGION.",
+  },
+  regions: {
+    kind: 'stringList',
+    description:
+      'Every region whose App Mesh resources are evaluated: the home region gets the responder, each other one a forwarder stack. The sweep and the IAM permissions cover exactly these.',
+    check: (value: string[]) => {
+      const bad = value.filter((r) => !REGION.test(r));
+      if (bad.length > 0) return `regions has entries that are not region names: ${bad.join(', ')}`;
+      const twice = value.filter((r, i) => value.indexOf(r) !== i);
+      if (twice.length > 0) return `regions lists ${[...new Set(twice)].join(', ')} more than once`;
+      return undefined;
+    },
+  },
+  autoRevert: {
+    kind: 'string',
+    enum: ['off', 'dry-run', 'on'],
+    default: 'off',
+    description: '"off" records compliance, "dry-run" also records what it would change, "on" reverts drift. appmesh:Update* is granted only with "on".',
+  },
+  alarmEmail: {
+    kind: 'string',
+    pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+    description:
+      'An email address every alarm notifies: a KMS-encrypted SNS topic subscribed to it is created in each region (one confirmation email per region).',
+  },
+  alarmTopicArn: {
+    kind: 'string',
+    pattern: SNS_TOPIC_PATTERN,
+    description:
+      "An existing SNS topic in the home region that the home stack's alarms notify (for example the team's chatbot topic). Its policy must let cloudwatch.amazonaws.com publish, and its key (if any) let CloudWatch use it.",
+  },
+  alarmTopicArns: {
+    kind: 'stringMap',
+    description:
+      "Existing SNS topics, by region, for the forwarder stacks' alarms: an alarm notifies a topic of its own region only, so each other region needs its own.",
+  },
+  securityHub: {
+    kind: 'boolean',
+    default: false,
+    description:
+      'Send findings to AWS Security Hub (MESHWARDEN_SECURITY_HUB=on) and grant securityhub:BatchImportFindings on the default product of this account in the listed regions.',
+  },
+  createTrail: {
+    kind: 'boolean',
+    default: false,
+    description:
+      'Create a multi-region trail recording write management events, into a KMS-encrypted, versioned, access-logged bucket. Needed only when no trail records them already.',
+  },
+  trailRetentionDays: {
+    kind: 'integer',
+    default: 365,
+    minimum: 1,
+    description: "Days the trail's log files (and its bucket's access logs) are kept; only with createTrail.",
+  },
+  tlsCaArns: {
+    kind: 'stringList',
+    default: [],
+    description: 'ACM Private CA ARNs used to restore backend TLS when the resource has no known compliant policy.',
+    check: (value: string[]) => {
+      const bad = value.filter((arn) => !/^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority\/.+$/.test(arn));
+      return bad.length > 0 ? `tlsCaArns has entries that are not ACM Private CA ARNs: ${bad.join(', ')}` : undefined;
+    },
+  },
+  historyTtlDays: { kind: 'integer', default: 365, minimum: 1, description: 'Days history items are kept (the table TTL).' },
+  sweepRate: {
+    kind: 'string',
+    default: 'rate(1 day)',
+    pattern: '^rate\\([0-9]+ (minute|minutes|hour|hours|day|days)\\)$',
+    description: `The sweep's EventBridge Scheduler rate, at most ${MAX_SWEEP_HOURS} hours; the heartbeat alarm fires after this period + 1 hour without any invocation.`,
+    check: (value: string) => {
+      const hours = rateHours(value);
+      if (hours < 1 / 60) return `sweepRate must be at least rate(1 minute), got ${value}`;
+      return hours > MAX_SWEEP_HOURS ? `sweepRate must be at most ${MAX_SWEEP_HOURS} hours, got ${value}` : undefined;
+    },
+  },
+  memoryMb: { kind: 'integer', default: 256, minimum: 128, maximum: 10240, description: "The function's memory." },
+  timeoutSeconds: {
+    kind: 'integer',
+    default: 120,
+    minimum: 1,
+    maximum: 900,
+    description: "The function's timeout; also the revert lease (MESHWARDEN_REVERT_LEASE_SECS).",
+  },
+  retryAttempts: {
+    kind: 'integer',
+    default: MAX_ASYNC_RETRY_ATTEMPTS,
+    minimum: 0,
+    maximum: MAX_ASYNC_RETRY_ATTEMPTS,
+    description: "Lambda's retries of an event the function failed; the consistency window follows.",
+  },
+  reservedConcurrency: {
+    kind: 'integer',
+    default: 10,
+    minimum: 1,
+    description: 'Caps the function so an event burst cannot starve the account.',
+  },
+  lambdaZip: {
+    kind: 'string',
+    default: DEFAULT_LAMBDA_ZIP,
+    description: "The function's code (the cargo-lambda zip, or a directory), relative to infra/cdk.",
+  },
+};
+
+/** Context keys that are not settings but choose where the settings come from. */
+const CONTEXT_ONLY = ['settingsFile'];
+
+/**
+ * A context key that names a setting override: a plain identifier. CDK's own context keys
+ * (feature flags `@aws-cdk/...`, `aws:cdk:...`, lookups, `acknowledged-issue-numbers`) all contain
+ * `@`, `:`, `/` or `-`, so a misspelt setting cannot hide among them.
+ */
+function isSettingKey(key: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9_]*$/.test(key);
 }
 
-function intInRange(value: unknown, fallback: number, name: string, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`context ${name} must be an integer from ${min} to ${max}, got ${value}`);
+/** Thrown with every problem found, each naming its key and where it came from. */
+export class SettingsError extends Error {
+  constructor(readonly problems: string[], file: string) {
+    super(`Meshwarden settings are not valid (${file}, -c overrides):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SettingsError';
   }
-  return n;
+}
+
+function closest(key: string): string | undefined {
+  const lower = key.toLowerCase();
+  return Object.keys(SETTINGS).find((k) => k.toLowerCase() === lower || k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+}
+
+function unknownKey(key: string, where: string): string {
+  const guess = closest(key);
+  return `${key} (${where}): unknown setting${guess ? `; did you mean ${guess}?` : ''} Known: ${Object.keys(SETTINGS).join(', ')}`;
+}
+
+/**
+ * Parse one value. From the file, JSON types are required (true, not "true"); from `-c`, which
+ * gives strings, the text is converted (`true`/`false`, numbers, a JSON list or a comma list, a
+ * JSON object).
+ */
+function parse(key: string, spec: Spec, raw: unknown, fromContext: boolean): { value?: unknown; problem?: string } {
+  const got = typeof raw === 'string' ? JSON.stringify(raw) : JSON.stringify(raw) ?? String(raw);
+  const text = typeof raw === 'string' ? raw.trim() : undefined;
+  switch (spec.kind) {
+    case 'string':
+      if (typeof raw !== 'string') return { problem: `${key} must be a string, got ${got}` };
+      if (spec.enum && !spec.enum.includes(raw)) {
+        return { problem: `${key} must be ${spec.enum.slice(0, -1).join(', ')} or ${spec.enum[spec.enum.length - 1]}, got ${got}` };
+      }
+      if (spec.pattern && !new RegExp(spec.pattern).test(raw)) return { problem: `${key} is not valid: ${got} does not match ${spec.pattern}` };
+      return { value: raw };
+    case 'boolean':
+      if (typeof raw === 'boolean') return { value: raw };
+      if (fromContext && (text === 'true' || text === 'false')) return { value: text === 'true' };
+      return { problem: `${key} must be true or false, got ${got}` };
+    case 'integer': {
+      const n = fromContext && text !== undefined && text !== '' ? Number(text) : raw;
+      const range =
+        spec.maximum !== undefined ? `an integer from ${spec.minimum ?? 0} to ${spec.maximum}` : `an integer of at least ${spec.minimum ?? 0}`;
+      if (typeof n !== 'number' || !Number.isInteger(n)) return { problem: `${key} must be ${range}, got ${got}` };
+      if ((spec.minimum !== undefined && n < spec.minimum) || (spec.maximum !== undefined && n > spec.maximum)) {
+        return { problem: `${key} must be ${range}, got ${got}` };
+      }
+      return { value: n };
+    }
+    case 'stringList': {
+      let list: unknown = raw;
+      if (fromContext && text !== undefined) {
+        if (text.startsWith('[')) {
+          try {
+            list = JSON.parse(text);
+          } catch {
+            return { problem: `${key} must be a JSON list or a comma-separated list, got ${got}` };
+          }
+        } else {
+          list = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+        }
+      }
+      if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) return { problem: `${key} must be a list of strings, got ${got}` };
+      return { value: list };
+    }
+    case 'stringMap': {
+      let map: unknown = raw;
+      if (fromContext && text !== undefined) {
+        try {
+          map = JSON.parse(text);
+        } catch {
+          return { problem: `${key} must be a JSON object, got ${got}` };
+        }
+      }
+      if (typeof map !== 'object' || map === null || Array.isArray(map) || !Object.values(map).every((v) => typeof v === 'string')) {
+        return { problem: `${key} must be an object of strings, got ${got}` };
+      }
+      return { value: map };
+    }
+  }
 }
 
 /** Hours between sweeps, from `rate(N minute|minutes|hour|hours|day|days)`. */
 export function rateHours(rate: string): number {
   const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(rate.trim());
-  if (!m) throw new Error(`context sweepRate must be rate(N unit), got ${rate}`);
+  if (!m) throw new Error(`sweepRate must be rate(N unit), got ${rate}`);
   const n = Number(m[1]);
   return m[2].startsWith('minute') ? n / 60 : m[2].startsWith('hour') ? n : n * 24;
 }
 
-export const DEFAULT_LAMBDA_ZIP = '../../target/lambda/bootstrap/bootstrap.zip';
+function regionOfArn(arn: string): string {
+  return arn.split(':')[3];
+}
 
-/** Read and validate the settings; a bad value stops synthesis with a message naming it. */
-export function readSettings(context: Context, homeRegion: string): Settings {
-  const autoRevert = String(context('autoRevert') ?? 'off');
-  if (!['off', 'dry-run', 'on'].includes(autoRevert)) {
-    throw new Error(`context autoRevert must be off, dry-run or on, got ${autoRevert}`);
+export interface SettingsSource {
+  /** The settings file's path, as read. */
+  readonly file: string;
+  /** The keys `-c` overrode for this command, with their values as given. */
+  readonly overrides: Record<string, unknown>;
+}
+
+/**
+ * Read the settings file, apply the `-c` overrides and validate everything. Problems stop
+ * synthesis with one message naming each key. `credentialsAccount` is CDK_DEFAULT_ACCOUNT (the
+ * account the CLI resolved from the credentials), used only when the settings name none.
+ */
+export function readSettings(
+  context: Record<string, unknown>,
+  credentialsAccount: string | undefined,
+): { settings: Settings; source: SettingsSource } {
+  const file = path.resolve(String(context.settingsFile ?? SETTINGS_FILE));
+  const problems: string[] = [];
+  const shown = path.relative(process.cwd(), file) || file;
+
+  let fromFile: Record<string, unknown> = {};
+  if (!fs.existsSync(file)) {
+    throw new SettingsError([`the settings file ${file} does not exist (copy meshwarden.settings.json or pass -c settingsFile=PATH)`], shown);
   }
-  const sweepRate = String(context('sweepRate') ?? 'rate(1 day)');
-  const email = context('alarmEmail');
-  return {
-    autoRevert: autoRevert as AutoRevert,
-    otherRegions: list(context('regions')).filter((r) => r !== homeRegion),
-    tlsCaArns: list(context('tlsCaArns')),
-    historyTtlDays: int(context('historyTtlDays'), 365, 'historyTtlDays'),
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    fromFile = parsed as Record<string, unknown>;
+  } catch (e) {
+    throw new SettingsError([`${file} is not a JSON object: ${(e as Error).message}`], shown);
+  }
+
+  const values: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(fromFile)) {
+    if (key === '$schema') continue;
+    const spec = SETTINGS[key];
+    if (!spec) {
+      problems.push(unknownKey(key, `in ${path.basename(file)}`));
+      continue;
+    }
+    const { value, problem } = parse(key, spec, raw, false);
+    if (problem) problems.push(`${problem} (in ${path.basename(file)})`);
+    else values[key] = value;
+  }
+  const overrides: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(context)) {
+    if (!isSettingKey(key) || CONTEXT_ONLY.includes(key)) continue;
+    const spec = SETTINGS[key];
+    if (!spec) {
+      problems.push(unknownKey(key, '-c'));
+      continue;
+    }
+    overrides[key] = raw;
+    const { value, problem } = parse(key, spec, raw, true);
+    if (problem) problems.push(`${problem} (-c ${key})`);
+    else values[key] = value;
+  }
+  for (const [key, spec] of Object.entries(SETTINGS)) {
+    if (values[key] === undefined || !spec.check) continue;
+    const problem = spec.check(values[key] as never);
+    if (problem) problems.push(problem);
+  }
+  if (problems.length > 0) throw new SettingsError(problems, shown);
+
+  const get = <T>(key: string): T => (values[key] ?? SETTINGS[key].default) as T;
+  const regions = get<string[] | undefined>('regions') ?? [];
+  const homeRegion = get<string | undefined>('homeRegion') ?? regions[0];
+  if (!homeRegion) {
+    problems.push('regions (or homeRegion) must name at least one region: the home region is never taken from AWS_REGION');
+  }
+  const account = get<string | undefined>('account') ?? credentialsAccount;
+  if (!account) {
+    problems.push(
+      'no AWS account: set "account" in the settings file, or run with credentials the CDK CLI can resolve (it passes their account as CDK_DEFAULT_ACCOUNT)',
+    );
+  }
+  const otherRegions = regions.filter((r) => r !== homeRegion);
+  const alarmTopicArn = get<string | undefined>('alarmTopicArn');
+  if (alarmTopicArn && homeRegion && regionOfArn(alarmTopicArn) !== homeRegion) {
+    problems.push(
+      `alarmTopicArn is in ${regionOfArn(alarmTopicArn)} but the home region is ${homeRegion}: an alarm notifies a topic of its own region (use alarmTopicArns for other regions)`,
+    );
+  }
+  const alarmTopicArns = get<Record<string, string> | undefined>('alarmTopicArns') ?? {};
+  for (const [region, arn] of Object.entries(alarmTopicArns)) {
+    if (!otherRegions.includes(region)) {
+      problems.push(
+        `alarmTopicArns.${region}: ${region} is not one of the forwarder regions (${otherRegions.join(', ') || 'none'}); the home region's topic is alarmTopicArn`,
+      );
+    } else if (!new RegExp(SNS_TOPIC_PATTERN).test(arn)) {
+      problems.push(`alarmTopicArns.${region} is not an SNS topic ARN: ${JSON.stringify(arn)}`);
+    } else if (regionOfArn(arn) !== region) {
+      problems.push(`alarmTopicArns.${region} is a topic in ${regionOfArn(arn)}: an alarm notifies a topic of its own region`);
+    }
+  }
+  if (problems.length > 0) throw new SettingsError(problems, shown);
+
+  const sweepRate = get<string>('sweepRate');
+  const settings: Settings = {
+    account: account!,
+    accountSource: values.account !== undefined ? 'settings' : 'credentials',
+    homeRegion: homeRegion!,
+    autoRevert: get<AutoRevert>('autoRevert'),
+    otherRegions,
+    tlsCaArns: get<string[]>('tlsCaArns'),
+    historyTtlDays: get<number>('historyTtlDays'),
     sweepRate,
-    heartbeatHours: Math.min(168, Math.ceil(rateHours(sweepRate)) + 1),
-    lambdaCode: String(context('lambdaZip') ?? DEFAULT_LAMBDA_ZIP),
-    memoryMb: int(context('memoryMb'), 256, 'memoryMb'),
-    timeout: Duration.seconds(int(context('timeoutSeconds'), 120, 'timeoutSeconds')),
-    retryAttempts: intInRange(context('retryAttempts'), MAX_ASYNC_RETRY_ATTEMPTS, 'retryAttempts', 0, MAX_ASYNC_RETRY_ATTEMPTS),
-    reservedConcurrency: int(context('reservedConcurrency'), 10, 'reservedConcurrency'),
-    alarmEmail: email ? String(email) : undefined,
-    createTrail: String(context('createTrail') ?? 'false') === 'true',
+    heartbeatHours: Math.ceil(rateHours(sweepRate)) + 1,
+    lambdaCode: path.resolve(CDK_DIR, get<string>('lambdaZip')),
+    memoryMb: get<number>('memoryMb'),
+    timeout: Duration.seconds(get<number>('timeoutSeconds')),
+    retryAttempts: get<number>('retryAttempts'),
+    reservedConcurrency: get<number>('reservedConcurrency'),
+    alarmEmail: get<string | undefined>('alarmEmail'),
+    alarmTopicArn,
+    alarmTopicArns,
+    securityHub: get<boolean>('securityHub'),
+    createTrail: get<boolean>('createTrail'),
+    trailRetentionDays: get<number>('trailRetentionDays'),
+  };
+  return { settings, source: { file, overrides } };
+}
+
+/** The JSON schema of the settings file, from `SETTINGS` (written to meshwarden.settings.schema.json). */
+export function settingsSchema(): object {
+  const properties: Record<string, object> = {
+    $schema: { type: 'string', description: 'The schema of this file (for editors).' },
+  };
+  for (const [key, spec] of Object.entries(SETTINGS)) {
+    const base = { description: spec.description, ...(spec.default !== undefined ? { default: spec.default } : {}) };
+    switch (spec.kind) {
+      case 'string':
+        properties[key] = { type: 'string', ...base, ...(spec.enum ? { enum: spec.enum } : {}), ...(spec.pattern ? { pattern: spec.pattern } : {}) };
+        break;
+      case 'boolean':
+        properties[key] = { type: 'boolean', ...base };
+        break;
+      case 'integer':
+        properties[key] = {
+          type: 'integer',
+          ...base,
+          ...(spec.minimum !== undefined ? { minimum: spec.minimum } : {}),
+          ...(spec.maximum !== undefined ? { maximum: spec.maximum } : {}),
+        };
+        break;
+      case 'stringList':
+        properties[key] = {
+          type: 'array',
+          ...base,
+          items: key === 'regions' ? { type: 'string', pattern: REGION_PATTERN } : { type: 'string' },
+          ...(key === 'regions' ? { uniqueItems: true } : {}),
+        };
+        break;
+      case 'stringMap':
+        properties[key] = {
+          type: 'object',
+          ...base,
+          propertyNames: { pattern: REGION_PATTERN },
+          additionalProperties: { type: 'string', pattern: SNS_TOPIC_PATTERN },
+        };
+        break;
+    }
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Meshwarden deployment settings',
+    description:
+      'infra/cdk/meshwarden.settings.json: read by the CDK app (lib/settings.ts) at every synth, deploy and destroy. `-c key=value` overrides a key for one command. Unknown keys and bad values stop synthesis.',
+    type: 'object',
+    additionalProperties: false,
+    anyOf: [{ required: ['regions'] }, { required: ['homeRegion'] }],
+    properties,
   };
 }

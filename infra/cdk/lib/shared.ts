@@ -1,4 +1,10 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 
@@ -20,4 +26,68 @@ export function deadLetterQueue(scope: Construct, id: string): sqs.Queue {
   });
   acknowledge(queue, 'AwsSolutions-SQS3', [], 'this queue is itself the dead-letter queue');
   return queue;
+}
+
+/** An alarm on "any occurrence": the metric's sum (or maximum) over its period above zero; no data is no occurrence. */
+export function overZero(description: string): cloudwatch.CreateAlarmOptions {
+  return {
+    alarmDescription: description,
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  };
+}
+
+/** Where a stack's alarms go: an existing topic of the stack's region, and/or a topic for an email. */
+export interface AlarmNotifications {
+  readonly email?: string;
+  readonly topicArn?: string;
+}
+
+/** The warning id synthesis prints when a stack's alarms notify no one. */
+export const NO_ALARM_TARGET_WARNING = 'meshwarden:alarmsNotifyNoOne';
+
+/**
+ * The actions for a stack's alarms. An alarm notifies topics of its own region only (an SNS topic
+ * ARN names its region), so each stack gets its own: with `email`, a KMS-encrypted topic in the
+ * stack's region subscribed to it (construct ids `AlarmTopicKey` / `AlarmTopic`, unchanged from the
+ * home stack's earlier versions so an existing topic and its confirmed subscription are kept);
+ * with `topicArn`, that existing topic. With neither, synthesis warns that the alarms notify no one.
+ */
+export function alarmActions(stack: Stack, notifications: AlarmNotifications, settingsHint: string): cloudwatch.IAlarmAction[] {
+  const actions: cloudwatch.IAlarmAction[] = [];
+  if (notifications.email) {
+    const key = new kms.Key(stack, 'AlarmTopicKey', {
+      description: 'Encrypts the Meshwarden alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // CloudWatch publishes to an encrypted topic only with these two actions on its key
+    // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services);
+    // aws:SourceAccount keeps other accounts' alarms from using the grant (confused deputy,
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    const topic = new sns.Topic(stack, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    topic.addSubscription(new subscriptions.EmailSubscription(notifications.email));
+    actions.push(new cwActions.SnsAction(topic));
+  }
+  if (notifications.topicArn) {
+    actions.push(new cwActions.SnsAction(sns.Topic.fromTopicArn(stack, 'ExistingAlarmTopic', notifications.topicArn)));
+  }
+  if (actions.length === 0) {
+    Annotations.of(stack).addWarningV2(
+      NO_ALARM_TARGET_WARNING,
+      `The alarms of ${stack.stackName} (${stack.region}) notify no one: set ${settingsHint} in meshwarden.settings.json`,
+    );
+  }
+  return actions;
 }

