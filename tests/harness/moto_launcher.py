@@ -10,6 +10,9 @@ moto 5.2.x departs from the App Mesh API in ways the Rust SDK or Meshwarden (rig
   each new resource gets its own (a re-created resource is a new incarnation, as in App Mesh);
 * it reports ``meshOwner``/``resourceOwner`` as the caller's access key id where the API reports
   the owning account id: a mesh is owned by the account moto created it in;
+* it ignores App Mesh's ``clientToken``, which the API documents as making a request idempotent:
+  an update repeated with the same token (an SDK retry after a timed-out attempt the server did
+  apply) is answered with the resource instead of being applied twice;
 * its DynamoDB ``TransactWriteItems`` rolls a cancelled transaction back by restoring a copy of
   the whole table taken before it, erasing what concurrent requests wrote meanwhile (DynamoDB
   isolates transactions): DynamoDB operations are serialized, one at a time.
@@ -185,6 +188,31 @@ DYNAMODB_OPERATIONS = ("transact_write_items", "put_item", "update_item", "delet
                        "batch_write_item", "get_item", "query", "scan", "transact_get_items")
 
 
+APPMESH_UPDATES = ("update_mesh", "update_virtual_gateway", "update_virtual_node")
+
+
+def idempotent_app_mesh_updates():
+    """An update whose clientToken was seen for the same resource is not applied again."""
+    lock = threading.Lock()
+    seen = {}
+    backend = appmesh_models.AppMeshBackend
+    for name in APPMESH_UPDATES:
+        original = getattr(backend, name)
+
+        def update(self, *args, _original=original, _name=name, **kwargs):
+            token = kwargs.get("client_token")
+            if not token:
+                return _original(self, *args, **kwargs)
+            key = (self.account_id, self.region_name, _name, kwargs.get("mesh_name"),
+                   kwargs.get("virtual_gateway_name"), kwargs.get("virtual_node_name"), token)
+            with lock:
+                if key not in seen:
+                    seen[key] = _original(self, *args, **kwargs)
+                return seen[key]
+
+        setattr(backend, name, update)
+
+
 def isolated_dynamodb():
     """One DynamoDB operation at a time, so a cancelled transaction's table restore loses nothing."""
     lock = threading.RLock()
@@ -206,6 +234,7 @@ def main():
     fresh_identities()
     accounts_as_owners()
     isolated_dynamodb()
+    idempotent_app_mesh_updates()
     app = ApiShim(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
 

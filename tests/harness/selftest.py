@@ -142,6 +142,14 @@ def check_identities(port):
             expect(len(owner) == 12 and owner.isdigit(), f"metadata.{key} is {owner!r}, not an account id")
         client.call("DELETE", f"{base}/virtualGateways/g")
     expect(len(set(uids)) == 3, f"uids repeat across resources and re-creations: {uids}")
+    # A repeated clientToken is applied once (the API's idempotency); a new one applies again.
+    versions = []
+    for token in ("token-1", "token-1", "token-2"):
+        status, _, updated = client.json("PUT", base, {"spec": {"egressFilter": {"type": "DROP_ALL"}},
+                                                       "clientToken": token})
+        expect(status == 200, f"UpdateMesh answered {status}: {updated}")
+        versions.append(updated["metadata"]["version"])
+    expect(versions == [2, 2, 3], f"versions after updates with tokens 1, 1, 2: {versions}")
     client.close()
 
 

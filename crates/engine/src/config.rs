@@ -106,6 +106,9 @@ pub struct EngineConfig {
     /// The account the responder runs in (only its resources are ever updated); when unset,
     /// the account of `own_role_arn`.
     pub account: Option<String>,
+    /// Organisation mode: the role (by name) the responder assumes in another account to
+    /// describe and update that account's resources with its own credentials.
+    pub member_role_name: Option<String>,
     /// At most this many reverts per resource per hour.
     pub max_reverts_per_hour: u32,
     /// While an event is younger than this, "not found" and "older version" are treated as
@@ -134,6 +137,7 @@ impl Default for EngineConfig {
             history_ttl: Duration::from_secs(365 * 86_400),
             own_role_arn: None,
             account: None,
+            member_role_name: None,
             max_reverts_per_hour: 3,
             consistency_window: DEFAULT_CONSISTENCY_WINDOW,
             revert_lease: Duration::from_secs(MAX_WINDOW_SECS),
@@ -182,6 +186,7 @@ impl EngineConfig {
             ),
             own_role_arn: get("MESHWARDEN_OWN_ROLE_ARN").map(str::to_owned),
             account: None,
+            member_role_name: get("MESHWARDEN_MEMBER_ROLE_NAME").map(str::to_owned),
             max_reverts_per_hour: number(
                 get("MESHWARDEN_MAX_REVERTS_PER_HOUR"),
                 "MESHWARDEN_MAX_REVERTS_PER_HOUR",

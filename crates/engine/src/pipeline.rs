@@ -256,10 +256,16 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
     ) -> Result<Plan, EngineError> {
         let last_compliant = Box::pin(self.last_compliant(resource)).await?;
         let config = &self.engine.config;
+        // In organisation mode a member account's resources are updated with that account's
+        // own credentials (its member role): they are ours to update.
+        let own_account = match &config.member_role_name {
+            Some(_) => Some(resource.account.as_str()),
+            None => config.own_account(),
+        };
         let guards = Guards {
             mode: config.auto_revert,
             own_change,
-            own_account: config.own_account(),
+            own_account,
         };
         Ok(step::plan(
             described,

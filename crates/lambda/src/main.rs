@@ -44,7 +44,8 @@ async fn main() -> Result<(), Error> {
         config.table.clone(),
         config.history_ttl,
     );
-    let mesh = AppMeshAdapter::new(&sdk, config.own_account().map(str::to_owned));
+    let mesh = AppMeshAdapter::new(&sdk, config.own_account().map(str::to_owned))
+        .with_member_role(config.member_role_name.clone());
     tracing::info!(auto_revert = %config.auto_revert, table = %config.table, regions = ?config.regions, "starting");
     let engine = Engine::new(mesh, store, config);
     let engine = &engine;

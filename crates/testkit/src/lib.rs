@@ -103,7 +103,8 @@ impl Harness {
             config.table.clone(),
             config.history_ttl,
         );
-        let mesh = AppMeshAdapter::new(&self.sdk, config.own_account().map(str::to_owned));
+        let mesh = AppMeshAdapter::new(&self.sdk, config.own_account().map(str::to_owned))
+            .with_member_role(config.member_role_name.clone());
         (mesh, store)
     }
 

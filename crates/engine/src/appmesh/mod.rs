@@ -41,12 +41,19 @@ pub enum Spec {
     VirtualNode(am::VirtualNodeSpec),
 }
 
-/// App Mesh through the AWS SDK, one client per region, built on first use.
+/// App Mesh through the AWS SDK, one client per (account, region), built on first use.
+///
+/// With a member role name (organisation mode), a resource of another account is described and
+/// updated with that account's own credentials: the adapter assumes
+/// `arn:aws:iam::{account}:role/{member role}` (credentials cached per account by the SDK and
+/// refreshed before they expire). Without one, other accounts' resources are shared-mesh
+/// resources, addressed with `meshOwner` using the responder's own credentials.
 #[derive(Debug)]
 pub struct AppMeshAdapter {
     base: SdkConfig,
-    clients: Mutex<HashMap<String, Client>>,
+    clients: Mutex<HashMap<(String, String), Client>>,
     own_account: Option<String>,
+    member_role: Option<String>,
     interceptors: Vec<SharedInterceptor>,
 }
 
@@ -58,8 +65,15 @@ impl AppMeshAdapter {
             base: base.clone(),
             clients: Mutex::new(HashMap::new()),
             own_account,
+            member_role: None,
             interceptors: Vec::new(),
         }
+    }
+
+    /// Reach other accounts' resources through the role of this name in each account.
+    pub fn with_member_role(mut self, role_name: Option<String>) -> Self {
+        self.member_role = role_name;
+        self
     }
 
     /// Add an SDK interceptor to every client this adapter builds (benchmarks count calls).
@@ -68,26 +82,53 @@ impl AppMeshAdapter {
         self
     }
 
-    fn client(&self, region: &str) -> Client {
-        let mut clients = self
-            .clients
+    /// The member role to assume for `account`, when it is another account and one is set.
+    fn member_role_arn(&self, account: &str) -> Option<String> {
+        let role = self.member_role.as_deref()?;
+        (!account.is_empty() && self.own_account.as_deref() != Some(account))
+            .then(|| format!("arn:aws:iam::{account}:role/{role}"))
+    }
+
+    async fn client(&self, account: &str, region: &str) -> Client {
+        let key = (account.to_owned(), region.to_owned());
+        if let Some(client) = self.cached(&key) {
+            return client;
+        }
+        let mut config = aws_sdk_appmesh::config::Builder::from(&self.base)
+            .region(aws_config::Region::new(region.to_owned()));
+        if let Some(role_arn) = self.member_role_arn(account) {
+            let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+                .session_name("meshwarden")
+                .configure(&self.base)
+                .build()
+                .await;
+            config = config.credentials_provider(provider);
+        }
+        for interceptor in &self.interceptors {
+            config.push_interceptor(interceptor.clone());
+        }
+        let client = Client::from_conf(config.build());
+        self.clients
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        clients
-            .entry(region.to_owned())
-            .or_insert_with(|| {
-                let mut config = aws_sdk_appmesh::config::Builder::from(&self.base)
-                    .region(aws_config::Region::new(region.to_owned()));
-                for interceptor in &self.interceptors {
-                    config.push_interceptor(interceptor.clone());
-                }
-                Client::from_conf(config.build())
-            })
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(key)
+            .or_insert(client)
             .clone()
     }
 
-    /// `meshOwner` for a resource: only when it is not ours.
+    fn cached(&self, key: &(String, String)) -> Option<Client> {
+        self.clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    /// `meshOwner` for a resource: only when it is neither ours nor reached as its own account.
     fn mesh_owner(&self, account: &str) -> Option<String> {
+        if self.member_role_arn(account).is_some() {
+            return None;
+        }
         match &self.own_account {
             Some(own) if own != account => Some(account.to_owned()),
             _ => None,
@@ -145,7 +186,7 @@ impl MeshReader for AppMeshAdapter {
         &self,
         resource: &ResourceRef,
     ) -> Result<Option<Described<Snapshot>>, PortError> {
-        let client = self.client(&resource.region);
+        let client = self.client(&resource.account, &resource.region).await;
         let owner = self.mesh_owner(&resource.account);
         match resource.kind {
             ResourceKind::Mesh => {
@@ -227,7 +268,8 @@ impl MeshReader for AppMeshAdapter {
             .clone()
             .ok_or_else(|| invalid("ListTagsForResource", format!("{resource}: no ARN")))?;
         let tags: Vec<am::TagRef> = self
-            .client(&resource.region)
+            .client(&resource.account, &resource.region)
+            .await
             .list_tags_for_resource()
             .resource_arn(arn)
             .into_paginator()
@@ -246,7 +288,9 @@ impl MeshReader for AppMeshAdapter {
     }
 
     async fn list(&self, region: &str) -> Result<Vec<ResourceRef>, PortError> {
-        let client = self.client(region);
+        // The sweep lists the responder's own account.
+        let own = self.own_account.clone().unwrap_or_default();
+        let client = self.client(&own, region).await;
         let meshes: Vec<am::MeshRef> = client
             .list_meshes()
             .into_paginator()
@@ -310,7 +354,7 @@ impl MeshWriter for AppMeshAdapter {
         patched: &Resource,
         client_token: &str,
     ) -> Result<Resource, PortError> {
-        let client = self.client(&resource.region);
+        let client = self.client(&resource.account, &resource.region).await;
         let owner = self.mesh_owner(&resource.account);
         let document = patched.to_describe_value();
         let after = document

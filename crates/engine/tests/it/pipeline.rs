@@ -576,3 +576,74 @@ async fn a_recreated_mesh_is_listed_non_compliant_again() {
         "the live non-compliant mesh is listed"
     );
 }
+
+/// A client of App Mesh acting in `account`, through an assumed role (moto maps the credentials
+/// STS returns to the role's account).
+async fn app_mesh_in(h: &Harness, account: &str) -> aws_sdk_appmesh::Client {
+    let role = format!("arn:aws:iam::{account}:role/meshwarden-member");
+    let provider = aws_config::sts::AssumeRoleProvider::builder(role)
+        .session_name("test")
+        .configure(&h.sdk)
+        .build()
+        .await;
+    aws_sdk_appmesh::Client::from_conf(
+        aws_sdk_appmesh::config::Builder::from(&h.sdk)
+            .credentials_provider(provider)
+            .build(),
+    )
+}
+
+#[tokio::test]
+async fn a_member_accounts_event_is_described_and_reverted_in_that_account() {
+    const MEMBER: &str = "210987654321";
+    let h = Harness::new().await;
+    let member = app_mesh_in(&h, MEMBER).await;
+    let mesh = unique("member-mesh");
+    let created = member
+        .create_mesh()
+        .mesh_name(&mesh)
+        .spec(mesh_spec(EgressFilterType::AllowAll))
+        .send()
+        .await
+        .unwrap();
+    let owner = created.mesh.unwrap().metadata.unwrap().mesh_owner;
+    assert_eq!(
+        owner, MEMBER,
+        "the emulator created it in the member account"
+    );
+    let mut config = h.config(AutoRevert::On);
+    config.member_role_name = Some("meshwarden-member".to_owned());
+    let engine = h.engine_with(config);
+    let mut event = update_mesh_event(&mesh, "ALLOW_ALL", 1, HUMAN_ROLE, Duration::ZERO);
+    event["account"] = MEMBER.into();
+    event["detail"]["recipientAccountId"] = MEMBER.into();
+    event["detail"]["userIdentity"]["accountId"] = MEMBER.into();
+    let report = evaluated(&engine, &event).await;
+    assert_eq!(report.action, Action::Reverted, "{report:?}");
+    assert_eq!(
+        report.resource,
+        format!("appmesh:{MEMBER}:{REGION}:mesh/{mesh}"),
+        "recorded under the member account's id"
+    );
+    let reverted = member
+        .describe_mesh()
+        .mesh_name(&mesh)
+        .send()
+        .await
+        .unwrap();
+    let spec = reverted.mesh.unwrap().spec.unwrap();
+    assert_eq!(
+        spec.egress_filter.unwrap().r#type,
+        EgressFilterType::DropAll,
+        "reverted in the member account, with its credentials"
+    );
+    assert!(
+        h.appmesh
+            .describe_mesh()
+            .mesh_name(&mesh)
+            .send()
+            .await
+            .is_err(),
+        "the hub's own account has no such mesh"
+    );
+}
