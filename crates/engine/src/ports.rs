@@ -5,7 +5,7 @@
 
 pub use crate::error::{ErrorKind, PortError};
 use crate::record::{CapSlot, HistoryItem, Record, StateItem};
-use crate::securityhub::asff::AsffFinding;
+use crate::securityhub::asff::{AsffFinding, Exported};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use std::future::Future;
@@ -103,6 +103,8 @@ pub struct SweepWrite {
     pub previous_uid: Option<String>,
     /// The stored version STATE held before (when it took the update).
     pub previous_version: Option<i64>,
+    /// What Security Hub held for the resource before (when STATE took the update).
+    pub previous_exported: Option<Exported>,
 }
 
 /// One page of a query.
@@ -184,6 +186,14 @@ pub trait ComplianceStore: Send + Sync {
         &self,
         records: &[Record],
     ) -> impl Future<Output = Result<Vec<SweepWrite>, PortError>> + Send;
+
+    /// Remember on the resource's STATE item what Security Hub now holds for it (attribute
+    /// `securityHub`; evaluations keep it). Nothing is written when the item does not exist.
+    fn mark_exported(
+        &self,
+        id: &str,
+        exported: &Exported,
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
 
     /// The ids of every STATE item of `scope` (`{service}:{account}:{region}`) that is not
     /// recorded as deleted (the sweep retires those whose resources no longer exist).

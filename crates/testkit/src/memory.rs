@@ -13,6 +13,7 @@ use meshwarden_engine::ports::{
     Reservation, SweepWrite,
 };
 use meshwarden_engine::record::{Action, CapSlot, HistoryItem, Record, StateItem, Status};
+use meshwarden_engine::securityhub::asff::Exported;
 use meshwarden_engine::state_order::admits;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
@@ -241,7 +242,7 @@ struct StoreInner {
 
 impl MemoryStore {
     /// Queue a fault for the next call of `operation` (`state`, `record`, `history_item`,
-    /// `reserve_revert`, `complete_revert`, `record_sweep`, `live_ids`).
+    /// `reserve_revert`, `complete_revert`, `record_sweep`, `mark_exported`, `live_ids`).
     pub fn fail(&self, operation: &'static str, kind: ErrorKind, strike: Strike) {
         lock(&self.0)
             .faults
@@ -338,6 +339,7 @@ fn write_state(items: &mut Items, record: &Record) -> (bool, Option<StateItem>) 
             new.common.resource_uid = old.common.resource_uid.clone();
             new.common.resource_created_at = old.common.resource_created_at;
         }
+        new.security_hub = old.security_hub.clone();
     }
     items.insert((id, "STATE".to_owned()), Item::State(new));
     (true, stored)
@@ -450,10 +452,19 @@ impl ComplianceStore for MemoryStore {
                         previous_uid: previous
                             .as_ref()
                             .and_then(|p| p.common.resource_uid.clone()),
-                        previous_version: previous.and_then(|p| p.common.resource_version),
+                        previous_version: previous.as_ref().and_then(|p| p.common.resource_version),
+                        previous_exported: previous.and_then(|p| p.security_hub),
                     }
                 })
                 .collect()
+        })
+    }
+
+    async fn mark_exported(&self, id: &str, exported: &Exported) -> Result<(), PortError> {
+        self.with("mark_exported", |items| {
+            if let Some(Item::State(state)) = items.get_mut(&(id.to_owned(), "STATE".to_owned())) {
+                state.security_hub = Some(exported.clone());
+            }
         })
     }
 
