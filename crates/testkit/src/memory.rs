@@ -6,14 +6,16 @@
 //! * [`MemoryStore`]: the table's items with the store's contract — history once per event,
 //!   STATE ordered by [`meshwarden_engine::state_order::admits`], atomic revert reservations
 //!   against an hourly counter — plus queued faults, before or after the write is applied.
+//! * [`MemoryFindings`]: Security Hub — every import, and the findings by `Id` as the latest
+//!   import left them; faults can be queued.
 
 use meshwarden_engine::error::{ErrorKind, PortError};
 use meshwarden_engine::ports::{
-    ComplianceStore, Described, HistoryQuery, MeshReader, MeshWriter, Page, RecordOutcome,
-    Reservation, SweepWrite,
+    ComplianceStore, Described, FindingsSink, HistoryQuery, MeshReader, MeshWriter, Page,
+    RecordOutcome, Reservation, SweepWrite,
 };
 use meshwarden_engine::record::{Action, CapSlot, HistoryItem, Record, StateItem, Status};
-use meshwarden_engine::securityhub::asff::Exported;
+use meshwarden_engine::securityhub::asff::{AsffFinding, Exported};
 use meshwarden_engine::state_order::admits;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
@@ -512,6 +514,49 @@ impl ComplianceStore for MemoryStore {
                 next: None,
             }
         })
+    }
+}
+
+/// Security Hub in memory.
+#[derive(Clone, Default)]
+pub struct MemoryFindings(Arc<Mutex<FindingsInner>>);
+
+#[derive(Default)]
+struct FindingsInner {
+    imports: Vec<Vec<AsffFinding>>,
+    faults: VecDeque<ErrorKind>,
+}
+
+impl MemoryFindings {
+    /// Refuse the next import with `kind` (nothing of it is kept).
+    pub fn fail_next(&self, kind: ErrorKind) {
+        lock(&self.0).faults.push_back(kind);
+    }
+
+    /// Every accepted import, in order.
+    pub fn imports(&self) -> Vec<Vec<AsffFinding>> {
+        lock(&self.0).imports.clone()
+    }
+
+    /// The findings Security Hub holds, by `Id` (each as its latest import left it).
+    pub fn hub(&self) -> BTreeMap<String, AsffFinding> {
+        lock(&self.0)
+            .imports
+            .iter()
+            .flatten()
+            .map(|f| (f.id.clone(), f.clone()))
+            .collect()
+    }
+}
+
+impl FindingsSink for MemoryFindings {
+    async fn export(&self, findings: &[AsffFinding]) -> Result<(), PortError> {
+        let mut inner = lock(&self.0);
+        if let Some(kind) = inner.faults.pop_front() {
+            return Err(fault("BatchImportFindings", kind));
+        }
+        inner.imports.push(findings.to_vec());
+        Ok(())
     }
 }
 
