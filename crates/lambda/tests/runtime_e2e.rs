@@ -170,7 +170,10 @@ fn bootstrap_refuses_to_revert_without_knowing_its_own_identity() {
     let _ = endpoint();
     let closed = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_bootstrap"))
-        .env("AWS_LAMBDA_RUNTIME_API", format!("http://127.0.0.1:{closed}/.rt"))
+        .env(
+            "AWS_LAMBDA_RUNTIME_API",
+            format!("http://127.0.0.1:{closed}/.rt"),
+        )
         .env("AWS_LAMBDA_FUNCTION_NAME", "_")
         .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
