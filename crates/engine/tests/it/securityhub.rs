@@ -15,7 +15,9 @@ use meshwarden_engine::securityhub::asff::{HubStatus, RecordState};
 use meshwarden_engine::securityhub::SecurityHubAdapter;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
 use meshwarden_testkit::memory::{MemoryFindings, MemoryMesh, MemoryStore, Strike};
-use meshwarden_testkit::{mesh_id, unique, update_mesh_event, Harness, ACCOUNT, HUMAN_ROLE};
+use meshwarden_testkit::{
+    mesh_id, unique, update_mesh_event, Harness, ACCOUNT, HUMAN_ROLE, REGION,
+};
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime};
 
@@ -184,8 +186,12 @@ async fn switched_off_nothing_is_read_exported_or_marked() {
 /// Every finding of the emulator's Security Hub whose `Id` starts with `prefix`. Read on a
 /// thread of its own: the SDK builds a finding's `ResourceDetails` (30 KB) by value, and
 /// deserializing one in a debug build needs more stack than a test thread has.
-async fn findings(h: &Harness, prefix: &str) -> Vec<AwsSecurityFinding> {
-    let client = aws_sdk_securityhub::Client::new(&h.sdk);
+async fn findings(h: &Harness, region: &str, prefix: &str) -> Vec<AwsSecurityFinding> {
+    let client = aws_sdk_securityhub::Client::from_conf(
+        aws_sdk_securityhub::config::Builder::from(&h.sdk)
+            .region(aws_config::Region::new(region.to_owned()))
+            .build(),
+    );
     let all = std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
@@ -228,26 +234,30 @@ fn hub_engine(
         .with_findings(SecurityHubAdapter::new(&h.sdk))
 }
 
-/// The one finding of `mesh` (there must be exactly one), checked to be about it.
+/// The one finding of `mesh` in us-east-1 (there must be exactly one), checked to be about it.
 async fn only_finding(h: &Harness, mesh: &str) -> AwsSecurityFinding {
-    let held = findings(h, &mesh_id(mesh)).await;
+    only_finding_in(h, REGION, mesh).await
+}
+
+/// The one finding of `mesh` in `region`.
+async fn only_finding_in(h: &Harness, region: &str, mesh: &str) -> AwsSecurityFinding {
+    let id = format!("appmesh:{ACCOUNT}:{region}:mesh/{mesh}");
+    let held = findings(h, region, &id).await;
     assert_eq!(held.len(), 1, "one finding per (resource, rule): {held:#?}");
     let f = held.into_iter().next().unwrap();
-    assert_eq!(f.id(), Some(format!("{}/{RULE}", mesh_id(mesh)).as_str()));
+    assert_eq!(f.id(), Some(format!("{id}/{RULE}").as_str()));
     assert_eq!(
         f.generator_id(),
         Some(format!("meshwarden/{RULE}").as_str())
     );
-    assert_eq!(
-        f.product_arn(),
-        Some(format!("arn:aws:securityhub:us-east-1:{ACCOUNT}:product/{ACCOUNT}/default").as_str())
-    );
+    let product = format!("arn:aws:securityhub:{region}:{ACCOUNT}:product/{ACCOUNT}/default");
+    assert_eq!(f.product_arn(), Some(product.as_str()));
     assert_eq!(f.aws_account_id(), Some(ACCOUNT));
     let resource = &f.resources()[0];
     assert_eq!(resource.r#type(), Some("Other"));
     assert_eq!(
         resource.id(),
-        Some(format!("arn:aws:appmesh:us-east-1:{ACCOUNT}:mesh/{mesh}").as_str())
+        Some(format!("arn:aws:appmesh:{region}:{ACCOUNT}:mesh/{mesh}").as_str())
     );
     let other = resource.details().and_then(|d| d.other()).unwrap();
     assert_eq!(other["mesh"], mesh);
@@ -279,6 +289,21 @@ async fn security_hub_shows_failed_then_passed_on_the_same_id_after_the_revert()
             Some("NEW"),
             Some(&Sdk::Active)
         )
+    );
+    let engine = hub_engine(&h, AutoRevert::Off);
+    let state = engine
+        .store()
+        .state(&mesh_id(&mesh))
+        .await
+        .unwrap()
+        .unwrap();
+    let mark = state
+        .security_hub
+        .expect("STATE marks what Security Hub holds");
+    assert_eq!(mark.findings[RULE].status, HubStatus::Failed);
+    assert_eq!(
+        Some(mark.findings[RULE].created_at.as_str()),
+        failed.created_at()
     );
     assert_eq!(
         failed
@@ -324,4 +349,62 @@ async fn security_hub_shows_passed_once_the_owner_fixes_the_mesh() {
             Some(&Sdk::Active)
         )
     );
+}
+
+/// A region no other test sweeps (the sweep records every resource of its regions).
+const HUB_SWEEP_REGION: &str = "ca-central-1";
+
+#[tokio::test]
+async fn switched_on_later_the_sweep_imports_what_stands_and_keeps_its_mark() {
+    let h = Harness::new().await;
+    let in_region = Harness {
+        appmesh: aws_sdk_appmesh::Client::from_conf(
+            aws_sdk_appmesh::config::Builder::from(&h.sdk)
+                .region(aws_config::Region::new(HUB_SWEEP_REGION))
+                .build(),
+        ),
+        ..h
+    };
+    let h = in_region;
+    let mesh = unique("hub-sweep");
+    h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
+    let off = EngineConfig {
+        regions: vec![HUB_SWEEP_REGION.to_owned()],
+        ..h.config(AutoRevert::Off)
+    };
+    let on = EngineConfig {
+        security_hub: true,
+        ..off.clone()
+    };
+    let sweep_with = |config: EngineConfig| {
+        let engine = h
+            .engine_with(config)
+            .with_findings(SecurityHubAdapter::new(&h.sdk));
+        async move {
+            let handled = engine.handle(&sweep()).await.unwrap();
+            assert!(matches!(handled, Handled::Swept(_)), "{handled:?}");
+        }
+    };
+    // Recorded while Security Hub was off: nothing imported.
+    sweep_with(off).await;
+    assert!(findings(
+        &h,
+        HUB_SWEEP_REGION,
+        &format!("appmesh:{ACCOUNT}:{HUB_SWEEP_REGION}:mesh/{mesh}")
+    )
+    .await
+    .is_empty());
+    // Switched on: the next sweep imports what stands (its write's ALL_OLD had no mark).
+    sweep_with(on.clone()).await;
+    let failed = only_finding_in(&h, HUB_SWEEP_REGION, &mesh).await;
+    assert_eq!(status(&failed).0, Some(&ComplianceStatus::Failed));
+    // Fixed a second later: the sweep reads the mark back from ALL_OLD and updates the same
+    // finding, keeping its CreatedAt.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    h.update_mesh(&mesh, EgressFilterType::DropAll).await;
+    sweep_with(on).await;
+    let passed = only_finding_in(&h, HUB_SWEEP_REGION, &mesh).await;
+    assert_eq!(status(&passed).0, Some(&ComplianceStatus::Passed));
+    assert_eq!(passed.created_at(), failed.created_at());
+    assert_ne!(passed.updated_at(), passed.created_at());
 }
