@@ -126,6 +126,8 @@ pub struct EngineConfig {
     pub sweep_concurrency: usize,
     /// Write CloudWatch EMF metric lines to stdout (the Lambda does; the CLI does not).
     pub emit_metrics: bool,
+    /// Import findings into AWS Security Hub (`MESHWARDEN_SECURITY_HUB=on`); off by default.
+    pub security_hub: bool,
 }
 
 impl Default for EngineConfig {
@@ -145,6 +147,7 @@ impl Default for EngineConfig {
             regions: Vec::new(),
             sweep_concurrency: 8,
             emit_metrics: true,
+            security_hub: false,
         }
     }
 }
@@ -223,6 +226,7 @@ impl EngineConfig {
             .try_into()
             .unwrap_or(defaults.sweep_concurrency),
             emit_metrics: defaults.emit_metrics,
+            security_hub: switch(get("MESHWARDEN_SECURITY_HUB"), "MESHWARDEN_SECURITY_HUB")?,
         })
     }
 
@@ -256,6 +260,19 @@ fn list(value: Option<&str>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// `on` or `off`; absent → off.
+fn switch(value: Option<&str>, var: &'static str) -> Result<bool, ConfigError> {
+    match value {
+        None | Some("off") => Ok(false),
+        Some("on") => Ok(true),
+        Some(other) => Err(ConfigError::Invalid {
+            var,
+            value: other.to_owned(),
+            expected: "one of off, on",
+        }),
+    }
 }
 
 /// A whole number within `range`; absent → `default`.
@@ -318,6 +335,22 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "AUTO_REVERT=\"yes\" is invalid: expected one of off, dry-run, on"
+        );
+    }
+
+    #[test]
+    fn security_hub_is_off_unless_switched_on() {
+        let off = EngineConfig::from_vars(vars(&[])).unwrap();
+        assert!(!off.security_hub);
+        let on = EngineConfig::from_vars(vars(&[("MESHWARDEN_SECURITY_HUB", "on")])).unwrap();
+        assert!(on.security_hub);
+        let explicit = vars(&[("MESHWARDEN_SECURITY_HUB", " off ")]);
+        assert!(!EngineConfig::from_vars(explicit).unwrap().security_hub);
+        let err =
+            EngineConfig::from_vars(vars(&[("MESHWARDEN_SECURITY_HUB", "true")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "MESHWARDEN_SECURITY_HUB=\"true\" is invalid: expected one of off, on"
         );
     }
 

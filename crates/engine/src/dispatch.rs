@@ -4,7 +4,7 @@ use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::metrics::Counts;
 use crate::pipeline::EventReport;
-use crate::ports::{ComplianceStore, MeshWriter};
+use crate::ports::{ComplianceStore, FindingsSink, MeshWriter};
 use crate::sweep::SweepReport;
 use meshwarden_rules::event::{self, Incoming, Route};
 use serde::Serialize;
@@ -57,7 +57,7 @@ pub fn new_delivery_id() -> String {
     )
 }
 
-impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
+impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     /// Handle one raw input as a fresh delivery (see [`Engine::handle_as`]).
     pub async fn handle(&self, input: &Value) -> Result<Handled, EngineError> {
         self.handle_as(input, &new_delivery_id()).await

@@ -3,29 +3,50 @@
 
 use crate::config::EngineConfig;
 use crate::error::EngineError;
+use crate::error::PortError;
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, MeshWriter};
+use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, NoFindings};
+use crate::record::{Record, Status};
+use crate::securityhub::asff::{self, AsffFinding, Exported};
 use meshwarden_rules::model::Tag;
 use meshwarden_rules::resource::ResourceRef;
 
-/// The responder: routing, evaluation, remediation and recording, over its ports.
+/// The responder: routing, evaluation, remediation and recording, over its ports. `F` is where
+/// findings are exported (none by default; see [`Engine::with_findings`]).
 #[derive(Debug)]
-pub struct Engine<M, S> {
+pub struct Engine<M, S, F = NoFindings> {
     pub(crate) mesh: M,
     pub(crate) store: S,
+    pub(crate) findings: F,
     pub(crate) config: EngineConfig,
 }
 
 impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
-    /// An engine over a mesh service, a store and a configuration.
+    /// An engine over a mesh service, a store and a configuration, exporting no findings.
     pub fn new(mesh: M, store: S, config: EngineConfig) -> Self {
         Engine {
             mesh,
             store,
+            findings: NoFindings,
             config,
         }
     }
+}
 
+impl<M, S, F> Engine<M, S, F> {
+    /// The same engine exporting findings to `sink` — when `config.security_hub` is on and the
+    /// sink is enabled; otherwise nothing is read, exported or marked for it.
+    pub fn with_findings<G: FindingsSink>(self, sink: G) -> Engine<M, S, G> {
+        Engine {
+            mesh: self.mesh,
+            store: self.store,
+            findings: sink,
+            config: self.config,
+        }
+    }
+}
+
+impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     /// The configuration in force.
     pub fn config(&self) -> &EngineConfig {
         &self.config
@@ -39,6 +60,87 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
     /// The mesh service adapter.
     pub fn mesh(&self) -> &M {
         &self.mesh
+    }
+
+    /// The findings sink.
+    pub fn findings(&self) -> &F {
+        &self.findings
+    }
+
+    /// Whether findings are exported.
+    pub(crate) fn exports(&self) -> bool {
+        self.config.security_hub && self.findings.enabled()
+    }
+
+    /// The findings of `record` that changed since `previous` (the resource's STATE mark), and
+    /// the marks to write once they are imported. Imported by the account the responder runs in
+    /// (Security Hub takes findings only from the account they name), else the resource's.
+    pub(crate) fn changed_findings(
+        &self,
+        record: &Record,
+        previous: Option<&Exported>,
+    ) -> Option<asff::Changes> {
+        let account = self
+            .config
+            .own_account()
+            .unwrap_or(&record.resource.account);
+        asff::changes(record, previous, account)
+    }
+
+    /// The changes to export once `record` is written, from the resource's STATE mark (read
+    /// after the write). `Ok(None)` when findings are not exported, nothing changed, or STATE
+    /// holds another evaluation's view (a newer one: it exports its own).
+    pub(crate) async fn changes_after_write(
+        &self,
+        record: &Record,
+    ) -> Result<Option<(String, asff::Changes)>, PortError> {
+        if !self.exports() || record.status == Status::Error {
+            return Ok(None);
+        }
+        let id = record.resource.id();
+        let Some(state) = Box::pin(self.store.state(&id)).await? else {
+            return Ok(None);
+        };
+        if state.common.event_id != record.cause.event_id {
+            return Ok(None);
+        }
+        Ok(self
+            .changed_findings(record, state.security_hub.as_ref())
+            .map(|changes| (id, changes)))
+    }
+
+    /// Import the findings of `changes` (resource id → changes), then mark each resource's
+    /// STATE with what Security Hub now holds. Never fails the caller: the records are written
+    /// already, so a refusal or an outage is logged and returned as the number of errors to
+    /// count (`Errors` metric). Marks are written only after the import, so whatever was not
+    /// imported is imported by the next evaluation of the resource (the sweep's at the latest).
+    pub(crate) async fn export(&self, changes: &[(String, asff::Changes)]) -> u64 {
+        let findings: Vec<AsffFinding> = changes
+            .iter()
+            .flat_map(|(_, c)| c.findings.iter().cloned())
+            .collect();
+        if findings.is_empty() {
+            return 0;
+        }
+        // Boxed, like the pipeline's other SDK calls: their futures are large in debug builds.
+        if let Err(err) = Box::pin(self.findings.export(&findings)).await {
+            tracing::error!(error = %err, findings = findings.len(), "Security Hub import failed");
+            return 1;
+        }
+        let mut errors = 0;
+        for (id, c) in changes {
+            if let Err(err) = Box::pin(self.store.mark_exported(id, &c.exported)).await {
+                // Security Hub has them; the next evaluation imports them once more.
+                tracing::error!(resource = %id, error = %err, "Security Hub mark not written");
+                errors += 1;
+            }
+        }
+        tracing::info!(
+            findings = findings.len(),
+            resources = changes.len(),
+            "exported to Security Hub"
+        );
+        errors
     }
 
     /// Emit a metrics line, unless this engine runs outside the Lambda.

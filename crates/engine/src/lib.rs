@@ -2,7 +2,8 @@
 //!
 //! The one engine the Lambda and the CLI share: the per-event pipeline (describe → evaluate →
 //! remediate → record → emit), the scheduled sweep, the ports it needs ([`ports`]) and their
-//! AWS SDK adapters ([`appmesh`], [`store`]). Pure logic stays in `meshwarden-rules`.
+//! AWS SDK adapters ([`appmesh`], [`store`], [`securityhub`]). Pure logic stays in
+//! `meshwarden-rules`.
 
 pub mod appmesh;
 pub mod aws;
@@ -16,6 +17,7 @@ pub mod pipeline;
 pub mod ports;
 pub mod record;
 pub mod revert;
+pub mod securityhub;
 pub mod state_order;
 pub mod step;
 pub mod store;

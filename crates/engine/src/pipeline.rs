@@ -7,7 +7,9 @@ use crate::engine::Engine;
 use crate::error::{EngineError, PortError};
 use crate::identity::Identity;
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, Described, MeshWriter, RecordOutcome, Reservation};
+use crate::ports::{
+    ComplianceStore, Described, FindingsSink, MeshWriter, RecordOutcome, Reservation,
+};
 use crate::record::{epoch_seconds, Action, CapSlot, Cause, Record, RevertIntent, Status};
 use crate::revert::{self, Recheck, Takeover};
 use crate::step::{self, Guards, Plan};
@@ -40,7 +42,7 @@ pub struct EventReport {
     pub recorded: &'static str,
 }
 
-impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
+impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     /// Run the pipeline for one event routed to `Evaluate` or `Deleted`, as a fresh delivery
     /// (`meshwarden remediate --apply` does this), and emit its metrics.
     pub async fn process(&self, routed: &RoutedEvent) -> Result<Handled, EngineError> {
@@ -72,8 +74,8 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
 }
 
 /// One event going through the pipeline.
-struct EventRun<'a, M, S> {
-    engine: &'a Engine<M, S>,
+struct EventRun<'a, M, S, F> {
+    engine: &'a Engine<M, S, F>,
     routed: &'a RoutedEvent,
     delivery: &'a str,
     now: SystemTime,
@@ -83,7 +85,7 @@ struct EventRun<'a, M, S> {
     last_compliant: Option<Option<Resource>>,
 }
 
-impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
+impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
     fn cause(&self) -> Cause {
         Cause::from(&self.routed.meta)
     }
@@ -323,7 +325,7 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
         match revert::takeover(item, self.delivery, epoch_seconds(self.now)) {
             Takeover::Done => {
                 let record = Record::from_history(item, self.now);
-                Ok(self.report(&record, RecordOutcome::Duplicate))
+                Ok(self.recorded(&record, RecordOutcome::Duplicate).await)
             }
             Takeover::Busy { lease_until } => Err(EngineError::RevertInProgress {
                 event_id: item.common.event_id.clone(),
@@ -518,7 +520,7 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
             .complete_revert(&done, release.as_ref())
             .await;
         match self.store_call(result)? {
-            Ok(outcome) => Ok(self.report(&done, outcome)),
+            Ok(outcome) => Ok(self.recorded(&done, outcome).await),
             Err(_) => {
                 let minimal = done.minimal("the full record was refused");
                 let result = self
@@ -527,7 +529,7 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
                     .complete_revert(&minimal, release.as_ref())
                     .await;
                 match self.store_call(result)? {
-                    Ok(outcome) => Ok(self.report(&minimal, outcome)),
+                    Ok(outcome) => Ok(self.recorded(&minimal, outcome).await),
                     Err(failed) => Ok(failed),
                 }
             }
@@ -545,7 +547,7 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
                 let minimal = record.minimal("the full record was refused");
                 let result = self.engine.store.record(&minimal).await;
                 return match self.store_call(result)? {
-                    Ok(outcome) => Ok(self.report(&minimal, outcome)),
+                    Ok(outcome) => Ok(self.recorded(&minimal, outcome).await),
                     Err(failed) => Ok(failed),
                 };
             }
@@ -561,7 +563,7 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
                 return Box::pin(self.resume(&item)).await;
             }
         }
-        Ok(self.report(&record, outcome))
+        Ok(self.recorded(&record, outcome).await)
     }
 
     /// A store call's result: transient failures are the runtime's to retry (`Err`); a refusal
@@ -580,6 +582,31 @@ impl<M: MeshWriter, S: ComplianceStore> EventRun<'_, M, S> {
                     event_id: self.routed.meta.event_id.clone(),
                     reason: refused.to_string(),
                 }))
+            }
+        }
+    }
+
+    /// The one place a written record leaves the pipeline: its findings are exported (when
+    /// Security Hub is on), then it is reported.
+    async fn recorded(&mut self, record: &Record, outcome: RecordOutcome) -> Handled {
+        Box::pin(self.export(record, outcome)).await;
+        self.report(record, outcome)
+    }
+
+    /// Security Hub: import what changed for the resource. A failure is counted in `Errors`
+    /// and logged, never retried (the record is written; the next evaluation imports it).
+    async fn export(&mut self, record: &Record, outcome: RecordOutcome) {
+        if outcome != RecordOutcome::Written {
+            return;
+        }
+        match Box::pin(self.engine.changes_after_write(record)).await {
+            Ok(changes) => {
+                let changes: Vec<_> = changes.into_iter().collect();
+                self.counts.errors += Box::pin(self.engine.export(&changes)).await;
+            }
+            Err(err) => {
+                tracing::error!(resource = %record.resource, error = %err, "Security Hub mark unreadable");
+                self.counts.errors += 1;
             }
         }
     }

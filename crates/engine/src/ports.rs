@@ -1,10 +1,11 @@
 //! The engine's ports: what the pipeline needs from the outside world, as traits.
 //!
-//! The AWS SDK adapters ([`crate::appmesh`], [`crate::store`]) implement them for real; tests
-//! may wrap them to inject faults. No SDK type appears here.
+//! The AWS SDK adapters ([`crate::appmesh`], [`crate::store`], [`crate::securityhub`]) implement
+//! them for real; tests may wrap them to inject faults. No SDK type appears here.
 
 pub use crate::error::{ErrorKind, PortError};
 use crate::record::{CapSlot, HistoryItem, Record, StateItem};
+use crate::securityhub::asff::{AsffFinding, Exported};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use std::future::Future;
@@ -102,6 +103,8 @@ pub struct SweepWrite {
     pub previous_uid: Option<String>,
     /// The stored version STATE held before (when it took the update).
     pub previous_version: Option<i64>,
+    /// What Security Hub held for the resource before (when STATE took the update).
+    pub previous_exported: Option<Exported>,
 }
 
 /// One page of a query.
@@ -193,6 +196,14 @@ pub trait ComplianceStore: Send + Sync {
         records: &[Record],
     ) -> impl Future<Output = Result<Vec<SweepWrite>, PortError>> + Send;
 
+    /// Remember on the resource's STATE item what Security Hub now holds for it (attribute
+    /// `securityHub`; evaluations keep it). Nothing is written when the item does not exist.
+    fn mark_exported(
+        &self,
+        id: &str,
+        exported: &Exported,
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
+
     /// The ids of every STATE item of `scope` (`{service}:{account}:{region}`) that is not
     /// recorded as deleted (the sweep retires those whose resources no longer exist).
     fn live_ids(&self, scope: &str) -> impl Future<Output = Result<Vec<String>, PortError>> + Send;
@@ -210,4 +221,48 @@ pub trait ComplianceStore: Send + Sync {
         cursor: Option<&str>,
         limit: u32,
     ) -> impl Future<Output = Result<Page<StateItem>, PortError>> + Send;
+}
+
+/// Where findings are exported (AWS Security Hub).
+pub trait FindingsSink: Send + Sync {
+    /// Whether this sink exports anything: the engine reads and marks nothing for one that does
+    /// not.
+    fn enabled(&self) -> bool {
+        true
+    }
+
+    /// Import `findings` (each in its own region). `Err` when any of them was refused, even if
+    /// others were taken.
+    fn export(
+        &self,
+        findings: &[AsffFinding],
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
+/// No sink: findings are not exported (the default of [`crate::Engine`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoFindings;
+
+impl FindingsSink for NoFindings {
+    fn enabled(&self) -> bool {
+        false
+    }
+
+    async fn export(&self, _findings: &[AsffFinding]) -> Result<(), PortError> {
+        Ok(())
+    }
+}
+
+/// A sink that may be absent (built only when exporting is switched on).
+impl<F: FindingsSink> FindingsSink for Option<F> {
+    fn enabled(&self) -> bool {
+        self.as_ref().is_some_and(F::enabled)
+    }
+
+    async fn export(&self, findings: &[AsffFinding]) -> Result<(), PortError> {
+        match self {
+            Some(sink) => sink.export(findings).await,
+            None => Ok(()),
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! (docs/architecture.md, "Data model"). Pure: building items from a [`Record`] needs no I/O.
 
 use crate::identity::Identity;
+use crate::securityhub::asff::Exported;
 use meshwarden_rules::event::EventMeta;
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use meshwarden_rules::verdict::{ComplianceStatus, Finding, VerdictStatus};
@@ -300,6 +301,10 @@ pub struct StateItem {
     /// recorded as deleted (the sweep lists a region's live STATE items with it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// What Security Hub holds for the resource; written only after an import
+    /// ([`crate::ports::ComplianceStore::mark_exported`]), kept by every evaluation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_hub: Option<Exported>,
 }
 
 impl Record {
@@ -373,6 +378,7 @@ impl Record {
             non_compliant: (self.status == Status::NonCompliant)
                 .then(|| NON_COMPLIANT_KEY.to_owned()),
             scope: (self.status != Status::Deleted).then(|| scope_of(&self.resource)),
+            security_hub: None,
         }
     }
 

@@ -7,8 +7,9 @@ use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::identity::Identity;
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, MeshWriter, SweepWrite};
+use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, RecordOutcome, SweepWrite};
 use crate::record::{epoch_seconds, rfc3339, scope_of, Cause, Record, Status};
+use crate::securityhub::asff::Changes;
 use crate::step;
 use futures::StreamExt;
 use meshwarden_rules::event::SweepRequest;
@@ -50,6 +51,17 @@ pub struct SweepReport {
     pub duration_ms: u64,
 }
 
+/// What retiring gone resources did.
+#[derive(Default)]
+struct Retired {
+    /// Resources recorded as deleted.
+    count: usize,
+    /// Their findings to archive in Security Hub, by resource id.
+    changes: Vec<(String, Changes)>,
+    /// Marks that could not be read.
+    errors: u64,
+}
+
 /// One swept resource's fate.
 enum Swept {
     Recorded(Box<Record>),
@@ -72,7 +84,7 @@ pub struct Scan {
     pub listed_ids: BTreeSet<(String, String)>,
 }
 
-impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
+impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     /// Evaluate every resource in `regions` without recording anything. Records carry
     /// `scan_id`-based event ids, so recording them twice writes the same history keys.
     /// `progress` is called with (done, total) after each resource.
@@ -144,7 +156,20 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             .checked_sub(self.config.missed_event_grace)
             .unwrap_or(SystemTime::UNIX_EPOCH);
         let missed = missed_events(&scan.records, &written, settled);
+        let mut changes: Vec<(String, Changes)> = Vec::new();
+        if self.exports() {
+            // STATE's previous mark came back with the write (ALL_OLD): no read.
+            for (record, write) in scan.records.iter().zip(&written).filter(|(_, w)| w.updated) {
+                let previous = write.previous_exported.as_ref();
+                if let Some(c) = self.changed_findings(record, previous) {
+                    changes.push((record.resource.id(), c));
+                }
+            }
+        }
         let retired = self.retire(&scan, &request.id, &event_time).await?;
+        changes.extend(retired.changes);
+        // The sweep's one export: every change of every resource, in batches.
+        let export_errors = retired.errors + Box::pin(self.export(&changes)).await;
         let non_compliant = scan
             .records
             .iter()
@@ -161,7 +186,7 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             errors: scan.errors,
             state_updated: written.iter().filter(|w| w.updated).count(),
             missed_events: missed,
-            retired,
+            retired: retired.count,
             duration_ms: started.elapsed().as_millis() as u64,
         };
         tracing::info!(
@@ -179,7 +204,7 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
         let counts = Counts {
             evaluations: report.recorded as u64,
             non_compliant: report.non_compliant as u64,
-            errors: report.errors as u64,
+            errors: report.errors as u64 + export_errors,
             missed_events: report.missed_events as u64,
             ..Counts::default()
         };
@@ -187,13 +212,13 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
     }
 
     /// Record as deleted every live STATE item of the scanned scopes that the listing did not
-    /// return and that a describe confirms gone.
+    /// return and that a describe confirms gone (with the findings to archive).
     async fn retire(
         &self,
         scan: &Scan,
         sweep_id: &str,
         event_time: &str,
-    ) -> Result<usize, EngineError> {
+    ) -> Result<Retired, EngineError> {
         let listed: HashSet<&str> = scan.listed_ids.iter().map(|(_, id)| id.as_str()).collect();
         let mut scopes: BTreeSet<String> = scan.listed_ids.iter().map(|(s, _)| s.clone()).collect();
         if let Some(account) = self.config.own_account() {
@@ -204,7 +229,7 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
                     .map(|region| format!("appmesh:{account}:{region}")),
             );
         }
-        let mut retired = 0;
+        let mut retired = Retired::default();
         for scope in scopes {
             let ids = self
                 .store
@@ -221,11 +246,21 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
                 let cause = sweep_cause(sweep_id, &resource, event_time);
                 let mut record = Record::new(resource, cause, Status::Deleted, SystemTime::now());
                 record.action_reason = Some("not found by the sweep".to_owned());
-                self.store
-                    .record(&record)
-                    .await
-                    .map_err(|e| EngineError::retry(e).unwrap_or_else(EngineError::Transient))?;
-                retired += 1;
+                let outcome =
+                    self.store.record(&record).await.map_err(|e| {
+                        EngineError::retry(e).unwrap_or_else(EngineError::Transient)
+                    })?;
+                retired.count += 1;
+                if outcome != RecordOutcome::Written {
+                    continue;
+                }
+                match Box::pin(self.changes_after_write(&record)).await {
+                    Ok(changes) => retired.changes.extend(changes),
+                    Err(err) => {
+                        tracing::error!(resource = %id, error = %err, "Security Hub mark unreadable");
+                        retired.errors += 1;
+                    }
+                }
             }
         }
         Ok(retired)

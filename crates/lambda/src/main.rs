@@ -1,7 +1,8 @@
 //! `bootstrap`: the Meshwarden Lambda for `provided.al2023`.
 //!
 //! Thin by design: configuration and AWS clients are built once, outside the handler; every
-//! invocation is handed to [`meshwarden_engine::Engine::handle`]. Transient faults return an
+//! invocation is handed to [`meshwarden_engine::Engine::handle`]. Findings go to Security Hub
+//! when `MESHWARDEN_SECURITY_HUB=on` (the adapter is built only then). Transient faults return an
 //! error so Lambda retries the event (and the dead-letter queue keeps what still fails); poison
 //! input returns success with a logged reason, so it is never retried.
 
@@ -10,6 +11,7 @@ use aws_lambda_events::eventbridge::EventBridgeEvent;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use meshwarden_engine::appmesh::AppMeshAdapter;
 use meshwarden_engine::aws::{caller_arn, load_sdk_config, SdkOptions};
+use meshwarden_engine::securityhub::SecurityHubAdapter;
 use meshwarden_engine::store::DynamoStore;
 use meshwarden_engine::{Engine, EngineConfig};
 use serde::Deserialize;
@@ -46,8 +48,11 @@ async fn main() -> Result<(), Error> {
     );
     let mesh = AppMeshAdapter::new(&sdk, config.own_account().map(str::to_owned))
         .with_member_role(config.member_role_name.clone());
-    tracing::info!(auto_revert = %config.auto_revert, table = %config.table, regions = ?config.regions, "starting");
-    let engine = Engine::new(mesh, store, config);
+    // Security Hub off: no client, no call.
+    let findings = config.security_hub.then(|| SecurityHubAdapter::new(&sdk));
+    tracing::info!(auto_revert = %config.auto_revert, table = %config.table, regions = ?config.regions,
+        security_hub = config.security_hub, "starting");
+    let engine = Engine::new(mesh, store, config).with_findings(findings);
     let engine = &engine;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let span = invocation_span(&event);

@@ -6,15 +6,18 @@
 //! * [`MemoryStore`]: the table's items with the store's contract — history once per event,
 //!   STATE ordered by [`meshwarden_engine::state_order::admits`], atomic revert reservations
 //!   against an hourly counter — plus queued faults, before or after the write is applied.
+//! * [`MemoryFindings`]: Security Hub — every import, and the findings by `Id` as the latest
+//!   import left them; faults can be queued.
 
 use meshwarden_engine::error::{ErrorKind, PortError};
 use meshwarden_engine::ports::{
-    ComplianceStore, Described, HistoryQuery, MeshReader, MeshWriter, Page, RecordOutcome,
-    Reservation, SweepWrite,
+    ComplianceStore, Described, FindingsSink, HistoryQuery, MeshReader, MeshWriter, Page,
+    RecordOutcome, Reservation, SweepWrite,
 };
 use meshwarden_engine::record::{
     Action, CapSlot, HistoryItem, Record, SpecItem, StateItem, Status, SPEC_SK,
 };
+use meshwarden_engine::securityhub::asff::{AsffFinding, Exported};
 use meshwarden_engine::state_order::admits;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
@@ -245,7 +248,7 @@ struct StoreInner {
 
 impl MemoryStore {
     /// Queue a fault for the next call of `operation` (`state`, `record`, `history_item`,
-    /// `reserve_revert`, `complete_revert`, `record_sweep`, `live_ids`).
+    /// `reserve_revert`, `complete_revert`, `record_sweep`, `mark_exported`, `live_ids`).
     pub fn fail(&self, operation: &'static str, kind: ErrorKind, strike: Strike) {
         lock(&self.0)
             .faults
@@ -341,6 +344,7 @@ fn write_state(items: &mut Items, record: &Record) -> (bool, Option<StateItem>) 
             new.common.resource_uid = old.common.resource_uid.clone();
             new.common.resource_created_at = old.common.resource_created_at;
         }
+        new.security_hub = old.security_hub.clone();
     }
     if let Some(spec) = record.compliant_spec() {
         if new.spec_hash.as_deref() != Some(spec.hash.as_str()) {
@@ -473,10 +477,19 @@ impl ComplianceStore for MemoryStore {
                         previous_uid: previous
                             .as_ref()
                             .and_then(|p| p.common.resource_uid.clone()),
-                        previous_version: previous.and_then(|p| p.common.resource_version),
+                        previous_version: previous.as_ref().and_then(|p| p.common.resource_version),
+                        previous_exported: previous.and_then(|p| p.security_hub),
                     }
                 })
                 .collect()
+        })
+    }
+
+    async fn mark_exported(&self, id: &str, exported: &Exported) -> Result<(), PortError> {
+        self.with("mark_exported", |items| {
+            if let Some(Item::State(state)) = items.get_mut(&(id.to_owned(), "STATE".to_owned())) {
+                state.security_hub = Some(exported.clone());
+            }
         })
     }
 
@@ -524,6 +537,49 @@ impl ComplianceStore for MemoryStore {
                 next: None,
             }
         })
+    }
+}
+
+/// Security Hub in memory.
+#[derive(Clone, Default)]
+pub struct MemoryFindings(Arc<Mutex<FindingsInner>>);
+
+#[derive(Default)]
+struct FindingsInner {
+    imports: Vec<Vec<AsffFinding>>,
+    faults: VecDeque<ErrorKind>,
+}
+
+impl MemoryFindings {
+    /// Refuse the next import with `kind` (nothing of it is kept).
+    pub fn fail_next(&self, kind: ErrorKind) {
+        lock(&self.0).faults.push_back(kind);
+    }
+
+    /// Every accepted import, in order.
+    pub fn imports(&self) -> Vec<Vec<AsffFinding>> {
+        lock(&self.0).imports.clone()
+    }
+
+    /// The findings Security Hub holds, by `Id` (each as its latest import left it).
+    pub fn hub(&self) -> BTreeMap<String, AsffFinding> {
+        lock(&self.0)
+            .imports
+            .iter()
+            .flatten()
+            .map(|f| (f.id.clone(), f.clone()))
+            .collect()
+    }
+}
+
+impl FindingsSink for MemoryFindings {
+    async fn export(&self, findings: &[AsffFinding]) -> Result<(), PortError> {
+        let mut inner = lock(&self.0);
+        if let Some(kind) = inner.faults.pop_front() {
+            return Err(fault("BatchImportFindings", kind));
+        }
+        inner.imports.push(findings.to_vec());
+        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@ use crate::record::{
     Action, CapSlot, HistoryItem, Record, SpecItem, StateItem, Status, HISTORY_SK_PREFIX,
     NON_COMPLIANT_KEY, SPEC_SK, STATE_SK,
 };
+use crate::securityhub::asff::Exported;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Put, PutRequest, ReturnValue, TransactWriteItem, Update, WriteRequest,
@@ -39,6 +40,8 @@ const HISTORY_ONCE: &str = "attribute_not_exists(pk)";
 const STILL_PENDING: &str = "#action = :pending";
 /// Counter attribute of a cap item.
 const CAP_COUNT: &str = "reverts";
+/// STATE attribute remembering what Security Hub holds for the resource.
+const SECURITY_HUB: &str = "securityHub";
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -196,6 +199,11 @@ impl DynamoStore {
                 .get("resourceVersion")
                 .and_then(|v| v.as_n().ok())
                 .and_then(|n| n.parse().ok()),
+            // Unreadable: as if nothing had been exported (everything is sent again).
+            previous_exported: old
+                .get(SECURITY_HUB)
+                .cloned()
+                .and_then(|v| serde_dynamo::from_attribute_value(v).ok()),
         })
     }
 
@@ -431,6 +439,26 @@ impl ComplianceStore for DynamoStore {
         Ok(written)
     }
 
+    async fn mark_exported(&self, id: &str, exported: &Exported) -> Result<(), PortError> {
+        let mark = to_value(exported)?;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(id.to_owned()))
+            .key("sk", AttributeValue::S(STATE_SK.to_owned()))
+            .update_expression("SET #sh = :sh")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#sh", SECURITY_HUB)
+            .expression_attribute_values(":sh", mark)
+            .send()
+            .await;
+        condition_met("UpdateItem", result, |e| {
+            e.is_conditional_check_failed_exception()
+        })
+        .map(|_| ())
+    }
+
     async fn live_ids(&self, scope: &str) -> Result<Vec<String>, PortError> {
         let pages: Vec<Item> = self
             .client
@@ -533,7 +561,12 @@ fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, PortError> {
 
 /// An action as the table stores it.
 fn action_value(action: Action) -> Result<AttributeValue, PortError> {
-    serde_dynamo::to_attribute_value(action).map_err(|e| {
+    to_value(&action)
+}
+
+/// One attribute value.
+fn to_value<T: Serialize>(value: &T) -> Result<AttributeValue, PortError> {
+    serde_dynamo::to_attribute_value(value).map_err(|e| {
         PortError::new("EncodeItem", ErrorKind::Rejected, e.to_string()).with_source(e)
     })
 }

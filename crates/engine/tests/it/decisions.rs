@@ -6,7 +6,7 @@ use futures::future::join_all;
 use meshwarden_engine::error::ErrorKind;
 use meshwarden_engine::metrics::Counts;
 use meshwarden_engine::pipeline::EventReport;
-use meshwarden_engine::ports::{ComplianceStore, MeshWriter};
+use meshwarden_engine::ports::{ComplianceStore, FindingsSink, MeshWriter};
 use meshwarden_engine::record::{Action, Status};
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, EngineError, Handled};
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
@@ -18,7 +18,7 @@ use std::time::Duration;
 
 const OTHER_ACCOUNT: &str = "444455556666";
 
-fn config(mode: AutoRevert) -> EngineConfig {
+pub(crate) fn config(mode: AutoRevert) -> EngineConfig {
     EngineConfig {
         auto_revert: mode,
         own_role_arn: Some(OWN_ROLE.to_owned()),
@@ -28,7 +28,7 @@ fn config(mode: AutoRevert) -> EngineConfig {
     }
 }
 
-fn mesh_ref(name: &str) -> ResourceRef {
+pub(crate) fn mesh_ref(name: &str) -> ResourceRef {
     ResourceRef {
         kind: ResourceKind::Mesh,
         account: ACCOUNT.to_owned(),
@@ -39,7 +39,7 @@ fn mesh_ref(name: &str) -> ResourceRef {
 }
 
 /// A mesh with egress ALLOW_ALL (non-compliant) owned by `owner`; its version.
-fn allow_all_mesh(mesh: &MemoryMesh, name: &str, owner: &str) -> i64 {
+pub(crate) fn allow_all_mesh(mesh: &MemoryMesh, name: &str, owner: &str) -> i64 {
     let r = mesh_ref(name);
     let mut world = mesh.world();
     world.create(
@@ -54,7 +54,7 @@ fn version(document: &Value) -> i64 {
     document["mesh"]["metadata"]["version"].as_i64().unwrap()
 }
 
-fn egress(mesh: &MemoryMesh, name: &str) -> String {
+pub(crate) fn egress(mesh: &MemoryMesh, name: &str) -> String {
     let doc = mesh.world().document(&mesh_ref(name)).unwrap();
     doc["mesh"]["spec"]["egressFilter"]["type"]
         .as_str()
@@ -62,26 +62,26 @@ fn egress(mesh: &MemoryMesh, name: &str) -> String {
         .to_owned()
 }
 
-fn event(name: &str, version: i64) -> Value {
+pub(crate) fn event(name: &str, version: i64) -> Value {
     update_mesh_event(name, "ALLOW_ALL", version, HUMAN_ROLE, Duration::ZERO)
 }
 
-fn report(handled: Result<Handled, EngineError>) -> EventReport {
+pub(crate) fn report(handled: Result<Handled, EngineError>) -> EventReport {
     match handled.expect("no transient error") {
         Handled::Evaluated(report) => report,
         other => panic!("expected an evaluation, got {other:?}"),
     }
 }
 
-async fn handle<M: MeshWriter, S: ComplianceStore>(
-    engine: &Engine<M, S>,
+pub(crate) async fn handle<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
+    engine: &Engine<M, S, F>,
     event: &Value,
     delivery: &str,
 ) -> (Result<Handled, EngineError>, Counts) {
     engine.handle_counted(event, delivery).await
 }
 
-fn id(name: &str) -> String {
+pub(crate) fn id(name: &str) -> String {
     mesh_ref(name).id()
 }
 

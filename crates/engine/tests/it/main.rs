@@ -1,11 +1,13 @@
 //! The engine's integration tests, one binary (one link of the SDK):
 //! * `decisions`: every pipeline decision on the in-memory ports (milliseconds, no emulator);
 //! * `pipeline`, `sweep`, `store`, `faults`: the same engine through the real AWS SDK clients
-//!   against the local emulator (`scripts/with-emulator.sh`).
+//!   against the local emulator (`scripts/with-emulator.sh`);
+//! * `securityhub`: findings exported to Security Hub, on the in-memory ports and the emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod decisions;
 mod faults;
 mod pipeline;
+mod securityhub;
 mod store;
 mod sweep;

@@ -11,10 +11,11 @@ use std::time::Duration;
 
 const OLD: Duration = Duration::from_secs(3_600);
 
-async fn evaluated(
+pub(crate) async fn evaluated(
     engine: &meshwarden_engine::Engine<
         impl meshwarden_engine::ports::MeshWriter,
         impl ComplianceStore,
+        impl meshwarden_engine::ports::FindingsSink,
     >,
     event: &Value,
 ) -> meshwarden_engine::pipeline::EventReport {
