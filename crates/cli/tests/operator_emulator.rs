@@ -29,6 +29,15 @@ fn stdout_json(out: &Output) -> Value {
     })
 }
 
+/// Whether a line of a text table starts with these cells (whatever the padding).
+fn has_row(text: &str, cells: &[&str]) -> bool {
+    text.lines().any(|line| {
+        line.split_whitespace()
+            .take(cells.len())
+            .eq(cells.iter().copied())
+    })
+}
+
 fn one_line_error(out: &Output, needle: &str) {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -54,7 +63,7 @@ async fn scan_finds_the_seeds_across_regions_and_records_them() {
     remote
         .create_mesh()
         .mesh_name(&remote_mesh)
-        .spec(mesh_spec(EgressFilterType::DropAll))
+        .spec(mesh_spec(EgressFilterType::AllowAll))
         .send()
         .await
         .unwrap();
@@ -100,12 +109,33 @@ async fn scan_finds_the_seeds_across_regions_and_records_them() {
     let table = meshwarden(&h.table, &["scan", "--region", REGION]);
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(
-        text.lines().next().unwrap().starts_with("RESOURCE"),
-        "{text}"
+        text.lines().next().unwrap().starts_with("RESOURCE "),
+        "one region, one account: the short path only: {text}"
     );
-    assert!(text.contains(&format!("mesh/{mesh}")) && text.contains("mesh-egress-drop-all"));
+    assert!(has_row(
+        &text,
+        &[&format!("mesh/{mesh}"), "mesh-egress-drop-all"]
+    ));
+    assert!(!text.contains("appmesh:"), "{text}");
+    let summary = text.lines().last().unwrap();
+    assert!(summary.starts_with("NON_COMPLIANT:"), "{text}");
     assert!(
-        text.lines().last().unwrap().starts_with("NON_COMPLIANT:"),
+        summary.ends_with(&format!("(account {ACCOUNT}, region {REGION})")),
+        "{summary}"
+    );
+    let both = meshwarden(
+        &h.table,
+        &["scan", "--region", REGION, "--region", other_region],
+    );
+    let text = String::from_utf8_lossy(&both.stdout);
+    assert!(
+        text.lines().next().unwrap().starts_with("REGION "),
+        "rows in two regions get a REGION column: {text}"
+    );
+    let remote_path = format!("mesh/{remote_mesh}");
+    assert!(has_row(&text, &[other_region, &remote_path]), "{text}");
+    assert!(
+        !text.contains("appmesh:") && !text.contains("ACCOUNT"),
         "{text}"
     );
 
@@ -123,6 +153,29 @@ async fn scan_finds_the_seeds_across_regions_and_records_them() {
         &["status", &format!("mesh/{mesh}"), "--format", "json"],
     ));
     assert_eq!(one[0]["status"], "NON_COMPLIANT");
+    assert_eq!(one[0]["pk"], mesh_id(&mesh), "JSON keeps the stored id");
+
+    let listed = meshwarden(&h.table, &["status", "--non-compliant"]);
+    let text = String::from_utf8_lossy(&listed.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(has_row(&text, &["REGION", "RESOURCE", "STATUS"]), "{text}");
+    assert!(has_row(&text, &[REGION, &format!("mesh/{mesh}")]), "{text}");
+    assert!(has_row(&text, &[other_region, &remote_path]), "{text}");
+    assert!(!text.contains("appmesh:"), "{text}");
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .ends_with(&format!("(account {ACCOUNT})")),
+        "what the rows share is said once: {text}"
+    );
+    let single = meshwarden(&h.table, &["status", &format!("mesh/{mesh}")]);
+    let text = String::from_utf8_lossy(&single.stdout);
+    assert!(text.starts_with("RESOURCE "), "{text}");
+    assert!(
+        has_row(&text, &[&format!("mesh/{mesh}"), "NON_COMPLIANT"]),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -165,6 +218,11 @@ async fn history_pages_beyond_one_store_page_newest_first() {
     let by_id = meshwarden(&h.table, &["history", &mesh_id(&mesh), "--limit", "5"]);
     let text = String::from_utf8_lossy(&by_id.stdout);
     assert_eq!(text.lines().count(), 2 + 5, "title, header, 5 rows: {text}");
+    assert_eq!(
+        text.lines().next().unwrap(),
+        format!("mesh/{mesh} (account {ACCOUNT}, region {REGION})"),
+        "the title is the short path, then where"
+    );
     assert!(
         text.contains("UpdateMesh")
             && text.contains("platform-admin")
