@@ -1,6 +1,7 @@
 //! One module per subcommand, plus what they share.
 
 pub mod check;
+pub mod dlq;
 pub mod event;
 pub mod fix;
 pub mod history;
