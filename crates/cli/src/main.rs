@@ -1,8 +1,9 @@
 //! `meshwarden`: the operator's command line.
 //!
 //! Offline commands (`rules`, `check`, `fix`, `event`) work on files. Operator commands (`scan`,
-//! `status`, `history`, `remediate`, `replay`) use AWS credentials the usual way (profiles, SSO,
-//! environment; `--endpoint-url` for an emulator) and the same engine as the Lambda.
+//! `status`, `history`, `remediate`, `replay`, `dlq replay`) use AWS credentials the usual way
+//! (profiles, SSO, environment; `--endpoint-url` for an emulator) and the same engine as the
+//! Lambda.
 //!
 //! Every error is printed as one line on stderr and exits 2, so scripts can tell
 //! "non-compliant" (1) from "could not tell" (2).
@@ -44,6 +45,8 @@ enum Command {
     Remediate(commands::remediate::RemediateArgs),
     /// Run one CloudTrail/EventBridge event through the responder pipeline.
     Replay(commands::replay::ReplayArgs),
+    /// The responder's dead-letter queue: re-drive its messages through the pipeline.
+    Dlq(commands::dlq::DlqArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::History(args) => block_on(commands::history::run(args, aws)),
         Command::Remediate(args) => block_on(commands::remediate::run(args, aws)),
         Command::Replay(args) => block_on(commands::replay::run(args, aws)),
+        Command::Dlq(args) => block_on(commands::dlq::run(args, aws)),
     };
     match outcome {
         Ok(code) => code,

@@ -29,6 +29,15 @@ fn stdout_json(out: &Output) -> Value {
     })
 }
 
+/// Whether a line of a text table starts with these cells (whatever the padding).
+fn has_row(text: &str, cells: &[&str]) -> bool {
+    text.lines().any(|line| {
+        line.split_whitespace()
+            .take(cells.len())
+            .eq(cells.iter().copied())
+    })
+}
+
 fn one_line_error(out: &Output, needle: &str) {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -54,7 +63,7 @@ async fn scan_finds_the_seeds_across_regions_and_records_them() {
     remote
         .create_mesh()
         .mesh_name(&remote_mesh)
-        .spec(mesh_spec(EgressFilterType::DropAll))
+        .spec(mesh_spec(EgressFilterType::AllowAll))
         .send()
         .await
         .unwrap();
@@ -100,12 +109,33 @@ async fn scan_finds_the_seeds_across_regions_and_records_them() {
     let table = meshwarden(&h.table, &["scan", "--region", REGION]);
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(
-        text.lines().next().unwrap().starts_with("RESOURCE"),
-        "{text}"
+        text.lines().next().unwrap().starts_with("RESOURCE "),
+        "one region, one account: the short path only: {text}"
     );
-    assert!(text.contains(&format!("mesh/{mesh}")) && text.contains("mesh-egress-drop-all"));
+    assert!(has_row(
+        &text,
+        &[&format!("mesh/{mesh}"), "mesh-egress-drop-all"]
+    ));
+    assert!(!text.contains("appmesh:"), "{text}");
+    let summary = text.lines().last().unwrap();
+    assert!(summary.starts_with("NON_COMPLIANT:"), "{text}");
     assert!(
-        text.lines().last().unwrap().starts_with("NON_COMPLIANT:"),
+        summary.ends_with(&format!("(account {ACCOUNT}, region {REGION})")),
+        "{summary}"
+    );
+    let both = meshwarden(
+        &h.table,
+        &["scan", "--region", REGION, "--region", other_region],
+    );
+    let text = String::from_utf8_lossy(&both.stdout);
+    assert!(
+        text.lines().next().unwrap().starts_with("REGION "),
+        "rows in two regions get a REGION column: {text}"
+    );
+    let remote_path = format!("mesh/{remote_mesh}");
+    assert!(has_row(&text, &[other_region, &remote_path]), "{text}");
+    assert!(
+        !text.contains("appmesh:") && !text.contains("ACCOUNT"),
         "{text}"
     );
 
@@ -123,6 +153,29 @@ async fn scan_finds_the_seeds_across_regions_and_records_them() {
         &["status", &format!("mesh/{mesh}"), "--format", "json"],
     ));
     assert_eq!(one[0]["status"], "NON_COMPLIANT");
+    assert_eq!(one[0]["pk"], mesh_id(&mesh), "JSON keeps the stored id");
+
+    let listed = meshwarden(&h.table, &["status", "--non-compliant"]);
+    let text = String::from_utf8_lossy(&listed.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(has_row(&text, &["REGION", "RESOURCE", "STATUS"]), "{text}");
+    assert!(has_row(&text, &[REGION, &format!("mesh/{mesh}")]), "{text}");
+    assert!(has_row(&text, &[other_region, &remote_path]), "{text}");
+    assert!(!text.contains("appmesh:"), "{text}");
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .ends_with(&format!("(account {ACCOUNT})")),
+        "what the rows share is said once: {text}"
+    );
+    let single = meshwarden(&h.table, &["status", &format!("mesh/{mesh}")]);
+    let text = String::from_utf8_lossy(&single.stdout);
+    assert!(text.starts_with("RESOURCE "), "{text}");
+    assert!(
+        has_row(&text, &[&format!("mesh/{mesh}"), "NON_COMPLIANT"]),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -165,6 +218,11 @@ async fn history_pages_beyond_one_store_page_newest_first() {
     let by_id = meshwarden(&h.table, &["history", &mesh_id(&mesh), "--limit", "5"]);
     let text = String::from_utf8_lossy(&by_id.stdout);
     assert_eq!(text.lines().count(), 2 + 5, "title, header, 5 rows: {text}");
+    assert_eq!(
+        text.lines().next().unwrap(),
+        format!("mesh/{mesh} (account {ACCOUNT}, region {REGION})"),
+        "the title is the short path, then where"
+    );
     assert!(
         text.contains("UpdateMesh")
             && text.contains("platform-admin")
@@ -274,4 +332,256 @@ async fn errors_are_one_clear_line_and_exit_two() {
         .output()
         .unwrap();
     one_line_error(&no_credentials, "are AWS credentials configured?");
+}
+
+/// A dead-letter queue on the emulator, with `bodies` sent as (body, string message attributes).
+async fn dead_letters(
+    h: &Harness,
+    bodies: &[(String, Vec<(&str, &str)>)],
+) -> (aws_sdk_sqs::Client, String) {
+    let sqs = aws_sdk_sqs::Client::new(&h.sdk);
+    let url = sqs
+        .create_queue()
+        .queue_name(unique("dlq"))
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    for (body, attributes) in bodies {
+        let mut send = sqs.send_message().queue_url(&url).message_body(body);
+        for (name, value) in attributes {
+            send = send.message_attributes(
+                *name,
+                aws_sdk_sqs::types::MessageAttributeValue::builder()
+                    .data_type("String")
+                    .string_value(*value)
+                    .build()
+                    .unwrap(),
+            );
+        }
+        send.send().await.unwrap();
+    }
+    (sqs, url)
+}
+
+/// Every body in the queue (made visible again after reading), and how many were hidden before.
+async fn queue_contents(sqs: &aws_sdk_sqs::Client, url: &str) -> (Vec<String>, u64) {
+    use aws_sdk_sqs::types::QueueAttributeName as Name;
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(Name::ApproximateNumberOfMessagesNotVisible)
+        .send()
+        .await
+        .unwrap()
+        .attributes
+        .unwrap_or_default();
+    let hidden = attributes[&Name::ApproximateNumberOfMessagesNotVisible]
+        .parse()
+        .unwrap();
+    let mut bodies = Vec::new();
+    let mut handles = Vec::new();
+    loop {
+        let batch = sqs
+            .receive_message()
+            .queue_url(url)
+            .max_number_of_messages(10)
+            .visibility_timeout(60)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .unwrap()
+            .messages
+            .unwrap_or_default();
+        if batch.is_empty() {
+            break;
+        }
+        for message in batch {
+            bodies.extend(message.body);
+            handles.extend(message.receipt_handle);
+        }
+    }
+    for handle in handles {
+        sqs.change_message_visibility()
+            .queue_url(url)
+            .receipt_handle(handle)
+            .visibility_timeout(0)
+            .send()
+            .await
+            .unwrap();
+    }
+    bodies.sort();
+    (bodies, hidden)
+}
+
+fn json_lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn dlq_replay_redrives_every_shape_and_leaves_what_it_cannot_read() {
+    let h = Harness::new().await;
+    let mut meshes = Vec::new();
+    let mut events = Vec::new();
+    for shape in ["destination", "rule", "function"] {
+        let mesh = unique(&format!("dead-{shape}"));
+        let version = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
+        events.push(update_mesh_event(
+            &mesh,
+            "ALLOW_ALL",
+            version,
+            HUMAN_ROLE,
+            Duration::ZERO,
+        ));
+        meshes.push(mesh);
+    }
+    // Lambda's on-failure destination: an invocation record around the event.
+    let record = serde_json::json!({
+        "version": "1.0",
+        "timestamp": "2026-11-23T10:00:00.000Z",
+        "requestContext": {"requestId": unique("request"), "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:meshwarden:$LATEST",
+                           "condition": "RetriesExhausted", "approximateInvokeCount": 3},
+        "requestPayload": events[0],
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "responsePayload": {"errorType": "Transient", "errorMessage": "throttled"}
+    });
+    let malformed = "{\"truncated\": ".to_owned();
+    let neither = serde_json::json!({"greeting": "neither a record nor an event"}).to_string();
+    let bodies = vec![
+        (record.to_string(), vec![]),
+        // The EventBridge rule's dead-letter queue: the event, with EventBridge's attributes.
+        (
+            events[1].to_string(),
+            vec![
+                ("ERROR_CODE", "SDK_CLIENT_ERROR"),
+                ("ERROR_MESSAGE", "Rate exceeded"),
+            ],
+        ),
+        // A function's own dead-letter queue (DeadLetterConfig): the event, with Lambda's.
+        (
+            events[2].to_string(),
+            vec![
+                ("RequestID", "r-3"),
+                ("ErrorCode", "200"),
+                ("ErrorMessage", "timed out"),
+            ],
+        ),
+        (malformed.clone(), vec![]),
+        (neither.clone(), vec![]),
+    ];
+    let (sqs, url) = dead_letters(&h, &bodies).await;
+
+    let peek = meshwarden(
+        &h.table,
+        &["dlq", "replay", "--queue", &url, "--dry-run", "--max", "2"],
+    );
+    assert_eq!(json_lines(&peek).len(), 2, "--max: {peek:?}");
+    let dry = meshwarden(&h.table, &["dlq", "replay", "--queue", &url, "--dry-run"]);
+    assert_eq!(dry.status.code(), Some(1), "unreadable messages: {dry:?}");
+    let reports = json_lines(&dry);
+    assert_eq!(reports.len(), 5, "{reports:?}");
+    let would: Vec<&Value> = reports
+        .iter()
+        .filter(|r| r["outcome"] == "would-replay")
+        .collect();
+    assert_eq!(would.len(), 3, "{reports:?}");
+    assert!(
+        would.iter().all(|r| r["decision"]["route"] == "evaluate"),
+        "{reports:?}"
+    );
+    for mesh in &meshes {
+        assert_eq!(
+            h.history_count(&mesh_id(mesh)).await,
+            0,
+            "--dry-run handles nothing"
+        );
+    }
+    assert_eq!(
+        queue_contents(&sqs, &url).await.0.len(),
+        5,
+        "--dry-run deletes nothing"
+    );
+
+    let out = meshwarden(&h.table, &["dlq", "replay", "--queue", &url]);
+    assert_eq!(out.status.code(), Some(1), "two messages stay: {out:?}");
+    let reports = json_lines(&out);
+    let mut shapes: Vec<&str> = reports
+        .iter()
+        .filter(|r| r["outcome"] == "deleted")
+        .map(|r| {
+            assert_eq!(r["handled"]["outcome"], "evaluated", "{r}");
+            r["shape"].as_str().unwrap()
+        })
+        .collect();
+    shapes.sort();
+    assert_eq!(
+        shapes,
+        ["eventbridge-dlq", "invocation-record", "lambda-dlq"]
+    );
+    let left: Vec<&Value> = reports.iter().filter(|r| r["outcome"] == "left").collect();
+    assert_eq!(left.len(), 2, "{reports:?}");
+    assert!(left
+        .iter()
+        .any(|r| r["reason"].as_str().unwrap().contains("not JSON")));
+    for mesh in &meshes {
+        let id = mesh_id(mesh);
+        assert_eq!(h.history_count(&id).await, 1, "{mesh} recorded");
+        let state = stdout_json(&meshwarden(&h.table, &["status", &id, "--format", "json"]));
+        assert_eq!(state[0]["status"], "NON_COMPLIANT");
+    }
+    let (rest, hidden) = queue_contents(&sqs, &url).await;
+    let mut expected = vec![malformed, neither];
+    expected.sort();
+    assert_eq!(rest, expected, "only what could not be read stays");
+    assert_eq!(hidden, 0, "and is visible again at once");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("3 handled and deleted, 2 left"));
+
+    let again = meshwarden(&h.table, &["dlq", "replay", "--queue", &url]);
+    assert_eq!(again.status.code(), Some(1), "{again:?}");
+    let reports = json_lines(&again);
+    assert!(
+        reports.len() == 2 && reports.iter().all(|r| r["outcome"] == "left"),
+        "a second run sees only what stayed: {reports:?}"
+    );
+    for mesh in &meshes {
+        assert_eq!(
+            h.history_count(&mesh_id(mesh)).await,
+            1,
+            "nothing handled twice"
+        );
+    }
+}
+
+#[tokio::test]
+async fn dlq_replay_runs_a_dead_lettered_sweep_and_reports_an_unknown_queue() {
+    let h = Harness::new().await;
+    // The sweep schedule's dead-letter queue: the schedule's input, with the Scheduler's attributes.
+    let sweep = serde_json::json!({"version": "0", "id": unique("sweep"), "detail-type": "Scheduled Event",
+        "source": "meshwarden.sweep", "time": "2026-11-23T10:00:00Z", "detail": {}});
+    let (sqs, url) = dead_letters(
+        &h,
+        &[(
+            sweep.to_string(),
+            vec![("ERROR_CODE", "AWS.Scheduler.InternalServerError")],
+        )],
+    )
+    .await;
+    let out = meshwarden(&h.table, &["dlq", "replay", "--queue", &url]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let reports = json_lines(&out);
+    assert_eq!(reports[0]["outcome"], "deleted", "{reports:?}");
+    assert_eq!(reports[0]["handled"]["outcome"], "swept", "{reports:?}");
+    assert_eq!(queue_contents(&sqs, &url).await, (vec![], 0));
+
+    one_line_error(
+        &meshwarden(
+            &h.table,
+            &["dlq", "replay", "--queue", &format!("{url}-missing")],
+        ),
+        "cannot receive from",
+    );
 }

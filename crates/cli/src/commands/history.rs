@@ -1,6 +1,7 @@
 //! `meshwarden history RESOURCE`: one resource's compliance history, newest first.
 
 use super::input::Format;
+use super::resource_column::ResourceColumns;
 use super::session::{connect, AwsArgs, Wants};
 use super::state_view;
 use super::table::Table;
@@ -86,6 +87,7 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
     match args.format {
         Format::Json => println!("{}", serde_json::to_string(&items)?),
         Format::Table => {
+            let columns = ResourceColumns::of([&resource]);
             let mut table = Table::new(&[
                 "TIME",
                 "EVENT",
@@ -107,7 +109,7 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
                     c.action_reason.clone().unwrap_or_default(),
                 ]);
             }
-            println!("{resource}");
+            println!("{}{}", resource.path(), columns.caption());
             print!("{}", table.render());
         }
     }

@@ -1,12 +1,14 @@
 //! One module per subcommand, plus what they share.
 
 pub mod check;
+pub mod dlq;
 pub mod event;
 pub mod fix;
 pub mod history;
 pub mod input;
 pub mod remediate;
 pub mod replay;
+pub mod resource_column;
 pub mod rule_args;
 pub mod rules;
 pub mod scan;

@@ -3,9 +3,9 @@
 
 use super::check::{status_name, verdict_name};
 use super::input::Format;
+use super::resource_column::ResourceColumns;
 use super::rule_args::RuleArgs;
 use super::session::{connect, AwsArgs, Wants};
-use super::table::Table;
 use indicatif::{ProgressBar, ProgressStyle};
 use meshwarden_engine::ports::ComplianceStore;
 use meshwarden_engine::record::{rfc3339, Record, Status};
@@ -148,17 +148,18 @@ pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
             println!("{}", json!({"resources": resources, "summary": summary}));
         }
         Format::Table => {
-            let mut table = Table::new(&["RESOURCE", "RULE", "SEVERITY", "VERDICT", "REASON"]);
-            for record in &scan.records {
-                for (rule, severity, verdict, reason) in shown(record) {
-                    table.row(vec![
-                        record.resource.path(),
-                        rule,
-                        severity,
-                        verdict.to_owned(),
-                        reason,
-                    ]);
-                }
+            let rows: Vec<_> = scan
+                .records
+                .iter()
+                .flat_map(|record| shown(record).into_iter().map(move |row| (record, row)))
+                .collect();
+            let columns = ResourceColumns::of(rows.iter().map(|(record, _)| &record.resource));
+            let mut table = columns.table(&["RULE", "SEVERITY", "VERDICT", "REASON"]);
+            for (record, (rule, severity, verdict, reason)) in rows {
+                table.row(columns.row(
+                    &record.resource,
+                    vec![rule, severity, verdict.to_owned(), reason],
+                ));
             }
             print!("{}", table.render());
             let status = if non_compliant > 0 {
@@ -167,7 +168,7 @@ pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                 ComplianceStatus::Compliant
             };
             println!(
-                "{}: {} resources in {} — {} non-compliant, {} compliant{}{}",
+                "{}: {} resources in {} — {} non-compliant, {} compliant{}{}{}",
                 status_name(status),
                 scan.records.len(),
                 engine.config().regions.join(", "),
@@ -181,6 +182,7 @@ pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                 recorded
                     .map(|_| format!(", recorded in {}", engine.config().table))
                     .unwrap_or_default(),
+                columns.caption(),
             );
         }
     }

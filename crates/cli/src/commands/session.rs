@@ -32,6 +32,9 @@ pub struct Session {
     pub account: String,
     /// The region commands default to.
     pub region: String,
+    /// The SDK configuration the engine's clients were built from, for the clients a command
+    /// needs beside them.
+    pub sdk: aws_config::SdkConfig,
 }
 
 /// What a command needs from the engine's configuration.
@@ -112,11 +115,12 @@ pub async fn connect(aws: &AwsArgs, wants: Wants) -> anyhow::Result<Session> {
         engine: Engine::new(mesh, store, config),
         account,
         region,
+        sdk,
     })
 }
 
 /// An SDK error with its causes, on one line.
-fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+pub fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

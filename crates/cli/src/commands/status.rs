@@ -1,9 +1,9 @@
 //! `meshwarden status`: the current state, from the table's sparse index (never a table scan).
 
 use super::input::Format;
+use super::resource_column::{resource_of, ResourceColumns};
 use super::session::{connect, AwsArgs, Wants};
 use super::state_view;
-use super::table::Table;
 use anyhow::anyhow;
 use meshwarden_engine::ports::ComplianceStore;
 use meshwarden_engine::record::StateItem;
@@ -62,8 +62,9 @@ pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Json => println!("{}", serde_json::to_string(&items)?),
         Format::Table => {
-            let mut table = Table::new(&[
-                "RESOURCE",
+            let resources: Vec<_> = items.iter().map(|i| resource_of(&i.common)).collect();
+            let columns = ResourceColumns::of(&resources);
+            let mut table = columns.table(&[
                 "STATUS",
                 "FAILED RULES",
                 "ACTION",
@@ -71,24 +72,27 @@ pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                 "ACTOR",
                 "EVALUATED",
             ]);
-            for item in &items {
+            for (item, resource) in items.iter().zip(&resources) {
                 let c = &item.common;
-                table.row(vec![
-                    c.pk.clone(),
-                    state_view::status(c.status),
-                    state_view::failed_rules(c),
-                    state_view::action(c.action),
-                    c.event_name.clone(),
-                    state_view::actor(c),
-                    c.evaluated_at.clone(),
-                ]);
+                table.row(columns.row(
+                    resource,
+                    vec![
+                        state_view::status(c.status),
+                        state_view::failed_rules(c),
+                        state_view::action(c.action),
+                        c.event_name.clone(),
+                        state_view::actor(c),
+                        c.evaluated_at.clone(),
+                    ],
+                ));
             }
             print!("{}", table.render());
             if args.resource.is_none() {
                 println!(
-                    "{} non-compliant resource(s) in table {}",
+                    "{} non-compliant resource(s) in table {}{}",
                     items.len(),
-                    aws.table
+                    aws.table,
+                    columns.caption()
                 );
             }
         }
