@@ -284,10 +284,10 @@ export class ResponderStack extends Stack {
    */
   private acceptMemberEvents(settings: Settings) {
     const bus = `arn:${Aws.PARTITION}:events:${this.region}:${Aws.ACCOUNT_ID}:event-bus/default`;
+    // The statement's Sid is StatementId (as in the AWS::Events::EventBusPolicy examples, none in the statement).
     const statement =
       settings.organizationId !== undefined
         ? {
-            Sid: MEMBER_EVENTS_STATEMENT_ID,
             Effect: 'Allow',
             Principal: '*',
             Action: 'events:PutEvents',
@@ -295,7 +295,6 @@ export class ResponderStack extends Stack {
             Condition: { StringEquals: { 'aws:PrincipalOrgID': settings.organizationId } },
           }
         : {
-            Sid: MEMBER_EVENTS_STATEMENT_ID,
             Effect: 'Allow',
             Principal: { AWS: settings.memberAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:root`) },
             Action: 'events:PutEvents',

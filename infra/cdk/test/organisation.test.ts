@@ -38,7 +38,6 @@ describe('the hub (organisation mode)', () => {
         EventBusName: 'default',
         StatementId: MEMBER_EVENTS_STATEMENT_ID,
         Statement: {
-          Sid: MEMBER_EVENTS_STATEMENT_ID,
           Effect: 'Allow',
           Principal: '*',
           Action: 'events:PutEvents',
@@ -64,7 +63,6 @@ describe('the hub (organisation mode)', () => {
     const { template } = synthWith({ memberAccounts: ['444455556666', '777788889999'] });
     template.hasResourceProperties('AWS::Events::EventBusPolicy', {
       Statement: {
-        Sid: MEMBER_EVENTS_STATEMENT_ID,
         Effect: 'Allow',
         Principal: {
           AWS: ['444455556666', '777788889999'].map((a) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${a}:root`]] })),
