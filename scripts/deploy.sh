@@ -91,6 +91,9 @@ envs="$(node -e '
     const plan = require(process.argv[1]);
     console.log([...new Set(plan.stacks.map((s) => s.environment))].join(" "));
 ' "$out/meshwarden.plan.json")"
+# The stacks to deploy or destroy, by name: the plan's, never --all (the assembly also holds the
+# member template, MeshwardenMember, which is rolled out with StackSets, not deployed here).
+stacks="$(node -e 'console.log(require(process.argv[1]).stacks.map((s) => s.name).join(" "))' "$out/meshwarden.plan.json")"
 node - "$out" "$mode" "$plan_only" "$build" "${build_cmd[*]}" "${overrides[@]}" <<'EOF'
 const fs = require('fs');
 const path = require('path');
@@ -109,6 +112,8 @@ if (mode === 'deploy') {
   lines.push(`  autoRevert:    ${plan.autoRevert}    securityHub: ${plan.securityHub}    createTrail: ${plan.createTrail}`);
   const targets = [plan.alarmEmail && `email ${plan.alarmEmail} (a topic in each region)`, plan.alarmTopicArn, ...Object.values(plan.alarmTopicArns)].filter(Boolean);
   lines.push(`  alarms notify: ${targets.length > 0 ? targets.join(', ') : 'NO ONE (set alarmEmail or alarmTopicArn)'}`);
+  if (plan.organizationId) lines.push(`  members:       the accounts of organisation ${plan.organizationId} (member template: StackSets, see README)`);
+  else if (plan.memberAccounts.length > 0) lines.push(`  members:       ${plan.memberAccounts.join(' ')} (member template: StackSets, see README)`);
 }
 lines.push('  stacks:');
 for (const s of plan.stacks) lines.push(`    ${s.name.padEnd(40)} ${s.environment}`);
@@ -127,9 +132,9 @@ if (mode === 'deploy') {
   if (build === '1') lines.push(`  ${n++}. build the function:  ${buildCmd}   (→ target/lambda/bootstrap/bootstrap.zip)`);
   else lines.push(`  ${n++}. use the function already built: ${plan.lambdaCode}`);
   lines.push(`  ${n++}. bootstrap every region: npx cdk bootstrap ${envs.join(' ')}`);
-  lines.push(`  ${n++}. deploy every stack:     npx cdk deploy --all (${plan.stacks.map((s) => s.name).join(', ')})`);
+  lines.push(`  ${n++}. deploy every stack:     npx cdk deploy ${plan.stacks.map((s) => s.name).join(' ')}`);
 } else {
-  lines.push(`  ${n++}. destroy every stack:    npx cdk destroy --all --force (${plan.stacks.map((s) => s.name).join(', ')})`);
+  lines.push(`  ${n++}. destroy every stack:    npx cdk destroy --force ${plan.stacks.map((s) => s.name).join(' ')}`);
   lines.push('     kept (RETAIN): the table "meshwarden" (deletion protection), the log group /aws/lambda/meshwarden-responder' +
     (plan.createTrail ? ', the trail\'s buckets and key' : '') + '; delete them by hand when you mean it');
 }
@@ -146,11 +151,13 @@ if [ "$assume_yes" -eq 0 ]; then
 fi
 
 if [ "$mode" = destroy ]; then
-    npx cdk destroy --app "$out" --all --force
+    # shellcheck disable=SC2086 # one argument per stack
+    npx cdk destroy --app "$out" --force $stacks
 else
     # shellcheck disable=SC2086 # one argument per environment
     npx cdk bootstrap --app "$out" $envs
     approval=()
     [ "$assume_yes" -eq 1 ] && approval=(--require-approval never)
-    npx cdk deploy --app "$out" --all "${approval[@]}"
+    # shellcheck disable=SC2086 # one argument per stack
+    npx cdk deploy --app "$out" "${approval[@]}" $stacks
 fi

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ForwarderStack } from './forwarder-stack';
+import { MEMBER_STACK_ID, MemberStack } from './member-stack';
 import { ResponderStack } from './responder-stack';
 import { readSettings, Settings, SettingsSource } from './settings';
 
@@ -11,6 +12,8 @@ export interface MeshwardenApp {
   readonly settings: Settings;
   readonly responder: ResponderStack;
   readonly forwarders: ForwarderStack[];
+  /** The member template (cdk.out/MeshwardenMember.template.json): for StackSets, never deployed by scripts/deploy.sh. */
+  readonly member: MemberStack;
 }
 
 /** The file in the cloud assembly that tells scripts/deploy.sh what this synthesis resolved. */
@@ -43,12 +46,16 @@ export function buildApp(props?: AppProps): MeshwardenApp {
         notifications: { email: settings.alarmEmail, topicArn: settings.alarmTopicArns[region] },
       }),
   );
+  // Environment-agnostic and independent of the settings: everything comes from its parameters.
+  const member = new MemberStack(app, MEMBER_STACK_ID, {
+    description: 'Meshwarden member: forwards App Mesh changes to the hub; the role the hub assumes (hub region only)',
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   writePlan(app, settings, source, [responder, ...forwarders]);
-  return { app, settings, responder, forwarders };
+  return { app, settings, responder, forwarders, member };
 }
 
-/** Record the resolved deployment next to the templates, for scripts/deploy.sh to print. */
+/** Record the resolved deployment next to the templates, for scripts/deploy.sh to print and to select its stacks. */
 function writePlan(app: App, settings: Settings, source: SettingsSource, stacks: (ResponderStack | ForwarderStack)[]) {
   const plan = {
     settingsFile: source.file,
@@ -64,6 +71,9 @@ function writePlan(app: App, settings: Settings, source: SettingsSource, stacks:
     alarmTopicArn: settings.alarmTopicArn ?? null,
     alarmTopicArns: settings.alarmTopicArns,
     lambdaCode: settings.lambdaCode,
+    organizationId: settings.organizationId ?? null,
+    memberAccounts: settings.memberAccounts,
+    // The stacks scripts/deploy.sh deploys and destroys, by name (the member template is not one of them).
     stacks: stacks.map((s) => ({ name: s.stackName, environment: `aws://${s.account}/${s.region}` })),
   };
   fs.mkdirSync(app.outdir, { recursive: true });

@@ -24,25 +24,10 @@ export class ForwarderStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ForwarderStackProps) {
     super(scope, id, props);
-    const home = events.EventBus.fromEventBusArn(
-      this,
-      'HomeBus',
-      `arn:${Aws.PARTITION}:events:${props.homeRegion}:${Aws.ACCOUNT_ID}:event-bus/default`,
-    );
-    // The role EventBridge assumes to put events on the home bus. aws:SourceAccount: only
-    // EventBridge acting for this account's rules may assume it (confused deputy,
-    // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
-    const role = new iam.Role(this, 'ForwardRole', {
-      description: `Meshwarden: lets this region's forwarder rule put App Mesh events on the default bus in ${props.homeRegion}`,
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    });
-    const deadLetters = deadLetterQueue(this, 'DeadLetters');
-    const rule = new events.Rule(this, 'ForwardAppMeshChanges', {
-      description: `Forward App Mesh changes to the Meshwarden responder in ${props.homeRegion}`,
-      eventPattern: appMeshEventPattern(),
-      targets: [new targets.EventBus(home, { deadLetterQueue: deadLetters, role })],
+    const { rule, deadLetters } = forwardAppMeshEvents(this, {
+      busArn: `arn:${Aws.PARTITION}:events:${props.homeRegion}:${Aws.ACCOUNT_ID}:event-bus/default`,
+      roleDescription: `Meshwarden: lets this region's forwarder rule put App Mesh events on the default bus in ${props.homeRegion}`,
+      ruleDescription: `Forward App Mesh changes to the Meshwarden responder in ${props.homeRegion}`,
     });
 
     const period = Duration.minutes(5);
@@ -72,6 +57,41 @@ export class ForwarderStack extends Stack {
     const actions = alarmActions(this, props.notifications, `alarmEmail, or alarmTopicArns.${this.region}`);
     this.alarms.forEach((alarm) => alarm.addAlarmAction(...actions));
   }
+}
+
+export interface ForwardingProps {
+  /** The default event bus the events go to (the home region's, or the hub account's). */
+  readonly busArn: string;
+  readonly roleDescription: string;
+  readonly ruleDescription: string;
+}
+
+/**
+ * A rule on this region's default bus sending the App Mesh events the router handles to another
+ * default bus (construct ids `HomeBus`, `ForwardRole`, `DeadLetters`, `ForwardAppMeshChanges` in
+ * `scope`: the forwarder stacks' logical ids), with the role EventBridge uses to put them there and
+ * a dead-letter queue for what it cannot deliver. Shared by the forwarder stacks and the member
+ * template.
+ */
+export function forwardAppMeshEvents(scope: Construct, props: ForwardingProps) {
+  const bus = events.EventBus.fromEventBusArn(scope, 'HomeBus', props.busArn);
+  // The role EventBridge assumes to put events on that bus. aws:SourceAccount: only EventBridge
+  // acting for this account's rules may assume it (confused deputy,
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). The target grants it
+  // events:PutEvents on that bus only.
+  const role = new iam.Role(scope, 'ForwardRole', {
+    description: props.roleDescription,
+    assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  });
+  const deadLetters = deadLetterQueue(scope, 'DeadLetters');
+  const rule = new events.Rule(scope, 'ForwardAppMeshChanges', {
+    description: props.ruleDescription,
+    eventPattern: appMeshEventPattern(),
+    targets: [new targets.EventBus(bus, { deadLetterQueue: deadLetters, role })],
+  });
+  return { rule, role, deadLetters };
 }
 
 /** An AWS/Events metric of a rule on the default bus (dimension RuleName only), summed over `period`. */

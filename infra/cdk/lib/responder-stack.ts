@@ -24,6 +24,12 @@ import { consistencyWindowSecs, revertLeaseSecs } from './timing';
 /** The table name the CLI defaults to (`--table` / `MESHWARDEN_TABLE`). */
 export const TABLE_NAME = 'meshwarden';
 export const FUNCTION_NAME = 'meshwarden-responder';
+/** The responder's role, named so that member accounts can trust it by ARN (`aws:PrincipalArn`). */
+export const RESPONDER_ROLE_NAME = 'meshwarden-responder';
+/** The role the member template creates in each member account; the hub computes its ARN from the event's account. */
+export const MEMBER_ROLE_NAME = 'meshwarden-member';
+/** The statement id of the default bus's policy accepting member accounts' events. */
+export const MEMBER_EVENTS_STATEMENT_ID = 'MeshwardenMemberAccounts';
 /** The sparse index of non-compliant resources. */
 export const NON_COMPLIANT_INDEX = 'nonCompliant';
 /** The sparse index of resources not recorded as deleted, by `scope` (`service:account:region`): the sweep retires those it no longer finds. */
@@ -116,10 +122,16 @@ export class ResponderStack extends Stack {
     });
 
     const role = new iam.Role(this, 'Role', {
+      roleName: RESPONDER_ROLE_NAME,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Meshwarden responder: reads App Mesh, writes its compliance table',
     });
     logGroup.grantWrite(role);
+    const organisationMode = settings.organizationId !== undefined || settings.memberAccounts.length > 0;
+    const memberRoleArns =
+      settings.organizationId !== undefined
+        ? [`arn:${Aws.PARTITION}:iam::*:role/${MEMBER_ROLE_NAME}`]
+        : settings.memberAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${MEMBER_ROLE_NAME}`);
     const meshResources = regions.map((r) => `arn:${Aws.PARTITION}:appmesh:${r}:${Aws.ACCOUNT_ID}:mesh/*`);
     const policy = new iam.Policy(this, 'Permissions', {
       statements: [
@@ -134,6 +146,18 @@ export class ResponderStack extends Stack {
             `${this.table.tableArn}/index/${LIVE_INDEX}`,
           ],
         }),
+        // Organisation mode: the member role of any account (the member's trust policy decides who
+        // may assume it: this role, of this organisation or with the external id); with only
+        // memberAccounts, the member role of those accounts.
+        ...(organisationMode
+          ? [
+              new iam.PolicyStatement({
+                sid: 'AssumeMemberRoles',
+                actions: ['sts:AssumeRole'],
+                resources: memberRoleArns,
+              }),
+            ]
+          : []),
         ...(settings.autoRevert === 'on'
           ? [new iam.PolicyStatement({ sid: 'RevertMeshResources', actions: UPDATE_ACTIONS, resources: meshResources })]
           : []),
@@ -161,6 +185,14 @@ export class ResponderStack extends Stack {
       regions.map((r) => `Resource::arn:<AWS::Partition>:appmesh:${r}:<AWS::AccountId>:mesh/*`),
       'the responder evaluates whichever mesh resource an event names: every mesh of this account in the listed regions, nothing else',
     );
+    if (settings.organizationId !== undefined) {
+      acknowledge(
+        policy,
+        'AwsSolutions-IAM5',
+        [`Resource::arn:<AWS::Partition>:iam::*:role/${MEMBER_ROLE_NAME}`],
+        "the responder assumes the member role of whichever organisation account an event comes from; each member role's trust names this role and the organisation",
+      );
+    }
 
     if (!fs.existsSync(settings.lambdaCode)) {
       throw new Error(
@@ -194,6 +226,7 @@ export class ResponderStack extends Stack {
         MESHWARDEN_CONSISTENCY_WINDOW_SECS: String(consistencyWindowSecs(settings.retryAttempts)),
         MESHWARDEN_REVERT_LEASE_SECS: String(revertLeaseSecs(settings.timeout)),
         MESHWARDEN_SECURITY_HUB: settings.securityHub ? 'on' : 'off',
+        ...(organisationMode ? { MESHWARDEN_MEMBER_ROLE_NAME: MEMBER_ROLE_NAME } : {}),
         RUST_LOG: 'info',
       },
     });
@@ -235,12 +268,43 @@ export class ResponderStack extends Stack {
       }),
     });
 
+    if (organisationMode) this.acceptMemberEvents(settings);
     this.alarms = this.createAlarms(settings, rule);
     if (settings.createTrail) this.trail(settings);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'FunctionName', { value: this.function.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetters.queueUrl });
+  }
+
+  /**
+   * Let member accounts' rules put events on this region's default bus, where the rule above
+   * picks them up: every account of `organizationId` (aws:PrincipalOrgID), else the accounts of
+   * `memberAccounts`. Only events:PutEvents, only on this bus.
+   */
+  private acceptMemberEvents(settings: Settings) {
+    const bus = `arn:${Aws.PARTITION}:events:${this.region}:${Aws.ACCOUNT_ID}:event-bus/default`;
+    // The statement's Sid is StatementId (as in the AWS::Events::EventBusPolicy examples, none in the statement).
+    const statement =
+      settings.organizationId !== undefined
+        ? {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'events:PutEvents',
+            Resource: bus,
+            Condition: { StringEquals: { 'aws:PrincipalOrgID': settings.organizationId } },
+          }
+        : {
+            Effect: 'Allow',
+            Principal: { AWS: settings.memberAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:root`) },
+            Action: 'events:PutEvents',
+            Resource: bus,
+          };
+    new events.CfnEventBusPolicy(this, 'MemberEventsPolicy', {
+      eventBusName: 'default',
+      statementId: MEMBER_EVENTS_STATEMENT_ID,
+      statement,
+    });
   }
 
   private createAlarms(settings: Settings, rule: events.Rule): cloudwatch.IAlarm[] {

@@ -53,6 +53,10 @@ export interface Settings {
   readonly securityHub: boolean;
   /** Create a multi-region trail recording management events. */
   readonly createTrail: boolean;
+  /** Organisation mode: the organisation whose accounts (running the member template) send events to the hub. */
+  readonly organizationId?: string;
+  /** Organisation mode without an organisation id: the member accounts that send events to the hub. */
+  readonly memberAccounts: string[];
   /** Days the optional trail's logs (and the access logs of its bucket) are kept. */
   readonly trailRetentionDays: number;
 }
@@ -68,12 +72,15 @@ interface Spec {
   readonly pattern?: string;
   readonly minimum?: number;
   readonly maximum?: number;
+  /** For a stringList: the pattern of each entry (in the schema; `check` validates it). */
+  readonly itemPattern?: string;
   /** A check of the parsed value beyond its type: a message naming what is wrong, or undefined. */
   readonly check?: (value: never) => string | undefined;
 }
 
 const REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-[0-9]$';
 const REGION = new RegExp(REGION_PATTERN);
+const ACCOUNT_PATTERN = '^[0-9]{12}$';
 const SNS_TOPIC_PATTERN = '^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:[A-Za-z0-9_-]{1,256}$';
 
 /** Every setting the app reads: its type, default and meaning. The file, `-c` and the schema follow it. */
@@ -92,6 +99,7 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
   },
   regions: {
     kind: 'stringList',
+    itemPattern: REGION_PATTERN,
     description:
       'Every region whose App Mesh resources are evaluated: the home region gets the responder, each other one a forwarder stack. The sweep and the IAM permissions cover exactly these.',
     check: (value: string[]) => {
@@ -142,6 +150,25 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
     default: 365,
     minimum: 1,
     description: "Days the trail's log files (and its bucket's access logs) are kept; only with createTrail.",
+  },
+  organizationId: {
+    kind: 'string',
+    pattern: '^o-[a-z0-9]{10,32}$',
+    description:
+      "Organisation mode: the AWS Organizations id (o-...) whose accounts run the member template. The home region's default bus accepts their events (aws:PrincipalOrgID) and the responder may assume their role meshwarden-member (MESHWARDEN_MEMBER_ROLE_NAME).",
+  },
+  memberAccounts: {
+    kind: 'stringList',
+    itemPattern: ACCOUNT_PATTERN,
+    default: [],
+    description:
+      "Organisation mode without organizationId: the accounts running the member template. The home region's default bus accepts their events and the responder may assume their role meshwarden-member. With organizationId, the organisation decides.",
+    check: (value: string[]) => {
+      const bad = value.filter((a) => !new RegExp(ACCOUNT_PATTERN).test(a));
+      if (bad.length > 0) return `memberAccounts has entries that are not 12-digit account ids: ${bad.join(', ')}`;
+      const twice = value.filter((a, i) => value.indexOf(a) !== i);
+      return twice.length > 0 ? `memberAccounts lists ${[...new Set(twice)].join(', ')} more than once` : undefined;
+    },
   },
   tlsCaArns: {
     kind: 'stringList',
@@ -415,6 +442,8 @@ export function readSettings(
     alarmTopicArns,
     securityHub: get<boolean>('securityHub'),
     createTrail: get<boolean>('createTrail'),
+    organizationId: get<string | undefined>('organizationId'),
+    memberAccounts: get<string[]>('memberAccounts'),
     trailRetentionDays: get<number>('trailRetentionDays'),
   };
   return { settings, source: { file, overrides } };
@@ -446,8 +475,8 @@ export function settingsSchema(): object {
         properties[key] = {
           type: 'array',
           ...base,
-          items: key === 'regions' ? { type: 'string', pattern: REGION_PATTERN } : { type: 'string' },
-          ...(key === 'regions' ? { uniqueItems: true } : {}),
+          items: spec.itemPattern ? { type: 'string', pattern: spec.itemPattern } : { type: 'string' },
+          ...(spec.itemPattern ? { uniqueItems: true } : {}),
         };
         break;
       case 'stringMap':

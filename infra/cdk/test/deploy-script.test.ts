@@ -55,7 +55,9 @@ describe('scripts/deploy.sh --plan (no AWS credentials needed)', () => {
     expect(run.stdout).toMatch(new RegExp(`MeshwardenForwarder-eu-west-1 +aws://${TEST_ACCOUNT}/eu-west-1`));
     expect(run.stdout).toContain('cargo lambda build --release --arm64 --output-format zip -p meshwarden-lambda');
     expect(run.stdout).toContain(`npx cdk bootstrap aws://${TEST_ACCOUNT}/us-east-1 aws://${TEST_ACCOUNT}/eu-west-1`);
-    expect(run.stdout).toContain('npx cdk deploy --all (Meshwarden, MeshwardenForwarder-eu-west-1)');
+    // The plan's stacks by name, never --all: the member template (MeshwardenMember) is for StackSets.
+    expect(run.stdout).toContain('npx cdk deploy Meshwarden MeshwardenForwarder-eu-west-1\n');
+    expect(run.stdout).not.toContain('MeshwardenMember');
     expect(run.stdout).toContain('alarms notify: email ops@example.com');
     expect(run.output).not.toContain('ap-south-1');
     expect(run.calls).toBe('');
@@ -64,7 +66,8 @@ describe('scripts/deploy.sh --plan (no AWS credentials needed)', () => {
   test('--destroy lists every stack of the settings, forwarders included, and what is kept', () => {
     const run = deploy(['--plan', '--destroy', '-c', `settingsFile=${settings}`, '-c', 'alarmEmail=other@example.com']);
     expect([run.status, run.output]).toEqual([0, expect.any(String)]);
-    expect(run.stdout).toContain('npx cdk destroy --all --force (Meshwarden, MeshwardenForwarder-eu-west-1)');
+    expect(run.stdout).toContain('npx cdk destroy --force Meshwarden MeshwardenForwarder-eu-west-1\n');
+    expect(run.stdout).not.toContain('MeshwardenMember');
     expect(run.stdout).toContain('kept (RETAIN): the table "meshwarden"');
     expect(run.stdout).toContain('overrides (this command only): alarmEmail=other@example.com');
     expect(run.calls).toBe('');
@@ -84,6 +87,13 @@ describe('scripts/deploy.sh --plan (no AWS credentials needed)', () => {
     expect(run.stdout).toContain('Meshwarden teardown');
     expect(run.output).toContain('not confirmed: standard input is not a terminal (pass --yes');
     expect(run.calls).toBe('');
+  });
+
+  test('deploys and destroys the plan\'s stacks by name, never --all (which would deploy the member template)', () => {
+    const script = fs.readFileSync(DEPLOY, 'utf8');
+    expect(script).toMatch(/npx cdk deploy --app "\$out" [^\n]*\$stacks$/m);
+    expect(script).toMatch(/npx cdk destroy --app "\$out" [^\n]*\$stacks$/m);
+    expect(script).not.toMatch(/npx cdk (deploy|destroy) --app[^\n]*--all/);
   });
 
   test('an unknown argument is refused before anything runs', () => {

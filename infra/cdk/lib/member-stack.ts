@@ -1,0 +1,142 @@
+import { Aws, CfnCondition, CfnParameter, CfnRule, CliCredentialsStackSynthesizer, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { forwardAppMeshEvents } from './forwarder-stack';
+import { MEMBER_ROLE_NAME, READ_ACTIONS, RESPONDER_ROLE_NAME, UPDATE_ACTIONS } from './responder-stack';
+import { acknowledge } from './shared';
+
+/** The stack id, and so the template's file name in cdk.out (`MeshwardenMember.template.json`). */
+export const MEMBER_STACK_ID = 'MeshwardenMember';
+
+/** The member template's parameters, exactly. */
+export const MEMBER_PARAMETERS = ['HubAccountId', 'HubRegion', 'AutoRevert', 'OrganizationId', 'ExternalId'];
+
+/**
+ * The member template, for every account of an organisation that a hub deployment serves: plain
+ * CloudFormation for CloudFormation StackSets, with no asset and no dependency on CDK bootstrapping
+ * (CliCredentialsStackSynthesizer adds no `BootstrapVersion` parameter or rule; the stack is
+ * environment-agnostic and takes everything from its parameters, nothing from the settings file).
+ *
+ * In each region of a member account: a rule forwarding the App Mesh events the router handles to
+ * the hub's default bus (the forwarder stacks' pattern, role and dead-letter queue). In the hub's
+ * region only (an IAM role is global, and a stack set deploys one instance per region): the role
+ * `meshwarden-member` that the hub's responder role assumes, allowed the App Mesh reads and, with
+ * `AutoRevert` = on, the updates.
+ */
+export class MemberStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, { ...props, synthesizer: new CliCredentialsStackSynthesizer() });
+
+    const hubAccount = new CfnParameter(this, 'HubAccountId', {
+      type: 'String',
+      allowedPattern: '^[0-9]{12}$',
+      constraintDescription: 'a 12-digit AWS account id',
+      description: 'The account of the Meshwarden hub (its home stack: responder, table, default event bus).',
+    });
+    const hubRegion = new CfnParameter(this, 'HubRegion', {
+      type: 'String',
+      allowedPattern: '^[a-z]{2}(-[a-z]+)+-[0-9]$',
+      constraintDescription: 'a region name, such as us-east-1',
+      description: "The hub's home region. The member role is created by this template's instance in that region only.",
+    });
+    const autoRevert = new CfnParameter(this, 'AutoRevert', {
+      type: 'String',
+      allowedValues: ['off', 'dry-run', 'on'],
+      default: 'off',
+      description: 'The hub\'s auto-revert mode: the member role may update App Mesh resources only with "on".',
+    });
+    const organizationId = new CfnParameter(this, 'OrganizationId', {
+      type: 'String',
+      allowedPattern: '^(o-[a-z0-9]{10,32})?$',
+      default: '',
+      constraintDescription: 'an AWS Organizations id (o-...), or empty',
+      description: "The organisation (o-...) the hub's account must belong to (aws:PrincipalOrgID); empty: not checked. This or ExternalId is required.",
+    });
+    const externalId = new CfnParameter(this, 'ExternalId', {
+      type: 'String',
+      allowedPattern: '^[A-Za-z0-9+=,.@:/-]{0,1224}$',
+      default: '',
+      noEcho: true,
+      description: 'An external id the hub must pass to sts:AssumeRole (sts:ExternalId); empty: none. This or OrganizationId is required.',
+    });
+
+    const hasOrganization = new CfnCondition(this, 'HasOrganizationId', {
+      expression: Fn.conditionNot(Fn.conditionEquals(organizationId.valueAsString, '')),
+    });
+    const hasExternalId = new CfnCondition(this, 'HasExternalId', {
+      expression: Fn.conditionNot(Fn.conditionEquals(externalId.valueAsString, '')),
+    });
+    const inHubRegion = new CfnCondition(this, 'InHubRegion', {
+      expression: Fn.conditionEquals(Aws.REGION, hubRegion.valueAsString),
+    });
+    const revertAllowed = new CfnCondition(this, 'InHubRegionAndAutoRevertOn', {
+      expression: Fn.conditionAnd(inHubRegion, Fn.conditionEquals(autoRevert.valueAsString, 'on')),
+    });
+    // The role's trust needs at least one of the two conditions: refuse the stack without either.
+    new CfnRule(this, 'OrganizationIdOrExternalId', {
+      assertions: [
+        {
+          assert: Fn.conditionOr(
+            Fn.conditionNot(Fn.conditionEquals(organizationId.valueAsString, '')),
+            Fn.conditionNot(Fn.conditionEquals(externalId.valueAsString, '')),
+          ),
+          assertDescription: "Set OrganizationId (the hub's organisation, o-...) or ExternalId, or both.",
+        },
+      ],
+    });
+
+    // Every region: App Mesh events to the hub's default bus.
+    forwardAppMeshEvents(this, {
+      busArn: `arn:${Aws.PARTITION}:events:${hubRegion.valueAsString}:${hubAccount.valueAsString}:event-bus/default`,
+      roleDescription: "Meshwarden member: lets this region's rule put App Mesh events on the hub's default bus",
+      ruleDescription: "Forward App Mesh changes to the Meshwarden hub's default bus",
+    });
+
+    // The hub region only: the role the hub's responder assumes in this account.
+    const meshResources = `arn:${Aws.PARTITION}:appmesh:*:${Aws.ACCOUNT_ID}:mesh/*`;
+    const role = new iam.Role(this, 'MemberRole', {
+      roleName: MEMBER_ROLE_NAME,
+      description: "Meshwarden member: the hub's responder reads (and, with AutoRevert on, reverts) this account's App Mesh resources",
+      // The hub account as principal, narrowed to the responder's role by aws:PrincipalArn (below):
+      // a role ARN as principal would make CreateRole fail until the hub is deployed, and would
+      // silently stop matching if the hub's role were ever replaced (IAM keeps its unique id).
+      assumedBy: new iam.AccountPrincipal(hubAccount.valueAsString),
+      inlinePolicies: {
+        ReadAppMesh: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ sid: 'ReadMeshResources', actions: READ_ACTIONS, resources: [meshResources] }),
+            new iam.PolicyStatement({ sid: 'ListMeshes', actions: ['appmesh:ListMeshes'], resources: ['*'] }),
+          ],
+        }),
+      },
+    });
+    const cfnRole = role.node.defaultChild as iam.CfnRole;
+    cfnRole.cfnOptions.condition = inHubRegion;
+    const trust = (extra: Record<string, unknown>) => ({
+      StringEquals: { 'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${hubAccount.valueAsString}:role/${RESPONDER_ROLE_NAME}`, ...extra },
+    });
+    cfnRole.addPropertyOverride(
+      'AssumeRolePolicyDocument.Statement.0.Condition',
+      Fn.conditionIf(
+        hasOrganization.logicalId,
+        Fn.conditionIf(
+          hasExternalId.logicalId,
+          trust({ 'aws:PrincipalOrgID': organizationId.valueAsString, 'sts:ExternalId': externalId.valueAsString }),
+          trust({ 'aws:PrincipalOrgID': organizationId.valueAsString }),
+        ),
+        trust({ 'sts:ExternalId': externalId.valueAsString }),
+      ),
+    );
+    const revert = new iam.Policy(this, 'RevertPermissions', {
+      statements: [new iam.PolicyStatement({ sid: 'RevertMeshResources', actions: UPDATE_ACTIONS, resources: [meshResources] })],
+    });
+    revert.attachToRole(role);
+    (revert.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = revertAllowed;
+
+    const meshFinding = 'Resource::arn:<AWS::Partition>:appmesh:*:<AWS::AccountId>:mesh/*';
+    const everyMesh = "the hub evaluates whichever mesh resource an event names: every mesh of this account, in any region, nothing else";
+    acknowledge(role, 'AwsSolutions-IAM5', ['Resource::*'], 'ListMeshes has no resource-level permissions; it only lists names');
+    acknowledge(role, 'AwsSolutions-IAM5', [meshFinding], everyMesh);
+    acknowledge(revert, 'AwsSolutions-IAM5', [meshFinding], everyMesh);
+  }
+}

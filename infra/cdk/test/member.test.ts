@@ -1,0 +1,160 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { MEMBER_PARAMETERS, MEMBER_STACK_ID } from '../lib/member-stack';
+import { MEMBER_ROLE_NAME, READ_ACTIONS, RESPONDER_ROLE_NAME, UPDATE_ACTIONS } from '../lib/responder-stack';
+import { synthWith } from './helpers';
+
+type Resource = { Type: string; Condition?: string; Properties: Record<string, any> };
+
+/** The member template, from an app whose settings have a forwarder region (to compare the rule with). */
+const built = synthWith({ regions: ['us-east-1', 'eu-west-1'], autoRevert: 'on' });
+const member = Template.fromStack(built.member);
+const json = member.toJSON();
+const resources = Object.entries(json.Resources) as [string, Resource][];
+const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
+
+describe('the member template (StackSets)', () => {
+  test('is the stack MeshwardenMember, environment-agnostic, with no asset and no bootstrap dependency', () => {
+    expect(built.member.stackName).toBe(MEMBER_STACK_ID);
+    expect(built.member.environment).toBe('aws://unknown-account/unknown-region');
+    const parameters = Object.keys(json.Parameters ?? {});
+    expect(parameters).not.toContain('BootstrapVersion');
+    expect(parameters.filter((p) => /AssetParameters|ArtifactHash|S3Bucket|S3VersionKey/.test(p))).toEqual([]);
+    expect(Object.keys(json.Rules ?? {})).not.toContain('CheckBootstrapVersion');
+    expect(JSON.stringify(json)).not.toMatch(/cdk-hnb659fds|BootstrapVersion|AssetParameters|aws:asset/);
+    // No asset in the cloud assembly either: the template is all there is to roll out.
+    const assembly = built.app.synth();
+    const artifact = assembly.getStackArtifact(MEMBER_STACK_ID);
+    expect(artifact.assets).toEqual([]);
+    // Its asset manifest, if any, publishes nothing but the template itself (no code, no image).
+    const manifest = path.join(assembly.directory, `${MEMBER_STACK_ID}.assets.json`);
+    if (fs.existsSync(manifest)) {
+      const { files = {}, dockerImages = {} } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+      expect(Object.values(files).map((f: any) => f.source.path)).toEqual(expect.arrayContaining([]));
+      expect(Object.values(files).every((f: any) => f.source.path === `${MEMBER_STACK_ID}.template.json`)).toBe(true);
+      expect(dockerImages).toEqual({});
+    }
+  });
+
+  test('takes exactly HubAccountId, HubRegion, AutoRevert, OrganizationId and ExternalId, and needs one of the last two', () => {
+    expect(Object.keys(json.Parameters).sort()).toEqual([...MEMBER_PARAMETERS].sort());
+    expect(json.Parameters.AutoRevert).toMatchObject({ Type: 'String', AllowedValues: ['off', 'dry-run', 'on'], Default: 'off' });
+    expect(json.Parameters.HubAccountId).toMatchObject({ Type: 'String', AllowedPattern: '^[0-9]{12}$' });
+    expect(json.Parameters.HubAccountId.Default).toBeUndefined();
+    expect(json.Parameters.HubRegion.Default).toBeUndefined();
+    expect(json.Parameters.OrganizationId.Default).toBe('');
+    expect(json.Parameters.ExternalId).toMatchObject({ Default: '', NoEcho: true });
+    expect(json.Rules.OrganizationIdOrExternalId.Assertions[0].Assert).toEqual({
+      'Fn::Or': [
+        { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OrganizationId' }, ''] }] },
+        { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ExternalId' }, ''] }] },
+      ],
+    });
+  });
+
+  test('holds a rule, its role and dead-letter queue and queue policy, and (hub region only) the member role and its revert policy', () => {
+    expect(resources.map(([, r]) => r.Type).sort()).toEqual([
+      'AWS::Events::Rule',
+      'AWS::IAM::Policy',
+      'AWS::IAM::Policy',
+      'AWS::IAM::Role',
+      'AWS::IAM::Role',
+      'AWS::SQS::Queue',
+      'AWS::SQS::QueuePolicy',
+    ]);
+  });
+
+  test("forwards the forwarder stacks' event pattern to the hub's default bus, with a dead-letter queue", () => {
+    const forwarder = Template.fromStack(built.forwarders[0]);
+    const pattern = (t: Template) => Object.values(t.findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    expect(pattern(member)).toEqual(pattern(forwarder));
+    const [[, rule]] = ofType('AWS::Events::Rule');
+    const [[queueId]] = ofType('AWS::SQS::Queue');
+    const hubBus = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'HubRegion' }, ':', { Ref: 'HubAccountId' }, ':event-bus/default']],
+    };
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: hubBus, DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } } }),
+    ]);
+    // The events role: EventBridge for this account only, PutEvents on the hub bus only.
+    const roleId = rule.Properties.Targets[0].RoleArn['Fn::GetAtt'][0];
+    const role = json.Resources[roleId] as Resource;
+    expect(role.Condition).toBeUndefined();
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    const policies = ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId));
+    expect(policies.map(([, p]) => p.Properties.PolicyDocument.Statement)).toEqual([
+      [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: hubBus }],
+    ]);
+  });
+
+  const [memberRoleId, memberRole] = ofType('AWS::IAM::Role').find(([, r]) => r.Properties.RoleName === MEMBER_ROLE_NAME)!;
+
+  test("the member role: fixed name, created in the hub region only, trusting the hub's responder role under the org or external-id condition", () => {
+    expect(memberRole.Condition).toBe('InHubRegion');
+    expect(json.Conditions.InHubRegion).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'HubRegion' }] });
+    const [statement] = memberRole.Properties.AssumeRolePolicyDocument.Statement;
+    expect(memberRole.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(1);
+    expect(statement.Action).toBe('sts:AssumeRole');
+    expect(statement.Principal).toEqual({
+      AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'HubAccountId' }, ':root']] },
+    });
+    const responder = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'HubAccountId' }, `:role/${RESPONDER_ROLE_NAME}`]] };
+    const org = { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } };
+    const ext = { 'sts:ExternalId': { Ref: 'ExternalId' } };
+    expect(statement.Condition).toEqual({
+      'Fn::If': [
+        'HasOrganizationId',
+        {
+          'Fn::If': [
+            'HasExternalId',
+            { StringEquals: { 'aws:PrincipalArn': responder, ...org, ...ext } },
+            { StringEquals: { 'aws:PrincipalArn': responder, ...org } },
+          ],
+        },
+        { StringEquals: { 'aws:PrincipalArn': responder, ...ext } },
+      ],
+    });
+  });
+
+  test('the member role reads App Mesh everywhere in its account, and may update only with AutoRevert = on', () => {
+    const meshes = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':appmesh:*:', { Ref: 'AWS::AccountId' }, ':mesh/*']] };
+    expect(memberRole.Properties.Policies).toEqual([
+      {
+        PolicyName: 'ReadAppMesh',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'ReadMeshResources', Effect: 'Allow', Action: READ_ACTIONS, Resource: meshes },
+            { Sid: 'ListMeshes', Effect: 'Allow', Action: 'appmesh:ListMeshes', Resource: '*' },
+          ],
+        },
+      },
+    ]);
+    const revert = ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === memberRoleId));
+    expect(revert).toHaveLength(1);
+    expect(revert[0][1].Condition).toBe('InHubRegionAndAutoRevertOn');
+    expect(json.Conditions.InHubRegionAndAutoRevertOn).toEqual({
+      'Fn::And': [{ Condition: 'InHubRegion' }, { 'Fn::Equals': [{ Ref: 'AutoRevert' }, 'on'] }],
+    });
+    expect(revert[0][1].Properties.PolicyDocument.Statement).toEqual([
+      { Sid: 'RevertMeshResources', Effect: 'Allow', Action: UPDATE_ACTIONS, Resource: meshes },
+    ]);
+    // No other statement anywhere grants an update.
+    const updates = JSON.stringify(json).match(/appmesh:Update\w+/g) ?? [];
+    expect(updates.sort()).toEqual([...UPDATE_ACTIONS].sort());
+  });
+
+  test('does not depend on the settings: the same template whatever the hub deployment', () => {
+    const other = synthWith({ regions: ['eu-west-1'], autoRevert: 'off', organizationId: 'o-abcdefghij', securityHub: true });
+    expect(Template.fromStack(other.member).toJSON()).toEqual(json);
+  });
+});
