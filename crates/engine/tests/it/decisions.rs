@@ -50,6 +50,22 @@ pub(crate) fn allow_all_mesh(mesh: &MemoryMesh, name: &str, owner: &str) -> i64 
     version(&world.document(&r).unwrap())
 }
 
+/// In-memory ports holding one drifted mesh `m`, an engine over them, and the mesh's version.
+fn drifted(
+    config: EngineConfig,
+) -> (
+    MemoryMesh,
+    MemoryStore,
+    Engine<MemoryMesh, MemoryStore>,
+    i64,
+) {
+    let mesh = MemoryMesh::default();
+    let store = MemoryStore::default();
+    let v = allow_all_mesh(&mesh, "m", ACCOUNT);
+    let engine = Engine::new(mesh.clone(), store.clone(), config);
+    (mesh, store, engine, v)
+}
+
 fn version(document: &Value) -> i64 {
     document["mesh"]["metadata"]["version"].as_i64().unwrap()
 }
@@ -137,10 +153,7 @@ async fn a_change_between_evaluation_and_update_is_never_undone() {
 
 #[tokio::test]
 async fn a_revert_writes_version_plus_one_with_the_event_id_as_client_token() {
-    let mesh = MemoryMesh::default();
-    let store = MemoryStore::default();
-    let v = allow_all_mesh(&mesh, "m", ACCOUNT);
-    let engine = Engine::new(mesh.clone(), store.clone(), config(AutoRevert::On));
+    let (mesh, store, engine, v) = drifted(config(AutoRevert::On));
     let e = event("m", v);
     let (handled, counts) = handle(&engine, &e, "d1").await;
     let r = report(handled);
@@ -237,10 +250,7 @@ async fn a_record_lost_after_the_update_is_completed_by_the_retry_exactly_once()
 
 #[tokio::test]
 async fn an_update_whose_answer_was_lost_is_not_made_again() {
-    let mesh = MemoryMesh::default();
-    let store = MemoryStore::default();
-    let v = allow_all_mesh(&mesh, "m", ACCOUNT);
-    let engine = Engine::new(mesh.clone(), store.clone(), config(AutoRevert::On));
+    let (mesh, store, engine, v) = drifted(config(AutoRevert::On));
     let e = event("m", v);
     mesh.fail("update", ErrorKind::Transport, Strike::After);
     assert!(handle(&engine, &e, "d1").await.0.is_err());
@@ -252,10 +262,7 @@ async fn an_update_whose_answer_was_lost_is_not_made_again() {
 
 #[tokio::test]
 async fn an_update_that_never_happened_is_made_by_the_retry() {
-    let mesh = MemoryMesh::default();
-    let store = MemoryStore::default();
-    let v = allow_all_mesh(&mesh, "m", ACCOUNT);
-    let engine = Engine::new(mesh.clone(), store.clone(), config(AutoRevert::On));
+    let (mesh, store, engine, v) = drifted(config(AutoRevert::On));
     let e = event("m", v);
     mesh.fail("update", ErrorKind::Throttled, Strike::Before);
     assert!(handle(&engine, &e, "d1").await.0.is_err());
@@ -277,10 +284,7 @@ async fn an_update_that_never_happened_is_made_by_the_retry() {
 
 #[tokio::test]
 async fn another_delivery_of_the_same_event_waits_for_the_lease() {
-    let mesh = MemoryMesh::default();
-    let store = MemoryStore::default();
-    let v = allow_all_mesh(&mesh, "m", ACCOUNT);
-    let engine = Engine::new(mesh.clone(), store.clone(), config(AutoRevert::On));
+    let (mesh, store, engine, v) = drifted(config(AutoRevert::On));
     let e = event("m", v);
     mesh.fail("update", ErrorKind::Throttled, Strike::Before);
     assert!(handle(&engine, &e, "first").await.0.is_err());
