@@ -294,6 +294,13 @@ async fn another_delivery_of_the_same_event_waits_for_the_lease() {
         "{second:?}"
     );
     assert_eq!(mesh.update_count(), 0);
+    let history = store.history_of(&id("m"));
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        history[0].common.action,
+        Action::RevertPending,
+        "the first delivery's intent is untouched"
+    );
 }
 
 #[tokio::test]
