@@ -162,13 +162,11 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         }
         match self.mesh.tags(resource, snapshot).await {
             Ok(tags) => Ok(Some(tags)),
-            Err(err) => match EngineError::retry(err) {
-                Ok(transient) => Err(transient),
-                Err(refused) => {
-                    tracing::warn!(resource = %resource, error = %refused, "tags unavailable");
-                    Ok(None)
-                }
-            },
+            Err(err) => {
+                let refused = EngineError::refusal(err)?;
+                tracing::warn!(resource = %resource, error = %refused, "tags unavailable");
+                Ok(None)
+            }
         }
     }
 }

@@ -108,13 +108,13 @@ pub enum EngineError {
 }
 
 impl EngineError {
-    /// A port error that must be retried; `Err(err)` back when it is not transient, so the
-    /// caller decides explicitly what a refusal means at that point.
-    pub fn retry(err: PortError) -> Result<EngineError, PortError> {
+    /// The refusal a caller must decide about, or — when the failure is worth retrying — the
+    /// error to return to the runtime. No refusal is ever turned into a retry here.
+    pub fn refusal(err: PortError) -> Result<PortError, EngineError> {
         if err.is_transient() {
-            Ok(EngineError::Transient(err))
+            Err(EngineError::Transient(err))
         } else {
-            Err(err)
+            Ok(err)
         }
     }
 }

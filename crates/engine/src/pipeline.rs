@@ -116,7 +116,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let described = match self.engine.mesh.describe(resource).await {
             Ok(described) => described,
             Err(err) => {
-                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                let refused = EngineError::refusal(err)?;
                 tracing::error!(resource = %resource, error = %refused, "describe refused");
                 self.counts.errors += 1;
                 let mut record =
@@ -157,7 +157,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let mut record = Record::new(resource.clone(), self.cause(), Status::Deleted, self.now);
         if self.fresh() && !is_delete {
             let state = self.engine.store.state(&resource.id()).await;
-            let state = state.or_else(|err| EngineError::retry(err).map_or(Ok(None), Err))?;
+            let state = state.or_else(|err| EngineError::refusal(err).map(|_| None))?;
             let deleted_since = state.filter(|s| {
                 s.common.status == Status::Deleted
                     && s.common.event_time >= self.routed.meta.event_time
@@ -236,7 +236,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let document = match self.engine.store.last_compliant(&resource.id()).await {
             Ok(document) => document,
             Err(err) => {
-                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                let refused = EngineError::refusal(err)?;
                 tracing::warn!(resource = %resource, error = %refused, "last compliant copy unreadable");
                 None
             }
@@ -352,7 +352,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let described = match self.engine.mesh.describe(&resource).await {
             Ok(described) => described,
             Err(err) => {
-                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                let refused = EngineError::refusal(err)?;
                 return Box::pin(self.failed_revert(done, &refused, slot)).await;
             }
         };
@@ -438,7 +438,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             // The update may or may not have been applied: the intent stays pending, and the
             // retry's describe tells which.
             Err(err) => {
-                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                let refused = EngineError::refusal(err)?;
                 return Box::pin(self.failed_revert(done, &refused, slot)).await;
             }
         };
@@ -575,7 +575,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         match result {
             Ok(value) => Ok(Ok(value)),
             Err(err) => {
-                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                let refused = EngineError::refusal(err)?;
                 tracing::error!(event_id = %self.routed.meta.event_id, error = %refused, "store refused");
                 self.counts.errors += 1;
                 Ok(Err(Handled::Failed {

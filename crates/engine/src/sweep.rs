@@ -102,7 +102,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
                 .mesh
                 .list(region)
                 .await
-                .map_err(|e| EngineError::retry(e).unwrap_or_else(EngineError::Transient))?;
+                .map_err(EngineError::Transient)?;
             scan.listed += resources.len();
             scan.listed_ids
                 .extend(resources.iter().map(|r| (scope_of(r), r.id())));
@@ -151,7 +151,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             .store
             .record_sweep(&scan.records)
             .await
-            .map_err(|e| EngineError::retry(e).unwrap_or_else(EngineError::Transient))?;
+            .map_err(EngineError::Transient)?;
         let settled = SystemTime::now()
             .checked_sub(self.config.missed_event_grace)
             .unwrap_or(SystemTime::UNIX_EPOCH);
@@ -235,7 +235,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
                 .store
                 .live_ids(&scope)
                 .await
-                .map_err(|e| EngineError::retry(e).unwrap_or_else(EngineError::Transient))?;
+                .map_err(EngineError::Transient)?;
             for id in ids.iter().filter(|id| !listed.contains(id.as_str())) {
                 let Ok(resource) = ResourceRef::from_id(id) else {
                     continue;
@@ -246,10 +246,11 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
                 let cause = sweep_cause(sweep_id, &resource, event_time);
                 let mut record = Record::new(resource, cause, Status::Deleted, SystemTime::now());
                 record.action_reason = Some("not found by the sweep".to_owned());
-                let outcome =
-                    self.store.record(&record).await.map_err(|e| {
-                        EngineError::retry(e).unwrap_or_else(EngineError::Transient)
-                    })?;
+                let outcome = self
+                    .store
+                    .record(&record)
+                    .await
+                    .map_err(EngineError::Transient)?;
                 retired.count += 1;
                 if outcome != RecordOutcome::Written {
                     continue;
@@ -270,11 +271,8 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     async fn still_there(&self, resource: &ResourceRef) -> Result<bool, EngineError> {
         match self.mesh.describe(resource).await {
             Ok(found) => Ok(found.is_some_and(|d| !Identity::of(&d.resource).deleted)),
-            Err(err) => match EngineError::retry(err) {
-                Ok(transient) => Err(transient),
-                // Refused: leave it as it is rather than retire what we cannot see.
-                Err(_) => Ok(true),
-            },
+            // Refused: leave it as it is rather than retire what we cannot see.
+            Err(err) => EngineError::refusal(err).map(|_| true),
         }
     }
 
@@ -289,7 +287,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             Ok(Some(described)) if !Identity::of(&described.resource).deleted => described,
             Ok(_) => return Ok(Swept::Vanished),
             Err(err) => {
-                let refused = EngineError::retry(err).map_or_else(Ok, Err)?;
+                let refused = EngineError::refusal(err)?;
                 tracing::error!(resource = %resource, error = %refused, "describe refused during sweep");
                 return Ok(Swept::Refused);
             }
