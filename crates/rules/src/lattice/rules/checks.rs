@@ -2,7 +2,7 @@
 //! services, the reading of an auth policy, and the last compliant copy of the same resource.
 
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
-use crate::lattice::model::AuthPolicy;
+use crate::lattice::model::{AuthPolicy, TargetGroupData};
 use crate::model::Resource;
 use crate::verdict::Verdict;
 use serde_json::Value;
@@ -16,6 +16,22 @@ pub const ACTIVE: &str = "Active";
 /// decrypts the traffic and its auth policies can only name anonymous principals.
 pub const PASSTHROUGH_ONLY: &str = "every listener is TLS_PASSTHROUGH: VPC Lattice does not \
                                     decrypt the traffic and auth policies can only name anonymous principals";
+
+/// The target group a target-group rule reads, or its not-applicable verdict: another kind, or a
+/// `LAMBDA`/`ALB` group, whose targets VPC Lattice neither health-checks nor speaks a protocol to
+/// (`why` ends the reason for those).
+pub fn target_group<'a>(resource: &'a Resource, why: &str) -> Result<&'a TargetGroupData, Verdict> {
+    let Resource::TargetGroup(doc) = resource else {
+        return Err(Verdict::not_applicable("not a target group"));
+    };
+    let group = &doc.target_group;
+    match group.target_type.as_deref() {
+        Some(kind @ ("LAMBDA" | "ALB")) => Err(Verdict::not_applicable(format!(
+            "targetGroup.type is {kind}: {why}"
+        ))),
+        _ => Ok(group),
+    }
+}
 
 /// The last compliant copy of this very resource (same kind and id), when known.
 pub fn last_compliant<'a>(

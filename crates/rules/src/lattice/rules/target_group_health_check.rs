@@ -1,6 +1,6 @@
 //! `lattice-target-group-health-check`: a target group checks its targets' health.
 
-use super::{electric_eye, source};
+use super::{checks, electric_eye, source};
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::lattice::model::{HealthCheck, TargetGroupData};
 use crate::model::Resource;
@@ -79,15 +79,11 @@ impl Rule for TargetGroupHealthCheck {
     }
 
     fn check(&self, resource: &Resource, _: &EvalContext<'_>) -> Verdict {
-        let Resource::TargetGroup(doc) = resource else {
-            return Verdict::not_applicable("not a target group");
-        };
-        let group = &doc.target_group;
-        if let Some(kind @ ("LAMBDA" | "ALB")) = group.target_type.as_deref() {
-            return Verdict::not_applicable(format!(
-                "targetGroup.type is {kind}: VPC Lattice does not health-check its targets"
-            ));
-        }
+        let group =
+            match checks::target_group(resource, "VPC Lattice does not health-check its targets") {
+                Ok(group) => group,
+                Err(not_applicable) => return not_applicable,
+            };
         let enabled = group
             .config
             .as_ref()

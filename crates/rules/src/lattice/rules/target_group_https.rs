@@ -1,6 +1,6 @@
 //! `lattice-target-group-https`: a target group encrypts the traffic to its targets.
 
-use super::{electric_eye, source};
+use super::{checks, electric_eye, source};
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::Resource;
 use crate::resource::ResourceKind;
@@ -37,15 +37,11 @@ impl Rule for TargetGroupHttps {
     }
 
     fn check(&self, resource: &Resource, _: &EvalContext<'_>) -> Verdict {
-        let Resource::TargetGroup(doc) = resource else {
-            return Verdict::not_applicable("not a target group");
-        };
-        let group = &doc.target_group;
-        if let Some(kind @ ("LAMBDA" | "ALB")) = group.target_type.as_deref() {
-            return Verdict::not_applicable(format!(
-                "targetGroup.type is {kind}: VPC Lattice sets no protocol to its targets"
-            ));
-        }
+        let group =
+            match checks::target_group(resource, "VPC Lattice sets no protocol to its targets") {
+                Ok(group) => group,
+                Err(not_applicable) => return not_applicable,
+            };
         match group.config.as_ref().and_then(|c| c.protocol.as_deref()) {
             Some("HTTPS" | "TCP") => Verdict::Compliant,
             Some("HTTP") => Verdict::non_compliant(
