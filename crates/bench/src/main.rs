@@ -15,7 +15,8 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, Update};
 use clap::Parser;
 use counter::{total, CallCounter};
 use futures::StreamExt;
-use meshwarden_engine::appmesh::AppMeshAdapter;
+use meshwarden_engine::aws::Accounts;
+use meshwarden_engine::services::AwsServices;
 use meshwarden_engine::store::{size, DynamoStore};
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
 use meshwarden_rules::event::SweepRequest;
@@ -44,15 +45,16 @@ struct Rig {
 }
 
 impl Rig {
-    fn engine(&self, config: EngineConfig) -> Engine<AppMeshAdapter, DynamoStore> {
+    fn engine(&self, config: EngineConfig) -> Engine<AwsServices, DynamoStore> {
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(
             aws_sdk_dynamodb::config::Builder::from(&self.harness.sdk)
                 .interceptor(self.counter.clone())
                 .build(),
         );
         let store = DynamoStore::new(dynamodb, config.table.clone(), config.history_ttl);
-        let mesh = AppMeshAdapter::new(&self.harness.sdk, config.own_account().map(str::to_owned))
+        let accounts = Accounts::new(&self.harness.sdk, config.own_account().map(str::to_owned))
             .with_interceptor(self.counter.interceptor());
+        let mesh = AwsServices::new(&accounts);
         Engine::new(
             mesh,
             store,
@@ -69,7 +71,7 @@ impl Rig {
 }
 
 async fn handle(
-    engine: &Engine<AppMeshAdapter, DynamoStore>,
+    engine: &Engine<AwsServices, DynamoStore>,
     event: &Value,
 ) -> anyhow::Result<Handled> {
     engine

@@ -3,7 +3,9 @@
 //! Every knob has a safe default; a value that is present but wrong is a start-up error with a
 //! message naming the variable, never a silent fallback.
 
+use crate::ports::Scope;
 use meshwarden_rules::catalog::RulesConfig;
+use meshwarden_rules::resource::AwsService;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -237,6 +239,22 @@ impl EngineConfig {
             (AutoRevert::Off, _) | (_, Some(_)) => Ok(()),
             (mode, None) => Err(ConfigError::UnknownIdentity(mode)),
         }
+    }
+
+    /// What the sweep lists: every service in every configured region of the own account
+    /// (empty when unknown: the account the credentials reach).
+    pub fn sweep_scopes(&self) -> Vec<Scope> {
+        let account = self.own_account().unwrap_or_default();
+        self.regions
+            .iter()
+            .flat_map(|region| {
+                AwsService::ALL.into_iter().map(move |service| Scope {
+                    service,
+                    account: account.to_owned(),
+                    region: region.clone(),
+                })
+            })
+            .collect()
     }
 
     /// The account of the responder's own role, parsed from its ARN

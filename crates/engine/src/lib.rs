@@ -2,7 +2,8 @@
 //!
 //! The one engine the Lambda and the CLI share: the per-event pipeline (describe → evaluate →
 //! remediate → record → emit), the scheduled sweep, the ports it needs ([`ports`]) and their
-//! AWS SDK adapters ([`appmesh`], [`store`], [`securityhub`]). Pure logic stays in
+//! AWS SDK adapters (one module per service, [`appmesh`] and [`lattice`], behind
+//! [`services`]; [`store`], [`securityhub`]). Pure logic stays in
 //! `meshwarden-rules`.
 
 pub mod appmesh;
@@ -12,12 +13,14 @@ pub mod dispatch;
 pub mod engine;
 pub mod error;
 pub mod identity;
+pub mod lattice;
 pub mod metrics;
 pub mod pipeline;
 pub mod ports;
 pub mod record;
 pub mod revert;
 pub mod securityhub;
+pub mod services;
 pub mod state_order;
 pub mod step;
 pub mod store;

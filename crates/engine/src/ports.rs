@@ -7,8 +7,33 @@ pub use crate::error::{ErrorKind, PortError};
 use crate::record::{CapSlot, HistoryItem, Record, StateItem};
 use crate::securityhub::asff::{AsffFinding, Exported};
 use meshwarden_rules::model::{Resource, Tag};
-use meshwarden_rules::resource::ResourceRef;
+use meshwarden_rules::resource::{AwsService, ResourceRef};
+use serde::{Deserialize, Serialize};
 use std::future::Future;
+
+/// What a listing covers: one service's resources in one account and region.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Scope {
+    /// The service.
+    pub service: AwsService,
+    /// The account (empty: the account the responder's own credentials reach).
+    pub account: String,
+    /// The region.
+    pub region: String,
+}
+
+impl Scope {
+    /// `{service prefix}:{account}:{region}`: the start of the canonical id of every resource
+    /// in the scope (see [`crate::record::scope_of`]).
+    pub fn id(&self) -> String {
+        format!(
+            "{}:{}:{}",
+            self.service.id_prefix(),
+            self.account,
+            self.region
+        )
+    }
+}
 
 /// A freshly described resource.
 #[derive(Debug, Clone)]
@@ -38,10 +63,11 @@ pub trait MeshReader: Send + Sync {
         snapshot: &Self::Snapshot,
     ) -> impl Future<Output = Result<Vec<Tag>, PortError>> + Send;
 
-    /// Every evaluated resource in a region (meshes first, then their gateways and nodes).
+    /// Every evaluated resource of one service that one account sees in one region (App Mesh:
+    /// meshes first, then their gateways and nodes).
     fn list(
         &self,
-        region: &str,
+        scope: &Scope,
     ) -> impl Future<Output = Result<Vec<ResourceRef>, PortError>> + Send;
 }
 

@@ -7,7 +7,7 @@ use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::identity::Identity;
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, RecordOutcome, SweepWrite};
+use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, RecordOutcome, Scope, SweepWrite};
 use crate::record::{epoch_seconds, rfc3339, scope_of, Cause, Record, Status};
 use crate::securityhub::asff::Changes;
 use crate::step;
@@ -85,22 +85,22 @@ pub struct Scan {
 }
 
 impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
-    /// Evaluate every resource in `regions` without recording anything. Records carry
+    /// Evaluate every resource in `scopes` without recording anything. Records carry
     /// `scan_id`-based event ids, so recording them twice writes the same history keys.
     /// `progress` is called with (done, total) after each resource.
     pub async fn scan(
         &self,
-        regions: &[String],
+        scopes: &[Scope],
         scan_id: &str,
         event_time: &str,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Scan, EngineError> {
         let now = SystemTime::now();
         let mut scan = Scan::default();
-        for region in regions {
+        for scope in scopes {
             let resources = self
                 .mesh
-                .list(region)
+                .list(scope)
                 .await
                 .map_err(EngineError::Transient)?;
             scan.listed += resources.len();
@@ -145,7 +145,12 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             .clone()
             .unwrap_or_else(|| rfc3339(SystemTime::now()));
         let scan = self
-            .scan(&self.config.regions, &request.id, &event_time, &|_, _| {})
+            .scan(
+                &self.config.sweep_scopes(),
+                &request.id,
+                &event_time,
+                &|_, _| {},
+            )
             .await?;
         let written = self
             .store
@@ -221,13 +226,8 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     ) -> Result<Retired, EngineError> {
         let listed: HashSet<&str> = scan.listed_ids.iter().map(|(_, id)| id.as_str()).collect();
         let mut scopes: BTreeSet<String> = scan.listed_ids.iter().map(|(s, _)| s.clone()).collect();
-        if let Some(account) = self.config.own_account() {
-            scopes.extend(
-                self.config
-                    .regions
-                    .iter()
-                    .map(|region| format!("appmesh:{account}:{region}")),
-            );
+        if self.config.own_account().is_some() {
+            scopes.extend(self.config.sweep_scopes().iter().map(Scope::id));
         }
         let mut retired = Retired::default();
         for scope in scopes {

@@ -9,9 +9,10 @@
 use anyhow::Context;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
-use meshwarden_engine::appmesh::AppMeshAdapter;
+use meshwarden_engine::aws::Accounts;
 use meshwarden_engine::aws::{caller_arn, load_sdk_config, SdkOptions};
 use meshwarden_engine::securityhub::SecurityHubAdapter;
+use meshwarden_engine::services::AwsServices;
 use meshwarden_engine::store::DynamoStore;
 use meshwarden_engine::{Engine, EngineConfig};
 use serde::Deserialize;
@@ -46,8 +47,9 @@ async fn main() -> Result<(), Error> {
         config.table.clone(),
         config.history_ttl,
     );
-    let mesh = AppMeshAdapter::new(&sdk, config.own_account().map(str::to_owned))
+    let accounts = Accounts::new(&sdk, config.own_account().map(str::to_owned))
         .with_member_role(config.member_role_name.clone());
+    let mesh = AwsServices::new(&accounts);
     // Security Hub off: no client, no call.
     let findings = config.security_hub.then(|| SecurityHubAdapter::new(&sdk));
     tracing::info!(auto_revert = %config.auto_revert, table = %config.table, regions = ?config.regions,

@@ -12,7 +12,8 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
     ProjectionType, ScalarAttributeType,
 };
-use meshwarden_engine::appmesh::AppMeshAdapter;
+use meshwarden_engine::aws::Accounts;
+use meshwarden_engine::services::AwsServices;
 use meshwarden_engine::store::DynamoStore;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig};
 use serde_json::{json, Value};
@@ -97,23 +98,24 @@ impl Harness {
     }
 
     /// The real ports for `config`: App Mesh and DynamoDB through the SDK, on the emulator.
-    pub fn ports(&self, config: &EngineConfig) -> (AppMeshAdapter, DynamoStore) {
+    pub fn ports(&self, config: &EngineConfig) -> (AwsServices, DynamoStore) {
         let store = DynamoStore::new(
             self.dynamodb.clone(),
             config.table.clone(),
             config.history_ttl,
         );
-        let mesh = AppMeshAdapter::new(&self.sdk, config.own_account().map(str::to_owned))
+        let accounts = Accounts::new(&self.sdk, config.own_account().map(str::to_owned))
             .with_member_role(config.member_role_name.clone());
+        let mesh = AwsServices::new(&accounts);
         (mesh, store)
     }
 
-    pub fn engine_with(&self, config: EngineConfig) -> Engine<AppMeshAdapter, DynamoStore> {
+    pub fn engine_with(&self, config: EngineConfig) -> Engine<AwsServices, DynamoStore> {
         let (mesh, store) = self.ports(&config);
         Engine::new(mesh, store, config)
     }
 
-    pub fn engine(&self, auto_revert: AutoRevert) -> Engine<AppMeshAdapter, DynamoStore> {
+    pub fn engine(&self, auto_revert: AutoRevert) -> Engine<AwsServices, DynamoStore> {
         self.engine_with(self.config(auto_revert))
     }
 

@@ -12,7 +12,7 @@
 use meshwarden_engine::error::{ErrorKind, PortError};
 use meshwarden_engine::ports::{
     ComplianceStore, Described, FindingsSink, HistoryQuery, MeshReader, MeshWriter, Page,
-    RecordOutcome, Reservation, SweepWrite,
+    RecordOutcome, Reservation, Scope, SweepWrite,
 };
 use meshwarden_engine::record::{
     Action, CapSlot, HistoryItem, Record, SpecItem, StateItem, Status, SPEC_SK,
@@ -171,7 +171,7 @@ impl MeshReader for MemoryMesh {
         }
     }
 
-    async fn list(&self, region: &str) -> Result<Vec<ResourceRef>, PortError> {
+    async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
         let mut world = self.world();
         if let Some((kind, _)) = world.faults.take("list") {
             return Err(fault("List", kind));
@@ -179,7 +179,11 @@ impl MeshReader for MemoryMesh {
         Ok(world
             .documents
             .values()
-            .filter(|(r, _)| r.region == region)
+            .filter(|(r, _)| {
+                r.region == scope.region
+                    && r.service() == scope.service
+                    && (scope.account.is_empty() || r.account == scope.account)
+            })
             .map(|(r, _)| r.clone())
             .collect())
     }

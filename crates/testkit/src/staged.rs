@@ -4,7 +4,7 @@
 
 use futures::future::BoxFuture;
 use meshwarden_engine::error::PortError;
-use meshwarden_engine::ports::{Described, MeshReader, MeshWriter};
+use meshwarden_engine::ports::{Described, MeshReader, MeshWriter, Scope};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use std::collections::BTreeMap;
@@ -98,8 +98,8 @@ impl<M: MeshReader> MeshReader for Staged<M> {
         self.inner.tags(resource, snapshot).await
     }
 
-    async fn list(&self, region: &str) -> Result<Vec<ResourceRef>, PortError> {
-        self.inner.list(region).await
+    async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
+        self.inner.list(scope).await
     }
 }
 

@@ -17,8 +17,8 @@ use super::replay::{PipelineArgs, TRANSIENT};
 use super::session::{one_line, AwsArgs};
 use anyhow::anyhow;
 use aws_sdk_sqs::types::Message;
-use meshwarden_engine::appmesh::AppMeshAdapter;
 use meshwarden_engine::dispatch::new_delivery_id;
+use meshwarden_engine::services::AwsServices;
 use meshwarden_engine::store::DynamoStore;
 use meshwarden_engine::{Engine, Handled};
 use meshwarden_rules::event::{self, Decision};
@@ -326,7 +326,7 @@ fn read(message: &Message, id: String) -> (Report, Option<Letter>) {
 
 /// Hand the message's event to the pipeline; delete the message once it was handled.
 async fn redrive(
-    engine: &Engine<AppMeshAdapter, DynamoStore>,
+    engine: &Engine<AwsServices, DynamoStore>,
     queue: &Queue,
     message: &Message,
     id: String,

@@ -94,7 +94,12 @@ pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
     let now = SystemTime::now();
     let scan_id = format!("scan-{}", humantime::format_rfc3339_seconds(now));
     let scan = engine
-        .scan(&engine.config().regions, &scan_id, &rfc3339(now), &progress)
+        .scan(
+            &engine.config().sweep_scopes(),
+            &scan_id,
+            &rfc3339(now),
+            &progress,
+        )
         .await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();

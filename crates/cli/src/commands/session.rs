@@ -2,10 +2,11 @@
 //! `--endpoint-url`), the caller's account, and the same engine the Lambda runs.
 
 use anyhow::{anyhow, Context};
-use meshwarden_engine::appmesh::AppMeshAdapter;
+use meshwarden_engine::aws::Accounts;
 use meshwarden_engine::aws::{load_sdk_config, SdkOptions};
 use meshwarden_engine::config::DEFAULT_TABLE;
 use meshwarden_engine::ports::PortError;
+use meshwarden_engine::services::AwsServices;
 use meshwarden_engine::store::DynamoStore;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig};
 use meshwarden_rules::resource::ResourceRef;
@@ -27,7 +28,7 @@ pub struct AwsArgs {
 /// The engine, and who and where we are.
 pub struct Session {
     /// The engine, configured like the responder.
-    pub engine: Engine<AppMeshAdapter, DynamoStore>,
+    pub engine: Engine<AwsServices, DynamoStore>,
     /// The caller's account.
     pub account: String,
     /// The region commands default to.
@@ -110,7 +111,7 @@ pub async fn connect(aws: &AwsArgs, wants: Wants) -> anyhow::Result<Session> {
         config.table.clone(),
         config.history_ttl,
     );
-    let mesh = AppMeshAdapter::new(&sdk, Some(account.clone()));
+    let mesh = AwsServices::new(&Accounts::new(&sdk, Some(account.clone())));
     Ok(Session {
         engine: Engine::new(mesh, store, config),
         account,

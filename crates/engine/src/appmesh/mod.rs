@@ -7,18 +7,14 @@
 mod patch;
 pub mod to_json;
 
-use crate::aws::classify;
+use crate::aws::{classify, Accounts, Clients};
 use crate::error::{ErrorKind, PortError};
-use crate::ports::{Described, MeshReader, MeshWriter};
-use aws_config::SdkConfig;
+use crate::ports::{Described, MeshReader, MeshWriter, Scope};
 use aws_sdk_appmesh::types as am;
 use aws_sdk_appmesh::Client;
-use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::sync::Mutex;
 use to_json::ToJson;
 
 /// What was described, kept for writing a patch back.
@@ -43,93 +39,41 @@ pub enum Spec {
 
 /// App Mesh through the AWS SDK, one client per (account, region), built on first use.
 ///
-/// With a member role name (organisation mode), a resource of another account is described and
-/// updated with that account's own credentials: the adapter assumes
-/// `arn:aws:iam::{account}:role/{member role}` (credentials cached per account by the SDK and
-/// refreshed before they expire). Without one, other accounts' resources are shared-mesh
-/// resources, addressed with `meshOwner` using the responder's own credentials.
+/// A resource of another account is reached as [`Accounts`] says: with that account's member
+/// role (organisation mode), or else as a shared-mesh resource, addressed with `meshOwner` using
+/// the responder's own credentials.
 #[derive(Debug)]
 pub struct AppMeshAdapter {
-    base: SdkConfig,
-    clients: Mutex<HashMap<(String, String), Client>>,
-    own_account: Option<String>,
-    member_role: Option<String>,
-    interceptors: Vec<SharedInterceptor>,
+    clients: Clients<Client>,
 }
 
 impl AppMeshAdapter {
-    /// An adapter on the given SDK configuration. `own_account` is the responder's account:
-    /// resources of other accounts (shared meshes) are addressed with `meshOwner`.
-    pub fn new(base: &SdkConfig, own_account: Option<String>) -> Self {
+    /// An adapter reaching `accounts`.
+    pub fn new(accounts: Accounts) -> Self {
         AppMeshAdapter {
-            base: base.clone(),
-            clients: Mutex::new(HashMap::new()),
-            own_account,
-            member_role: None,
-            interceptors: Vec::new(),
+            clients: Clients::new(accounts),
         }
-    }
-
-    /// Reach other accounts' resources through the role of this name in each account.
-    pub fn with_member_role(mut self, role_name: Option<String>) -> Self {
-        self.member_role = role_name;
-        self
-    }
-
-    /// Add an SDK interceptor to every client this adapter builds (benchmarks count calls).
-    pub fn with_interceptor(mut self, interceptor: SharedInterceptor) -> Self {
-        self.interceptors.push(interceptor);
-        self
-    }
-
-    /// The member role to assume for `account`, when it is another account and one is set.
-    fn member_role_arn(&self, account: &str) -> Option<String> {
-        let role = self.member_role.as_deref()?;
-        (!account.is_empty() && self.own_account.as_deref() != Some(account))
-            .then(|| format!("arn:aws:iam::{account}:role/{role}"))
     }
 
     async fn client(&self, account: &str, region: &str) -> Client {
-        let key = (account.to_owned(), region.to_owned());
-        if let Some(client) = self.cached(&key) {
-            return client;
-        }
-        let mut config = aws_sdk_appmesh::config::Builder::from(&self.base)
-            .region(aws_config::Region::new(region.to_owned()));
-        if let Some(role_arn) = self.member_role_arn(account) {
-            let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
-                .session_name("meshwarden")
-                .configure(&self.base)
-                .build()
-                .await;
-            config = config.credentials_provider(provider);
-        }
-        for interceptor in &self.interceptors {
-            config.push_interceptor(interceptor.clone());
-        }
-        let client = Client::from_conf(config.build());
         self.clients
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .entry(key)
-            .or_insert(client)
-            .clone()
-    }
-
-    fn cached(&self, key: &(String, String)) -> Option<Client> {
-        self.clients
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(key)
-            .cloned()
+            .get(account, region, |sdk, interceptors| {
+                let mut config = aws_sdk_appmesh::config::Builder::from(sdk);
+                for interceptor in interceptors {
+                    config.push_interceptor(interceptor.clone());
+                }
+                Client::from_conf(config.build())
+            })
+            .await
     }
 
     /// `meshOwner` for a resource: only when it is neither ours nor reached as its own account.
     fn mesh_owner(&self, account: &str) -> Option<String> {
-        if self.member_role_arn(account).is_some() {
+        let accounts = self.clients.accounts();
+        if accounts.through_member_role(account) {
             return None;
         }
-        match &self.own_account {
+        match accounts.own_account() {
             Some(own) if own != account => Some(account.to_owned()),
             _ => None,
         }
@@ -287,10 +231,9 @@ impl MeshReader for AppMeshAdapter {
             .collect())
     }
 
-    async fn list(&self, region: &str) -> Result<Vec<ResourceRef>, PortError> {
-        // The sweep lists the responder's own account.
-        let own = self.own_account.clone().unwrap_or_default();
-        let client = self.client(&own, region).await;
+    async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
+        let region = scope.region.as_str();
+        let client = self.client(&scope.account, region).await;
         let meshes: Vec<am::MeshRef> = client
             .list_meshes()
             .into_paginator()
@@ -302,6 +245,10 @@ impl MeshReader for AppMeshAdapter {
         let mut refs = Vec::new();
         for mesh in meshes {
             let account = mesh.mesh_owner.clone();
+            // In organisation mode another member's shared mesh is listed in its owner's scope.
+            if account != scope.account && self.clients.accounts().through_member_role(&account) {
+                continue;
+            }
             let owner = self.mesh_owner(&account);
             let at = |kind, name: Option<String>| ResourceRef {
                 kind,

@@ -5,56 +5,10 @@
 //! (connection pools, listener timeouts) are not carried; remediation writes field-level patches
 //! onto the described SDK spec, so they survive an update untouched (see `patch.rs`).
 
+pub use crate::aws::to_json::ToJson;
+use crate::aws::to_json::{json_enum, json_struct, json_union};
 use aws_sdk_appmesh::types as am;
-use aws_smithy_types::DateTime;
-use serde_json::{Map, Value};
 
-/// Conversion of an SDK value to its API JSON.
-pub trait ToJson {
-    /// The API JSON, `Value::Null` for "absent".
-    fn to_json(&self) -> Value;
-}
-
-impl<T: ToJson> ToJson for Option<T> {
-    fn to_json(&self) -> Value {
-        self.as_ref().map_or(Value::Null, ToJson::to_json)
-    }
-}
-
-impl<T: ToJson> ToJson for Vec<T> {
-    fn to_json(&self) -> Value {
-        Value::Array(self.iter().map(ToJson::to_json).collect())
-    }
-}
-
-macro_rules! json_scalar {
-    ($($ty:ty),*) => {$(
-        impl ToJson for $ty {
-            fn to_json(&self) -> Value {
-                Value::from(self.clone())
-            }
-        }
-    )*};
-}
-json_scalar!(String, bool, i32, i64);
-
-impl ToJson for DateTime {
-    /// Epoch seconds, as the CLI's JSON output renders them; the model treats them as opaque.
-    fn to_json(&self) -> Value {
-        Value::from(self.as_secs_f64())
-    }
-}
-
-/// SDK string enums: their wire value.
-macro_rules! json_enum {
-    ($($ty:ty),*) => {$(
-        impl ToJson for $ty {
-            fn to_json(&self) -> Value {
-                Value::from(self.as_str())
-            }
-        }
-    )*};
-}
 json_enum!(
     am::EgressFilterType,
     am::IpPreference,
@@ -68,41 +22,6 @@ json_enum!(
     am::DurationUnit,
     am::DnsResponseType
 );
-
-/// SDK structures: `Type { "jsonMember" => field, ... }`; absent members are omitted.
-macro_rules! json_struct {
-    ($($ty:ty { $($json:literal => $field:ident),* $(,)? })*) => {$(
-        impl ToJson for $ty {
-            fn to_json(&self) -> Value {
-                let mut map = Map::new();
-                $(insert(&mut map, $json, self.$field.to_json());)*
-                Value::Object(map)
-            }
-        }
-    )*};
-}
-
-/// SDK unions: `Type { Variant => "jsonMember", ... }`; unknown variants become `{}`.
-macro_rules! json_union {
-    ($($ty:ty { $($variant:ident => $json:literal),* $(,)? })*) => {$(
-        impl ToJson for $ty {
-            fn to_json(&self) -> Value {
-                let mut map = Map::new();
-                match self {
-                    $(Self::$variant(inner) => insert(&mut map, $json, inner.to_json()),)*
-                    _ => {}
-                }
-                Value::Object(map)
-            }
-        }
-    )*};
-}
-
-fn insert(map: &mut Map<String, Value>, key: &str, value: Value) {
-    if !value.is_null() {
-        map.insert(key.to_owned(), value);
-    }
-}
 
 json_struct! {
     am::ResourceMetadata { "arn" => arn, "createdAt" => created_at, "lastUpdatedAt" => last_updated_at,

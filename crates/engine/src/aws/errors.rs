@@ -68,6 +68,28 @@ where
     PortError::new(operation, kind, detail).with_source(err)
 }
 
+/// A call's output, `None` when the service answers that the resource does not exist; any other
+/// error is classified.
+pub fn found<T, E>(
+    operation: &str,
+    result: Result<T, SdkError<E, HttpResponse>>,
+) -> Result<Option<T>, PortError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match result {
+        Ok(out) => Ok(Some(out)),
+        Err(err) => {
+            let classified = classify(operation, err);
+            if classified.kind == ErrorKind::NotFound {
+                Ok(None)
+            } else {
+                Err(classified)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,12 @@
 //! What every AWS SDK adapter shares: the SDK configuration and error classification.
 
+mod accounts;
 mod errors;
+pub mod to_json;
 
-pub use errors::{classify, kind_of};
+pub use accounts::{Accounts, Clients};
+
+pub use errors::{classify, found, kind_of};
 
 use crate::error::PortError;
 

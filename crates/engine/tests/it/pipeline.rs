@@ -385,10 +385,10 @@ fn staged_engine(
     h: &Harness,
     config: meshwarden_engine::EngineConfig,
     stage: impl FnOnce(
-        Staged<meshwarden_engine::appmesh::AppMeshAdapter>,
-    ) -> Staged<meshwarden_engine::appmesh::AppMeshAdapter>,
+        Staged<meshwarden_engine::services::AwsServices>,
+    ) -> Staged<meshwarden_engine::services::AwsServices>,
 ) -> meshwarden_engine::Engine<
-    Staged<meshwarden_engine::appmesh::AppMeshAdapter>,
+    Staged<meshwarden_engine::services::AwsServices>,
     meshwarden_engine::store::DynamoStore,
 > {
     let (mesh, store) = h.ports(&config);

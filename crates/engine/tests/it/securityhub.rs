@@ -222,7 +222,7 @@ fn hub_engine(
     h: &Harness,
     mode: AutoRevert,
 ) -> Engine<
-    meshwarden_engine::appmesh::AppMeshAdapter,
+    meshwarden_engine::services::AwsServices,
     meshwarden_engine::store::DynamoStore,
     SecurityHubAdapter,
 > {

@@ -1,0 +1,505 @@
+//! The VPC Lattice adapter of [`MeshReader`] and [`MeshWriter`], on the AWS SDK.
+//!
+//! A resource is described into the one document its rules read (see
+//! `meshwarden_rules::lattice::model`): the resource's own `Get*` output and, for a service
+//! network or a service, its auth policy, access log subscriptions and VPC associations or
+//! listeners, all requested at once. Remediation writes only what VPC Lattice can change in place
+//! ([`write`]), then describes the resource again.
+
+pub mod to_json;
+pub mod write;
+
+use crate::aws::{classify, found, Accounts, Clients};
+use crate::error::{ErrorKind, PortError};
+use crate::ports::{Described, MeshReader, MeshWriter, Scope};
+use aws_sdk_vpclattice::types as vl;
+use aws_sdk_vpclattice::Client;
+use futures::future::try_join_all;
+use meshwarden_rules::model::{Resource, Tag};
+use meshwarden_rules::resource::{ResourceKind, ResourceRef};
+use serde_json::{json, Value};
+use to_json::ToJson;
+use write::Write;
+
+/// What was described, kept for writing back.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The resource's ARN (for tag look-ups).
+    pub arn: Option<String>,
+    /// A target group's described health check (written back whole with `enabled` changed).
+    pub health_check: Option<vl::HealthCheckConfig>,
+}
+
+/// VPC Lattice through the AWS SDK, one client per (account, region), built on first use.
+///
+/// A resource of another account is reached with its member role when [`Accounts`] has one
+/// (organisation mode); otherwise it is a resource shared with us, addressed by its ARN.
+#[derive(Debug)]
+pub struct LatticeAdapter {
+    clients: Clients<Client>,
+}
+
+impl LatticeAdapter {
+    /// An adapter reaching `accounts`.
+    pub fn new(accounts: Accounts) -> Self {
+        LatticeAdapter {
+            clients: Clients::new(accounts),
+        }
+    }
+
+    async fn client(&self, account: &str, region: &str) -> Client {
+        self.clients
+            .get(account, region, |sdk, interceptors| {
+                let mut config = aws_sdk_vpclattice::config::Builder::from(sdk);
+                for interceptor in interceptors {
+                    config.push_interceptor(interceptor.clone());
+                }
+                Client::from_conf(config.build())
+            })
+            .await
+    }
+
+    /// How to name the resource in a request: its id in an account we reach as itself, its ARN
+    /// (which names the owner) for a resource shared with us.
+    fn identifier(&self, resource: &ResourceRef) -> Result<String, PortError> {
+        let id = resource
+            .lattice_id()
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| invalid("Describe", format!("{resource} has no VPC Lattice id")))?;
+        let accounts = self.clients.accounts();
+        let own = accounts
+            .own_account()
+            .is_none_or(|own| own == resource.account)
+            || resource.account.is_empty()
+            || accounts.through_member_role(&resource.account);
+        Ok(if own {
+            id.to_owned()
+        } else {
+            format!(
+                "arn:{}:vpc-lattice:{}:{}:{}/{id}",
+                partition(&resource.region),
+                resource.region,
+                resource.account,
+                resource.kind.as_str().to_lowercase()
+            )
+        })
+    }
+
+    async fn auth_policy(&self, client: &Client, id: &str) -> Result<Value, PortError> {
+        let out = found(
+            "GetAuthPolicy",
+            client
+                .get_auth_policy()
+                .resource_identifier(id)
+                .send()
+                .await,
+        )?;
+        // No policy: 404, or an answer without one.
+        Ok(match out {
+            Some(policy) if policy.policy.is_some() => policy.to_json(),
+            _ => Value::Null,
+        })
+    }
+
+    async fn access_logs(&self, client: &Client, id: &str) -> Result<Value, PortError> {
+        let items: Vec<vl::AccessLogSubscriptionSummary> = client
+            .list_access_log_subscriptions()
+            .resource_identifier(id)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| classify("ListAccessLogSubscriptions", e))?;
+        Ok(items.to_json())
+    }
+
+    async fn vpc_associations(&self, client: &Client, id: &str) -> Result<Value, PortError> {
+        let summaries: Vec<vl::ServiceNetworkVpcAssociationSummary> = client
+            .list_service_network_vpc_associations()
+            .service_network_identifier(id)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| classify("ListServiceNetworkVpcAssociations", e))?;
+        // The summaries lack the security groups: each association is read in full, at once.
+        let full = try_join_all(
+            summaries
+                .into_iter()
+                .filter_map(|s| s.id)
+                .map(|id| async move {
+                    found(
+                        "GetServiceNetworkVpcAssociation",
+                        client
+                            .get_service_network_vpc_association()
+                            .service_network_vpc_association_identifier(id)
+                            .send()
+                            .await,
+                    )
+                }),
+        )
+        .await?;
+        // An association deleted between the list and the get is no longer there.
+        Ok(full.into_iter().flatten().collect::<Vec<_>>().to_json())
+    }
+
+    async fn listeners(&self, client: &Client, id: &str) -> Result<Value, PortError> {
+        let summaries: Vec<vl::ListenerSummary> = client
+            .list_listeners()
+            .service_identifier(id)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| classify("ListListeners", e))?;
+        let full = try_join_all(
+            summaries
+                .into_iter()
+                .filter_map(|s| s.id)
+                .map(|l| async move {
+                    found(
+                        "GetListener",
+                        client
+                            .get_listener()
+                            .service_identifier(id)
+                            .listener_identifier(l)
+                            .send()
+                            .await,
+                    )
+                }),
+        )
+        .await?;
+        Ok(full.into_iter().flatten().collect::<Vec<_>>().to_json())
+    }
+
+    async fn describe_network(
+        &self,
+        client: &Client,
+        id: &str,
+    ) -> Result<Option<Described<Snapshot>>, PortError> {
+        let (network, policy, logs, associations) = futures::join!(
+            client
+                .get_service_network()
+                .service_network_identifier(id)
+                .send(),
+            self.auth_policy(client, id),
+            self.access_logs(client, id),
+            self.vpc_associations(client, id),
+        );
+        let Some(network) = found("GetServiceNetwork", network)? else {
+            return Ok(None);
+        };
+        let arn = network.arn.clone();
+        document(
+            json!({
+                "serviceNetwork": network.to_json(),
+                "authPolicy": policy?,
+                "accessLogSubscriptions": logs?,
+                "vpcAssociations": associations?,
+            }),
+            arn,
+            None,
+        )
+    }
+
+    async fn describe_service(
+        &self,
+        client: &Client,
+        id: &str,
+    ) -> Result<Option<Described<Snapshot>>, PortError> {
+        let (service, listeners, policy, logs) = futures::join!(
+            client.get_service().service_identifier(id).send(),
+            self.listeners(client, id),
+            self.auth_policy(client, id),
+            self.access_logs(client, id),
+        );
+        let Some(service) = found("GetService", service)? else {
+            return Ok(None);
+        };
+        let arn = service.arn.clone();
+        document(
+            json!({
+                "service": service.to_json(),
+                "listeners": listeners?,
+                "authPolicy": policy?,
+                "accessLogSubscriptions": logs?,
+            }),
+            arn,
+            None,
+        )
+    }
+
+    async fn describe_target_group(
+        &self,
+        client: &Client,
+        id: &str,
+    ) -> Result<Option<Described<Snapshot>>, PortError> {
+        let out = found(
+            "GetTargetGroup",
+            client
+                .get_target_group()
+                .target_group_identifier(id)
+                .send()
+                .await,
+        )?;
+        let Some(group) = out else {
+            return Ok(None);
+        };
+        let health_check = group.config.as_ref().and_then(|c| c.health_check.clone());
+        document(
+            json!({ "targetGroup": group.to_json() }),
+            group.arn.clone(),
+            health_check,
+        )
+    }
+
+    /// Make one write.
+    async fn write(
+        &self,
+        client: &Client,
+        resource: &ResourceRef,
+        current: &Described<Snapshot>,
+        id: &str,
+        (index, write): (usize, &Write),
+        client_token: &str,
+    ) -> Result<(), PortError> {
+        match write {
+            Write::PutAuthPolicy(policy) => client
+                .put_auth_policy()
+                .resource_identifier(id)
+                .policy(policy)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| classify("PutAuthPolicy", e)),
+            Write::AuthType(auth) => {
+                let auth = vl::AuthType::from(auth.as_str());
+                match resource.kind {
+                    ResourceKind::ServiceNetwork => client
+                        .update_service_network()
+                        .service_network_identifier(id)
+                        .auth_type(auth)
+                        .send()
+                        .await
+                        .map(drop)
+                        .map_err(|e| classify("UpdateServiceNetwork", e)),
+                    _ => client
+                        .update_service()
+                        .service_identifier(id)
+                        .auth_type(auth)
+                        .send()
+                        .await
+                        .map(drop)
+                        .map_err(|e| classify("UpdateService", e)),
+                }
+            }
+            Write::CreateAccessLog {
+                destination_arn,
+                log_type,
+            } => client
+                .create_access_log_subscription()
+                .resource_identifier(id)
+                .destination_arn(destination_arn)
+                .set_service_network_log_type(
+                    log_type.as_deref().map(vl::ServiceNetworkLogType::from),
+                )
+                // The same request with the same token is applied once.
+                .client_token(format!("{client_token}-log{index}"))
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| classify("CreateAccessLogSubscription", e)),
+            Write::HealthCheckEnabled(enabled) => {
+                let described = current.snapshot.health_check.clone();
+                client
+                    .update_target_group()
+                    .target_group_identifier(id)
+                    .health_check(with_enabled(described, *enabled))
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| classify("UpdateTargetGroup", e))
+            }
+        }
+    }
+}
+
+/// The described health check, `enabled` changed and every other setting kept.
+fn with_enabled(described: Option<vl::HealthCheckConfig>, enabled: bool) -> vl::HealthCheckConfig {
+    let described = described.unwrap_or_else(|| vl::HealthCheckConfig::builder().build());
+    vl::HealthCheckConfig::builder()
+        .enabled(enabled)
+        .set_protocol(described.protocol)
+        .set_protocol_version(described.protocol_version)
+        .set_port(described.port)
+        .set_path(described.path)
+        .set_health_check_interval_seconds(described.health_check_interval_seconds)
+        .set_health_check_timeout_seconds(described.health_check_timeout_seconds)
+        .set_healthy_threshold_count(described.healthy_threshold_count)
+        .set_unhealthy_threshold_count(described.unhealthy_threshold_count)
+        .set_matcher(described.matcher)
+        .build()
+}
+
+/// The ARN partition of a region.
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+fn document(
+    doc: Value,
+    arn: Option<String>,
+    health_check: Option<vl::HealthCheckConfig>,
+) -> Result<Option<Described<Snapshot>>, PortError> {
+    let resource =
+        Resource::from_describe_value(&doc).map_err(|e| invalid("Describe", e.to_string()))?;
+    Ok(Some(Described {
+        resource,
+        snapshot: Snapshot { arn, health_check },
+    }))
+}
+
+/// A response or request we cannot work with: retrying would not change it.
+fn invalid(operation: &str, detail: String) -> PortError {
+    PortError::new(operation, ErrorKind::Rejected, detail)
+}
+
+/// The account in an ARN (`arn:aws:vpc-lattice:REGION:ACCOUNT:...`).
+fn arn_account(arn: Option<&str>) -> Option<&str> {
+    arn?.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+impl MeshReader for LatticeAdapter {
+    type Snapshot = Snapshot;
+
+    async fn describe(
+        &self,
+        resource: &ResourceRef,
+    ) -> Result<Option<Described<Snapshot>>, PortError> {
+        let id = self.identifier(resource)?;
+        let client = self.client(&resource.account, &resource.region).await;
+        match resource.kind {
+            ResourceKind::ServiceNetwork => self.describe_network(&client, &id).await,
+            ResourceKind::Service => self.describe_service(&client, &id).await,
+            ResourceKind::TargetGroup => self.describe_target_group(&client, &id).await,
+            other => Err(invalid(
+                "Describe",
+                format!("{other} is not a VPC Lattice resource kind"),
+            )),
+        }
+    }
+
+    async fn tags(
+        &self,
+        resource: &ResourceRef,
+        snapshot: &Snapshot,
+    ) -> Result<Vec<Tag>, PortError> {
+        let arn = snapshot
+            .arn
+            .clone()
+            .ok_or_else(|| invalid("ListTagsForResource", format!("{resource}: no ARN")))?;
+        let out = self
+            .client(&resource.account, &resource.region)
+            .await
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .map_err(|e| classify("ListTagsForResource", e))?;
+        let mut tags: Vec<Tag> = out
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, value)| Tag { key, value })
+            .collect();
+        tags.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(tags)
+    }
+
+    async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
+        let client = self.client(&scope.account, &scope.region).await;
+        let (networks, services, groups) = futures::join!(
+            client
+                .list_service_networks()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+            client
+                .list_services()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+            client
+                .list_target_groups()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        );
+        let networks = networks.map_err(|e| classify("ListServiceNetworks", e))?;
+        let services = services.map_err(|e| classify("ListServices", e))?;
+        let groups = groups.map_err(|e| classify("ListTargetGroups", e))?;
+        let found = networks
+            .into_iter()
+            .map(|n| (ResourceKind::ServiceNetwork, n.id, n.arn))
+            .chain(
+                services
+                    .into_iter()
+                    .map(|s| (ResourceKind::Service, s.id, s.arn)),
+            )
+            .chain(
+                groups
+                    .into_iter()
+                    .map(|g| (ResourceKind::TargetGroup, g.id, g.arn)),
+            );
+        let accounts = self.clients.accounts();
+        Ok(found
+            .filter_map(|(kind, id, arn)| {
+                let account = arn_account(arn.as_deref()).unwrap_or(&scope.account);
+                // In organisation mode another member's shared resource is listed in its
+                // owner's scope.
+                let elsewhere = account != scope.account && accounts.through_member_role(account);
+                let id = id.filter(|_| !elsewhere)?;
+                Some(ResourceRef::lattice(kind, account, &scope.region, id))
+            })
+            .collect())
+    }
+}
+
+impl MeshWriter for LatticeAdapter {
+    async fn update(
+        &self,
+        resource: &ResourceRef,
+        current: &Described<Snapshot>,
+        patched: &Resource,
+        client_token: &str,
+    ) -> Result<Resource, PortError> {
+        let writes = write::writes(&current.resource, patched).map_err(|e| invalid("Patch", e))?;
+        let id = self.identifier(resource)?;
+        let client = self.client(&resource.account, &resource.region).await;
+        // In order: a failure stops the rest (the retry describes again and plans what is left).
+        for step in writes.iter().enumerate() {
+            self.write(&client, resource, current, &id, step, client_token)
+                .await?;
+        }
+        match self.describe(resource).await? {
+            Some(described) => Ok(described.resource),
+            None => Err(PortError::new(
+                "Describe",
+                ErrorKind::NotFound,
+                format!("{resource} vanished during its update"),
+            )),
+        }
+    }
+}
