@@ -91,6 +91,10 @@ const MAX_HISTORY_TTL_DAYS: u64 = 36_500;
 const MAX_WINDOW_SECS: u64 = 900;
 /// Most concurrent describes a sweep may run.
 const MAX_SWEEP_CONCURRENCY: u64 = 256;
+/// Most resources one evaluate shard of a fanned-out sweep may hold.
+const MAX_SWEEP_SHARD_SIZE: u64 = 1_000;
+/// SQS's longest message delay (`DelaySeconds`), the longest wait before a retried remainder.
+pub const MAX_SWEEP_RETRY_DELAY_SECS: u64 = 900;
 
 /// Everything the engine needs to know besides its clients.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,8 +128,19 @@ pub struct EngineConfig {
     pub missed_event_grace: Duration,
     /// Regions the sweep covers (the first is the home region).
     pub regions: Vec<String>,
-    /// Concurrent describes during a sweep.
+    /// Concurrent describes during a sweep (per invocation: a fanned-out sweep runs this many in
+    /// each of its concurrent shards).
     pub sweep_concurrency: usize,
+    /// Member accounts the sweep covers besides the responder's own (organisation mode).
+    pub sweep_accounts: Vec<String>,
+    /// The sweep's shard queue (SQS URL): when set, a scheduled sweep fans out over shards
+    /// through it instead of sweeping inline.
+    pub sweep_queue_url: Option<String>,
+    /// Resources per evaluate shard of a fanned-out sweep.
+    pub sweep_shard_size: usize,
+    /// The first delay before a shard's throttled remainder is tried again (doubling on every
+    /// further attempt, up to [`MAX_SWEEP_RETRY_DELAY_SECS`]).
+    pub sweep_retry_delay: Duration,
     /// Write CloudWatch EMF metric lines to stdout (the Lambda does; the CLI does not).
     pub emit_metrics: bool,
     /// Import findings into AWS Security Hub (`MESHWARDEN_SECURITY_HUB=on`); off by default.
@@ -148,6 +163,10 @@ impl Default for EngineConfig {
             missed_event_grace: Duration::from_secs(15 * 60),
             regions: Vec::new(),
             sweep_concurrency: 8,
+            sweep_accounts: Vec::new(),
+            sweep_queue_url: None,
+            sweep_shard_size: 50,
+            sweep_retry_delay: Duration::from_secs(30),
             emit_metrics: true,
             security_hub: false,
         }
@@ -227,6 +246,22 @@ impl EngineConfig {
             )?
             .try_into()
             .unwrap_or(defaults.sweep_concurrency),
+            sweep_accounts: list(get("MESHWARDEN_SWEEP_ACCOUNTS")),
+            sweep_queue_url: get("MESHWARDEN_SWEEP_QUEUE_URL").map(str::to_owned),
+            sweep_shard_size: number(
+                get("MESHWARDEN_SWEEP_SHARD_SIZE"),
+                "MESHWARDEN_SWEEP_SHARD_SIZE",
+                defaults.sweep_shard_size as u64,
+                1..=MAX_SWEEP_SHARD_SIZE,
+            )?
+            .try_into()
+            .unwrap_or(defaults.sweep_shard_size),
+            sweep_retry_delay: Duration::from_secs(number(
+                get("MESHWARDEN_SWEEP_RETRY_DELAY_SECS"),
+                "MESHWARDEN_SWEEP_RETRY_DELAY_SECS",
+                defaults.sweep_retry_delay.as_secs(),
+                0..=MAX_SWEEP_RETRY_DELAY_SECS,
+            )?),
             emit_metrics: defaults.emit_metrics,
             security_hub: switch(get("MESHWARDEN_SECURITY_HUB"), "MESHWARDEN_SECURITY_HUB")?,
         })
@@ -242,16 +277,25 @@ impl EngineConfig {
     }
 
     /// What the sweep lists: every service in every configured region of the own account
-    /// (empty when unknown: the account the credentials reach).
+    /// (empty when unknown: the account the credentials reach), then of each member account of
+    /// [`EngineConfig::sweep_accounts`] (reached through its member role), each account once.
     pub fn sweep_scopes(&self) -> Vec<Scope> {
-        let account = self.own_account().unwrap_or_default();
-        self.regions
-            .iter()
-            .flat_map(|region| {
-                AwsService::ALL.into_iter().map(move |service| Scope {
-                    service,
-                    account: account.to_owned(),
-                    region: region.clone(),
+        let own = self.own_account().unwrap_or_default();
+        let mut accounts = vec![own];
+        for account in &self.sweep_accounts {
+            if !accounts.contains(&account.as_str()) {
+                accounts.push(account);
+            }
+        }
+        accounts
+            .into_iter()
+            .flat_map(|account| {
+                self.regions.iter().flat_map(move |region| {
+                    AwsService::ALL.into_iter().map(move |service| Scope {
+                        service,
+                        account: account.to_owned(),
+                        region: region.clone(),
+                    })
                 })
             })
             .collect()
@@ -321,6 +365,8 @@ fn expected_range(var: &str) -> &'static str {
         "MESHWARDEN_REVERT_LEASE_SECS" => "a whole number of seconds from 1 to 900",
         "MESHWARDEN_SWEEP_CONCURRENCY" => "a whole number from 1 to 256",
         "MESHWARDEN_MISSED_EVENT_GRACE_SECS" => "a whole number of seconds from 0 to 86400",
+        "MESHWARDEN_SWEEP_SHARD_SIZE" => "a whole number from 1 to 1000",
+        "MESHWARDEN_SWEEP_RETRY_DELAY_SECS" => "a whole number of seconds from 0 to 900",
         _ => "a whole number from 0 to 4294967295",
     }
 }
@@ -392,6 +438,9 @@ mod tests {
             ("MESHWARDEN_REVERT_LEASE_SECS", "0"),
             ("MESHWARDEN_SWEEP_CONCURRENCY", "0"),
             ("MESHWARDEN_SWEEP_CONCURRENCY", "1e3"),
+            ("MESHWARDEN_SWEEP_SHARD_SIZE", "0"),
+            ("MESHWARDEN_SWEEP_SHARD_SIZE", "1001"),
+            ("MESHWARDEN_SWEEP_RETRY_DELAY_SECS", "901"),
         ] {
             let err = EngineConfig::from_vars(vars(&[(var, value)])).unwrap_err();
             assert!(err.to_string().starts_with(var), "{var}={value}: {err}");
@@ -445,5 +494,38 @@ mod tests {
         assert_eq!(c.rules.required_tag_keys, Some(vec![]));
         assert_eq!(c.regions, vec!["us-east-1", "eu-west-1"]);
         assert_eq!(c.own_account(), Some("123456789012"));
+    }
+
+    #[test]
+    fn the_sweep_covers_every_service_region_and_account_once() {
+        let c = EngineConfig::from_vars(vars(&[
+            ("MESHWARDEN_REGIONS", "us-east-1,eu-west-1"),
+            (
+                "MESHWARDEN_OWN_ROLE_ARN",
+                "arn:aws:iam::111122223333:role/r",
+            ),
+            (
+                "MESHWARDEN_SWEEP_ACCOUNTS",
+                "444455556666, 111122223333,444455556666",
+            ),
+            (
+                "MESHWARDEN_SWEEP_QUEUE_URL",
+                "https://sqs.us-east-1.amazonaws.com/1/q",
+            ),
+        ]))
+        .unwrap();
+        let scopes = c.sweep_scopes();
+        assert_eq!(scopes.len(), 2 * 2 * AwsService::ALL.len());
+        let ids: std::collections::BTreeSet<String> = scopes.iter().map(Scope::id).collect();
+        assert_eq!(ids.len(), scopes.len(), "each scope once");
+        assert!(ids.contains("appmesh:444455556666:eu-west-1"));
+        assert!(ids.contains("lattice:111122223333:us-east-1"));
+        assert_eq!(scopes[0].account, "111122223333", "the own account first");
+        assert_eq!(
+            c.sweep_queue_url.as_deref(),
+            Some("https://sqs.us-east-1.amazonaws.com/1/q")
+        );
+        assert_eq!(c.sweep_shard_size, 50);
+        assert_eq!(c.sweep_retry_delay, Duration::from_secs(30));
     }
 }

@@ -2,6 +2,8 @@
 
 use crate::engine::Engine;
 use crate::error::EngineError;
+use crate::fanout::batch::sqs_messages;
+use crate::fanout::{PlanReport, ShardBatch};
 use crate::metrics::Counts;
 use crate::pipeline::EventReport;
 use crate::ports::{ComplianceStore, FindingsSink, MeshWriter};
@@ -18,8 +20,13 @@ use std::time::{Instant, SystemTime};
 pub enum Handled {
     /// A resource was evaluated (or found deleted) and recorded.
     Evaluated(EventReport),
-    /// A sweep ran.
+    /// A sweep ran (inline).
     Swept(SweepReport),
+    /// A sweep was planned: its list shards are on the sweep queue.
+    Planned(PlanReport),
+    /// A batch of sweep shards (an SQS event) ran; the answer names the messages to retry
+    /// (boxed: by far the largest variant).
+    Shards(Box<ShardBatch>),
     /// The event needs nothing from us.
     Ignored {
         /// The event id, when there was one.
@@ -40,6 +47,19 @@ pub enum Handled {
         /// The refusal.
         reason: String,
     },
+}
+
+impl Handled {
+    /// What the function returns to Lambda: the outcome as JSON, except for a batch of shards,
+    /// whose answer is the partial batch response alone (`{"batchItemFailures": [...]}`, what an
+    /// SQS event source mapping with `ReportBatchItemFailures` reads); the shards' reports are
+    /// in the logs.
+    pub fn response(&self) -> Result<Value, serde_json::Error> {
+        match self {
+            Handled::Shards(batch) => serde_json::to_value(&batch.response),
+            other => serde_json::to_value(other),
+        }
+    }
 }
 
 /// A delivery id for callers that have none (the CLI, tests): unique within the process and
@@ -63,15 +83,27 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         self.handle_as(input, &new_delivery_id()).await
     }
 
-    /// Handle one raw input: a CloudTrail/EventBridge event or a scheduled sweep. `delivery`
-    /// identifies this delivery across its retries (Lambda's request id is kept across the
-    /// retries of an asynchronous invocation): a retry resumes its own pending revert at once,
-    /// while another delivery of the same event waits for the revert's lease to end.
-    /// `Err` only for faults worth retrying; poison input is `Ok(Handled::Rejected)`.
-    pub async fn handle_as(&self, input: &Value, delivery: &str) -> Result<Handled, EngineError> {
-        let (outcome, counts) = self.handle_counted(input, delivery).await;
+    /// [`Engine::handle_as`] within an invocation that ends at `deadline`: sweep shards stop
+    /// starting work in time to record it and send the rest back ([`crate::fanout`]).
+    pub async fn handle_until(
+        &self,
+        input: &Value,
+        delivery: &str,
+        deadline: Option<Instant>,
+    ) -> Result<Handled, EngineError> {
+        let (outcome, counts) = self.handle_counted_until(input, delivery, deadline).await;
         self.emit(counts);
         outcome
+    }
+
+    /// Handle one raw input: a CloudTrail/EventBridge event, a scheduled sweep, or an SQS event
+    /// of sweep shards. `delivery` identifies this delivery across its retries (Lambda's request
+    /// id is kept across the retries of an asynchronous invocation): a retry resumes its own
+    /// pending revert at once, while another delivery of the same event waits for the revert's
+    /// lease to end. `Err` only for faults worth retrying; poison input is
+    /// `Ok(Handled::Rejected)`.
+    pub async fn handle_as(&self, input: &Value, delivery: &str) -> Result<Handled, EngineError> {
+        self.handle_until(input, delivery, None).await
     }
 
     /// [`Engine::handle_as`] without emitting: the metrics are returned beside the outcome.
@@ -82,6 +114,20 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         input: &Value,
         delivery: &str,
     ) -> (Result<Handled, EngineError>, Counts) {
+        self.handle_counted_until(input, delivery, None).await
+    }
+
+    /// [`Engine::handle_counted`] within an invocation that ends at `deadline`.
+    pub async fn handle_counted_until(
+        &self,
+        input: &Value,
+        delivery: &str,
+        deadline: Option<Instant>,
+    ) -> (Result<Handled, EngineError>, Counts) {
+        if let Some(messages) = sqs_messages(input) {
+            let (batch, counts) = self.handle_shards(&messages, deadline).await;
+            return (Ok(Handled::Shards(Box::new(batch))), counts);
+        }
         let started = Instant::now();
         let incoming = match event::route(input) {
             Ok(incoming) => incoming,
@@ -96,6 +142,12 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             }
         };
         let routed = match incoming {
+            Incoming::Sweep(request) if self.fans_out() => {
+                return (
+                    self.plan_sweep(&request).await.map(Handled::Planned),
+                    Counts::default(),
+                )
+            }
             Incoming::Sweep(request) => {
                 return match self.sweep(&request).await {
                     Ok((report, counts)) => (Ok(Handled::Swept(report)), counts),

@@ -5,19 +5,22 @@ use crate::config::EngineConfig;
 use crate::error::EngineError;
 use crate::error::PortError;
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, NoFindings};
+use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, NoFindings, ShardQueue};
 use crate::record::{Record, Status};
 use crate::securityhub::asff::{self, AsffFinding, Exported};
 use meshwarden_rules::model::Tag;
 use meshwarden_rules::resource::ResourceRef;
+use std::sync::Arc;
 
 /// The responder: routing, evaluation, remediation and recording, over its ports. `F` is where
-/// findings are exported (none by default; see [`Engine::with_findings`]).
+/// findings are exported (none by default; see [`Engine::with_findings`]); a sweep queue, when
+/// there is one ([`Engine::with_queue`]), fans the scheduled sweep out over shards.
 #[derive(Debug)]
 pub struct Engine<M, S, F = NoFindings> {
     pub(crate) mesh: M,
     pub(crate) store: S,
     pub(crate) findings: F,
+    pub(crate) queue: Option<Arc<dyn ShardQueue>>,
     pub(crate) config: EngineConfig,
 }
 
@@ -28,6 +31,7 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             mesh,
             store,
             findings: NoFindings,
+            queue: None,
             config,
         }
     }
@@ -41,8 +45,16 @@ impl<M, S, F> Engine<M, S, F> {
             mesh: self.mesh,
             store: self.store,
             findings: sink,
+            queue: self.queue,
             config: self.config,
         }
+    }
+
+    /// The same engine fanning its scheduled sweep out over shards sent to `queue`
+    /// ([`crate::fanout`]); without one it sweeps inline.
+    pub fn with_queue(mut self, queue: impl ShardQueue + 'static) -> Self {
+        self.queue = Some(Arc::new(queue));
+        self
     }
 }
 

@@ -1,7 +1,8 @@
 //! # meshwarden-engine
 //!
 //! The one engine the Lambda and the CLI share: the per-event pipeline (describe → evaluate →
-//! remediate → record → emit), the scheduled sweep, the ports it needs ([`ports`]) and their
+//! remediate → record → emit), the scheduled sweep (inline, or fanned out over shards on an SQS
+//! queue: [`fanout`]), the ports it needs ([`ports`]) and their
 //! AWS SDK adapters (one module per service, [`appmesh`] and [`lattice`], behind
 //! [`services`]; [`store`], [`securityhub`]). Pure logic stays in
 //! `meshwarden-rules`.
@@ -12,6 +13,7 @@ pub mod config;
 pub mod dispatch;
 pub mod engine;
 pub mod error;
+pub mod fanout;
 pub mod identity;
 pub mod lattice;
 pub mod metrics;

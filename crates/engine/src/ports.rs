@@ -292,3 +292,25 @@ impl<F: FindingsSink> FindingsSink for Option<F> {
         }
     }
 }
+
+/// A message for the sweep queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedMessage {
+    /// The body (a shard: [`crate::fanout::shard::ShardMessage::encode`]).
+    pub body: String,
+    /// How long it stays invisible after it is sent (at most 15 minutes).
+    pub delay: std::time::Duration,
+}
+
+/// Where a fanned-out sweep sends its shards (an SQS queue feeding the same function).
+///
+/// Object-safe, unlike the other ports: the engine holds one only when a sweep queue is
+/// configured, without a type parameter of its own.
+pub trait ShardQueue: Send + Sync + std::fmt::Debug {
+    /// Send every message, or fail: `Err` when any of them was not accepted (some may have been;
+    /// shards are idempotent, so the caller sends them all again).
+    fn send<'a>(
+        &'a self,
+        messages: &'a [QueuedMessage],
+    ) -> futures::future::BoxFuture<'a, Result<(), PortError>>;
+}

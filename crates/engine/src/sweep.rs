@@ -53,17 +53,62 @@ pub struct SweepReport {
 
 /// What retiring gone resources did.
 #[derive(Default)]
-struct Retired {
+pub(crate) struct Retired {
     /// Resources recorded as deleted.
-    count: usize,
+    pub(crate) count: usize,
     /// Their findings to archive in Security Hub, by resource id.
-    changes: Vec<(String, Changes)>,
+    pub(crate) changes: Vec<(String, Changes)>,
     /// Marks that could not be read.
-    errors: u64,
+    pub(crate) errors: u64,
+}
+
+/// What recording a set of swept resources did.
+pub(crate) struct Settled {
+    /// STATE items that took the sweep's view.
+    pub(crate) state_updated: usize,
+    /// Of those, resources whose version moved with no event having recorded it.
+    pub(crate) missed_events: usize,
+    /// The findings to export, by resource id.
+    pub(crate) changes: Vec<(String, Changes)>,
+}
+
+impl SweepReport {
+    /// The report of `scan` once recorded (`settled`); regions, retired and duration are the
+    /// caller's to fill in.
+    pub(crate) fn of(sweep_id: &str, scan: &Scan, settled: &Settled) -> Self {
+        let non_compliant = scan
+            .records
+            .iter()
+            .filter(|r| r.status == Status::NonCompliant)
+            .count();
+        SweepReport {
+            sweep_id: sweep_id.to_owned(),
+            listed: scan.listed,
+            recorded: scan.records.len(),
+            compliant: scan.records.len() - non_compliant,
+            non_compliant,
+            vanished: scan.vanished,
+            errors: scan.errors,
+            state_updated: settled.state_updated,
+            missed_events: settled.missed_events,
+            ..SweepReport::default()
+        }
+    }
+
+    /// The metrics of this report, with `export_errors` more errors.
+    pub(crate) fn counts(&self, export_errors: u64) -> Counts {
+        Counts {
+            evaluations: self.recorded as u64,
+            non_compliant: self.non_compliant as u64,
+            errors: self.errors as u64 + export_errors,
+            missed_events: self.missed_events as u64,
+            ..Counts::default()
+        }
+    }
 }
 
 /// One swept resource's fate.
-enum Swept {
+pub(crate) enum Swept {
     Recorded(Box<Record>),
     Vanished,
     Refused,
@@ -152,48 +197,22 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
                 &|_, _| {},
             )
             .await?;
-        let written = self
-            .store
-            .record_sweep(&scan.records)
-            .await
-            .map_err(EngineError::Transient)?;
-        let settled = SystemTime::now()
-            .checked_sub(self.config.missed_event_grace)
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        let missed = missed_events(&scan.records, &written, settled);
-        let mut changes: Vec<(String, Changes)> = Vec::new();
-        if self.exports() {
-            // STATE's previous mark came back with the write (ALL_OLD): no read.
-            for (record, write) in scan.records.iter().zip(&written).filter(|(_, w)| w.updated) {
-                let previous = write.previous_exported.as_ref();
-                if let Some(c) = self.changed_findings(record, previous) {
-                    changes.push((record.resource.id(), c));
-                }
-            }
+        let mut settled = self.settle(&scan.records).await?;
+        let listed: HashSet<&str> = scan.listed_ids.iter().map(|(_, id)| id.as_str()).collect();
+        let mut scopes: BTreeSet<String> = scan.listed_ids.iter().map(|(s, _)| s.clone()).collect();
+        if self.config.own_account().is_some() {
+            scopes.extend(self.config.sweep_scopes().iter().map(Scope::id));
         }
-        let retired = self.retire(&scan, &request.id, &event_time).await?;
-        changes.extend(retired.changes);
+        let retired = self
+            .retire(&listed, scopes, &request.id, &event_time)
+            .await?;
+        settled.changes.extend(retired.changes);
         // The sweep's one export: every change of every resource, in batches.
-        let export_errors = retired.errors + Box::pin(self.export(&changes)).await;
-        let non_compliant = scan
-            .records
-            .iter()
-            .filter(|r| r.status == Status::NonCompliant)
-            .count();
-        let report = SweepReport {
-            sweep_id: request.id.clone(),
-            regions: self.config.regions.clone(),
-            listed: scan.listed,
-            recorded: scan.records.len(),
-            compliant: scan.records.len() - non_compliant,
-            non_compliant,
-            vanished: scan.vanished,
-            errors: scan.errors,
-            state_updated: written.iter().filter(|w| w.updated).count(),
-            missed_events: missed,
-            retired: retired.count,
-            duration_ms: started.elapsed().as_millis() as u64,
-        };
+        let export_errors = retired.errors + Box::pin(self.export(&settled.changes)).await;
+        let mut report = SweepReport::of(&request.id, &scan, &settled);
+        report.regions = self.config.regions.clone();
+        report.retired = retired.count;
+        report.duration_ms = started.elapsed().as_millis() as u64;
         tracing::info!(
             sweep_id = %report.sweep_id,
             listed = report.listed,
@@ -206,29 +225,49 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             latency_ms = report.duration_ms,
             "swept"
         );
-        let counts = Counts {
-            evaluations: report.recorded as u64,
-            non_compliant: report.non_compliant as u64,
-            errors: report.errors as u64 + export_errors,
-            missed_events: report.missed_events as u64,
-            ..Counts::default()
-        };
+        let counts = report.counts(export_errors);
         Ok((report, counts))
     }
 
-    /// Record as deleted every live STATE item of the scanned scopes that the listing did not
-    /// return and that a describe confirms gone (with the findings to archive).
-    async fn retire(
+    /// Record swept resources in bulk (history keyed by the sweep id, STATE conditionally), count
+    /// the changes no event recorded, and collect the findings to export for those STATE took.
+    pub(crate) async fn settle(&self, records: &[Record]) -> Result<Settled, EngineError> {
+        let written = self
+            .store
+            .record_sweep(records)
+            .await
+            .map_err(EngineError::Transient)?;
+        let settled = SystemTime::now()
+            .checked_sub(self.config.missed_event_grace)
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        let missed = missed_events(records, &written, settled);
+        let mut changes: Vec<(String, Changes)> = Vec::new();
+        if self.exports() {
+            // STATE's previous mark came back with the write (ALL_OLD): no read.
+            for (record, write) in records.iter().zip(&written).filter(|(_, w)| w.updated) {
+                let previous = write.previous_exported.as_ref();
+                if let Some(c) = self.changed_findings(record, previous) {
+                    changes.push((record.resource.id(), c));
+                }
+            }
+        }
+        Ok(Settled {
+            state_updated: written.iter().filter(|w| w.updated).count(),
+            missed_events: missed,
+            changes,
+        })
+    }
+
+    /// Record as deleted every live STATE item of `scopes` (`{service}:{account}:{region}`)
+    /// whose id the listing did not return (`listed`) and that a describe confirms gone (with
+    /// the findings to archive).
+    pub(crate) async fn retire(
         &self,
-        scan: &Scan,
+        listed: &HashSet<&str>,
+        scopes: BTreeSet<String>,
         sweep_id: &str,
         event_time: &str,
     ) -> Result<Retired, EngineError> {
-        let listed: HashSet<&str> = scan.listed_ids.iter().map(|(_, id)| id.as_str()).collect();
-        let mut scopes: BTreeSet<String> = scan.listed_ids.iter().map(|(s, _)| s.clone()).collect();
-        if self.config.own_account().is_some() {
-            scopes.extend(self.config.sweep_scopes().iter().map(Scope::id));
-        }
         let mut retired = Retired::default();
         for scope in scopes {
             let ids = self
@@ -276,7 +315,8 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         }
     }
 
-    async fn sweep_one(
+    /// Describe and evaluate one listed resource as sweep `sweep_id` (nothing recorded).
+    pub(crate) async fn sweep_one(
         &self,
         resource: &ResourceRef,
         sweep_id: &str,
@@ -306,7 +346,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
 }
 
 /// A sweep's cause for one resource: event id `{sweepId}/{resource path}`.
-fn sweep_cause(sweep_id: &str, resource: &ResourceRef, event_time: &str) -> Cause {
+pub(crate) fn sweep_cause(sweep_id: &str, resource: &ResourceRef, event_time: &str) -> Cause {
     Cause {
         event_name: SWEEP_EVENT_NAME.to_owned(),
         event_id: format!("{sweep_id}/{}", resource.path()),

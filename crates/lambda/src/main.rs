@@ -1,22 +1,27 @@
 //! `bootstrap`: the Meshwarden Lambda for `provided.al2023`.
 //!
 //! Thin by design: configuration and AWS clients are built once, outside the handler; every
-//! invocation is handed to [`meshwarden_engine::Engine::handle`]. Findings go to Security Hub
-//! when `MESHWARDEN_SECURITY_HUB=on` (the adapter is built only then). Transient faults return an
-//! error so Lambda retries the event (and the dead-letter queue keeps what still fails); poison
-//! input returns success with a logged reason, so it is never retried.
+//! invocation is handed to [`meshwarden_engine::Engine::handle_until`] with the invocation's
+//! deadline. Findings go to Security Hub when `MESHWARDEN_SECURITY_HUB=on` (the adapter is built
+//! only then); the scheduled sweep fans out over the sweep queue when
+//! `MESHWARDEN_SWEEP_QUEUE_URL` is set, and an SQS event of its shards is answered with a
+//! partial batch response. Transient faults return an error so Lambda retries the event (and the
+//! dead-letter queue keeps what still fails); poison input returns success with a logged reason,
+//! so it is never retried.
 
 use anyhow::Context;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use meshwarden_engine::aws::Accounts;
 use meshwarden_engine::aws::{caller_arn, load_sdk_config, SdkOptions};
+use meshwarden_engine::fanout::sqs::SqsShardQueue;
 use meshwarden_engine::securityhub::SecurityHubAdapter;
 use meshwarden_engine::services::AwsServices;
 use meshwarden_engine::store::DynamoStore;
 use meshwarden_engine::{Engine, EngineConfig};
 use serde::Deserialize;
 use serde_json::Value;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tracing::Instrument;
 
 #[tokio::main]
@@ -53,20 +58,38 @@ async fn main() -> Result<(), Error> {
     // Security Hub off: no client, no call.
     let findings = config.security_hub.then(|| SecurityHubAdapter::new(&sdk));
     tracing::info!(auto_revert = %config.auto_revert, table = %config.table, regions = ?config.regions,
-        security_hub = config.security_hub, "starting");
+        security_hub = config.security_hub, sweep_queue = ?config.sweep_queue_url, "starting");
+    let queue = config
+        .sweep_queue_url
+        .clone()
+        .map(|url| SqsShardQueue::new(aws_sdk_sqs::Client::new(&sdk), url));
     let engine = Engine::new(mesh, store, config).with_findings(findings);
+    // A sweep queue: the scheduled sweep fans out over it. None: the sweep runs inline.
+    let engine = match queue {
+        Some(queue) => engine.with_queue(queue),
+        None => engine,
+    };
     let engine = &engine;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let span = invocation_span(&event);
         // Lambda keeps the request id across the retries of an asynchronous invocation: a
         // retry resumes its own pending revert.
+        let deadline = deadline(event.context.deadline);
         let handled = engine
-            .handle_as(&event.payload, &event.context.request_id)
+            .handle_until(&event.payload, &event.context.request_id, Some(deadline))
             .instrument(span)
             .await?;
-        Ok::<_, Error>(serde_json::to_value(handled)?)
+        Ok::<_, Error>(handled.response()?)
     }))
     .await
+}
+
+/// The invocation's end (Lambda's deadline, milliseconds since the epoch) on the monotonic clock.
+fn deadline(epoch_millis: u64) -> Instant {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    Instant::now() + Duration::from_millis(epoch_millis.saturating_sub(now))
 }
 
 /// A span naming the invocation and, for EventBridge deliveries, the envelope's id and type.

@@ -342,7 +342,15 @@ async fn redrive(
         Err(err) => return report.left(format!("{TRANSIENT}: {err}")),
     };
     let refused = match &handled {
-        Handled::Evaluated(_) | Handled::Swept(_) | Handled::Ignored { .. } => None,
+        Handled::Evaluated(_)
+        | Handled::Swept(_)
+        | Handled::Planned(_)
+        | Handled::Ignored { .. } => None,
+        Handled::Shards(batch) if !batch.response.batch_item_failures.is_empty() => Some(format!(
+            "{} sweep shard(s) failed and are to be retried",
+            batch.response.batch_item_failures.len()
+        )),
+        Handled::Shards(_) => None,
         Handled::Rejected { reason } => Some(format!("the pipeline rejected the event: {reason}")),
         Handled::Failed { reason, .. } => Some(format!("a service refused a call: {reason}")),
     };

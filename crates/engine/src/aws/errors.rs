@@ -2,6 +2,8 @@
 //! by message text).
 
 use crate::error::{ErrorKind, PortError};
+use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -63,9 +65,39 @@ where
         SdkError::ConstructionFailure(_) => {
             (ErrorKind::Rejected, DisplayErrorContext(&err).to_string())
         }
-        _ => (ErrorKind::Transport, DisplayErrorContext(&err).to_string()),
+        _ => (
+            credentials_failure(&err).unwrap_or(ErrorKind::Transport),
+            DisplayErrorContext(&err).to_string(),
+        ),
     };
     PortError::new(operation, kind, detail).with_source(err)
+}
+
+/// The kind of a call that failed before it was sent because its credentials could not be had
+/// (a member role that cannot be assumed), from the error's causes: STS's own answer when it
+/// gave one (`AccessDenied` is a refusal, throttling transient), a timeout or a transport
+/// failure on the way to STS transient, a configuration that yields no credentials a refusal.
+/// `None` when credentials are not what failed.
+fn credentials_failure(err: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
+    let mut causes = std::iter::successors(err.source(), |e| e.source());
+    let credentials = causes.find_map(|e| e.downcast_ref::<CredentialsError>())?;
+    Some(match credentials {
+        CredentialsError::CredentialsNotLoaded(_) | CredentialsError::InvalidConfiguration(_) => {
+            ErrorKind::Rejected
+        }
+        CredentialsError::ProviderError(_) => {
+            let sts = std::iter::successors(std::error::Error::source(credentials), |e| e.source())
+                .find_map(|e| e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>());
+            match sts {
+                Some(SdkError::ServiceError(ctx)) => kind_of(
+                    ctx.err().code().unwrap_or("Unknown"),
+                    ctx.raw().status().as_u16(),
+                ),
+                _ => ErrorKind::Transport,
+            }
+        }
+        _ => ErrorKind::Transport,
+    })
 }
 
 /// A call's output, `None` when the service answers that the resource does not exist; any other
