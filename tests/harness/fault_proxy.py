@@ -3,10 +3,12 @@ seeded share of requests, answers with throttling, a 500, or a dropped connectio
 forwarding. Faulted requests never reach the emulator, so a retry is always safe. Standard library only.
 
 Usage: python fault_proxy.py --target http://127.0.0.1:PORT [--listen-port 0] [--fault-rate 0.2]
-                             [--seed N] [--kinds throttle,500,drop]
+                             [--seed N] [--kinds throttle,500,drop,deny] [--only SUBSTRING]...
 Prints "LISTENING <port>" on stdout when ready, and nothing else there (diagnostics go to stderr).
+With --only, a request may be faulted only when every SUBSTRING occurs in its path or body; the
+others are always forwarded (and draw no random number).
 GET /__faults/stats (never faulted, not counted) returns
-{"requests": n, "forwarded": n, "injected": {"throttle": n, "500": n, "drop": n}}.
+{"requests": n, "forwarded": n, "injected": {"throttle": n, "500": n, "drop": n, "deny": n}}.
 """
 
 import argparse
@@ -20,7 +22,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-KINDS = ("throttle", "500", "drop")
+KINDS = ("throttle", "500", "drop", "deny")
 # Per-connection headers (RFC 9110 §7.6.1), and those this proxy recomputes itself.
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect"}
 STATS_PATH = "/__faults/stats"
@@ -35,11 +37,12 @@ class State:
         self.lock = threading.Lock()
         self.stats = {"requests": 0, "forwarded": 0, "injected": {kind: 0 for kind in KINDS}}
 
-    def decide(self):
-        """The fault for the next request, or None to forward it (counted either way)."""
+    def decide(self, eligible=True):
+        """The fault for the next request, or None to forward it (counted either way). A request
+        that is not eligible (see --only) is forwarded without drawing a random number."""
         with self.lock:
             self.stats["requests"] += 1
-            if self.kinds and self.random.random() < self.rate:
+            if eligible and self.kinds and self.random.random() < self.rate:
                 kind = self.random.choice(self.kinds)
                 self.stats["injected"][kind] += 1
                 return kind
@@ -51,7 +54,7 @@ class State:
             return json.loads(json.dumps(self.stats))
 
 
-def make_handler(state, target):
+def make_handler(state, target, only=()):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: every response carries a Content-Length
 
@@ -100,12 +103,29 @@ def make_handler(state, target):
             # DynamoDB (awsJson1_0) names the operation in X-Amz-Target; restJson1 services don't.
             return self.headers.get("X-Amz-Target") is not None
 
+        def _is_aws_query(self):
+            # STS (awsQuery) posts a form: Action=AssumeRole&...
+            return self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded")
+
+        def _deny(self):
+            message = "fault proxy: not authorized"
+            if self._is_aws_query():
+                body = ("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                        f"<Message>{message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>").encode()
+                self._respond(403, [("Content-Type", "text/xml"), ("x-amzn-RequestId", "fault-proxy")], body)
+            else:
+                self._error(403, "AccessDeniedException", message)
+
+        def _eligible(self, body):
+            text = self.path + "\n" + body.decode("latin-1")
+            return all(needle in text for needle in only)
+
         def _handle(self):
             body = self._read_body()
             if self.command == "GET" and self.path.split("?")[0] == STATS_PATH:
                 self._respond(200, [("Content-Type", "application/json")], json.dumps(state.snapshot()).encode())
                 return
-            fault = state.decide()
+            fault = state.decide(self._eligible(body))
             if fault == "drop":
                 # Close without a response: the SDK sees the connection closed/reset mid-call.
                 self.close_connection = True
@@ -118,6 +138,8 @@ def make_handler(state, target):
                 self._error(400 if self._is_aws_json() else 429, "ThrottlingException", "Rate exceeded")
             elif fault == "500":
                 self._error(500, "InternalServerError", "injected")
+            elif fault == "deny":
+                self._deny()
             else:
                 self._forward(body)
 
@@ -152,7 +174,9 @@ def main():
     parser.add_argument("--listen-port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--fault-rate", type=float, default=0.2, help="share of requests faulted, 0..1")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated: throttle,500,drop")
+    parser.add_argument("--kinds", default="throttle,500,drop", help="comma-separated: throttle,500,drop,deny")
+    parser.add_argument("--only", action="append", default=[], metavar="SUBSTRING",
+                        help="fault only requests whose path or body contains SUBSTRING (repeat: all of them)")
     args = parser.parse_args()
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     unknown = set(kinds) - set(KINDS)
@@ -168,7 +192,7 @@ def main():
         daemon_threads = True
         request_queue_size = 128
 
-    server = Server(("127.0.0.1", args.listen_port), make_handler(State(args.fault_rate, args.seed, kinds), target))
+    server = Server(("127.0.0.1", args.listen_port), make_handler(State(args.fault_rate, args.seed, kinds), target, tuple(args.only)))
 
     def stop(_signum, _frame):
         # serve_forever() runs in this (the main) thread, so shutdown() must come from another one;

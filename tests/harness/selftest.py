@@ -153,9 +153,10 @@ def check_identities(port):
     client.close()
 
 
-def proxy(emulator_port, rate, kinds, seed=7):
+def proxy(emulator_port, rate, kinds, seed=7, only=()):
     return start("fault_proxy.py", "--listen-port", "0", "--target", f"http://127.0.0.1:{emulator_port}",
-                 "--fault-rate", str(rate), "--kinds", kinds, "--seed", str(seed))
+                 "--fault-rate", str(rate), "--kinds", kinds, "--seed", str(seed),
+                 *[arg for needle in only for arg in ("--only", needle)])
 
 
 def stats(port):
@@ -181,7 +182,7 @@ def check_proxy(emulator_port):
            f"DynamoDB throttle injected as {status} {headers} {error}")
     client.close()
     counters = stats(port)
-    expect(counters == {"requests": 3, "forwarded": 0, "injected": {"throttle": 3, "500": 0, "drop": 0}},
+    expect(counters == {"requests": 3, "forwarded": 0, "injected": {"throttle": 3, "500": 0, "drop": 0, "deny": 0}},
            f"throttle proxy stats {counters}")
     stop(process, "fault_proxy.py")
 
@@ -225,7 +226,7 @@ def check_proxy(emulator_port):
     expect(status == 200 and "TableNames" in tables, f"pass-through DynamoDB answered {status}: {tables}")
     client.close()
     counters = stats(port)
-    expect(counters == {"requests": 3, "forwarded": 3, "injected": {"throttle": 0, "500": 0, "drop": 0}},
+    expect(counters == {"requests": 3, "forwarded": 3, "injected": {"throttle": 0, "500": 0, "drop": 0, "deny": 0}},
            f"pass-through proxy stats {counters}")
     stop(process, "fault_proxy.py")
 
@@ -242,6 +243,36 @@ def check_proxy(emulator_port):
     expect(shares[0] == shares[1], f"same seed, different faults: {shares}")
     expect(0 < shares[0]["forwarded"] < 20 and shares[0]["requests"] == 20, f"rate 0.5 gave {shares[0]}")
 
+    # --only: only requests naming every substring are faulted; deny answers in the protocol's shape.
+    process, port = proxy(emulator_port, 1, "deny", only=("Action=AssumeRole", "333333333333"))
+    client = Client(port)
+    status, _, described = client.json("GET", "/v20190125/meshes/selftest")
+    expect(status == 200, f"--only faulted a request it does not name: {status} {described}")
+    status, headers, error = client.json("GET", "/v20190125/meshes/selftest-333333333333")
+    expect(status == 404, f"--only faulted a request naming one substring of two: {status} {error}")
+    for account, denied in (("333333333333", True), ("444444444444", False)):
+        form = (f"Action=AssumeRole&Version=2011-06-15&RoleSessionName=s"
+                f"&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2Fmember").encode()
+        client.connection.request("POST", "/", body=form, headers={
+            "Authorization": AUTH.format("sts"), "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        response = client.connection.getresponse()
+        raw = response.read()
+        if denied:
+            expect(response.status == 403 and b"<Code>AccessDenied</Code>" in raw,
+                   f"AssumeRole of the denied account answered {response.status}: {raw[:300]!r}")
+        else:
+            expect(response.status == 200 and b"AssumeRoleResult" in raw,
+                   f"AssumeRole of another account answered {response.status}: {raw[:300]!r}")
+    status, headers, error = client.json("POST", "/", {"QueueName": "Action=AssumeRole 333333333333"},
+                                         service="sqs", target="AmazonSQS.GetQueueUrl")
+    expect(status == 403 and error.get("__type") == "AccessDeniedException"
+           and headers.get("x-amzn-errortype") == "AccessDeniedException", f"JSON deny answered {status} {error}")
+    client.close()
+    counters = stats(port)
+    expect(counters["requests"] == 5 and counters["injected"]["deny"] == 2 and counters["forwarded"] == 3,
+           f"--only proxy stats {counters}")
+    stop(process, "fault_proxy.py")
+
 
 def main():
     launcher, emulator_port = start("moto_launcher.py", "--port", "0")
@@ -250,7 +281,7 @@ def main():
     print("selftest: launcher OK (epoch-second timestamps, 404 NotFoundException, a uid per resource, "
           "account owners)")
     check_proxy(emulator_port)
-    print("selftest: fault proxy OK (throttle 429/400, 500, drop, pass-through, keep-alive, stats, seed)")
+    print("selftest: fault proxy OK (throttle 429/400, 500, drop, deny, --only, pass-through, keep-alive, stats, seed)")
     stop(launcher, "moto_launcher.py")
     print("selftest: emulator shims and fault proxy OK")
 

@@ -3,6 +3,7 @@
 //! passes with no emulator would prove nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+pub mod fanout;
 pub mod memory;
 pub mod staged;
 
