@@ -63,6 +63,8 @@ pub struct MeshWorld {
     faults: Faults,
     /// Every update call: (resource id, client token, version it produced).
     pub updates: Vec<(String, String, i64)>,
+    /// Describe calls, by resource id (faulted ones included).
+    pub describes: BTreeMap<String, u32>,
 }
 
 impl MeshWorld {
@@ -150,6 +152,7 @@ impl MeshReader for MemoryMesh {
 
     async fn describe(&self, resource: &ResourceRef) -> Result<Option<Described<()>>, PortError> {
         let mut world = self.world();
+        *world.describes.entry(resource.id()).or_default() += 1;
         if let Some((kind, _)) = world.faults.take("describe") {
             return Err(fault("Describe", kind));
         }

@@ -13,13 +13,19 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// The fault proxy, stopped when dropped.
-struct FaultProxy {
+pub(crate) struct FaultProxy {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl FaultProxy {
     fn start(rate: f64, seed: u64) -> Self {
+        Self::start_with(rate, seed, "throttle,500,drop", &[])
+    }
+
+    /// A proxy injecting `kinds` into a `rate` share of the requests that name every one of
+    /// `only` (all requests when empty).
+    pub(crate) fn start_with(rate: f64, seed: u64, kinds: &str, only: &[&str]) -> Self {
         let python = std::env::var("MESHWARDEN_PYTHON")
             .expect("MESHWARDEN_PYTHON: run under scripts/with-emulator.sh");
         let script = std::env::var("MESHWARDEN_FAULT_PROXY")
@@ -34,7 +40,8 @@ impl FaultProxy {
                 "--fault-rate",
                 &rate.to_string(),
             ])
-            .args(["--seed", &seed.to_string(), "--kinds", "throttle,500,drop"])
+            .args(["--seed", &seed.to_string(), "--kinds", kinds])
+            .args(only.iter().flat_map(|needle| ["--only", *needle]))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -54,7 +61,7 @@ impl FaultProxy {
         }
     }
 
-    fn stats(&self) -> Value {
+    pub(crate) fn stats(&self) -> Value {
         let out = Command::new("curl")
             .args(["-sf", &format!("{}/__faults/stats", self.url)])
             .output()
@@ -71,7 +78,7 @@ impl Drop for FaultProxy {
 }
 
 /// The harness `h` seen through `proxy`: same table, every call through the faults.
-fn through(h: &Harness, proxy: &FaultProxy) -> Harness {
+pub(crate) fn through(h: &Harness, proxy: &FaultProxy) -> Harness {
     let sdk = sdk_with_endpoint(&h.sdk, &proxy.url);
     Harness {
         appmesh: aws_sdk_appmesh::Client::new(&sdk),
@@ -101,7 +108,7 @@ async fn until_handled<M: MeshWriter, S: ComplianceStore>(
     }
 }
 
-fn injected(stats: &Value) -> u64 {
+pub(crate) fn injected(stats: &Value) -> u64 {
     stats["injected"]
         .as_object()
         .unwrap()

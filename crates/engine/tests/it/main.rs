@@ -2,10 +2,12 @@
 //! * `decisions`: every pipeline decision on the in-memory ports (milliseconds, no emulator);
 //! * `pipeline`, `sweep`, `store`, `faults`: the same engine through the real AWS SDK clients
 //!   against the local emulator (`scripts/with-emulator.sh`);
-//! * `securityhub`: findings exported to Security Hub, on the in-memory ports and the emulator.
+//! * `securityhub`: findings exported to Security Hub, on the in-memory ports and the emulator;
+//! * `fanout`: the sweep fanned out over shards, on the in-memory ports and the emulator (SQS).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod decisions;
+mod fanout;
 mod faults;
 mod pipeline;
 mod securityhub;
