@@ -4,8 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use aws_sdk_appmesh::types::EgressFilterType;
+use meshwarden_engine::fanout::shard::{Shard, ShardMessage, MAX_ATTEMPTS};
+use meshwarden_testkit::fanout::{sqs_event, SweepQueue};
+use meshwarden_testkit::proxy::FaultProxy;
 use meshwarden_testkit::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -83,6 +86,26 @@ fn runtime_api(port: u16) -> Running {
     );
 }
 
+/// The built `bootstrap` polling the runtime API on `port`, with `env` over the test's own
+/// environment (without `MESHWARDEN_OWN_ROLE_ARN`: the function asks STS who it is).
+fn bootstrap(port: u16, env: &[(&str, &str)]) -> Running {
+    Running(
+        Command::new(env!("CARGO_BIN_EXE_bootstrap"))
+            .env(
+                "AWS_LAMBDA_RUNTIME_API",
+                format!("http://127.0.0.1:{port}/.rt"),
+            )
+            .env("AWS_LAMBDA_FUNCTION_NAME", "_")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+            .env_remove("MESHWARDEN_OWN_ROLE_ARN")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
 fn invoke(port: u16, payload: &Value) -> Value {
     let file = std::env::temp_dir().join(format!("{}.json", unique("meshwarden-e2e-event")));
     std::fs::write(&file, payload.to_string()).unwrap();
@@ -119,22 +142,10 @@ async fn bootstrap_reverts_the_seed_drift_through_the_runtime_api() {
     let version = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
     let port = free_port();
     let _runtime = runtime_api(port);
-    let _bootstrap = Running(
-        Command::new(env!("CARGO_BIN_EXE_bootstrap"))
-            .env(
-                "AWS_LAMBDA_RUNTIME_API",
-                format!("http://127.0.0.1:{port}/.rt"),
-            )
-            .env("AWS_LAMBDA_FUNCTION_NAME", "_")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
-            .env("MESHWARDEN_TABLE", &h.table)
-            .env("AUTO_REVERT", "on")
-            // No MESHWARDEN_OWN_ROLE_ARN: the function learns its identity from STS at cold start.
-            .env_remove("MESHWARDEN_OWN_ROLE_ARN")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
+    // No MESHWARDEN_OWN_ROLE_ARN: the function learns its identity from STS at cold start.
+    let _bootstrap = bootstrap(
+        port,
+        &[("MESHWARDEN_TABLE", &h.table), ("AUTO_REVERT", "on")],
     );
 
     let event = update_mesh_event(&mesh, "ALLOW_ALL", version, HUMAN_ROLE, Duration::ZERO);
@@ -163,6 +174,59 @@ async fn bootstrap_reverts_the_seed_drift_through_the_runtime_api() {
     let again = invoke(port, &event);
     assert_eq!(again["recorded"], "duplicate", "{again}");
     assert_eq!(h.history_count(&mesh_id(&mesh)).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bootstrap_answers_an_sqs_event_of_sweep_shards_with_its_partial_batch_response() {
+    let h = Harness::new().await;
+    let (fine, throttled) = (unique("shard-fine"), unique("shard-throttled"));
+    h.create_mesh(&fine, EgressFilterType::DropAll).await;
+    h.create_mesh(&throttled, EgressFilterType::AllowAll).await;
+    let queue = SweepQueue::create(aws_sdk_sqs::Client::new(&h.sdk), &unique("sweep")).await;
+    // Every call of the function passes, except the describes of the throttled mesh.
+    let describe = format!("/v20190125/meshes/{throttled}");
+    let proxy = FaultProxy::start_with(1.0, 1, "throttle", &[&describe]);
+    let port = free_port();
+    let _runtime = runtime_api(port);
+    let _bootstrap = bootstrap(
+        port,
+        &[
+            ("AWS_ENDPOINT_URL", &proxy.url),
+            ("MESHWARDEN_TABLE", &h.table),
+            ("MESHWARDEN_SWEEP_QUEUE_URL", &queue.url),
+            ("MESHWARDEN_SWEEP_RETRY_DELAY_SECS", "0"),
+        ],
+    );
+    let shard = |mesh: &str, attempt: u32| {
+        let resources = vec![mesh_id(mesh)];
+        let mut message = ShardMessage::new(
+            "sweep-e2e",
+            "2026-11-25T06:00:00Z",
+            Shard::Evaluate { resources },
+        );
+        message.attempt = attempt;
+        message.encode()
+    };
+    let event = sqs_event(&[
+        ("m1".into(), shard(&fine, 0), 1),
+        ("m2".into(), shard(&throttled, 0), 1),
+        ("m3".into(), shard(&throttled, MAX_ATTEMPTS), 7),
+        ("m4".into(), "not a shard".into(), 1),
+    ]);
+    let answer = invoke(port, &event);
+    // m1 done; m2 throttled, sent back as a new shard (done); m3 throttled too often: SQS
+    // retries it (and dead-letters it in the end); m4 poison, dropped.
+    assert_eq!(
+        answer,
+        json!({"batchItemFailures": [{"itemIdentifier": "m3"}]})
+    );
+    assert_eq!(h.history_count(&mesh_id(&fine)).await, 1);
+    assert_eq!(h.history_count(&mesh_id(&throttled)).await, 0);
+    let waiting = queue.bodies().await;
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    let back = ShardMessage::decode(&waiting[0]).unwrap();
+    assert_eq!((back.sweep_id.as_str(), back.attempt), ("sweep-e2e", 1));
+    assert_eq!(back.resources().unwrap()[0].mesh, throttled);
 }
 
 #[test]

@@ -7,7 +7,9 @@
 use meshwarden_engine::error::{ErrorKind, PortError};
 use meshwarden_engine::fanout::sqs::SqsShardQueue;
 use meshwarden_engine::fanout::{ShardBatch, ShardReport};
-use meshwarden_engine::ports::{ComplianceStore, FindingsSink, MeshWriter, QueuedMessage, ShardQueue};
+use meshwarden_engine::ports::{
+    ComplianceStore, FindingsSink, MeshWriter, QueuedMessage, ShardQueue,
+};
 use meshwarden_engine::{Engine, Handled};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
@@ -75,7 +77,9 @@ pub struct MemoryQueue(Arc<Mutex<QueueState>>);
 
 impl MemoryQueue {
     fn state(&self) -> MutexGuard<'_, QueueState> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The next send fails with `kind` (nothing of it is queued).
@@ -176,7 +180,10 @@ impl SweepQueue {
         let url = sqs
             .create_queue()
             .queue_name(name)
-            .attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, "300")
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                "300",
+            )
             .send()
             .await
             .unwrap()

@@ -5,6 +5,7 @@
 
 pub mod fanout;
 pub mod memory;
+pub mod proxy;
 pub mod staged;
 
 use aws_config::SdkConfig;

@@ -5,7 +5,6 @@
 //! proxy throttling or refusing calls.
 
 use crate::decisions::config;
-use crate::faults::{injected, through, FaultProxy};
 use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::error::ErrorKind;
 use meshwarden_engine::fanout::shard::{self, Shard, ShardMessage, MAX_ATTEMPTS};
@@ -16,6 +15,7 @@ use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use meshwarden_testkit::fanout::{deliver, Drained, MemoryQueue, SweepQueue};
 use meshwarden_testkit::memory::{MemoryMesh, MemoryStore, Strike};
+use meshwarden_testkit::proxy::{injected, through, FaultProxy};
 use meshwarden_testkit::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -124,18 +124,28 @@ async fn a_fanned_out_sweep_records_every_resource_once_and_a_shard_run_again_ad
     let (m, resources) = memory(4);
     // 2 accounts × 2 regions × every service.
     let scopes = plan(&m.engine, "sweep-1").await;
-    assert_eq!(scopes, 2 * 2 * meshwarden_rules::resource::AwsService::ALL.len());
+    assert_eq!(
+        scopes,
+        2 * 2 * meshwarden_rules::resource::AwsService::ALL.len()
+    );
     let drained = m.queue.drain(&m.engine, 1).await;
     // Per App Mesh scope: 4 meshes in shards of 3 → 2 evaluate shards.
     let evaluate = drained
         .reports
         .iter()
-        .filter(|r| r.shard.as_deref().is_some_and(|s| s.starts_with("evaluate")))
+        .filter(|r| {
+            r.shard
+                .as_deref()
+                .is_some_and(|s| s.starts_with("evaluate"))
+        })
         .count();
     assert_eq!(evaluate, 4 * 2);
     assert_eq!(drained.reports.len(), scopes + evaluate);
     assert!(
-        drained.reports.iter().all(|r| r.outcome == ShardOutcome::Done),
+        drained
+            .reports
+            .iter()
+            .all(|r| r.outcome == ShardOutcome::Done),
         "{:?}",
         outcomes(&drained.reports)
     );
@@ -168,13 +178,10 @@ async fn a_throttled_describe_sends_back_only_what_was_not_done_later_and_the_sw
     let (m, resources) = memory(3);
     plan(&m.engine, "sweep-t").await;
     // The first describe of the sweep is throttled after the SDK's retries.
-    m.mesh.fail("describe", ErrorKind::Throttled, Strike::Before);
+    m.mesh
+        .fail("describe", ErrorKind::Throttled, Strike::Before);
     let drained = m.queue.drain(&m.engine, 1).await;
-    let sent_back: Vec<&ShardReport> = drained
-        .reports
-        .iter()
-        .filter(|r| r.sent_back > 0)
-        .collect();
+    let sent_back: Vec<&ShardReport> = drained.reports.iter().filter(|r| r.sent_back > 0).collect();
     assert_eq!(sent_back.len(), 1, "{:?}", drained.reports);
     let throttled = sent_back[0];
     assert_eq!(throttled.outcome, ShardOutcome::Done, "its message is done");
@@ -271,7 +278,8 @@ async fn a_shard_throttled_too_often_fails_its_message_for_sqs_to_retry_and_dead
     let (m, resources) = memory(2);
     let mut message = shard::split("sweep-x", TIME, &resources[..2], 3).remove(0);
     message.attempt = MAX_ATTEMPTS;
-    m.mesh.fail("describe", ErrorKind::Throttled, Strike::Before);
+    m.mesh
+        .fail("describe", ErrorKind::Throttled, Strike::Before);
     let batch = deliver(&m.engine, &[("m1".into(), message.encode(), 5)], None).await;
     assert_eq!(batch.shards[0].outcome, ShardOutcome::Retry);
     assert_eq!(batch.response.batch_item_failures[0].item_identifier, "m1");
@@ -294,11 +302,7 @@ async fn poison_is_dropped_and_counted_never_retried() {
     .encode();
     let messages = [
         ("bad-json".to_owned(), "{".to_owned(), 1),
-        (
-            "event".to_owned(),
-            schedule("not-a-shard").to_string(),
-            1,
-        ),
+        ("event".to_owned(), schedule("not-a-shard").to_string(), 1),
         (
             "future".to_owned(),
             good.replace("\"version\":1", "\"version\":2"),
@@ -314,7 +318,10 @@ async fn poison_is_dropped_and_counted_never_retried() {
     let got: Vec<ShardOutcome> = batch.shards.iter().map(|s| s.outcome).collect();
     use ShardOutcome::*;
     assert_eq!(got, vec![Poison, Poison, Poison, Done]);
-    assert!(batch.response.batch_item_failures.is_empty(), "never retried");
+    assert!(
+        batch.response.batch_item_failures.is_empty(),
+        "never retried"
+    );
     assert_eq!(counts.errors, 3);
     assert_eq!(
         Handled::Shards(batch).response().unwrap(),
@@ -344,7 +351,10 @@ async fn a_refused_listing_fails_its_own_shard_only_and_retires_nothing() {
         Some(format!("list appmesh:{ACCOUNT}:{REGION}").as_str())
     );
     assert_eq!(drained.retried(), 0, "a refusal is not retried");
-    assert_eq!(m.store.state_of(&first.id()).unwrap().common.status, Status::NonCompliant);
+    assert_eq!(
+        m.store.state_of(&first.id()).unwrap().common.status,
+        Status::NonCompliant
+    );
     for r in &resources {
         let in_refused_scope = r.account == ACCOUNT && r.region == REGION;
         let expected = usize::from(!in_refused_scope);
@@ -366,7 +376,10 @@ async fn a_queue_that_does_not_take_the_shards_fails_the_plan_for_the_schedule_t
     m.queue.fail_next(ErrorKind::Throttled);
     let drained = m.queue.drain(&m.engine, 1).await;
     assert_eq!(drained.retried(), 1);
-    assert!(drained.reports.iter().any(|r| r.outcome == ShardOutcome::Retry));
+    assert!(drained
+        .reports
+        .iter()
+        .any(|r| r.outcome == ShardOutcome::Retry));
 }
 
 #[tokio::test]
@@ -479,7 +492,10 @@ async fn a_fanned_out_sweep_of_two_regions_and_two_accounts_records_each_resourc
     assert_eq!(plan(&engine, &sweep).await, 2 * 2 * 2);
     let drained = queue.drain(&engine, 2, 2, None).await;
     assert!(
-        drained.reports.iter().all(|r| r.outcome == ShardOutcome::Done),
+        drained
+            .reports
+            .iter()
+            .all(|r| r.outcome == ShardOutcome::Done),
         "{:?}",
         drained.reports
     );

@@ -6,87 +6,10 @@ use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::ports::{ComplianceStore, MeshWriter};
 use meshwarden_engine::record::Action;
 use meshwarden_engine::{AutoRevert, Engine, Handled};
+use meshwarden_testkit::proxy::{injected, through, FaultProxy};
 use meshwarden_testkit::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-/// The fault proxy, stopped when dropped.
-pub(crate) struct FaultProxy {
-    child: Child,
-    pub(crate) url: String,
-}
-
-impl FaultProxy {
-    fn start(rate: f64, seed: u64) -> Self {
-        Self::start_with(rate, seed, "throttle,500,drop", &[])
-    }
-
-    /// A proxy injecting `kinds` into a `rate` share of the requests that name every one of
-    /// `only` (all requests when empty).
-    pub(crate) fn start_with(rate: f64, seed: u64, kinds: &str, only: &[&str]) -> Self {
-        let python = std::env::var("MESHWARDEN_PYTHON")
-            .expect("MESHWARDEN_PYTHON: run under scripts/with-emulator.sh");
-        let script = std::env::var("MESHWARDEN_FAULT_PROXY")
-            .expect("MESHWARDEN_FAULT_PROXY: run under scripts/with-emulator.sh");
-        let mut child = Command::new(python)
-            .arg(script)
-            .args([
-                "--listen-port",
-                "0",
-                "--target",
-                &endpoint(),
-                "--fault-rate",
-                &rate.to_string(),
-            ])
-            .args(["--seed", &seed.to_string(), "--kinds", kinds])
-            .args(only.iter().flat_map(|needle| ["--only", *needle]))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("fault proxy starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("LISTENING ")
-            .expect("proxy announces its port")
-            .to_owned();
-        FaultProxy {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    pub(crate) fn stats(&self) -> Value {
-        let out = Command::new("curl")
-            .args(["-sf", &format!("{}/__faults/stats", self.url)])
-            .output()
-            .unwrap();
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-}
-
-impl Drop for FaultProxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The harness `h` seen through `proxy`: same table, every call through the faults.
-pub(crate) fn through(h: &Harness, proxy: &FaultProxy) -> Harness {
-    let sdk = sdk_with_endpoint(&h.sdk, &proxy.url);
-    Harness {
-        appmesh: aws_sdk_appmesh::Client::new(&sdk),
-        dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
-        table: h.table.clone(),
-        sdk,
-    }
-}
 
 /// Handle `event` as Lambda would: retry the same delivery while the handler returns `Err`.
 /// Returns the outcome and how many attempts failed.
@@ -106,15 +29,6 @@ async fn until_handled<M: MeshWriter, S: ComplianceStore>(
             ),
         }
     }
-}
-
-pub(crate) fn injected(stats: &Value) -> u64 {
-    stats["injected"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|v| v.as_u64().unwrap())
-        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
