@@ -16,6 +16,15 @@ moto 5.2.x departs from the App Mesh API in ways the Rust SDK or Meshwarden (rig
 * its DynamoDB ``TransactWriteItems`` rolls a cancelled transaction back by restoring a copy of
   the whole table taken before it, erasing what concurrent requests wrote meanwhile (DynamoDB
   isolates transactions): DynamoDB operations are serialized, one at a time.
+
+moto 5.2.x departs from the VPC Lattice API too:
+* ``ResourceNotFoundException`` is HTTP 400 where the API says 404: it is 404;
+* an ARN where the API takes "id or ARN" is looked up as an id when it arrives in a body or a
+  query (``CreateAccessLogSubscription`` refuses it): an ARN names its resource;
+* a service network or service created without ``authType`` has none, and its auth policy is then
+  reported ``Active``: the API's default, ``NONE``, is stored;
+* ``GetServiceNetwork``/``GetService`` lack ``createdAt``/``lastUpdatedAt``: both are stamped at
+  creation (RFC 3339 strings, as moto's other Lattice times);
 Nothing else is touched, and product code never knows about it.
 
 Usage: python moto_launcher.py [--port 0]   → prints "LISTENING <port>" once it accepts requests.
@@ -51,12 +60,14 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
     create_backend_app,
 )
 from werkzeug.serving import make_server  # noqa: E402
-from datetime import datetime  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
 from uuid import uuid4  # noqa: E402
 
 from moto.appmesh import models as appmesh_models  # noqa: E402
 from moto.dynamodb import models as dynamodb_models  # noqa: E402
 from moto.appmesh.dataclasses import shared as appmesh_shared  # noqa: E402
+from moto.vpclattice import exceptions as lattice_exceptions  # noqa: E402
+from moto.vpclattice import models as lattice_models  # noqa: E402
 
 MOTO_TIME = re.compile(r"^\d{2}/\d{2}/\d{4}, \d{2}:\d{2}:\d{2}$")
 TIME_KEYS = ("createdAt", "lastUpdatedAt")
@@ -227,6 +238,87 @@ def isolated_dynamodb():
         setattr(backend, name, locked)
 
 
+# --- VPC Lattice --------------------------------------------------------------------------------
+# moto's vpclattice (5.2.x) departs from the API reference in the ways below. Each shim names what
+# the API documents and what moto does instead. Timestamps are written as moto writes its own
+# Lattice ones (RFC 3339, UTC, e.g. "2026-11-25T18:17:21.078630+00:00"): the model's Timestamp is
+# `timestampFormat: iso8601`, which the Rust SDK reads as a string (offsets allowed) and never as
+# an epoch number.
+LatticeBackend = lattice_models.VPCLatticeBackend
+
+
+def lattice_now():
+    return datetime.now(timezone.utc).isoformat()
+
+
+def lattice_id(identifier):
+    """An id, or the id an ARN ends with (`arn:…:servicenetwork/sn-…` → `sn-…`)."""
+    if isinstance(identifier, str) and identifier.startswith("arn:"):
+        return identifier.rsplit("/", 1)[-1]
+    return identifier
+
+
+def lattice_not_found_is_404():
+    """API: ResourceNotFoundException is HTTP 404 (its shape's httpStatusCode). moto: 400."""
+    lattice_exceptions.ResourceNotFoundException.code = 404
+
+
+def lattice_ids_or_arns():
+    """API: every *Identifier takes the resource's id or its ARN. moto: a Get's works by accident
+    (moto reads the path's last segment, where an ARN ends with the id), but one read from the
+    body, the query or a path label it does not split is looked up as given: ARNs fail in
+    CreateListener, CreateServiceNetworkVpcAssociation and CreateAccessLogSubscription (400
+    ValidationException, "must start with 'sn-' or 'svc-'")."""
+    for name, keys in (("get_service", ("service_identifier",)),
+                       ("get_service_network", ("service_network_identifier",)),
+                       ("get_target_group", ("target_group_identifier",)),
+                       ("create_access_log_subscription", ("resourceIdentifier",))):
+        original = getattr(LatticeBackend, name)
+
+        def resolving(self, *args, _original=original, _keys=keys, **kwargs):
+            args = [lattice_id(a) for a in args]
+            for key in _keys:
+                if key in kwargs:
+                    kwargs[key] = lattice_id(kwargs[key])
+            return _original(self, *args, **kwargs)
+
+        setattr(LatticeBackend, name, resolving)
+
+
+def lattice_default_auth_type():
+    """API: CreateServiceNetwork/CreateService default authType to NONE. moto stores null, and
+    then reports an auth policy on such a resource as Active (it tests authType == "NONE")."""
+    for name in ("create_service", "create_service_network"):
+        original = getattr(LatticeBackend, name)
+
+        def create(self, *args, _original=original, **kwargs):
+            if not kwargs.get("auth_type"):
+                kwargs["auth_type"] = "NONE"
+            return _original(self, *args, **kwargs)
+
+        setattr(LatticeBackend, name, create)
+
+
+def lattice_created_and_updated_at():
+    """API: GetServiceNetwork and GetService return createdAt and lastUpdatedAt. moto keeps
+    neither: both are stamped at creation."""
+    for cls in (lattice_models.VPCLatticeServiceNetwork, lattice_models.VPCLatticeService):
+        original_init, original_to_dict = cls.__init__, cls.to_dict
+
+        def init(self, *args, _original=original_init, **kwargs):
+            _original(self, *args, **kwargs)
+            self.created_at = self.last_updated_at = lattice_now()
+
+        def to_dict(self, _original=original_to_dict):
+            return {**_original(self), "createdAt": self.created_at, "lastUpdatedAt": self.last_updated_at}
+
+        cls.__init__, cls.to_dict = init, to_dict
+
+
+LATTICE_SHIMS = (lattice_not_found_is_404, lattice_ids_or_arns, lattice_default_auth_type,
+                 lattice_created_and_updated_at)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
@@ -235,6 +327,8 @@ def main():
     accounts_as_owners()
     isolated_dynamodb()
     idempotent_app_mesh_updates()
+    for shim in LATTICE_SHIMS:
+        shim()
     app = ApiShim(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
 
