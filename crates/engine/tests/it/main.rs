@@ -2,11 +2,13 @@
 //! * `decisions`: every pipeline decision on the in-memory ports (milliseconds, no emulator);
 //! * `pipeline`, `sweep`, `store`, `faults`: the same engine through the real AWS SDK clients
 //!   against the local emulator (`scripts/with-emulator.sh`);
+//! * `lattice`: VPC Lattice documents, reverts and alerts through the SDK on the emulator;
 //! * `securityhub`: findings exported to Security Hub, on the in-memory ports and the emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod decisions;
 mod faults;
+mod lattice;
 mod pipeline;
 mod securityhub;
 mod store;
