@@ -166,6 +166,20 @@ impl Harness {
             .unwrap();
     }
 
+    /// Associate a VPC with a service network through `security_groups`.
+    pub async fn associate_vpc(&self, network: &str, vpc: &str, security_groups: &[&str]) {
+        self.lattice
+            .create_service_network_vpc_association()
+            .service_network_identifier(network)
+            .vpc_identifier(vpc)
+            .set_security_group_ids(Some(
+                security_groups.iter().map(|g| (*g).to_owned()).collect(),
+            ))
+            .send()
+            .await
+            .unwrap();
+    }
+
     /// Send a resource's access logs to `destination`; returns the subscription's id.
     pub async fn subscribe_access_logs(&self, id: &str, destination: &str) -> String {
         let out = self
