@@ -3,22 +3,14 @@
 use crate::{handle, row, write_units, Rig};
 use aws_sdk_vpclattice::types::AuthType;
 use meshwarden_engine::AutoRevert;
-use meshwarden_testkit::lattice::{lattice_event, lattice_id, restrictive_policy};
+use meshwarden_testkit::lattice::{
+    lattice_event, lattice_id, restrictive_policy, update_network_event,
+};
 use meshwarden_testkit::{unique, HUMAN_ROLE};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const LOGS: &str = "arn:aws:logs:us-east-1:123456789012:log-group:/bench/lattice";
-
-fn network_event(id: &str, auth: &str) -> Value {
-    lattice_event(
-        "UpdateServiceNetwork",
-        json!({"serviceNetworkIdentifier": id, "authType": auth}),
-        json!({"id": id, "authType": auth}),
-        HUMAN_ROLE,
-        Duration::ZERO,
-    )
-}
 
 /// The rows of the VPC Lattice scenarios.
 pub(crate) async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
@@ -37,9 +29,9 @@ pub(crate) async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     let pk = lattice_id("serviceNetwork", &network);
     // The first compliant event also keeps the last compliant copy; the steady state is the
     // second.
-    handle(&off, &network_event(&network, "AWS_IAM")).await?;
+    handle(&off, &update_network_event(&network, "AWS_IAM")).await?;
     rig.counter.take();
-    let event = network_event(&network, "AWS_IAM");
+    let event = update_network_event(&network, "AWS_IAM");
     handle(&off, &event).await?;
     let counts = rig.counter.take();
     let units = write_units(h, &pk, &event, &counts).await?;
@@ -60,7 +52,7 @@ pub(crate) async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
         .send()
         .await?;
     h.set_network_auth(&network, AuthType::None).await;
-    let event = network_event(&network, "NONE");
+    let event = update_network_event(&network, "NONE");
     rig.counter.take();
     handle(&on, &event).await?;
     let counts = rig.counter.take();

@@ -37,6 +37,17 @@ pub fn lattice_event(
     )
 }
 
+/// An UpdateServiceNetwork event setting `auth`, by a person.
+pub fn update_network_event(id: &str, auth: &str) -> Value {
+    lattice_event(
+        "UpdateServiceNetwork",
+        json!({"serviceNetworkIdentifier": id, "authType": auth}),
+        json!({"id": id, "authType": auth}),
+        crate::HUMAN_ROLE,
+        Duration::ZERO,
+    )
+}
+
 impl Harness {
     /// A service network with this auth type; returns its id.
     pub async fn create_network(&self, name: &str, auth: vl::AuthType) -> String {

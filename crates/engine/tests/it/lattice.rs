@@ -19,16 +19,6 @@ fn network_ref(id: &str) -> ResourceRef {
     ResourceRef::lattice(ResourceKind::ServiceNetwork, ACCOUNT, REGION, id)
 }
 
-fn update_network_event(id: &str, auth: &str) -> Value {
-    lattice_event(
-        "UpdateServiceNetwork",
-        json!({"serviceNetworkIdentifier": id, "authType": auth}),
-        json!({"id": id, "authType": auth}),
-        HUMAN_ROLE,
-        Duration::ZERO,
-    )
-}
-
 fn put_policy_event(id: &str) -> Value {
     lattice_event(
         "PutAuthPolicy",
