@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The demo: on a local AWS emulator, the seeds' drift (a mesh allowing all egress, a gateway
-# without backend TLS) is caught by the real Lambda binary through cargo-lambda's local runtime,
-# recorded, then — with auto-revert switched on — reverted. Nothing touches a real AWS account.
+# without backend TLS) and a VPC Lattice service network opened to everyone are caught by the
+# real Lambda binary through cargo-lambda's local runtime, recorded, then — with auto-revert
+# switched on — reverted (an HTTP listener, which VPC Lattice cannot change in place, stays
+# flagged). Nothing touches a real AWS account.
 # Everything it starts is stopped when it ends.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -35,8 +35,15 @@ start_function() {  # $1 = AUTO_REVERT mode
     function_pid=$!
     pids+=("$function_pid")
 }
-deliver() {  # $1 = event name, $2 = kind, $3 = version: CloudTrail → EventBridge → the Lambda
+deliver() {  # $1 = event name, $2 = kind, $3 = version: an App Mesh call's event to the Lambda
     aws event "$1" "$2" "$3" "$work/event.json"
+    invoke
+}
+deliver_lattice() {  # $1 = event name, $2 = id: a VPC Lattice call's event to the Lambda
+    aws lattice-event "$1" "$2" "$work/event.json"
+    invoke
+}
+invoke() {  # CloudTrail → EventBridge → the Lambda, with $work/event.json
     (cd "$root" && cargo lambda invoke -A 127.0.0.1 -P "$port" --output-format json --data-file "$work/event.json") \
         | "$MESHWARDEN_PYTHON" -c 'import json,sys; h=json.load(sys.stdin); print("   Lambda: %s %s → %s, action %s%s" % (h.get("outcome"), h.get("resource","-").split(":",3)[-1], h.get("status"), h.get("action"), (" (" + h["reason"] + ")") if h.get("reason") else ""))'
 }
@@ -51,6 +58,14 @@ say "2. Someone creates the seeds' resources: mesh egress ALLOW_ALL, a gateway w
 read -r mesh_version gateway_version < <(aws create-seeds)
 deliver CreateMesh mesh "$mesh_version"
 deliver CreateVirtualGateway virtualGateway "$gateway_version"
+say "   ... and, on VPC Lattice (App Mesh's successor), a service network with AWS_IAM and an auth"
+echo "   policy, and a service with a plain-HTTP listener"
+read -r network service < <(aws create-lattice)
+deliver_lattice CreateServiceNetwork "$network"
+deliver_lattice CreateListener "$service"
+say "   Someone opens the service network: auth policy deleted, auth type NONE"
+aws open-network "$network"
+deliver_lattice UpdateServiceNetwork "$network"
 
 say "3. What is non-compliant now?   meshwarden status"
 meshwarden status
@@ -64,13 +79,19 @@ start_function on
 say "5. The drift happens again, and is reverted within the event"
 deliver UpdateMesh mesh "$(aws drift-mesh)"
 deliver UpdateVirtualGateway virtualGateway "$(aws drift-gateway)"
+say "   The service network is opened again: its last compliant policy goes back first, then AWS_IAM;"
+echo "   the HTTP listener cannot be changed in place (VPC Lattice's API): it stays flagged, alert-only"
+aws open-network "$network"
+deliver_lattice UpdateServiceNetwork "$network"
+deliver_lattice CreateListener "$service"
 
 say "6. The result:   meshwarden status / history / scan"
 meshwarden status
 meshwarden history mesh/cc-production-app-mesh
 meshwarden history mesh/cc-production-app-mesh/virtualGateway/cc-prod-mesh-virtual-gateway --limit 5
+meshwarden history "serviceNetwork/$network"
 meshwarden scan || true   # exit 1: the gateway still lacks listener TLS and health checks (not guessable)
 
-say "7. Final state in App Mesh"
+say "7. Final state in App Mesh and VPC Lattice"
 aws final-state ${MESHWARDEN_DEMO_STATE_FILE:+"$MESHWARDEN_DEMO_STATE_FILE"}
 say "Done. The emulator, the runtime and the function are stopped."

@@ -16,6 +16,20 @@ moto 5.2.x departs from the App Mesh API in ways the Rust SDK or Meshwarden (rig
 * its DynamoDB ``TransactWriteItems`` rolls a cancelled transaction back by restoring a copy of
   the whole table taken before it, erasing what concurrent requests wrote meanwhile (DynamoDB
   isolates transactions): DynamoDB operations are serialized, one at a time.
+
+moto 5.2.x lacks VPC Lattice calls Meshwarden makes, and departs from that API elsewhere too:
+* ``UpdateServiceNetwork``, ``UpdateService``, ``UpdateTargetGroup`` and
+  ``GetServiceNetworkVpcAssociation`` are not implemented (HTTP 500): they are added;
+* ``ResourceNotFoundException`` is HTTP 400 where the API says 404: it is 404;
+* an ARN where the API takes "id or ARN" is looked up as an id when it arrives in a body, a
+  query or an Update*'s path (``CreateAccessLogSubscription`` refuses it): an ARN names its
+  resource;
+* a service network or service created without ``authType`` has none, and its auth policy is then
+  reported ``Active``: the API's default, ``NONE``, is stored;
+* ``GetServiceNetwork``/``GetService`` lack ``createdAt``/``lastUpdatedAt``: both are stamped at
+  creation (RFC 3339 strings, as moto's other Lattice times) and ``lastUpdatedAt`` at each update;
+* ``CreateAccessLogSubscription`` ignores ``clientToken``: a repeated token returns the
+  subscription it created (409 ``ConflictException`` with other parameters).
 Nothing else is touched, and product code never knows about it.
 
 Usage: python moto_launcher.py [--port 0]   → prints "LISTENING <port>" once it accepts requests.
@@ -51,12 +65,16 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
     create_backend_app,
 )
 from werkzeug.serving import make_server  # noqa: E402
-from datetime import datetime  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
 from uuid import uuid4  # noqa: E402
 
 from moto.appmesh import models as appmesh_models  # noqa: E402
 from moto.dynamodb import models as dynamodb_models  # noqa: E402
 from moto.appmesh.dataclasses import shared as appmesh_shared  # noqa: E402
+from moto.core.exceptions import JsonRESTError  # noqa: E402
+from moto.vpclattice import exceptions as lattice_exceptions  # noqa: E402
+from moto.vpclattice import models as lattice_models  # noqa: E402
+from moto.vpclattice import responses as lattice_responses  # noqa: E402
 
 MOTO_TIME = re.compile(r"^\d{2}/\d{2}/\d{4}, \d{2}:\d{2}:\d{2}$")
 TIME_KEYS = ("createdAt", "lastUpdatedAt")
@@ -227,6 +245,213 @@ def isolated_dynamodb():
         setattr(backend, name, locked)
 
 
+# --- VPC Lattice --------------------------------------------------------------------------------
+# moto's vpclattice (5.2.x) lacks the Update* calls and GetServiceNetworkVpcAssociation, and departs
+# from the API reference in the ways below. Each shim names what the API documents and what moto
+# does instead. Timestamps are written as moto writes its own Lattice ones (RFC 3339, UTC, e.g.
+# "2026-11-25T18:17:21.078630+00:00"): the model's Timestamp is `timestampFormat: iso8601`, which
+# the Rust SDK reads as a string (offsets allowed) and never as an epoch number.
+LatticeBackend = lattice_models.VPCLatticeBackend
+LatticeResponse = lattice_responses.VPCLatticeResponse
+LATTICE_AUTH_TYPES = ("NONE", "AWS_IAM")
+
+
+def lattice_now():
+    return datetime.now(timezone.utc).isoformat()
+
+
+def lattice_id(identifier):
+    """An id, or the id an ARN ends with (`arn:…:servicenetwork/sn-…` → `sn-…`)."""
+    if isinstance(identifier, str) and identifier.startswith("arn:"):
+        return identifier.rsplit("/", 1)[-1]
+    return identifier
+
+
+class LatticeConflict(JsonRESTError):
+    code = 409
+
+    def __init__(self, message):
+        super().__init__("ConflictException", message)
+
+
+def lattice_not_found_is_404():
+    """API: ResourceNotFoundException is HTTP 404 (its shape's httpStatusCode). moto: 400."""
+    lattice_exceptions.ResourceNotFoundException.code = 404
+
+
+def lattice_ids_or_arns():
+    """API: every *Identifier takes the resource's id or its ARN. moto: a Get's works by accident
+    (moto reads the path's last segment, where an ARN ends with the id), but one read from the
+    body, the query or a path label it does not split is looked up as given: ARNs fail in
+    CreateListener, CreateServiceNetworkVpcAssociation, the Update* shims below, and
+    CreateAccessLogSubscription (400 ValidationException, "must start with 'sn-' or 'svc-'")."""
+    for name, keys in (("get_service", ("service_identifier",)),
+                       ("get_service_network", ("service_network_identifier",)),
+                       ("get_target_group", ("target_group_identifier",)),
+                       ("create_access_log_subscription", ("resourceIdentifier",))):
+        original = getattr(LatticeBackend, name)
+
+        def resolving(self, *args, _original=original, _keys=keys, **kwargs):
+            args = [lattice_id(a) for a in args]
+            for key in _keys:
+                if key in kwargs:
+                    kwargs[key] = lattice_id(kwargs[key])
+            return _original(self, *args, **kwargs)
+
+        setattr(LatticeBackend, name, resolving)
+
+
+def lattice_default_auth_type():
+    """API: CreateServiceNetwork/CreateService default authType to NONE. moto stores null, and
+    then reports an auth policy on such a resource as Active (it tests authType == "NONE")."""
+    for name in ("create_service", "create_service_network"):
+        original = getattr(LatticeBackend, name)
+
+        def create(self, *args, _original=original, **kwargs):
+            if not kwargs.get("auth_type"):
+                kwargs["auth_type"] = "NONE"
+            return _original(self, *args, **kwargs)
+
+        setattr(LatticeBackend, name, create)
+
+
+def lattice_created_and_updated_at():
+    """API: GetServiceNetwork and GetService return createdAt and lastUpdatedAt. moto keeps
+    neither: both are stamped at creation (and lastUpdatedAt by the Update* shims below)."""
+    for cls in (lattice_models.VPCLatticeServiceNetwork, lattice_models.VPCLatticeService):
+        original_init, original_to_dict = cls.__init__, cls.to_dict
+
+        def init(self, *args, _original=original_init, **kwargs):
+            _original(self, *args, **kwargs)
+            self.created_at = self.last_updated_at = lattice_now()
+
+        def to_dict(self, _original=original_to_dict):
+            return {**_original(self), "createdAt": self.created_at, "lastUpdatedAt": self.last_updated_at}
+
+        cls.__init__, cls.to_dict = init, to_dict
+
+
+def lattice_auth_type(value):
+    if value not in LATTICE_AUTH_TYPES:
+        raise lattice_exceptions.ValidationException(f"authType must be one of {', '.join(LATTICE_AUTH_TYPES)}")
+    return value
+
+
+def lattice_updates():
+    """API: UpdateServiceNetwork (authType), UpdateService (authType, certificateArn) and
+    UpdateTargetGroup (healthCheck) — PATCH on the resource's path, id or ARN. moto: not
+    implemented (HTTP 500 NotImplementedError). Each stores what it is given and refreshes
+    lastUpdatedAt; an unknown resource is 404 ResourceNotFoundException."""
+
+    def update_service_network(self, service_network_identifier, auth_type):
+        network = self.get_service_network(service_network_identifier)
+        network.auth_type = lattice_auth_type(auth_type)
+        network.last_updated_at = lattice_now()
+        return network
+
+    def update_service(self, service_identifier, auth_type=None, certificate_arn=None):
+        service = self.get_service(service_identifier)
+        if auth_type is not None:
+            service.auth_type = lattice_auth_type(auth_type)
+        if certificate_arn is not None:
+            service.certificate_arn = certificate_arn
+        service.last_updated_at = lattice_now()
+        return service
+
+    def update_target_group(self, target_group_identifier, health_check):
+        if not isinstance(health_check, dict):
+            raise lattice_exceptions.ValidationException("healthCheck is required")
+        group = self.get_target_group(target_group_identifier)
+        group.config["healthCheck"] = health_check
+        group.last_updated_at = lattice_now()
+        return group
+
+    LatticeBackend.update_service_network = update_service_network
+    LatticeBackend.update_service = update_service
+    LatticeBackend.update_target_group = update_target_group
+
+    def respond_service_network(self):
+        network = self.backend.update_service_network(self._get_param("serviceNetworkIdentifier"),
+                                                      self._get_param("authType"))
+        return json.dumps({"arn": network.arn, "authType": network.auth_type, "id": network.id,
+                           "name": network.name})
+
+    def respond_service(self):
+        service = self.backend.update_service(self._get_param("serviceIdentifier"),
+                                              auth_type=self._get_param("authType"),
+                                              certificate_arn=self._get_param("certificateArn"))
+        return json.dumps({"arn": service.arn, "authType": service.auth_type,
+                           "certificateArn": service.certificate_arn,
+                           "customDomainName": service.custom_domain_name, "id": service.id,
+                           "name": service.name})
+
+    def respond_target_group(self):
+        group = self.backend.update_target_group(self._get_param("targetGroupIdentifier"),
+                                                 self._get_param("healthCheck"))
+        return json.dumps({"arn": group.arn, "config": group.config, "id": group.id, "name": group.name,
+                           "status": group.status, "type": group.type})
+
+    LatticeResponse.update_service_network = respond_service_network
+    LatticeResponse.update_service = respond_service
+    LatticeResponse.update_target_group = respond_target_group
+
+
+def lattice_get_vpc_association():
+    """API: GetServiceNetworkVpcAssociation (GET /servicenetworkvpcassociations/{id or ARN}).
+    moto: not implemented (HTTP 500), though its model keeps everything the output needs."""
+
+    def get_service_network_vpc_association(self, identifier):
+        association = self.service_network_vpc_associations.get(lattice_id(identifier))
+        if association is None:
+            raise lattice_exceptions.ResourceNotFoundException(
+                f"Service network VPC association {identifier} not found")
+        return association
+
+    def respond(self):
+        association = self.backend.get_service_network_vpc_association(
+            self._get_param("serviceNetworkVpcAssociationIdentifier"))
+        return json.dumps(association.to_dict())
+
+    LatticeBackend.get_service_network_vpc_association = get_service_network_vpc_association
+    LatticeResponse.get_service_network_vpc_association = respond
+
+
+def idempotent_access_log_subscriptions():
+    """API (CreateAccessLogSubscription's clientToken): a request retried with the same token and
+    parameters succeeds without doing anything again; with other parameters it fails (409
+    ConflictException). moto ignores the token and creates a second subscription."""
+    lock = threading.Lock()
+    seen = {}  # (account, region, token) → (the request, the subscription's id)
+    original = LatticeBackend.create_access_log_subscription
+
+    def create(self, resourceIdentifier, destinationArn, client_token, serviceNetworkLogType, tags):
+        def fresh():
+            return original(self, resourceIdentifier=resourceIdentifier, destinationArn=destinationArn,
+                            client_token=client_token, serviceNetworkLogType=serviceNetworkLogType, tags=tags)
+
+        if not client_token:
+            return fresh()
+        key = (self.account_id, self.region_name, client_token)
+        request = (lattice_id(resourceIdentifier), destinationArn, serviceNetworkLogType or "SERVICE", tags or {})
+        with lock:
+            if key in seen:
+                seen_request, sub_id = seen[key]
+                if seen_request != request:
+                    raise LatticeConflict(f"clientToken {client_token} was used with other parameters")
+                if sub_id in self.access_log_subscriptions:
+                    return self.access_log_subscriptions[sub_id]
+            sub = fresh()
+            seen[key] = (request, sub.id)
+            return sub
+
+    LatticeBackend.create_access_log_subscription = create
+
+
+LATTICE_SHIMS = (lattice_not_found_is_404, lattice_ids_or_arns, lattice_default_auth_type,
+                 lattice_created_and_updated_at, lattice_updates, lattice_get_vpc_association,
+                 idempotent_access_log_subscriptions)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
@@ -235,6 +460,8 @@ def main():
     accounts_as_owners()
     isolated_dynamodb()
     idempotent_app_mesh_updates()
+    for shim in LATTICE_SHIMS:
+        shim()
     app = ApiShim(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
 

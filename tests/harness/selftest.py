@@ -8,10 +8,22 @@ import http.client
 import tempfile
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
+from urllib.parse import quote
+
+# boto3 (installed with moto) drives the VPC Lattice checks; the host's AWS configuration (a
+# profile that does not exist here, an endpoint override) must not reach it.
+for _name in [n for n in os.environ if n.startswith("AWS_") and n != "AWS_CA_BUNDLE"]:
+    del os.environ[_name]
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+import boto3  # noqa: E402
+from botocore.config import Config  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 AUTH = "AWS4-HMAC-SHA256 Credential=testing/20261123/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
@@ -153,6 +165,220 @@ def check_identities(port):
     client.close()
 
 
+# --- VPC Lattice ----------------------------------------------------------------------------------
+# RFC 3339 as the model's Timestamp (timestampFormat: iso8601) requires; the Rust SDK reads it as a
+# string (an offset is allowed) and refuses an epoch number there.
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+DESTINATION = "arn:aws:s3:::meshwarden-selftest-logs"
+POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "vpc-lattice-svcs:Invoke",
+     "Resource": "*"}]})
+
+
+def lattice(port):
+    return boto3.client("vpc-lattice", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                        aws_access_key_id="testing", aws_secret_access_key="testing",
+                        config=Config(retries={"max_attempts": 1}))
+
+
+def error_of(call, **kwargs):
+    """(HTTP status, error code) of a call that must fail."""
+    try:
+        result = call(**kwargs)
+    except ClientError as error:
+        return error.response["ResponseMetadata"]["HTTPStatusCode"], error.response["Error"]["Code"]
+    fail(f"{call.__name__}({kwargs}) succeeded: {result}")
+
+
+def expect_not_found(call, **kwargs):
+    status, code = error_of(call, **kwargs)
+    expect((status, code) == (404, "ResourceNotFoundException"),
+           f"{call.__name__}({kwargs}) failed with {status} {code}, not 404 ResourceNotFoundException")
+
+
+def label(identifier):
+    """An id or ARN as a path segment, percent-encoded as the SDKs send it (an ARN's "/" too)."""
+    return quote(identifier, safe="")
+
+
+def raw_get(port, path):
+    """The raw body of a Lattice GET, as the Rust SDK receives it."""
+    client = Client(port)
+    status, _, raw = client.call("GET", path, service="vpc-lattice")
+    client.close()
+    expect(status == 200, f"GET {path} answered {status}: {raw[:300]!r}")
+    return raw
+
+
+def check_lattice_updates(port):
+    """UpdateServiceNetwork / UpdateService / UpdateTargetGroup change what the Get returns; ids or ARNs."""
+    api = lattice(port)
+    network = api.create_service_network(name="selftest-updates")
+    described = api.get_service_network(serviceNetworkIdentifier=network["id"])
+    expect(described.get("authType") == "NONE", f"GetServiceNetwork authType {described.get('authType')!r}, not NONE")
+    before = raw_get(port, f"/servicenetworks/{label(network['id'])}")
+    updated = api.update_service_network(serviceNetworkIdentifier=network["arn"], authType="AWS_IAM")
+    expect({k: updated.get(k) for k in ("arn", "authType", "id", "name")}
+           == {"arn": network["arn"], "authType": "AWS_IAM", "id": network["id"], "name": "selftest-updates"},
+           f"UpdateServiceNetwork answered {updated}")
+    after, before = json.loads(raw_get(port, f"/servicenetworks/{label(network['id'])}")), json.loads(before)
+    expect(after["authType"] == "AWS_IAM", f"GetServiceNetwork after the update: {after}")
+    expect(after.get("lastUpdatedAt") not in (None, before.get("lastUpdatedAt"))
+           and after.get("createdAt") == before.get("createdAt"),
+           f"UpdateServiceNetwork did not refresh lastUpdatedAt only: {before!r} → {after}")
+    expect_not_found(api.update_service_network, serviceNetworkIdentifier="sn-0123456789abcdef0", authType="AWS_IAM")
+
+    service = api.create_service(name="selftest-updates")
+    before = api.get_service(serviceIdentifier=service["id"])
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/selftest"
+    updated = api.update_service(serviceIdentifier=service["arn"], authType="AWS_IAM", certificateArn=certificate)
+    expect(updated.get("authType") == "AWS_IAM" and updated.get("certificateArn") == certificate
+           and updated.get("id") == service["id"], f"UpdateService answered {updated}")
+    after = api.get_service(serviceIdentifier=service["id"])
+    expect(after.get("authType") == "AWS_IAM" and after.get("certificateArn") == certificate,
+           f"GetService after the update: {after}")
+    expect(after.get("lastUpdatedAt") not in (None, before.get("lastUpdatedAt")),
+           f"UpdateService did not refresh lastUpdatedAt: {before.get('lastUpdatedAt')} → {after.get('lastUpdatedAt')}")
+    expect_not_found(api.update_service, serviceIdentifier="svc-0123456789abcdef0", authType="NONE")
+
+    group = api.create_target_group(name="selftest-updates", type="IP", config={
+        "port": 80, "protocol": "HTTPS", "vpcIdentifier": "vpc-0123456789abcdef0",
+        "healthCheck": {"enabled": True, "path": "/health"}})
+    before = api.get_target_group(targetGroupIdentifier=group["id"])
+    health_check = {"enabled": False, "protocol": "HTTPS", "path": "/ready", "healthCheckIntervalSeconds": 10}
+    updated = api.update_target_group(targetGroupIdentifier=group["arn"], healthCheck=health_check)
+    expect(updated.get("config", {}).get("healthCheck") == health_check and updated.get("status") == "ACTIVE"
+           and updated.get("type") == "IP", f"UpdateTargetGroup answered {updated}")
+    after = api.get_target_group(targetGroupIdentifier=group["arn"])
+    expect(after["config"].get("healthCheck") == health_check and after["config"].get("protocol") == "HTTPS",
+           f"GetTargetGroup after the update: {after['config']}")
+    expect(after["lastUpdatedAt"] != before["lastUpdatedAt"] and after["createdAt"] == before["createdAt"],
+           f"UpdateTargetGroup did not refresh lastUpdatedAt only: {before} → {after}")
+    expect_not_found(api.update_target_group, targetGroupIdentifier="tg-0123456789abcdef0", healthCheck={})
+
+
+def check_lattice_stable_documents(port):
+    """Repeated Gets of unchanged resources are byte-identical, with RFC 3339 timestamps."""
+    api = lattice(port)
+    network = api.create_service_network(name="selftest-stable", authType="AWS_IAM")
+    service = api.create_service(name="selftest-stable", authType="AWS_IAM")
+    group = api.create_target_group(name="selftest-stable", type="IP", config={
+        "port": 443, "protocol": "HTTPS", "vpcIdentifier": "vpc-0123456789abcdef0"})
+    listener = api.create_listener(serviceIdentifier=service["arn"], name="selftest-stable", protocol="HTTPS",
+                                   port=443, defaultAction={"fixedResponse": {"statusCode": 404}})
+    api.put_auth_policy(resourceIdentifier=network["id"], policy=POLICY)
+    api.create_access_log_subscription(resourceIdentifier=network["id"], destinationArn=DESTINATION)
+    paths = {
+        "GetServiceNetwork": f"/servicenetworks/{label(network['id'])}",
+        "GetService": f"/services/{label(service['id'])}",
+        "GetTargetGroup": f"/targetgroups/{label(group['id'])}",
+        "GetListener": f"/services/{label(service['id'])}/listeners/{label(listener['id'])}",
+        "GetAuthPolicy": f"/authpolicy/{label(network['id'])}",
+        "ListAccessLogSubscriptions": f"/accesslogsubscriptions?resourceIdentifier={label(network['id'])}",
+        # The same documents by ARN.
+        "GetServiceNetwork (ARN)": f"/servicenetworks/{label(network['arn'])}",
+        "GetService (ARN)": f"/services/{label(service['arn'])}",
+        "GetTargetGroup (ARN)": f"/targetgroups/{label(group['arn'])}",
+        "GetListener (ARNs)": f"/services/{label(service['arn'])}/listeners/{label(listener['arn'])}",
+    }
+    first = {name: raw_get(port, path) for name, path in paths.items()}
+    time.sleep(0.05)
+    for name, path in paths.items():
+        again = raw_get(port, path)
+        expect(again == first[name], f"{name} changed between two reads of an unchanged resource:\n"
+                                     f"  {first[name]!r}\n  {again!r}")
+        if "(ARN" in name:
+            expect(again == first[name.split(" (")[0]], f"{name} differs from the same Get by id")
+    for name in ("GetServiceNetwork", "GetService", "GetTargetGroup", "GetListener", "GetAuthPolicy"):
+        document = json.loads(first[name])
+        for key in ("createdAt", "lastUpdatedAt"):
+            value = document.get(key)
+            expect(isinstance(value, str) and RFC3339.match(value),
+                   f"{name} {key} is {value!r}, not an RFC 3339 string (the model's iso8601 Timestamp)")
+    for item in json.loads(first["ListAccessLogSubscriptions"])["items"]:
+        for key in ("createdAt", "lastUpdatedAt"):
+            expect(isinstance(item.get(key), str) and RFC3339.match(item[key]),
+                   f"ListAccessLogSubscriptions item {key} is {item.get(key)!r}, not RFC 3339")
+
+
+def check_lattice_vpc_associations(port):
+    """GetServiceNetworkVpcAssociation (id or ARN) returns the full output; List filters by network."""
+    api = lattice(port)
+    networks = [api.create_service_network(name=f"selftest-vpc-{n}") for n in (1, 2)]
+    associations = [api.create_service_network_vpc_association(
+        serviceNetworkIdentifier=network["arn"], vpcIdentifier=f"vpc-0123456789abcdef{n}",
+        securityGroupIds=[f"sg-0123456789abcdef{n}"]) for n, network in enumerate(networks)]
+    for identifier in (associations[0]["id"], associations[0]["arn"]):
+        got = api.get_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=identifier)
+        expected = {"id": associations[0]["id"], "arn": associations[0]["arn"], "status": "ACTIVE",
+                    "serviceNetworkId": networks[0]["id"], "serviceNetworkArn": networks[0]["arn"],
+                    "serviceNetworkName": "selftest-vpc-1", "vpcId": "vpc-0123456789abcdef0",
+                    "securityGroupIds": ["sg-0123456789abcdef0"]}
+        expect({k: got.get(k) for k in expected} == expected and "createdAt" in got and "lastUpdatedAt" in got,
+               f"GetServiceNetworkVpcAssociation({identifier}) answered {got}")
+    expect_not_found(api.get_service_network_vpc_association,
+                     serviceNetworkVpcAssociationIdentifier="snva-0123456789abcdef0")
+    for network, association in zip(networks, associations):
+        for identifier in (network["id"], network["arn"]):
+            listed = api.list_service_network_vpc_associations(serviceNetworkIdentifier=identifier)["items"]
+            expect([item["id"] for item in listed] == [association["id"]],
+                   f"ListServiceNetworkVpcAssociations({identifier}) listed {[item['id'] for item in listed]}")
+
+
+def check_lattice_auth_policy(port):
+    """No policy → 404; PutAuthPolicy/GetAuthPolicy state follows the resource's current authType."""
+    api = lattice(port)
+    network = api.create_service_network(name="selftest-auth")  # authType defaults to NONE
+    service = api.create_service(name="selftest-auth")
+    for resource, update, key in ((network, api.update_service_network, "serviceNetworkIdentifier"),
+                                  (service, api.update_service, "serviceIdentifier")):
+        expect_not_found(api.get_auth_policy, resourceIdentifier=resource["id"])
+        put = api.put_auth_policy(resourceIdentifier=resource["arn"], policy=POLICY)
+        expect(put.get("policy") == POLICY and put.get("state") == "Inactive",
+               f"PutAuthPolicy with authType NONE answered state {put.get('state')!r}, not Inactive")
+        for auth_type, state in (("AWS_IAM", "Active"), ("NONE", "Inactive"), ("AWS_IAM", "Active")):
+            update(**{key: resource["id"]}, authType=auth_type)
+            for identifier in (resource["id"], resource["arn"]):
+                got = api.get_auth_policy(resourceIdentifier=identifier)
+                expect(got.get("policy") == POLICY and got.get("state") == state,
+                       f"GetAuthPolicy({identifier}) after authType {auth_type} answered "
+                       f"{ {k: got.get(k) for k in ('policy', 'state')} }, not state {state}")
+
+
+def check_lattice_access_log_subscriptions(port):
+    """clientToken makes CreateAccessLogSubscription idempotent; ARNs are accepted; Delete works."""
+    api = lattice(port)
+    network = api.create_service_network(name="selftest-logs")
+    created = [api.create_access_log_subscription(resourceIdentifier=network["arn"], destinationArn=DESTINATION,
+                                                  clientToken="selftest-token") for _ in range(2)]
+    expect(created[0]["id"] == created[1]["id"] and created[0]["resourceId"] == network["id"],
+           f"the same clientToken created {[c['id'] for c in created]}")
+    status, code = error_of(api.create_access_log_subscription, resourceIdentifier=network["id"],
+                            destinationArn=DESTINATION + "-other", clientToken="selftest-token")
+    expect((status, code) == (409, "ConflictException"),
+           f"the same clientToken with other parameters answered {status} {code}, not 409 ConflictException")
+    for identifier in (network["id"], network["arn"]):
+        listed = api.list_access_log_subscriptions(resourceIdentifier=identifier)["items"]
+        expect([item["id"] for item in listed] == [created[0]["id"]],
+               f"ListAccessLogSubscriptions({identifier}) listed {[item['id'] for item in listed]}")
+    api.delete_access_log_subscription(accessLogSubscriptionIdentifier=created[0]["id"])
+    expect(api.list_access_log_subscriptions(resourceIdentifier=network["id"])["items"] == [],
+           "DeleteAccessLogSubscription left the subscription listed")
+    expect_not_found(api.delete_access_log_subscription, accessLogSubscriptionIdentifier=created[0]["id"])
+
+
+LATTICE_CHECKS = (check_lattice_updates, check_lattice_stable_documents, check_lattice_vpc_associations,
+                  check_lattice_auth_policy, check_lattice_access_log_subscriptions)
+
+
+def check_lattice(port):
+    for check in LATTICE_CHECKS:
+        try:
+            check(port)
+        except ClientError as error:  # a call the shims should have answered
+            fail(f"{check.__name__}: {error}")
+
+
 def proxy(emulator_port, rate, kinds, seed=7, only=()):
     return start("fault_proxy.py", "--listen-port", "0", "--target", f"http://127.0.0.1:{emulator_port}",
                  "--fault-rate", str(rate), "--kinds", kinds, "--seed", str(seed),
@@ -273,6 +499,24 @@ def check_proxy(emulator_port):
            f"--only proxy stats {counters}")
     stop(process, "fault_proxy.py")
 
+    # VPC Lattice (restJson1) through the proxy: PATCH, and an ARN (its "/" percent-encoded) in the
+    # path, forwarded verbatim; a throttle is 429.
+    network = lattice(emulator_port).create_service_network(name="selftest-proxy")
+    process, port = proxy(emulator_port, 0, "throttle")
+    api = lattice(port)
+    updated = api.update_service_network(serviceNetworkIdentifier=network["arn"], authType="AWS_IAM")
+    described = api.get_service_network(serviceNetworkIdentifier=network["arn"])
+    expect(updated.get("authType") == described.get("authType") == "AWS_IAM",
+           f"UpdateServiceNetwork through the proxy: {updated}, then {described}")
+    counters = stats(port)
+    expect(counters["forwarded"] == 2, f"Lattice pass-through proxy stats {counters}")
+    stop(process, "fault_proxy.py")
+    process, port = proxy(emulator_port, 1, "throttle")
+    status, code = error_of(lattice(port).update_service_network, serviceNetworkIdentifier=network["id"],
+                            authType="NONE")
+    expect((status, code) == (429, "ThrottlingException"), f"Lattice throttle injected as {status} {code}")
+    stop(process, "fault_proxy.py")
+
 
 def main():
     launcher, emulator_port = start("moto_launcher.py", "--port", "0")
@@ -280,8 +524,12 @@ def main():
     check_identities(emulator_port)
     print("selftest: launcher OK (epoch-second timestamps, 404 NotFoundException, a uid per resource, "
           "account owners)")
+    check_lattice(emulator_port)
+    print("selftest: VPC Lattice shims OK (Update*, stable Gets, GetServiceNetworkVpcAssociation, auth policy "
+          "state, idempotent access log subscriptions, ARN identifiers, 404 ResourceNotFoundException)")
     check_proxy(emulator_port)
-    print("selftest: fault proxy OK (throttle 429/400, 500, drop, deny, --only, pass-through, keep-alive, stats, seed)")
+    print("selftest: fault proxy OK (throttle 429/400, 500, drop, deny, --only, pass-through, keep-alive, stats, "
+          "seed, Lattice PATCH)")
     stop(launcher, "moto_launcher.py")
     print("selftest: emulator shims and fault proxy OK")
 

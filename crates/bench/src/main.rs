@@ -8,6 +8,7 @@
 //! * sweep scaling: time and API calls per resource sweeping 100, 1,000 and 5,000 gateways.
 
 mod counter;
+mod lattice;
 
 use anyhow::{anyhow, Context};
 use aws_sdk_appmesh::types::EgressFilterType;
@@ -20,7 +21,7 @@ use meshwarden_engine::services::AwsServices;
 use meshwarden_engine::store::{size, DynamoStore};
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
 use meshwarden_rules::event::SweepRequest;
-use meshwarden_testkit::{unique, update_mesh_event, Harness, HUMAN_ROLE};
+use meshwarden_testkit::{mesh_id, unique, update_mesh_event, Harness, HUMAN_ROLE};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -39,13 +40,13 @@ struct Args {
     out: Option<std::path::PathBuf>,
 }
 
-struct Rig {
-    harness: Harness,
-    counter: CallCounter,
+pub(crate) struct Rig {
+    pub(crate) harness: Harness,
+    pub(crate) counter: CallCounter,
 }
 
 impl Rig {
-    fn engine(&self, config: EngineConfig) -> Engine<AwsServices, DynamoStore> {
+    pub(crate) fn engine(&self, config: EngineConfig) -> Engine<AwsServices, DynamoStore> {
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(
             aws_sdk_dynamodb::config::Builder::from(&self.harness.sdk)
                 .interceptor(self.counter.clone())
@@ -65,12 +66,12 @@ impl Rig {
         )
     }
 
-    fn config(&self, auto_revert: AutoRevert) -> EngineConfig {
+    pub(crate) fn config(&self, auto_revert: AutoRevert) -> EngineConfig {
         self.harness.config(auto_revert)
     }
 }
 
-async fn handle(
+pub(crate) async fn handle(
     engine: &Engine<AwsServices, DynamoStore>,
     event: &Value,
 ) -> anyhow::Result<Handled> {
@@ -82,7 +83,7 @@ async fn handle(
 
 /// One scenario's calls, with the floor (the calls no implementation can avoid), and the write
 /// units its writes cost, from the items they wrote.
-fn row(
+pub(crate) fn row(
     scenario: &str,
     counts: BTreeMap<String, u64>,
     floor: u64,
@@ -111,22 +112,21 @@ async fn item_bytes(h: &Harness, pk: &str, sk: &str) -> anyhow::Result<usize> {
 /// failed conditional write costs what a write would; a transaction twice its items'):
 /// `PutItem` → the history item (a second one: the SPEC item), `UpdateItem` → STATE,
 /// `TransactWriteItems` → the intent with its cap counter, then the completion with STATE.
-async fn write_units(
+pub(crate) async fn write_units(
     h: &Harness,
-    mesh: &str,
+    pk: &str,
     event: &Value,
     counts: &BTreeMap<String, u64>,
 ) -> anyhow::Result<Value> {
-    let pk = format!("appmesh:123456789012:us-east-1:mesh/{mesh}");
     let detail = &event["detail"];
     let sk = format!(
         "EVT#{}#{}",
         detail["eventTime"].as_str().unwrap_or_default(),
         detail["eventID"].as_str().unwrap_or_default()
     );
-    let history = item_bytes(h, &pk, &sk).await?;
-    let state = item_bytes(h, &pk, "STATE").await?;
-    let spec = item_bytes(h, &pk, "SPEC").await?;
+    let history = item_bytes(h, pk, &sk).await?;
+    let state = item_bytes(h, pk, "STATE").await?;
+    let spec = item_bytes(h, pk, "SPEC").await?;
     let count = |op: &str| counts.get(&format!("DynamoDB.{op}")).copied().unwrap_or(0);
     let (h_u, s_u, spec_u) = (
         size::write_units(history),
@@ -160,7 +160,7 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     .await?;
     let counts = rig.counter.take();
     let event = update_mesh_event(&good, "DROP_ALL", v, HUMAN_ROLE, Duration::ZERO);
-    let first_units = write_units(h, &good, &event, &counts).await?;
+    let first_units = write_units(h, &mesh_id(&good), &event, &counts).await?;
     rows.push(row(
         "first compliant event of a resource",
         counts,
@@ -170,7 +170,7 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     ));
     handle(&off, &event).await?;
     let counts = rig.counter.take();
-    let units = write_units(h, &good, &event, &counts).await?;
+    let units = write_units(h, &mesh_id(&good), &event, &counts).await?;
     rows.push(row(
         "compliant event",
         counts,
@@ -185,7 +185,7 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     let event = update_mesh_event(&bad, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO);
     handle(&off, &event).await?;
     let counts = rig.counter.take();
-    let units = write_units(h, &bad, &event, &counts).await?;
+    let units = write_units(h, &mesh_id(&bad), &event, &counts).await?;
     rows.push(row(
         "non-compliant, AUTO_REVERT=off",
         counts,
@@ -200,7 +200,7 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     rig.counter.take();
     handle(&on, &event).await?;
     let counts = rig.counter.take();
-    let units = write_units(h, &reverted, &event, &counts).await?;
+    let units = write_units(h, &mesh_id(&reverted), &event, &counts).await?;
     rows.push(row(
         "non-compliant, AUTO_REVERT=on",
         counts,
@@ -214,7 +214,7 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
 
     handle(&on, &event).await?;
     let counts = rig.counter.take();
-    let units = write_units(h, &reverted, &event, &counts).await?;
+    let units = write_units(h, &mesh_id(&reverted), &event, &counts).await?;
     rows.push(row(
         "duplicate delivery",
         counts,
@@ -224,6 +224,7 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
          resumed)",
         units,
     ));
+    rows.extend(lattice::api_calls(rig).await?);
     Ok(rows)
 }
 

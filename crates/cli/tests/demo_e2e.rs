@@ -1,5 +1,6 @@
 //! The README's first command, end to end: `scripts/demo.sh` runs the whole story on its own
-//! emulator and leaves the seeds' resources compliant where they can be made so.
+//! emulator and leaves the seeds' resources (App Mesh and VPC Lattice) compliant where they can
+//! be made so.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use serde_json::Value;
@@ -29,12 +30,27 @@ fn the_demo_reverts_the_seeds_drift() {
     assert_eq!(state["meshEgress"], "DROP_ALL");
     assert_eq!(state["gatewayTlsEnforced"], true);
     assert_eq!(state["gatewayTrust"], serde_json::json!(["acm"]));
+    assert_eq!(
+        state["networkAuthType"], "AWS_IAM",
+        "restored on VPC Lattice"
+    );
+    assert_eq!(state["networkPolicyRestored"], true, "the policy first");
+    assert_eq!(
+        state["listenerProtocols"],
+        serde_json::json!(["HTTP"]),
+        "alert-only: the listener's protocol cannot be changed in place"
+    );
     assert!(
         stdout.contains("action NONE") && stdout.contains("action REVERTED"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("2 non-compliant resource(s)")
-            && stdout.contains("1 non-compliant resource(s)")
+        stdout.contains("4 non-compliant resource(s)")
+            && stdout.contains("2 non-compliant resource(s)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("serviceNetwork/sn-") && stdout.contains("REVERT_SKIPPED"),
+        "{stdout}"
     );
 }

@@ -5,7 +5,7 @@ use crate::config::AutoRevert;
 use crate::dispatch::{new_delivery_id, Handled};
 use crate::engine::Engine;
 use crate::error::{EngineError, PortError};
-use crate::identity::Identity;
+use crate::identity::{content_of, Identity};
 use crate::metrics::Counts;
 use crate::ports::{
     ComplianceStore, Described, FindingsSink, MeshWriter, RecordOutcome, Reservation,
@@ -370,13 +370,14 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             return Box::pin(self.complete(done, unused)).await;
         }
         let now_identity = Identity::of(&fresh.resource);
-        let fresh_doc = fresh.resource.to_describe_value();
-        // Our earlier update landed when the service now holds exactly the planned spec.
-        let landed = || {
-            spec(intent.after.as_ref())
-                .is_some_and(|planned| Some(planned) == spec(Some(&fresh_doc)))
-        };
-        match revert::recheck(&planned, &now_identity, landed) {
+        let fresh_content = content_of(&fresh.resource.to_describe_value());
+        let holds =
+            |document: Option<&Value>| document.map(content_of) == Some(fresh_content.clone());
+        // Unchanged: the service holds the evaluated content; our earlier update landed: it
+        // holds the planned one.
+        let same_content = || holds(intent.before.as_ref());
+        let landed = || holds(intent.after.as_ref());
+        match revert::recheck(&planned, &now_identity, same_content, landed) {
             Recheck::Unchanged => Box::pin(self.update(done, fresh, slot)).await,
             Recheck::AlreadyReverted => {
                 self.settle(&mut done, &fresh.resource, Action::Reverted, None);
@@ -384,10 +385,14 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             }
             Recheck::Changed => {
                 done.action = Action::RevertSkipped;
+                let what = match (planned.version, now_identity.version) {
+                    (None, None) => "its content differs from the evaluated describe".to_owned(),
+                    (before, now) => {
+                        format!("version {} → {}", version_text(before), version_text(now))
+                    }
+                };
                 done.action_reason = Some(format!(
-                    "changed since evaluated (version {} → {}); the newer change has its own event",
-                    version_text(planned.version),
-                    version_text(now_identity.version)
+                    "changed since evaluated ({what}); the newer change has its own event"
                 ));
                 self.counts.revert_skipped += 1;
                 Box::pin(self.complete(done, unused)).await
@@ -418,7 +423,12 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             false,
         ))
         .await?;
-        let Plan::Revert { patched, note, .. } = plan else {
+        let Plan::Revert {
+            patched,
+            note,
+            applied,
+        } = plan
+        else {
             step::annotate(&mut done, &plan);
             if !matches!(plan, Plan::Skip(_)) {
                 done.action = Action::RevertSkipped;
@@ -443,20 +453,20 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             }
         };
         done.before = Some(fresh.resource.to_describe_value());
-        let expected = done.identity.version.map(|v| v + 1);
-        let returned = Identity::of(&updated).version;
-        if returned.is_some() && returned == expected {
-            self.settle(&mut done, &updated, Action::Reverted, note);
-        } else {
-            tracing::error!(resource = %resource, ?expected, ?returned, "revert conflict");
-            self.counts.errors += 1;
-            let conflict = format!(
-                "conflict: the update returned version {} where {} was expected; a concurrent \
-                 change may have been overwritten",
-                version_text(returned),
-                version_text(expected)
-            );
-            self.settle(&mut done, &updated, Action::RevertConflict, Some(conflict));
+        let still_failing = || {
+            let findings = step::assess(&updated, None, &config.rules).findings;
+            step::failed_rules(&findings)
+                .into_iter()
+                .filter(|rule| applied.contains(&rule.as_str()))
+                .collect()
+        };
+        match revert::conflict(done.identity.version, &updated, still_failing) {
+            None => self.settle(&mut done, &updated, Action::Reverted, note),
+            Some(conflict) => {
+                tracing::error!(resource = %resource, %conflict, "revert conflict");
+                self.counts.errors += 1;
+                self.settle(&mut done, &updated, Action::RevertConflict, Some(conflict));
+            }
         }
         Box::pin(self.complete(done, None)).await
     }
@@ -640,10 +650,6 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
 }
 
 /// The `spec` member of a describe document (`{"<kind>": {"spec": …}}`).
-fn spec(document: Option<&Value>) -> Option<&Value> {
-    document?.as_object()?.values().next()?.get("spec")
-}
-
 fn version_text(version: Option<i64>) -> String {
     version.map_or_else(|| "unknown".to_owned(), |v| v.to_string())
 }

@@ -15,6 +15,7 @@
 
 use crate::identity::Identity;
 use crate::record::{fnv1a, Action, HistoryItem, FNV_OFFSET};
+use meshwarden_rules::model::Resource;
 
 /// What a delivery may do with an event's existing history item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,17 +60,68 @@ pub enum Recheck {
     Changed,
 }
 
-/// Compare the fresh describe with the intent. `landed` says whether the fresh spec is the one
-/// the intent planned to write (only asked when the version moved by exactly one).
-pub fn recheck(planned: &Identity, now: &Identity, landed: impl FnOnce() -> bool) -> Recheck {
+/// Compare the fresh describe with the intent. A versioned resource (App Mesh) is unchanged at
+/// the same incarnation and version, and reverted by us when the version moved by exactly one
+/// to the planned spec; a resource without versions (VPC Lattice) is unchanged when its content
+/// is the evaluated one (`same_content`), and reverted by us when it is the planned one
+/// (`landed`).
+pub fn recheck(
+    planned: &Identity,
+    now: &Identity,
+    same_content: impl FnOnce() -> bool,
+    landed: impl FnOnce() -> bool,
+) -> Recheck {
+    if !planned.same_incarnation(now) {
+        return Recheck::Changed;
+    }
+    if planned.version.is_none() && now.version.is_none() {
+        return if same_content() {
+            Recheck::Unchanged
+        } else if landed() {
+            Recheck::AlreadyReverted
+        } else {
+            Recheck::Changed
+        };
+    }
     if planned.unchanged(now) {
         return Recheck::Unchanged;
     }
     let next = planned.version.map(|v| v + 1);
-    if planned.same_incarnation(now) && now.version.is_some() && now.version == next && landed() {
+    if now.version.is_some() && now.version == next && landed() {
         Recheck::AlreadyReverted
     } else {
         Recheck::Changed
+    }
+}
+
+/// Why an update's answer shows that it did not land as planned, if it did not. A versioned
+/// resource must come back at the evaluated version + 1 (anything else means another write came
+/// between ours and the describe before it); one without versions must now pass every rule the
+/// patch fixed (`still_failing` lists those that do not).
+pub fn conflict(
+    evaluated: Option<i64>,
+    updated: &Resource,
+    still_failing: impl FnOnce() -> Vec<String>,
+) -> Option<String> {
+    let returned = updated.version();
+    match evaluated {
+        Some(version) if returned == Some(version + 1) => None,
+        Some(version) => Some(format!(
+            "conflict: the update returned version {} where {} was expected; a concurrent \
+             change may have been overwritten",
+            returned.map_or_else(|| "unknown".to_owned(), |v| v.to_string()),
+            version + 1
+        )),
+        None => {
+            let failing = still_failing();
+            (!failing.is_empty()).then(|| {
+                format!(
+                    "conflict: after the update {} still fail; a concurrent change may have \
+                     undone it",
+                    failing.join(", ")
+                )
+            })
+        }
     }
 }
 
@@ -144,24 +196,41 @@ mod tests {
 
     #[test]
     fn only_the_evaluated_version_may_be_updated() {
+        let any = || panic!("versions decide");
         assert_eq!(
-            recheck(&id("u", 3), &id("u", 3), || false),
+            recheck(&id("u", 3), &id("u", 3), any, || false),
             Recheck::Unchanged
         );
         assert_eq!(
-            recheck(&id("u", 3), &id("u", 4), || true),
+            recheck(&id("u", 3), &id("u", 4), any, || true),
             Recheck::AlreadyReverted
         );
         assert_eq!(
-            recheck(&id("u", 3), &id("u", 4), || false),
+            recheck(&id("u", 3), &id("u", 4), any, || false),
             Recheck::Changed,
             "one newer version that is not our spec is someone else's change"
         );
-        assert_eq!(recheck(&id("u", 3), &id("u", 5), || true), Recheck::Changed);
         assert_eq!(
-            recheck(&id("u", 3), &id("v", 3), || true),
+            recheck(&id("u", 3), &id("u", 5), any, || true),
+            Recheck::Changed
+        );
+        assert_eq!(
+            recheck(&id("u", 3), &id("v", 3), any, || true),
             Recheck::Changed,
             "a re-created resource is a different resource"
+        );
+    }
+
+    #[test]
+    fn without_versions_the_content_decides() {
+        let unversioned = Identity::default();
+        let check = |same, landed| recheck(&unversioned, &unversioned, || same, || landed);
+        assert_eq!(check(true, false), Recheck::Unchanged);
+        assert_eq!(check(false, true), Recheck::AlreadyReverted);
+        assert_eq!(
+            check(false, false),
+            Recheck::Changed,
+            "content that is neither the evaluated nor the planned one is someone else's change"
         );
     }
 

@@ -14,8 +14,11 @@
 //! * A stored item without a uid (written before uids were kept) yields to the first evaluation
 //!   that carries one: it may hold a dead incarnation's higher version.
 //! * An evaluation without a uid follows the version rule alone.
+//! * Without a version on either side (VPC Lattice has none; its id is the incarnation), the
+//!   later describe wins: the new evaluation's time is at or after the stored one's (RFC 3339
+//!   seconds, compared as text).
 
-use crate::record::{epoch_seconds, Record, StateItem, Status};
+use crate::record::{epoch_seconds, rfc3339, Record, StateItem, Status};
 
 /// Whether `new` may replace `stored` as the resource's STATE.
 pub fn admits(stored: Option<&StateItem>, new: &Record) -> bool {
@@ -30,7 +33,8 @@ pub fn admits(stored: Option<&StateItem>, new: &Record) -> bool {
             .is_none_or(|created| created <= seen_gone);
     }
     let forward = || match (s.resource_version, new.identity.version) {
-        (None, _) => true,
+        (None, None) => s.evaluated_at <= rfc3339(new.evaluated_at),
+        (None, Some(_)) => true,
         (Some(_), None) => false,
         (Some(old), Some(v)) => old < v || (old == v && s.event_time <= new.cause.event_time),
     };

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 pub mod fanout;
+pub mod lattice;
 pub mod memory;
 pub mod proxy;
 pub mod staged;
@@ -72,6 +73,7 @@ pub async fn sdk_config() -> SdkConfig {
 pub struct Harness {
     pub sdk: SdkConfig,
     pub appmesh: aws_sdk_appmesh::Client,
+    pub lattice: aws_sdk_vpclattice::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub table: String,
 }
@@ -81,6 +83,7 @@ impl Harness {
         let sdk = sdk_config().await;
         let harness = Harness {
             appmesh: aws_sdk_appmesh::Client::new(&sdk),
+            lattice: aws_sdk_vpclattice::Client::new(&sdk),
             dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
             table: unique("meshwarden"),
             sdk,
@@ -343,13 +346,32 @@ pub fn cloudtrail_event(
     actor_role: &str,
     age: Duration,
 ) -> Value {
+    api_call_event(
+        ("aws.appmesh", "appmesh.amazonaws.com"),
+        event_name,
+        request,
+        response,
+        actor_role,
+        age,
+    )
+}
+
+/// An EventBridge "AWS API Call via CloudTrail" event from `(source, eventSource)`.
+pub fn api_call_event(
+    (source, event_source): (&str, &str),
+    event_name: &str,
+    request: Value,
+    response: Value,
+    actor_role: &str,
+    age: Duration,
+) -> Value {
     let time = humantime::format_rfc3339_seconds(SystemTime::now() - age).to_string();
     let role_name = actor_role.rsplit('/').next().unwrap();
     json!({
         "version": "0",
         "id": unique("envelope"),
         "detail-type": "AWS API Call via CloudTrail",
-        "source": "aws.appmesh",
+        "source": source,
         "account": ACCOUNT,
         "time": time,
         "region": REGION,
@@ -364,7 +386,7 @@ pub fn cloudtrail_event(
                 "sessionContext": {"sessionIssuer": {"type": "Role", "arn": actor_role, "accountId": ACCOUNT, "userName": role_name}}
             },
             "eventTime": time,
-            "eventSource": "appmesh.amazonaws.com",
+            "eventSource": event_source,
             "eventName": event_name,
             "awsRegion": REGION,
             "sourceIPAddress": "192.0.2.10",

@@ -694,6 +694,25 @@ pub fn state_order_cases(prefix: &str) -> Vec<StateCase> {
             false,
         ),
         case(
+            "versionless-later-describe",
+            vec![record("versionless-later-describe", N, None, 0.0, None, 1)],
+            record("versionless-later-describe", C, None, 0.0, None, 2),
+            true,
+        ),
+        case(
+            "versionless-earlier-describe",
+            vec![record(
+                "versionless-earlier-describe",
+                C,
+                None,
+                0.0,
+                None,
+                2,
+            )],
+            record("versionless-earlier-describe", N, None, 0.0, None, 1),
+            false,
+        ),
+        case(
             "recreated",
             vec![record("recreated", C, Some("a"), 100.0, Some(9), 1)],
             record("recreated", N, Some("b"), 200.0, Some(1), 2),

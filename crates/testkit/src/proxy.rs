@@ -80,6 +80,7 @@ pub fn through(h: &Harness, proxy: &FaultProxy) -> Harness {
     let sdk = sdk_with_endpoint(&h.sdk, &proxy.url);
     Harness {
         appmesh: aws_sdk_appmesh::Client::new(&sdk),
+        lattice: aws_sdk_vpclattice::Client::new(&sdk),
         dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
         table: h.table.clone(),
         sdk,

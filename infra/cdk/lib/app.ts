@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ForwarderStack } from './forwarder-stack';
 import { MEMBER_STACK_ID, MemberStack } from './member-stack';
 import { ResponderStack } from './responder-stack';
+import { serviceNames } from './services';
 import { readSettings, Settings, SettingsSource } from './settings';
 
 export interface MeshwardenApp {
@@ -34,21 +35,21 @@ export function buildApp(props?: AppProps): MeshwardenApp {
   const { account, homeRegion } = settings;
   const responder = new ResponderStack(app, 'Meshwarden', {
     env: { account, region: homeRegion },
-    description: 'Meshwarden: event-driven App Mesh drift responder',
+    description: `Meshwarden: event-driven ${serviceNames()} drift responder`,
     settings,
   });
   const forwarders = settings.otherRegions.map(
     (region) =>
       new ForwarderStack(app, `MeshwardenForwarder-${region}`, {
         env: { account, region },
-        description: `Meshwarden: forwards App Mesh changes in ${region} to ${homeRegion}`,
+        description: `Meshwarden: forwards ${serviceNames()} changes in ${region} to ${homeRegion}`,
         homeRegion,
         notifications: { email: settings.alarmEmail, topicArn: settings.alarmTopicArns[region] },
       }),
   );
   // Environment-agnostic and independent of the settings: everything comes from its parameters.
   const member = new MemberStack(app, MEMBER_STACK_ID, {
-    description: 'Meshwarden member: forwards App Mesh changes to the hub; the role the hub assumes (hub region only)',
+    description: `Meshwarden member: forwards ${serviceNames()} changes to the hub; the role the hub assumes (hub region only)`,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   writePlan(app, settings, source, [responder, ...forwarders]);

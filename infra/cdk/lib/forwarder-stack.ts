@@ -4,8 +4,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { appMeshEventPattern } from './handled-events';
-import { AlarmNotifications, alarmActions, deadLetterQueue, overZero } from './shared';
+import { serviceRules } from './handled-events';
+import { serviceNames } from './services';
+import { AlarmNotifications, alarmActions, deadLetterQueue, overZero, ruleAlarms, StackRule } from './shared';
 
 export interface ForwarderStackProps extends StackProps {
   /** The region of the responder stack. */
@@ -15,44 +16,35 @@ export interface ForwarderStackProps extends StackProps {
 }
 
 /**
- * In a region other than the home region: forward the same App Mesh events to the home region's
- * default event bus (App Mesh events are regional; the responder describes in `awsRegion`), and
- * alarm on what this region's forwarding loses.
+ * In a region other than the home region: forward the same events (every service's) to the home
+ * region's default event bus (the services' events are regional; the responder describes in
+ * `awsRegion`), and alarm on what this region's forwarding loses.
  */
 export class ForwarderStack extends Stack {
   readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: ForwarderStackProps) {
     super(scope, id, props);
-    const { rule, deadLetters } = forwardAppMeshEvents(this, {
-      busArn: `arn:${Aws.PARTITION}:events:${props.homeRegion}:${Aws.ACCOUNT_ID}:event-bus/default`,
-      roleDescription: `Meshwarden: lets this region's forwarder rule put App Mesh events on the default bus in ${props.homeRegion}`,
-      ruleDescription: `Forward App Mesh changes to the Meshwarden responder in ${props.homeRegion}`,
+    const home = props.homeRegion;
+    const { rules, deadLetters } = forwardServiceEvents(this, {
+      busArn: `arn:${Aws.PARTITION}:events:${home}:${Aws.ACCOUNT_ID}:event-bus/default`,
+      roleDescription: `Meshwarden: lets this region's forwarder rules put ${serviceNames()} events on the default bus in ${home}`,
+      ruleDescription: (what) => `Forward ${what} to the Meshwarden responder in ${home}`,
     });
 
-    const period = Duration.minutes(5);
     this.alarms = [
-      deadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }).createAlarm(
+      deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }).createAlarm(
         this,
         'DeadLettersAlarm',
         overZero(
-          `App Mesh events of ${this.region} that EventBridge could not forward to ${props.homeRegion} are waiting in this ` +
-            "region's dead-letter queue: the responder never saw them (the home bus or this forwarder's role refused them)",
+          `Events of ${this.region} that EventBridge could not forward to ${home} are waiting in this region's dead-letter ` +
+            "queue: the responder never saw them (the home bus or this forwarder's role refused them)",
         ),
       ),
-      ruleMetric(rule, 'FailedInvocations', period).createAlarm(
-        this,
-        'FailedInvocationsAlarm',
-        overZero(`The forwarder rule in ${this.region} failed to forward App Mesh events permanently (AWS/Events FailedInvocations)`),
-      ),
-      ruleMetric(rule, 'InvocationsFailedToBeSentToDlq', period).createAlarm(
-        this,
-        'DeadLetterFailuresAlarm',
-        overZero(
-          `The forwarder rule in ${this.region} could not put failed App Mesh events in its dead-letter queue: they are lost ` +
-            '(AWS/Events InvocationsFailedToBeSentToDlq)',
-        ),
-      ),
+      ...ruleAlarms(this, rules, (what) => ({
+        failed: `The forwarder rule in ${this.region} failed to forward ${what} permanently`,
+        lost: `The forwarder rule in ${this.region} could not put failed ${what} in its dead-letter queue: they are lost`,
+      })),
     ];
     const actions = alarmActions(this, props.notifications, `alarmEmail, or alarmTopicArns.${this.region}`);
     this.alarms.forEach((alarm) => alarm.addAlarmAction(...actions));
@@ -63,21 +55,22 @@ export interface ForwardingProps {
   /** The default event bus the events go to (the home region's, or the hub account's). */
   readonly busArn: string;
   readonly roleDescription: string;
-  readonly ruleDescription: string;
+  /** A rule's description, from what it matches ("App Mesh API calls"). */
+  readonly ruleDescription: (what: string) => string;
 }
 
 /**
- * A rule on this region's default bus sending the App Mesh events the router handles to another
- * default bus (construct ids `HomeBus`, `ForwardRole`, `DeadLetters`, `ForwardAppMeshChanges` in
- * `scope`: the forwarder stacks' logical ids), with the role EventBridge uses to put them there and
- * a dead-letter queue for what it cannot deliver. Shared by the forwarder stacks and the member
- * template.
+ * Rules on this region's default bus sending every service's events the router handles
+ * (`serviceRules()`) to another default bus, each with the same target: construct ids `HomeBus`,
+ * `ForwardRole`, `DeadLetters` and `Forward${rule id}` (`ForwardAppMeshChanges`, ...) in `scope`,
+ * the role EventBridge uses to put the events there and one dead-letter queue for what it cannot
+ * deliver. Shared by the forwarder stacks and the member template.
  */
-export function forwardAppMeshEvents(scope: Construct, props: ForwardingProps) {
+export function forwardServiceEvents(scope: Construct, props: ForwardingProps) {
   const bus = events.EventBus.fromEventBusArn(scope, 'HomeBus', props.busArn);
   // The role EventBridge assumes to put events on that bus. aws:SourceAccount: only EventBridge
   // acting for this account's rules may assume it (confused deputy,
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). The target grants it
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). The targets grant it
   // events:PutEvents on that bus only.
   const role = new iam.Role(scope, 'ForwardRole', {
     description: props.roleDescription,
@@ -86,21 +79,14 @@ export function forwardAppMeshEvents(scope: Construct, props: ForwardingProps) {
     }),
   });
   const deadLetters = deadLetterQueue(scope, 'DeadLetters');
-  const rule = new events.Rule(scope, 'ForwardAppMeshChanges', {
-    description: props.ruleDescription,
-    eventPattern: appMeshEventPattern(),
-    targets: [new targets.EventBus(bus, { deadLetterQueue: deadLetters, role })],
-  });
-  return { rule, role, deadLetters };
-}
-
-/** An AWS/Events metric of a rule on the default bus (dimension RuleName only), summed over `period`. */
-export function ruleMetric(rule: events.Rule, metricName: string, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/Events',
-    metricName,
-    dimensionsMap: { RuleName: rule.ruleName },
-    statistic: 'Sum',
-    period,
-  });
+  const rules: StackRule[] = serviceRules().map(({ id, what, eventPattern }) => ({
+    id: `Forward${id}`,
+    what,
+    rule: new events.Rule(scope, `Forward${id}`, {
+      description: props.ruleDescription(what),
+      eventPattern,
+      targets: [new targets.EventBus(bus, { deadLetterQueue: deadLetters, role })],
+    }),
+  }));
+  return { rules, role, deadLetters };
 }

@@ -1,9 +1,9 @@
 import { Aws, CfnCondition, CfnParameter, CfnRule, CliCredentialsStackSynthesizer, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { forwardAppMeshEvents } from './forwarder-stack';
-import { MEMBER_ROLE_NAME, READ_ACTIONS, RESPONDER_ROLE_NAME, UPDATE_ACTIONS } from './responder-stack';
-import { acknowledge } from './shared';
+import { forwardServiceEvents } from './forwarder-stack';
+import { MEMBER_ROLE_NAME, RESPONDER_ROLE_NAME } from './responder-stack';
+import { acknowledgeServiceStatements, serviceNames, serviceStatements } from './services';
 
 /** The stack id, and so the template's file name in cdk.out (`MeshwardenMember.template.json`). */
 export const MEMBER_STACK_ID = 'MeshwardenMember';
@@ -17,11 +17,12 @@ export const MEMBER_PARAMETERS = ['HubAccountId', 'HubRegion', 'AutoRevert', 'Or
  * (CliCredentialsStackSynthesizer adds no `BootstrapVersion` parameter or rule; the stack is
  * environment-agnostic and takes everything from its parameters, nothing from the settings file).
  *
- * In each region of a member account: a rule forwarding the App Mesh events the router handles to
- * the hub's default bus (the forwarder stacks' pattern, role and dead-letter queue). In the hub's
- * region only (an IAM role is global, and a stack set deploys one instance per region): the role
- * `meshwarden-member` that the hub's responder role assumes, allowed the App Mesh reads and, with
- * `AutoRevert` = on, the updates.
+ * In each region of a member account: the forwarder stacks' rules (every service's events the
+ * router handles, `forwardServiceEvents`) to the hub's default bus, with their role and dead-letter
+ * queue. In the hub's region only (an IAM role is global, and a stack set deploys one instance per
+ * region): the role `meshwarden-member` that the hub's responder role assumes, allowed the
+ * responder's reads (lib/services.ts) and, with `AutoRevert` = on, its reverts, on this account's
+ * resources in any region.
  */
 export class MemberStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -43,7 +44,7 @@ export class MemberStack extends Stack {
       type: 'String',
       allowedValues: ['off', 'dry-run', 'on'],
       default: 'off',
-      description: 'The hub\'s auto-revert mode: the member role may update App Mesh resources only with "on".',
+      description: 'The hub\'s auto-revert mode: the member role may update (revert) resources only with "on".',
     });
     const organizationId = new CfnParameter(this, 'OrganizationId', {
       type: 'String',
@@ -85,30 +86,23 @@ export class MemberStack extends Stack {
       ],
     });
 
-    // Every region: App Mesh events to the hub's default bus.
-    forwardAppMeshEvents(this, {
+    // Every region: every service's events to the hub's default bus.
+    forwardServiceEvents(this, {
       busArn: `arn:${Aws.PARTITION}:events:${hubRegion.valueAsString}:${hubAccount.valueAsString}:event-bus/default`,
-      roleDescription: "Meshwarden member: lets this region's rule put App Mesh events on the hub's default bus",
-      ruleDescription: "Forward App Mesh changes to the Meshwarden hub's default bus",
+      roleDescription: `Meshwarden member: lets this region's rules put ${serviceNames()} events on the hub's default bus`,
+      ruleDescription: (what) => `Forward ${what} to the Meshwarden hub's default bus`,
     });
 
-    // The hub region only: the role the hub's responder assumes in this account.
-    const meshResources = `arn:${Aws.PARTITION}:appmesh:*:${Aws.ACCOUNT_ID}:mesh/*`;
+    // The hub region only: the role the hub's responder assumes in this account, on its resources in any region.
+    const anyRegion = ['*'];
     const role = new iam.Role(this, 'MemberRole', {
       roleName: MEMBER_ROLE_NAME,
-      description: "Meshwarden member: the hub's responder reads (and, with AutoRevert on, reverts) this account's App Mesh resources",
+      description: `Meshwarden member: the hub's responder reads (and, with AutoRevert on, reverts) this account's ${serviceNames()} resources`,
       // The hub account as principal, narrowed to the responder's role by aws:PrincipalArn (below):
       // a role ARN as principal would make CreateRole fail until the hub is deployed, and would
       // silently stop matching if the hub's role were ever replaced (IAM keeps its unique id).
       assumedBy: new iam.AccountPrincipal(hubAccount.valueAsString),
-      inlinePolicies: {
-        ReadAppMesh: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({ sid: 'ReadMeshResources', actions: READ_ACTIONS, resources: [meshResources] }),
-            new iam.PolicyStatement({ sid: 'ListMeshes', actions: ['appmesh:ListMeshes'], resources: ['*'] }),
-          ],
-        }),
-      },
+      inlinePolicies: { Read: new iam.PolicyDocument({ statements: serviceStatements('read', anyRegion) }) },
     });
     const cfnRole = role.node.defaultChild as iam.CfnRole;
     cfnRole.cfnOptions.condition = inHubRegion;
@@ -127,16 +121,10 @@ export class MemberStack extends Stack {
         trust({ 'sts:ExternalId': externalId.valueAsString }),
       ),
     );
-    const revert = new iam.Policy(this, 'RevertPermissions', {
-      statements: [new iam.PolicyStatement({ sid: 'RevertMeshResources', actions: UPDATE_ACTIONS, resources: [meshResources] })],
-    });
+    const revert = new iam.Policy(this, 'RevertPermissions', { statements: serviceStatements('revert', anyRegion) });
     revert.attachToRole(role);
     (revert.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = revertAllowed;
-
-    const meshFinding = 'Resource::arn:<AWS::Partition>:appmesh:*:<AWS::AccountId>:mesh/*';
-    const everyMesh = "the hub evaluates whichever mesh resource an event names: every mesh of this account, in any region, nothing else";
-    acknowledge(role, 'AwsSolutions-IAM5', ['Resource::*'], 'ListMeshes has no resource-level permissions; it only lists names');
-    acknowledge(role, 'AwsSolutions-IAM5', [meshFinding], everyMesh);
-    acknowledge(revert, 'AwsSolutions-IAM5', [meshFinding], everyMesh);
+    acknowledgeServiceStatements(role, ['read'], anyRegion, 'the hub');
+    acknowledgeServiceStatements(revert, ['revert'], anyRegion, 'the hub');
   }
 }

@@ -15,9 +15,9 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { appMeshEventPattern } from './handled-events';
-import { ruleMetric } from './forwarder-stack';
-import { acknowledge, alarmActions, deadLetterQueue, overZero } from './shared';
+import { serviceRules } from './handled-events';
+import { acknowledgeServiceStatements, serviceNames, serviceStatements } from './services';
+import { acknowledge, alarmActions, deadLetterQueue, overZero, ruleAlarms, StackRule } from './shared';
 import { Settings } from './settings';
 import { consistencyWindowSecs, revertLeaseSecs } from './timing';
 
@@ -34,17 +34,6 @@ export const MEMBER_EVENTS_STATEMENT_ID = 'MeshwardenMemberAccounts';
 export const NON_COMPLIANT_INDEX = 'nonCompliant';
 /** The sparse index of resources not recorded as deleted, by `scope` (`service:account:region`): the sweep retires those it no longer finds. */
 export const LIVE_INDEX = 'live';
-/** App Mesh read actions the responder needs (describe the touched resource, list for the sweep). */
-export const READ_ACTIONS = [
-  'appmesh:DescribeMesh',
-  'appmesh:DescribeVirtualGateway',
-  'appmesh:DescribeVirtualNode',
-  'appmesh:ListVirtualGateways',
-  'appmesh:ListVirtualNodes',
-  'appmesh:ListTagsForResource',
-];
-/** Granted only with auto-revert `on`. */
-export const UPDATE_ACTIONS = ['appmesh:UpdateMesh', 'appmesh:UpdateVirtualGateway', 'appmesh:UpdateVirtualNode'];
 /** The namespace of the metrics the responder emits (CloudWatch embedded metric format, no dimensions). */
 export const METRIC_NAMESPACE = 'Meshwarden';
 /** The optional trail's name (fixed, so its key policy can name it without a circular reference). */
@@ -124,7 +113,7 @@ export class ResponderStack extends Stack {
     const role = new iam.Role(this, 'Role', {
       roleName: RESPONDER_ROLE_NAME,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Meshwarden responder: reads App Mesh, writes its compliance table',
+      description: `Meshwarden responder: reads ${serviceNames()}, writes its compliance table`,
     });
     logGroup.grantWrite(role);
     const organisationMode = settings.organizationId !== undefined || settings.memberAccounts.length > 0;
@@ -132,11 +121,12 @@ export class ResponderStack extends Stack {
       settings.organizationId !== undefined
         ? [`arn:${Aws.PARTITION}:iam::*:role/${MEMBER_ROLE_NAME}`]
         : settings.memberAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${MEMBER_ROLE_NAME}`);
-    const meshResources = regions.map((r) => `arn:${Aws.PARTITION}:appmesh:${r}:${Aws.ACCOUNT_ID}:mesh/*`);
     const policy = new iam.Policy(this, 'Permissions', {
       statements: [
-        new iam.PolicyStatement({ sid: 'ReadMeshResources', actions: READ_ACTIONS, resources: meshResources }),
-        new iam.PolicyStatement({ sid: 'ListMeshes', actions: ['appmesh:ListMeshes'], resources: ['*'] }),
+        // Every service's reads, and with auto-revert on its reverts, on this account's resources in
+        // the listed regions, or in any region where lib/services.ts says why (VPC Lattice).
+        ...serviceStatements('read', regions),
+        ...(settings.autoRevert === 'on' ? serviceStatements('revert', regions) : []),
         new iam.PolicyStatement({
           sid: 'ComplianceTable',
           actions: TABLE_ACTIONS,
@@ -158,9 +148,6 @@ export class ResponderStack extends Stack {
               }),
             ]
           : []),
-        ...(settings.autoRevert === 'on'
-          ? [new iam.PolicyStatement({ sid: 'RevertMeshResources', actions: UPDATE_ACTIONS, resources: meshResources })]
-          : []),
         // BatchImportFindings authorizes on the product the findings are imported for ("Actions,
         // resources, and condition keys for AWS Security Hub": resource type product,
         // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecurityhub.html);
@@ -178,13 +165,7 @@ export class ResponderStack extends Stack {
       ],
     });
     policy.attachToRole(role);
-    acknowledge(policy, 'AwsSolutions-IAM5', ['Resource::*'], 'ListMeshes has no resource-level permissions; it only lists names');
-    acknowledge(
-      policy,
-      'AwsSolutions-IAM5',
-      regions.map((r) => `Resource::arn:<AWS::Partition>:appmesh:${r}:<AWS::AccountId>:mesh/*`),
-      'the responder evaluates whichever mesh resource an event names: every mesh of this account in the listed regions, nothing else',
-    );
+    acknowledgeServiceStatements(policy, settings.autoRevert === 'on' ? ['read', 'revert'] : ['read'], regions, 'the responder');
     if (settings.organizationId !== undefined) {
       acknowledge(
         policy,
@@ -202,7 +183,7 @@ export class ResponderStack extends Stack {
     }
     this.function = new lambda.Function(this, 'Responder', {
       functionName: FUNCTION_NAME,
-      description: 'Meshwarden: evaluates App Mesh changes, records compliance, reverts drift when enabled',
+      description: `Meshwarden: evaluates ${serviceNames()} changes, records compliance, reverts drift when enabled`,
       runtime: lambda.Runtime.PROVIDED_AL2023,
       architecture: lambda.Architecture.ARM_64,
       handler: 'bootstrap',
@@ -232,17 +213,22 @@ export class ResponderStack extends Stack {
     });
     this.function.node.addDependency(policy);
 
-    const rule = new events.Rule(this, 'AppMeshChanges', {
-      description: 'App Mesh API calls the Meshwarden router handles (successful ones only)',
-      eventPattern: appMeshEventPattern(),
-      targets: [
-        new targets.LambdaFunction(this.function, {
-          deadLetterQueue: this.deadLetters,
-          retryAttempts: 4,
-          maxEventAge: Duration.hours(2),
-        }),
-      ],
-    });
+    // One rule per service and kind of event (lib/handled-events.ts), all with the same target.
+    const rules: StackRule[] = serviceRules().map(({ id, what, description, eventPattern }) => ({
+      id,
+      what,
+      rule: new events.Rule(this, id, {
+        description,
+        eventPattern,
+        targets: [
+          new targets.LambdaFunction(this.function, {
+            deadLetterQueue: this.deadLetters,
+            retryAttempts: 4,
+            maxEventAge: Duration.hours(2),
+          }),
+        ],
+      }),
+    }));
 
     const functionId = this.resolve(this.getLogicalId(this.function.node.defaultChild as lambda.CfnFunction));
     acknowledge(
@@ -269,7 +255,7 @@ export class ResponderStack extends Stack {
     });
 
     if (organisationMode) this.acceptMemberEvents(settings);
-    this.alarms = this.createAlarms(settings, rule);
+    this.alarms = this.createAlarms(settings, rules);
     if (settings.createTrail) this.trail(settings);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -307,7 +293,7 @@ export class ResponderStack extends Stack {
     });
   }
 
-  private createAlarms(settings: Settings, rule: events.Rule): cloudwatch.IAlarm[] {
+  private createAlarms(settings: Settings, rules: StackRule[]): cloudwatch.IAlarm[] {
     const fiveMinutes = Duration.minutes(5);
     const metricAlarms = [
       this.function.metricErrors({ period: fiveMinutes, statistic: 'Sum' }).createAlarm(
@@ -345,25 +331,14 @@ export class ResponderStack extends Stack {
         'DeadLettersAlarm',
         overZero('Events Meshwarden could not process after retries are waiting in its dead-letter queue'),
       ),
-      ruleMetric(rule, 'FailedInvocations', fiveMinutes).createAlarm(
-        this,
-        'RuleFailedInvocationsAlarm',
-        overZero(
-          'The Meshwarden EventBridge rule failed to invoke the responder permanently (AWS/Events FailedInvocations of the rule)',
-        ),
-      ),
-      ruleMetric(rule, 'InvocationsFailedToBeSentToDlq', fiveMinutes).createAlarm(
-        this,
-        'RuleDeadLetterFailuresAlarm',
-        overZero(
-          'The Meshwarden EventBridge rule could not put an event it failed to deliver in the dead-letter queue: the event ' +
-            'is lost (AWS/Events InvocationsFailedToBeSentToDlq of the rule)',
-        ),
-      ),
+      ...ruleAlarms(this, rules, (what) => ({
+        failed: `The Meshwarden EventBridge rule of ${what} failed to invoke the responder permanently`,
+        lost: `The Meshwarden EventBridge rule of ${what} could not put an event it failed to deliver in the dead-letter queue: the event is lost`,
+      })),
       responderMetric('NonCompliant', fiveMinutes).createAlarm(
         this,
         'NonCompliantAlarm',
-        overZero('Meshwarden evaluated a non-compliant App Mesh resource'),
+        overZero('Meshwarden evaluated a non-compliant resource'),
       ),
       responderMetric('Errors', fiveMinutes).createAlarm(
         this,
@@ -439,7 +414,7 @@ export class ResponderStack extends Stack {
       alarmDescription:
         `Meshwarden was not invoked for ${settings.heartbeatHours} hours although the sweep is scheduled at ${settings.sweepRate} ` +
         'and it ran during the last 7 days: the schedule or the function is broken. This only proves the function runs, not ' +
-        'that App Mesh events arrive (the sweep keeps it quiet); MissedEventsAlarm detects a broken trail, rule or forwarder ' +
+        `that ${serviceNames()} events arrive (the sweep keeps it quiet); MissedEventsAlarm detects a broken trail, rule or forwarder ` +
         'at the first sweep after a change they missed',
       alarmRule: cloudwatch.AlarmRule.allOf(
         cloudwatch.AlarmRule.fromAlarm(silent, cloudwatch.AlarmState.ALARM),

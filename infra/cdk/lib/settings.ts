@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { MAX_ASYNC_RETRY_ATTEMPTS } from './timing';
+import { serviceNames } from './services';
 
 /** Auto-revert modes, as the Lambda reads `AUTO_REVERT`. */
 export type AutoRevert = 'off' | 'dry-run' | 'on';
@@ -26,7 +27,7 @@ export interface Settings {
   readonly homeRegion: string;
   /** `off` (default), `dry-run` or `on`. */
   readonly autoRevert: AutoRevert;
-  /** Regions besides the home region whose App Mesh events are forwarded and swept. */
+  /** Regions besides the home region whose events (every service's) are forwarded and swept. */
   readonly otherRegions: string[];
   /** ACM Private CA ARNs used to restore backend TLS when no compliant policy is known. */
   readonly tlsCaArns: string[];
@@ -101,7 +102,7 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
     kind: 'stringList',
     itemPattern: REGION_PATTERN,
     description:
-      'Every region whose App Mesh resources are evaluated: the home region gets the responder, each other one a forwarder stack. The sweep and the IAM permissions cover exactly these.',
+      `Every region whose ${serviceNames()} resources are evaluated: the home region gets the responder, each other one a forwarder stack. The sweep and the IAM permissions cover exactly these.`,
     check: (value: string[]) => {
       const bad = value.filter((r) => !REGION.test(r));
       if (bad.length > 0) return `regions has entries that are not region names: ${bad.join(', ')}`;

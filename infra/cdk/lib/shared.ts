@@ -1,6 +1,7 @@
 import { Annotations, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -90,4 +91,50 @@ export function alarmActions(stack: Stack, notifications: AlarmNotifications, se
     );
   }
   return actions;
+}
+
+/** An AWS/Events metric of a rule on the default bus (dimension RuleName only), summed over `period`. */
+export function ruleMetric(rule: events.Rule, metricName: string, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Events',
+    metricName,
+    dimensionsMap: { RuleName: rule.ruleName },
+    statistic: 'Sum',
+    period,
+  });
+}
+
+/** A rule of a stack, with its construct id and what it matches ("App Mesh API calls"). */
+export interface StackRule {
+  readonly id: string;
+  readonly what: string;
+  readonly rule: events.Rule;
+}
+
+/**
+ * For each rule, two alarms on any occurrence over 5 minutes: `${id}FailedInvocationsAlarm`
+ * (AWS/Events FailedInvocations: the target failed permanently) and `${id}DeadLetterFailuresAlarm`
+ * (InvocationsFailedToBeSentToDlq: the event is lost). `describe` words each alarm's description.
+ */
+export function ruleAlarms(
+  scope: Construct,
+  rules: StackRule[],
+  describe: (what: string) => { failed: string; lost: string },
+): cloudwatch.Alarm[] {
+  const period = Duration.minutes(5);
+  return rules.flatMap(({ id, what, rule }) => {
+    const { failed, lost } = describe(what);
+    return [
+      ruleMetric(rule, 'FailedInvocations', period).createAlarm(
+        scope,
+        `${id}FailedInvocationsAlarm`,
+        overZero(`${failed} (AWS/Events FailedInvocations of the rule)`),
+      ),
+      ruleMetric(rule, 'InvocationsFailedToBeSentToDlq', period).createAlarm(
+        scope,
+        `${id}DeadLetterFailuresAlarm`,
+        overZero(`${lost} (AWS/Events InvocationsFailedToBeSentToDlq of the rule)`),
+      ),
+    ];
+  });
 }

@@ -1,5 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
+import { serviceRules } from '../lib/handled-events';
 import { NO_ALARM_TARGET_WARNING } from '../lib/shared';
 import { synthWith } from './helpers';
 
@@ -78,13 +79,13 @@ describe('home stack alarms', () => {
 describe('every forwarder stack alarms on what its region loses', () => {
   const { forwarders } = synthWith({ regions: REGIONS });
 
-  test.each(REGIONS.slice(1))('%s: its own dead-letter queue and its own rule', (region) => {
+  test.each(REGIONS.slice(1))('%s: its own dead-letter queue and its own rules', (region) => {
     const forwarder = forwarders.find((f) => f.region === region)!;
     const template = Template.fromStack(forwarder);
     const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
     const rules = Object.keys(template.findResources('AWS::Events::Rule'));
     expect(queues).toHaveLength(1);
-    expect(rules).toHaveLength(1);
+    expect(rules).toHaveLength(serviceRules().length);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -94,17 +95,19 @@ describe('every forwarder stack alarms on what its region loses', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'notBreaching',
     });
-    for (const metricName of ['FailedInvocations', 'InvocationsFailedToBeSentToDlq']) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/Events',
-        MetricName: metricName,
-        Dimensions: [{ Name: 'RuleName', Value: { Ref: rules[0] } }],
-      });
+    for (const rule of rules) {
+      for (const metricName of ['FailedInvocations', 'InvocationsFailedToBeSentToDlq']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Events',
+          MetricName: metricName,
+          Dimensions: [{ Name: 'RuleName', Value: { Ref: rule } }],
+        });
+      }
     }
-    // The dead-letter queue the alarm watches is the one the forwarding target uses.
-    template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queues[0], 'Arn'] } } })],
-    });
+    // The dead-letter queue the alarm watches is the one every forwarding target uses.
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
+      expect(rule.Properties.Targets).toEqual([expect.objectContaining({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queues[0], 'Arn'] } } })]);
+    }
   });
 });
 
@@ -255,7 +258,7 @@ describe('the heartbeat', () => {
     for (const [id, alarm] of Object.entries(alarms)) {
       if (!isHeartbeatInput(id)) expect([id, alarm.Properties.TreatMissingData]).toEqual([id, 'notBreaching']);
     }
-    expect(composite.Properties.AlarmDescription).toMatch(/only proves the function runs, not that App Mesh events arrive.*MissedEventsAlarm/);
+    expect(composite.Properties.AlarmDescription).toMatch(/only proves the function runs, not that App Mesh and VPC Lattice events arrive.*MissedEventsAlarm/);
     expect(compositeId).toMatch(/^Heartbeat/);
   });
 

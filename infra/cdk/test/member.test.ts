@@ -1,8 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { serviceRules } from '../lib/handled-events';
 import { MEMBER_PARAMETERS, MEMBER_STACK_ID } from '../lib/member-stack';
-import { MEMBER_ROLE_NAME, READ_ACTIONS, RESPONDER_ROLE_NAME, UPDATE_ACTIONS } from '../lib/responder-stack';
+import { MEMBER_ROLE_NAME, RESPONDER_ROLE_NAME } from '../lib/responder-stack';
+import {
+  APPMESH_READ_ACTIONS as READ_ACTIONS,
+  APPMESH_UPDATE_ACTIONS as UPDATE_ACTIONS,
+  LATTICE_LIST_ACTIONS,
+  LATTICE_LOG_DELIVERY_ACTIONS,
+  LATTICE_READ_ACTIONS,
+  LATTICE_UPDATE_ACTIONS,
+} from '../lib/services';
 import { synthWith } from './helpers';
 
 type Resource = { Type: string; Condition?: string; Properties: Record<string, any> };
@@ -53,9 +62,10 @@ describe('the member template (StackSets)', () => {
     });
   });
 
-  test('holds a rule, its role and dead-letter queue and queue policy, and (hub region only) the member role and its revert policy', () => {
+  test('holds a rule per service rule, their role and dead-letter queue and queue policy, and (hub region only) the member role and its revert policy', () => {
+    expect(serviceRules().map((r) => r.id)).toEqual(['AppMeshChanges', 'VpcLatticeChanges', 'VpcLatticeServiceEvents']);
     expect(resources.map(([, r]) => r.Type).sort()).toEqual([
-      'AWS::Events::Rule',
+      ...serviceRules().map(() => 'AWS::Events::Rule'),
       'AWS::IAM::Policy',
       'AWS::IAM::Policy',
       'AWS::IAM::Role',
@@ -65,21 +75,28 @@ describe('the member template (StackSets)', () => {
     ]);
   });
 
-  test("forwards the forwarder stacks' event pattern to the hub's default bus, with a dead-letter queue", () => {
+  test("forwards the forwarder stacks' event patterns to the hub's default bus, with one role and dead-letter queue", () => {
     const forwarder = Template.fromStack(built.forwarders[0]);
-    const pattern = (t: Template) => Object.values(t.findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
-    expect(pattern(member)).toEqual(pattern(forwarder));
-    const [[, rule]] = ofType('AWS::Events::Rule');
+    const patterns = (t: Template) => Object.values(t.findResources('AWS::Events::Rule')).map((r) => JSON.stringify(r.Properties.EventPattern)).sort();
+    expect(patterns(member)).toEqual(patterns(forwarder));
+    expect(patterns(member)).toHaveLength(serviceRules().length);
     const [[queueId]] = ofType('AWS::SQS::Queue');
     const hubBus = {
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'HubRegion' }, ':', { Ref: 'HubAccountId' }, ':event-bus/default']],
     };
-    expect(rule.Properties.EventBusName).toBeUndefined();
-    expect(rule.Properties.Targets).toEqual([
-      expect.objectContaining({ Arn: hubBus, DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } } }),
-    ]);
+    const rules = ofType('AWS::Events::Rule');
+    const roleId = rules[0][1].Properties.Targets[0].RoleArn['Fn::GetAtt'][0];
+    for (const [, rule] of rules) {
+      expect(rule.Properties.EventBusName).toBeUndefined();
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: hubBus,
+          RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+        }),
+      ]);
+    }
     // The events role: EventBridge for this account only, PutEvents on the hub bus only.
-    const roleId = rule.Properties.Targets[0].RoleArn['Fn::GetAtt'][0];
     const role = json.Resources[roleId] as Resource;
     expect(role.Condition).toBeUndefined();
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
@@ -125,16 +142,27 @@ describe('the member template (StackSets)', () => {
     });
   });
 
-  test('the member role reads App Mesh everywhere in its account, and may update only with AutoRevert = on', () => {
-    const meshes = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':appmesh:*:', { Ref: 'AWS::AccountId' }, ':mesh/*']] };
+  test('the member role reads App Mesh and VPC Lattice everywhere in its account, and may update only with AutoRevert = on', () => {
+    const arn = (service: string, path: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:*:`, { Ref: 'AWS::AccountId' }, `:${path}`]],
+    });
+    const meshes = arn('appmesh', 'mesh/*');
+    const lattice = (...paths: string[]) => paths.map((p) => arn('vpc-lattice', p));
     expect(memberRole.Properties.Policies).toEqual([
       {
-        PolicyName: 'ReadAppMesh',
+        PolicyName: 'Read',
         PolicyDocument: {
           Version: '2012-10-17',
           Statement: [
             { Sid: 'ReadMeshResources', Effect: 'Allow', Action: READ_ACTIONS, Resource: meshes },
             { Sid: 'ListMeshes', Effect: 'Allow', Action: 'appmesh:ListMeshes', Resource: '*' },
+            {
+              Sid: 'ReadLatticeResources',
+              Effect: 'Allow',
+              Action: LATTICE_READ_ACTIONS,
+              Resource: lattice('servicenetwork/*', 'service/*', 'targetgroup/*', 'servicenetworkvpcassociation/*'),
+            },
+            { Sid: 'ListLatticeResources', Effect: 'Allow', Action: LATTICE_LIST_ACTIONS, Resource: '*' },
           ],
         },
       },
@@ -147,10 +175,17 @@ describe('the member template (StackSets)', () => {
     });
     expect(revert[0][1].Properties.PolicyDocument.Statement).toEqual([
       { Sid: 'RevertMeshResources', Effect: 'Allow', Action: UPDATE_ACTIONS, Resource: meshes },
+      {
+        Sid: 'RevertLatticeResources',
+        Effect: 'Allow',
+        Action: LATTICE_UPDATE_ACTIONS,
+        Resource: lattice('servicenetwork/*', 'service/*', 'targetgroup/*', 'accesslogsubscription/*'),
+      },
+      { Sid: 'CreateLatticeLogDeliveries', Effect: 'Allow', Action: LATTICE_LOG_DELIVERY_ACTIONS, Resource: '*' },
     ]);
     // No other statement anywhere grants an update.
-    const updates = JSON.stringify(json).match(/appmesh:Update\w+/g) ?? [];
-    expect(updates.sort()).toEqual([...UPDATE_ACTIONS].sort());
+    const updates = JSON.stringify(json).match(/(appmesh|vpc-lattice):(Update|Put|Create|Delete)\w+|logs:\w+LogDelivery/g) ?? [];
+    expect(updates.sort()).toEqual([...UPDATE_ACTIONS, ...LATTICE_UPDATE_ACTIONS, ...LATTICE_LOG_DELIVERY_ACTIONS].sort());
   });
 
   test('does not depend on the settings: the same template whatever the hub deployment', () => {

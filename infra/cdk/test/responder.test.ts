@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { handledEventNames } from '../lib/handled-events';
-import { TABLE_ACTIONS, UPDATE_ACTIONS } from '../lib/responder-stack';
+import { TABLE_ACTIONS } from '../lib/responder-stack';
+import { APPMESH_UPDATE_ACTIONS as UPDATE_ACTIONS } from '../lib/services';
 import { CONSISTENCY_MARGIN_SECS, consistencyWindowSecs, earliestLastAttemptSecs } from '../lib/timing';
 import { grantedActions, synth } from './helpers';
 

@@ -7,8 +7,8 @@
 mod patch;
 pub mod to_json;
 
-use crate::aws::{classify, Accounts, Clients};
-use crate::error::{ErrorKind, PortError};
+use crate::aws::{classify, not_this_service, rejected, tags_arn, Accounts, Clients};
+use crate::error::PortError;
 use crate::ports::{Described, MeshReader, MeshWriter, Scope};
 use aws_sdk_appmesh::types as am;
 use aws_sdk_appmesh::Client;
@@ -55,18 +55,6 @@ impl AppMeshAdapter {
         }
     }
 
-    async fn client(&self, account: &str, region: &str) -> Client {
-        self.clients
-            .get(account, region, |sdk, interceptors| {
-                let mut config = aws_sdk_appmesh::config::Builder::from(sdk);
-                for interceptor in interceptors {
-                    config.push_interceptor(interceptor.clone());
-                }
-                Client::from_conf(config.build())
-            })
-            .await
-    }
-
     /// `meshOwner` for a resource: only when it is neither ours nor reached as its own account.
     fn mesh_owner(&self, account: &str) -> Option<String> {
         let accounts = self.clients.accounts();
@@ -87,24 +75,19 @@ fn described(
     spec: Option<Spec>,
 ) -> Result<Option<Described<Snapshot>>, PortError> {
     let resource = Resource::from_describe_value(&json!({ kind: data }))
-        .map_err(|e| invalid(&format!("Describe {kind}"), e.to_string()))?;
-    let spec = spec.ok_or_else(|| invalid(&format!("Describe {kind}"), "no spec".to_owned()))?;
+        .map_err(|e| rejected(&format!("Describe {kind}"), e.to_string()))?;
+    let spec = spec.ok_or_else(|| rejected(&format!("Describe {kind}"), "no spec".to_owned()))?;
     Ok(Some(Described {
         resource,
         snapshot: Snapshot { arn, spec },
     }))
 }
 
-/// A response or request we cannot work with: retrying would not change it.
-fn invalid(operation: &str, detail: String) -> PortError {
-    PortError::new(operation, ErrorKind::Rejected, detail)
-}
-
 fn name(resource: &ResourceRef) -> Result<&str, PortError> {
     resource
         .name
         .as_deref()
-        .ok_or_else(|| invalid("Describe", format!("{resource} has no name")))
+        .ok_or_else(|| rejected("Describe", format!("{resource} has no name")))
 }
 
 /// Classify, turning "not found" into `Ok(None)`.
@@ -130,7 +113,7 @@ impl MeshReader for AppMeshAdapter {
         &self,
         resource: &ResourceRef,
     ) -> Result<Option<Described<Snapshot>>, PortError> {
-        let client = self.client(&resource.account, &resource.region).await;
+        let client = self.clients.get(&resource.account, &resource.region).await;
         let owner = self.mesh_owner(&resource.account);
         match resource.kind {
             ResourceKind::Mesh => {
@@ -193,12 +176,7 @@ impl MeshReader for AppMeshAdapter {
                     data.spec.map(Spec::VirtualNode),
                 )
             }
-            // Another service's resource never reaches this adapter through the engine's
-            // routing; asked anyway, it is refused rather than guessed.
-            other => Err(invalid(
-                "Describe",
-                format!("{other} is not an App Mesh resource kind"),
-            )),
+            other => Err(not_this_service(other, "App Mesh")),
         }
     }
 
@@ -207,12 +185,10 @@ impl MeshReader for AppMeshAdapter {
         resource: &ResourceRef,
         snapshot: &Snapshot,
     ) -> Result<Vec<Tag>, PortError> {
-        let arn = snapshot
-            .arn
-            .clone()
-            .ok_or_else(|| invalid("ListTagsForResource", format!("{resource}: no ARN")))?;
+        let arn = tags_arn(resource, snapshot.arn.as_ref())?;
         let tags: Vec<am::TagRef> = self
-            .client(&resource.account, &resource.region)
+            .clients
+            .get(&resource.account, &resource.region)
             .await
             .list_tags_for_resource()
             .resource_arn(arn)
@@ -233,7 +209,7 @@ impl MeshReader for AppMeshAdapter {
 
     async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
         let region = scope.region.as_str();
-        let client = self.client(&scope.account, region).await;
+        let client = self.clients.get(&scope.account, region).await;
         let meshes: Vec<am::MeshRef> = client
             .list_meshes()
             .into_paginator()
@@ -301,7 +277,7 @@ impl MeshWriter for AppMeshAdapter {
         patched: &Resource,
         client_token: &str,
     ) -> Result<Resource, PortError> {
-        let client = self.client(&resource.account, &resource.region).await;
+        let client = self.clients.get(&resource.account, &resource.region).await;
         let owner = self.mesh_owner(&resource.account);
         let document = patched.to_describe_value();
         let after = document
@@ -309,13 +285,13 @@ impl MeshWriter for AppMeshAdapter {
             .and_then(|d| d.get("spec"))
             .cloned()
             .unwrap_or(Value::Null);
-        let rejected = |e: patch::PatchError| invalid("Patch", e.to_string());
-        let unexpected = |op: &str| invalid(op, "returned no resource".to_owned());
+        let unpatchable = |e: patch::PatchError| rejected("Patch", e.to_string());
+        let unexpected = |op: &str| rejected(op, "returned no resource".to_owned());
         let (kind, data) = match &current.snapshot.spec {
             Spec::Mesh(spec) => {
                 let mut spec = spec.clone();
                 let before = spec.to_json();
-                patch::mesh(&mut spec, &before, &after).map_err(rejected)?;
+                patch::mesh(&mut spec, &before, &after).map_err(unpatchable)?;
                 let out = client
                     .update_mesh()
                     .mesh_name(&resource.mesh)
@@ -332,7 +308,7 @@ impl MeshWriter for AppMeshAdapter {
             Spec::VirtualGateway(spec) => {
                 let mut spec = spec.clone();
                 let before = spec.to_json();
-                patch::virtual_gateway(&mut spec, &before, &after).map_err(rejected)?;
+                patch::virtual_gateway(&mut spec, &before, &after).map_err(unpatchable)?;
                 let out = client
                     .update_virtual_gateway()
                     .mesh_name(&resource.mesh)
@@ -353,7 +329,7 @@ impl MeshWriter for AppMeshAdapter {
             Spec::VirtualNode(spec) => {
                 let mut spec = spec.clone();
                 let before = spec.to_json();
-                patch::virtual_node(&mut spec, &before, &after).map_err(rejected)?;
+                patch::virtual_node(&mut spec, &before, &after).map_err(unpatchable)?;
                 let out = client
                     .update_virtual_node()
                     .mesh_name(&resource.mesh)
@@ -373,6 +349,6 @@ impl MeshWriter for AppMeshAdapter {
             }
         };
         Resource::from_describe_value(&json!({ kind: data }))
-            .map_err(|e| invalid(&format!("Update {kind}"), e.to_string()))
+            .map_err(|e| rejected(&format!("Update {kind}"), e.to_string()))
     }
 }

@@ -137,6 +137,27 @@ impl Accounts {
     }
 }
 
+/// A service's SDK client, built from an SDK configuration and interceptors.
+pub trait ServiceClient: Clone {
+    /// The client on `sdk`, with every interceptor of `interceptors`.
+    fn build(sdk: &SdkConfig, interceptors: &[SharedInterceptor]) -> Self;
+}
+
+macro_rules! service_clients {
+    ($($service:ident),*) => {$(
+        impl ServiceClient for $service::Client {
+            fn build(sdk: &SdkConfig, interceptors: &[SharedInterceptor]) -> Self {
+                let mut config = $service::config::Builder::from(sdk);
+                for interceptor in interceptors {
+                    config.push_interceptor(interceptor.clone());
+                }
+                $service::Client::from_conf(config.build())
+            }
+        }
+    )*};
+}
+service_clients!(aws_sdk_appmesh, aws_sdk_vpclattice);
+
 /// One client of a service per (account, region), built on first use.
 #[derive(Debug)]
 pub struct Clients<C> {
@@ -144,7 +165,7 @@ pub struct Clients<C> {
     clients: Mutex<HashMap<(String, String), C>>,
 }
 
-impl<C: Clone> Clients<C> {
+impl<C: ServiceClient> Clients<C> {
     /// Clients reaching `accounts`.
     pub fn new(accounts: Accounts) -> Self {
         Clients {
@@ -158,20 +179,14 @@ impl<C: Clone> Clients<C> {
         &self.accounts
     }
 
-    /// The client for `account` in `region`; `build` makes it from the SDK configuration and
-    /// the interceptors when there is none yet.
-    pub async fn get(
-        &self,
-        account: &str,
-        region: &str,
-        build: impl FnOnce(&SdkConfig, &[SharedInterceptor]) -> C,
-    ) -> C {
+    /// The client for `account` in `region`, built when there is none yet.
+    pub async fn get(&self, account: &str, region: &str) -> C {
         let key = (account.to_owned(), region.to_owned());
         if let Some(client) = self.lock().get(&key) {
             return client.clone();
         }
         let config = self.accounts.config(account, region).await;
-        let client = build(&config, self.accounts.interceptors());
+        let client = C::build(&config, self.accounts.interceptors());
         self.lock().entry(key).or_insert(client).clone()
     }
 

@@ -4,7 +4,7 @@ mod accounts;
 mod errors;
 pub mod to_json;
 
-pub use accounts::{Accounts, Clients};
+pub use accounts::{Accounts, Clients, ServiceClient};
 
 pub use errors::{classify, found, kind_of};
 
@@ -14,6 +14,43 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use std::time::Duration;
+
+/// The ARN partition of a region.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// A response or request an adapter cannot work with: retrying would not change it.
+pub fn rejected(operation: &str, detail: String) -> PortError {
+    PortError::new(operation, crate::error::ErrorKind::Rejected, detail)
+}
+
+/// The ARN a resource's tags are listed by, from what its describe kept.
+pub fn tags_arn(
+    resource: &meshwarden_rules::resource::ResourceRef,
+    arn: Option<&String>,
+) -> Result<String, PortError> {
+    arn.cloned()
+        .ok_or_else(|| rejected("ListTagsForResource", format!("{resource}: no ARN")))
+}
+
+/// Another service's resource never reaches an adapter through the engine's routing; asked
+/// anyway, it is refused rather than guessed.
+pub fn not_this_service(
+    kind: meshwarden_rules::resource::ResourceKind,
+    service: &str,
+) -> PortError {
+    rejected(
+        "Describe",
+        format!("{kind} is not a resource kind of {service}"),
+    )
+}
 
 /// Attempts per call, the first included (standard retry mode, exponential backoff with jitter).
 pub const MAX_ATTEMPTS: u32 = 3;

@@ -9,7 +9,9 @@
 pub mod to_json;
 pub mod write;
 
-use crate::aws::{classify, found, Accounts, Clients};
+use crate::aws::{
+    classify, found, not_this_service, partition, rejected, tags_arn, Accounts, Clients,
+};
 use crate::error::{ErrorKind, PortError};
 use crate::ports::{Described, MeshReader, MeshWriter, Scope};
 use aws_sdk_vpclattice::types as vl;
@@ -47,25 +49,13 @@ impl LatticeAdapter {
         }
     }
 
-    async fn client(&self, account: &str, region: &str) -> Client {
-        self.clients
-            .get(account, region, |sdk, interceptors| {
-                let mut config = aws_sdk_vpclattice::config::Builder::from(sdk);
-                for interceptor in interceptors {
-                    config.push_interceptor(interceptor.clone());
-                }
-                Client::from_conf(config.build())
-            })
-            .await
-    }
-
     /// How to name the resource in a request: its id in an account we reach as itself, its ARN
     /// (which names the owner) for a resource shared with us.
     fn identifier(&self, resource: &ResourceRef) -> Result<String, PortError> {
         let id = resource
             .lattice_id()
             .filter(|id| !id.is_empty())
-            .ok_or_else(|| invalid("Describe", format!("{resource} has no VPC Lattice id")))?;
+            .ok_or_else(|| rejected("Describe", format!("{resource} has no VPC Lattice id")))?;
         let accounts = self.clients.accounts();
         let own = accounts
             .own_account()
@@ -344,33 +334,17 @@ fn with_enabled(described: Option<vl::HealthCheckConfig>, enabled: bool) -> vl::
         .build()
 }
 
-/// The ARN partition of a region.
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
-
 fn document(
     doc: Value,
     arn: Option<String>,
     health_check: Option<vl::HealthCheckConfig>,
 ) -> Result<Option<Described<Snapshot>>, PortError> {
     let resource =
-        Resource::from_describe_value(&doc).map_err(|e| invalid("Describe", e.to_string()))?;
+        Resource::from_describe_value(&doc).map_err(|e| rejected("Describe", e.to_string()))?;
     Ok(Some(Described {
         resource,
         snapshot: Snapshot { arn, health_check },
     }))
-}
-
-/// A response or request we cannot work with: retrying would not change it.
-fn invalid(operation: &str, detail: String) -> PortError {
-    PortError::new(operation, ErrorKind::Rejected, detail)
 }
 
 /// The account in an ARN (`arn:aws:vpc-lattice:REGION:ACCOUNT:...`).
@@ -386,15 +360,12 @@ impl MeshReader for LatticeAdapter {
         resource: &ResourceRef,
     ) -> Result<Option<Described<Snapshot>>, PortError> {
         let id = self.identifier(resource)?;
-        let client = self.client(&resource.account, &resource.region).await;
+        let client = self.clients.get(&resource.account, &resource.region).await;
         match resource.kind {
             ResourceKind::ServiceNetwork => self.describe_network(&client, &id).await,
             ResourceKind::Service => self.describe_service(&client, &id).await,
             ResourceKind::TargetGroup => self.describe_target_group(&client, &id).await,
-            other => Err(invalid(
-                "Describe",
-                format!("{other} is not a VPC Lattice resource kind"),
-            )),
+            other => Err(not_this_service(other, "VPC Lattice")),
         }
     }
 
@@ -403,12 +374,10 @@ impl MeshReader for LatticeAdapter {
         resource: &ResourceRef,
         snapshot: &Snapshot,
     ) -> Result<Vec<Tag>, PortError> {
-        let arn = snapshot
-            .arn
-            .clone()
-            .ok_or_else(|| invalid("ListTagsForResource", format!("{resource}: no ARN")))?;
+        let arn = tags_arn(resource, snapshot.arn.as_ref())?;
         let out = self
-            .client(&resource.account, &resource.region)
+            .clients
+            .get(&resource.account, &resource.region)
             .await
             .list_tags_for_resource()
             .resource_arn(arn)
@@ -426,7 +395,7 @@ impl MeshReader for LatticeAdapter {
     }
 
     async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
-        let client = self.client(&scope.account, &scope.region).await;
+        let client = self.clients.get(&scope.account, &scope.region).await;
         let (networks, services, groups) = futures::join!(
             client
                 .list_service_networks()
@@ -485,9 +454,9 @@ impl MeshWriter for LatticeAdapter {
         patched: &Resource,
         client_token: &str,
     ) -> Result<Resource, PortError> {
-        let writes = write::writes(&current.resource, patched).map_err(|e| invalid("Patch", e))?;
+        let writes = write::writes(&current.resource, patched).map_err(|e| rejected("Patch", e))?;
         let id = self.identifier(resource)?;
-        let client = self.client(&resource.account, &resource.region).await;
+        let client = self.clients.get(&resource.account, &resource.region).await;
         // In order: a failure stops the rest (the retry describes again and plans what is left).
         for step in writes.iter().enumerate() {
             self.write(&client, resource, current, &id, step, client_token)

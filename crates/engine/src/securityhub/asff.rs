@@ -13,6 +13,7 @@
 //! happened: Security Hub switched on later) is made by the next evaluation of the resource, the
 //! sweep's at the latest.
 
+use crate::aws::partition;
 use crate::record::{rfc3339, Record, Status};
 use meshwarden_rules::catalog::{self, RuleMeta};
 use meshwarden_rules::resource::ResourceRef;
@@ -345,17 +346,6 @@ pub fn resource_arn(resource: &ResourceRef) -> String {
         resource.account,
         resource.path()
     )
-}
-
-/// The ARN partition of a region.
-pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
 }
 
 /// `Severity.Label` of a rule's severity (Security Hub's top label is `CRITICAL`).

@@ -108,7 +108,15 @@ fn condition(
             values.insert(":ver".to_owned(), AttributeValue::N(version.to_string()));
             FORWARD.to_owned()
         }
-        None => "attribute_not_exists(#ver)".to_owned(),
+        // Versionless (VPC Lattice): the later describe wins.
+        None => {
+            name("#ev", "evaluatedAt");
+            values.insert(
+                ":ev".to_owned(),
+                AttributeValue::S(crate::record::rfc3339(record.evaluated_at)),
+            );
+            "attribute_not_exists(#ver) AND (attribute_not_exists(#ev) OR #ev <= :ev)".to_owned()
+        }
     };
     let Some(uid) = &record.identity.uid else {
         return forward;

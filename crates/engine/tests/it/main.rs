@@ -2,6 +2,7 @@
 //! * `decisions`: every pipeline decision on the in-memory ports (milliseconds, no emulator);
 //! * `pipeline`, `sweep`, `store`, `faults`: the same engine through the real AWS SDK clients
 //!   against the local emulator (`scripts/with-emulator.sh`);
+//! * `lattice`: VPC Lattice documents, reverts and alerts through the SDK on the emulator;
 //! * `securityhub`: findings exported to Security Hub, on the in-memory ports and the emulator;
 //! * `fanout`: the sweep fanned out over shards, on the in-memory ports and the emulator (SQS).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -9,6 +10,7 @@
 mod decisions;
 mod fanout;
 mod faults;
+mod lattice;
 mod pipeline;
 mod securityhub;
 mod store;

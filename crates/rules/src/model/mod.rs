@@ -138,13 +138,23 @@ impl Resource {
     /// When the service last changed the resource, as the describe output writes it (a string
     /// or epoch seconds): `metadata.lastUpdatedAt` for App Mesh, `lastUpdatedAt` for VPC Lattice.
     pub fn last_updated_at(&self) -> Option<&Value> {
+        self.timestamp("lastUpdatedAt")
+    }
+
+    /// When the resource was created, written as [`Resource::last_updated_at`] is:
+    /// `metadata.createdAt` for App Mesh, `createdAt` for VPC Lattice.
+    pub fn created_at(&self) -> Option<&Value> {
+        self.timestamp("createdAt")
+    }
+
+    fn timestamp(&self, member: &str) -> Option<&Value> {
         let extra = match self {
             Resource::ServiceNetwork(d) => &d.service_network.extra,
             Resource::Service(d) => &d.service.extra,
             Resource::TargetGroup(d) => &d.target_group.extra,
             _ => &self.metadata()?.extra,
         };
-        extra.get("lastUpdatedAt").filter(|v| !v.is_null())
+        extra.get(member).filter(|v| !v.is_null())
     }
 
     /// `metadata`, when present (App Mesh only).

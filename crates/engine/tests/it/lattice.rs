@@ -1,0 +1,282 @@
+//! VPC Lattice end to end: the SDK adapter's documents, its reverts and what stays alert-only,
+//! through real SDK clients against the local emulator.
+
+use crate::pipeline::evaluated;
+use aws_sdk_vpclattice::types::AuthType;
+use meshwarden_engine::ports::{ComplianceStore, MeshReader, Scope};
+use meshwarden_engine::record::{Action, Status};
+use meshwarden_engine::AutoRevert;
+use meshwarden_rules::resource::{AwsService, ResourceKind, ResourceRef};
+use meshwarden_testkit::lattice::*;
+use meshwarden_testkit::staged::Staged;
+use meshwarden_testkit::*;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const LOGS: &str = "arn:aws:logs:us-east-1:123456789012:log-group:/lattice/access";
+
+fn network_ref(id: &str) -> ResourceRef {
+    ResourceRef::lattice(ResourceKind::ServiceNetwork, ACCOUNT, REGION, id)
+}
+
+fn put_policy_event(id: &str) -> Value {
+    lattice_event(
+        "PutAuthPolicy",
+        json!({"resourceIdentifier": id, "policy": restrictive_policy()}),
+        json!({"policy": restrictive_policy(), "state": "Active"}),
+        HUMAN_ROLE,
+        Duration::ZERO,
+    )
+}
+
+/// A service network that is compliant (AWS_IAM, a restrictive policy, access logs), recorded
+/// as such, so its last compliant copy is known.
+async fn compliant_network(h: &Harness) -> String {
+    let id = h.create_network(&unique("sn"), AuthType::AwsIam).await;
+    h.put_auth_policy(&id, &restrictive_policy()).await;
+    h.subscribe_access_logs(&id, LOGS).await;
+    let report = evaluated(&h.engine(AutoRevert::Off), &put_policy_event(&id)).await;
+    assert_eq!(report.status, Status::Compliant, "{report:?}");
+    id
+}
+
+#[tokio::test]
+async fn a_service_network_is_described_into_one_document_from_its_parts() {
+    let h = Harness::new().await;
+    let id = h.create_network(&unique("sn"), AuthType::None).await;
+    h.put_auth_policy(&id, &restrictive_policy()).await;
+    h.subscribe_access_logs(&id, LOGS).await;
+    let (services, _) = h.ports(&h.config(AutoRevert::Off));
+    let described = services.describe(&network_ref(&id)).await.unwrap().unwrap();
+    let doc = described.resource.to_describe_value();
+    assert_eq!(doc["serviceNetwork"]["id"], json!(id));
+    assert_eq!(doc["serviceNetwork"]["authType"], json!("NONE"));
+    assert_eq!(doc["authPolicy"]["policy"], json!(restrictive_policy()));
+    assert_eq!(
+        doc["authPolicy"]["state"],
+        json!("Inactive"),
+        "the policy is not enforced while the auth type is NONE"
+    );
+    assert_eq!(
+        doc["accessLogSubscriptions"][0]["destinationArn"],
+        json!(LOGS)
+    );
+    assert_eq!(doc["vpcAssociations"], json!([]));
+    let absent = network_ref("sn-0000000000000000f");
+    assert!(services.describe(&absent).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn an_opened_service_network_gets_its_policy_and_then_iam_back() {
+    let h = Harness::new().await;
+    let id = compliant_network(&h).await;
+    // Someone opens the network: the policy goes, then the auth type.
+    h.lattice
+        .delete_auth_policy()
+        .resource_identifier(&id)
+        .send()
+        .await
+        .unwrap();
+    h.set_network_auth(&id, AuthType::None).await;
+    let engine = h.engine(AutoRevert::On);
+    let report = evaluated(&engine, &update_network_event(&id, "NONE")).await;
+    assert_eq!(report.action, Action::Reverted, "{report:?}");
+    assert_eq!(
+        h.auth_of(&id).await,
+        (Some("AWS_IAM".to_owned()), Some(restrictive_policy())),
+        "the last compliant policy is put back before the auth type that enforces it"
+    );
+    let state = engine
+        .store()
+        .state(&lattice_id("serviceNetwork", &id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(state.common.status, Status::Compliant);
+}
+
+#[tokio::test]
+async fn without_a_known_policy_iam_is_not_switched_on() {
+    let h = Harness::new().await;
+    let id = h.create_network(&unique("sn"), AuthType::None).await;
+    let report = evaluated(
+        &h.engine(AutoRevert::On),
+        &update_network_event(&id, "NONE"),
+    )
+    .await;
+    assert_eq!(report.status, Status::NonCompliant);
+    assert_eq!(report.action, Action::RevertSkipped);
+    let reason = report.reason.unwrap_or_default();
+    assert!(
+        reason.contains("AWS_IAM without an auth policy denies every request"),
+        "{reason}"
+    );
+    assert_eq!(h.auth_of(&id).await, (Some("NONE".to_owned()), None));
+}
+
+#[tokio::test]
+async fn an_http_listener_stays_flagged_as_alert_only() {
+    let h = Harness::new().await;
+    let group = h.create_target_group(&unique("tg"), "HTTPS", true).await;
+    let service = h
+        .create_lattice_service(&unique("svc"), AuthType::AwsIam)
+        .await;
+    h.put_auth_policy(&service, &restrictive_policy()).await;
+    h.subscribe_access_logs(&service, LOGS).await;
+    h.create_listener(&service, "HTTP", 80, &group).await;
+    let event = lattice_event(
+        "CreateListener",
+        json!({"serviceIdentifier": service, "protocol": "HTTP", "port": 80, "name": "l"}),
+        json!({"serviceId": service, "protocol": "HTTP", "port": 80}),
+        HUMAN_ROLE,
+        Duration::ZERO,
+    );
+    let report = evaluated(&h.engine(AutoRevert::On), &event).await;
+    assert_eq!(report.non_compliant_rules, vec!["lattice-listener-https"]);
+    assert_eq!(report.action, Action::RevertSkipped);
+    let reason = report.reason.unwrap_or_default();
+    assert!(
+        reason.contains("cannot change a listener's protocol in place"),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_health_check_is_switched_back_on_keeping_its_settings() {
+    let h = Harness::new().await;
+    let group = h.create_target_group(&unique("tg"), "HTTPS", false).await;
+    let event = lattice_event(
+        "UpdateTargetGroup",
+        json!({"targetGroupIdentifier": group, "healthCheck": {"enabled": false}}),
+        json!({"id": group}),
+        HUMAN_ROLE,
+        Duration::ZERO,
+    );
+    let report = evaluated(&h.engine(AutoRevert::On), &event).await;
+    assert_eq!(report.action, Action::Reverted, "{report:?}");
+    let described = h
+        .lattice
+        .get_target_group()
+        .target_group_identifier(&group)
+        .send()
+        .await
+        .unwrap();
+    let check = described.config.unwrap().health_check.unwrap();
+    assert_eq!(check.enabled, Some(true));
+    assert_eq!(
+        check.path.as_deref(),
+        Some("/healthz"),
+        "other settings kept"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_access_log_subscription_is_recreated_to_its_last_destination() {
+    let h = Harness::new().await;
+    let id = compliant_network(&h).await;
+    let subscription = h
+        .lattice
+        .list_access_log_subscriptions()
+        .resource_identifier(&id)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .remove(0)
+        .id;
+    h.lattice
+        .delete_access_log_subscription()
+        .access_log_subscription_identifier(subscription)
+        .send()
+        .await
+        .unwrap();
+    // The deletion names no owner; the next call on the network brings it back.
+    let tagged = lattice_event(
+        "TagResource",
+        json!({"resourceArn": format!("arn:aws:vpc-lattice:{REGION}:{ACCOUNT}:servicenetwork/{id}"),
+               "tags": {"team": "edge"}}),
+        Value::Null,
+        HUMAN_ROLE,
+        Duration::ZERO,
+    );
+    let report = evaluated(&h.engine(AutoRevert::On), &tagged).await;
+    assert_eq!(report.action, Action::Reverted, "{report:?}");
+    assert_eq!(h.access_log_destinations(&id).await, vec![LOGS.to_owned()]);
+}
+
+#[tokio::test]
+async fn a_change_between_evaluation_and_update_is_never_undone() {
+    let h = Harness::new().await;
+    let id = compliant_network(&h).await;
+    h.set_network_auth(&id, AuthType::None).await;
+    // After the evaluation's describe, someone attaches a new subscription: the network is no
+    // longer what was evaluated, and the newer change has its own event.
+    let client = h.lattice.clone();
+    let network = id.clone();
+    let config = h.config(AutoRevert::On);
+    let (services, store) = h.ports(&config);
+    let staged = Staged::new(services).before_describe(
+        2,
+        Box::new(move || {
+            Box::pin(async move {
+                client
+                    .create_access_log_subscription()
+                    .resource_identifier(&network)
+                    .destination_arn("arn:aws:s3:::audit-bucket")
+                    .send()
+                    .await
+                    .unwrap();
+            })
+        }),
+    );
+    let engine = meshwarden_engine::Engine::new(staged, store, config);
+    let report = evaluated(&engine, &update_network_event(&id, "NONE")).await;
+    assert_eq!(report.action, Action::RevertSkipped, "{report:?}");
+    let reason = report.reason.unwrap_or_default();
+    assert!(reason.contains("changed since evaluated"), "{reason}");
+    assert_eq!(h.auth_of(&id).await.0.as_deref(), Some("NONE"));
+}
+
+#[tokio::test]
+async fn the_listing_covers_every_lattice_kind_and_the_sweep_records_them() {
+    let h = Harness::new().await;
+    let network = h.create_network(&unique("sn"), AuthType::None).await;
+    let service = h
+        .create_lattice_service(&unique("svc"), AuthType::AwsIam)
+        .await;
+    let group = h.create_target_group(&unique("tg"), "HTTP", true).await;
+    let config = h.config(AutoRevert::Off);
+    let (services, _) = h.ports(&config);
+    let scope = Scope {
+        service: AwsService::VpcLattice,
+        account: ACCOUNT.to_owned(),
+        region: REGION.to_owned(),
+    };
+    let listed: Vec<String> = services
+        .list(&scope)
+        .await
+        .unwrap()
+        .iter()
+        .map(ResourceRef::id)
+        .collect();
+    let ids = [
+        lattice_id("serviceNetwork", &network),
+        lattice_id("service", &service),
+        lattice_id("targetGroup", &group),
+    ];
+    for id in &ids {
+        assert!(listed.contains(id), "{id} not in {listed:?}");
+    }
+    let engine = h.engine_with(config);
+    let request = meshwarden_rules::event::SweepRequest {
+        id: unique("sweep"),
+        time: None,
+    };
+    engine.sweep(&request).await.unwrap();
+    for id in &ids {
+        let state = engine.store().state(id).await.unwrap();
+        assert!(state.is_some(), "the sweep recorded {id}");
+    }
+    let network_state = engine.store().state(&ids[0]).await.unwrap().unwrap();
+    assert_eq!(network_state.common.status, Status::NonCompliant);
+}

@@ -1,0 +1,226 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { acknowledge } from './shared';
+
+/**
+ * A statement of a service's permissions, for any region of an account. `resources` are ARN
+ * paths after `arn:${Partition}:${arnService}:${region}:${account}:` (the stack fills in its
+ * regions and the account); without them the statement is on `*`, for actions that have no
+ * resource-level permissions, and `anyResource` says why (the cdk-nag acknowledgement).
+ */
+export type StatementTemplate =
+  | { readonly sid: string; readonly actions: string[]; readonly resources: string[] }
+  | { readonly sid: string; readonly actions: string[]; readonly anyResource: string };
+
+/** Where a service's CloudTrail events come from, when its events file does not say it itself. */
+export interface EventOrigin {
+  /** The EventBridge `source` (`aws.appmesh`). */
+  readonly source: string;
+  /** The CloudTrail `eventSource` (`appmesh.amazonaws.com`). */
+  readonly eventSource: string;
+}
+
+/** One AWS service Meshwarden watches. */
+export interface ServiceDefinition {
+  /** Construct ids are derived from it: rules `${id}Changes` and `${id}ServiceEvents`. */
+  readonly id: string;
+  /** Its name in descriptions. */
+  readonly name: string;
+  /**
+   * The events the Rust router handles, in `crates/rules`: `{"source", "eventSource", "apiCalls",
+   * "serviceEvents"}`, or (App Mesh's, older) a bare list of API call names with `origin` here.
+   */
+  readonly eventsFile: string;
+  readonly origin?: EventOrigin;
+  /** The service part of its ARNs (`appmesh`, `vpc-lattice`). */
+  readonly arnService: string;
+  /**
+   * Why its resources are granted in any region (`*`) rather than in each listed region; absent:
+   * each listed region (the member role, which knows no regions, always has `*`).
+   */
+  readonly anyRegion?: string;
+  /** Every auto-revert mode: describe the touched resource, list for the sweep. */
+  readonly read: StatementTemplate[];
+  /** Auto-revert `on` only. */
+  readonly revert: StatementTemplate[];
+}
+
+/** App Mesh's read actions (describe the touched resource, list a mesh's children for the sweep). */
+export const APPMESH_READ_ACTIONS = [
+  'appmesh:DescribeMesh',
+  'appmesh:DescribeVirtualGateway',
+  'appmesh:DescribeVirtualNode',
+  'appmesh:ListVirtualGateways',
+  'appmesh:ListVirtualNodes',
+  'appmesh:ListTagsForResource',
+];
+/** App Mesh's updates, granted only with auto-revert `on`. */
+export const APPMESH_UPDATE_ACTIONS = ['appmesh:UpdateMesh', 'appmesh:UpdateVirtualGateway', 'appmesh:UpdateVirtualNode'];
+
+/**
+ * VPC Lattice's reads on a resource ("Actions, resources, and condition keys for Amazon VPC
+ * Lattice", https://docs.aws.amazon.com/service-authorization/latest/reference/list_vpc-lattice.html):
+ * GetServiceNetwork (servicenetwork), GetService (service), GetListener (listener, whose ARN is
+ * `service/{id}/listener/{id}`: `service/*` covers it), GetAuthPolicy (service or servicenetwork),
+ * GetTargetGroup (targetgroup), GetServiceNetworkVpcAssociation (servicenetworkvpcassociation).
+ */
+export const LATTICE_READ_ACTIONS = [
+  'vpc-lattice:GetServiceNetwork',
+  'vpc-lattice:GetService',
+  'vpc-lattice:GetListener',
+  'vpc-lattice:GetAuthPolicy',
+  'vpc-lattice:GetTargetGroup',
+  'vpc-lattice:GetServiceNetworkVpcAssociation',
+];
+const LATTICE_READ_RESOURCES = ['servicenetwork/*', 'service/*', 'targetgroup/*', 'servicenetworkvpcassociation/*'];
+/**
+ * VPC Lattice's lists: the same reference gives none of them a resource type (ListListeners,
+ * ListAccessLogSubscriptions and ListServiceNetworkVpcAssociations included, although they name a
+ * parent; ListTagsForResource too), so they can only be granted on `*`.
+ */
+export const LATTICE_LIST_ACTIONS = [
+  'vpc-lattice:ListServiceNetworks',
+  'vpc-lattice:ListServices',
+  'vpc-lattice:ListTargetGroups',
+  'vpc-lattice:ListListeners',
+  'vpc-lattice:ListAccessLogSubscriptions',
+  'vpc-lattice:ListServiceNetworkVpcAssociations',
+  'vpc-lattice:ListTagsForResource',
+];
+/**
+ * VPC Lattice's reverts, granted only with auto-revert `on`: UpdateServiceNetwork (servicenetwork),
+ * UpdateService (service), UpdateTargetGroup (targetgroup), PutAuthPolicy (service or
+ * servicenetwork), CreateAccessLogSubscription (the new accesslogsubscription, required, and the
+ * service network or service it is for).
+ */
+export const LATTICE_UPDATE_ACTIONS = [
+  'vpc-lattice:UpdateServiceNetwork',
+  'vpc-lattice:UpdateService',
+  'vpc-lattice:UpdateTargetGroup',
+  'vpc-lattice:PutAuthPolicy',
+  'vpc-lattice:CreateAccessLogSubscription',
+];
+const LATTICE_UPDATE_RESOURCES = ['servicenetwork/*', 'service/*', 'targetgroup/*', 'accesslogsubscription/*'];
+/**
+ * What creating an access log subscription also takes from the caller: CloudWatch Logs' log
+ * delivery, the dependent actions of vpc-lattice:CreateAccessLogSubscription in the reference above
+ * and in "Amazon VPC Lattice API permissions"
+ * (https://docs.aws.amazon.com/vpc-lattice/latest/ug/additional-api-permissions.html), whatever the
+ * destination (CloudWatch Logs, S3 or Firehose). These actions have no resource-level permissions.
+ * The access logs page (https://docs.aws.amazon.com/vpc-lattice/latest/ug/monitoring-access-logs.html)
+ * lists UpdateLogDelivery, DeleteLogDelivery and ListLogDeliveries too, for managing subscriptions;
+ * a revert only creates one. Not granted either: what a destination that never received access
+ * logs needs for its resource policy to be written (logs:PutResourcePolicy, DescribeResourcePolicies
+ * and DescribeLogGroups for a log group; s3:GetBucketPolicy and PutBucketPolicy for a bucket;
+ * firehose:TagDeliveryStream and iam:CreateServiceLinkedRole for Firehose: "Enabling logging from
+ * AWS services", CloudWatch Logs User Guide). A revert re-creates a subscription of the last
+ * compliant copy, to a destination that already received this service's logs.
+ */
+export const LATTICE_LOG_DELIVERY_ACTIONS = ['logs:CreateLogDelivery', 'logs:GetLogDelivery'];
+
+/**
+ * The services, in the order their rules and statements are created. Everything per service (the
+ * EventBridge rules of every stack, the responder's and the member role's permissions) is derived
+ * from this table: adding a service is adding an entry (and its events file in `crates/rules`).
+ */
+export const SERVICES: readonly ServiceDefinition[] = [
+  {
+    id: 'AppMesh',
+    name: 'App Mesh',
+    eventsFile: 'handled-events.json',
+    origin: { source: 'aws.appmesh', eventSource: 'appmesh.amazonaws.com' },
+    arnService: 'appmesh',
+    read: [
+      // A virtual gateway's or node's ARN is `mesh/{mesh}/virtualGateway/{name}`: `mesh/*` covers it.
+      { sid: 'ReadMeshResources', actions: APPMESH_READ_ACTIONS, resources: ['mesh/*'] },
+      { sid: 'ListMeshes', actions: ['appmesh:ListMeshes'], anyResource: 'ListMeshes has no resource-level permissions; it only lists names' },
+    ],
+    revert: [{ sid: 'RevertMeshResources', actions: APPMESH_UPDATE_ACTIONS, resources: ['mesh/*'] }],
+  },
+  {
+    id: 'VpcLattice',
+    name: 'VPC Lattice',
+    eventsFile: 'handled-events.vpc-lattice.json',
+    arnService: 'vpc-lattice',
+    anyRegion:
+      "four resource types in each listed region would take the role's inline policies past IAM's 10,240-character limit " +
+      'at about ten regions (with auto-revert on and Security Hub); the resource types and the account stay scoped',
+    read: [
+      { sid: 'ReadLatticeResources', actions: LATTICE_READ_ACTIONS, resources: LATTICE_READ_RESOURCES },
+      {
+        sid: 'ListLatticeResources',
+        actions: LATTICE_LIST_ACTIONS,
+        anyResource: "VPC Lattice's List* and ListTagsForResource have no resource-level permissions; they only list",
+      },
+    ],
+    revert: [
+      { sid: 'RevertLatticeResources', actions: LATTICE_UPDATE_ACTIONS, resources: LATTICE_UPDATE_RESOURCES },
+      {
+        sid: 'CreateLatticeLogDeliveries',
+        actions: LATTICE_LOG_DELIVERY_ACTIONS,
+        anyResource: 'CloudWatch Logs log delivery actions (needed by CreateAccessLogSubscription) have no resource-level permissions',
+      },
+    ],
+  },
+];
+
+/** The services' names for descriptions: "App Mesh and VPC Lattice". */
+export function serviceNames(): string {
+  const names = SERVICES.map((s) => s.name);
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+export type Permissions = 'read' | 'revert';
+
+/** The regions of a service's resource ARNs: `regions`, or `*` where the service says why. */
+function regionsOf(service: ServiceDefinition, regions: string[]): string[] {
+  return service.anyRegion === undefined ? regions : ['*'];
+}
+
+/**
+ * Every service's `read` or `revert` statements, their resources in each of `regions` (`*`: any
+ * region; and any region for a service with `anyRegion`) of this account.
+ */
+export function serviceStatements(permissions: Permissions, regions: string[]): iam.PolicyStatement[] {
+  return SERVICES.flatMap((service) =>
+    service[permissions].map(
+      (t) =>
+        new iam.PolicyStatement({
+          sid: t.sid,
+          actions: t.actions,
+          resources:
+            'resources' in t
+              ? regionsOf(service, regions).flatMap((r) =>
+                  t.resources.map((p) => `arn:${Aws.PARTITION}:${service.arnService}:${r}:${Aws.ACCOUNT_ID}:${p}`),
+                )
+              : ['*'],
+        }),
+    ),
+  );
+}
+
+/**
+ * Acknowledge on `scope` the cdk-nag wildcard findings (AwsSolutions-IAM5) of the statements
+ * `serviceStatements(p, regions)` for each `p` of `permissions`: `*` with the reasons its actions
+ * have no resource-level permissions, each `.../type/*` because `who` evaluates whichever resource
+ * an event names.
+ */
+export function acknowledgeServiceStatements(scope: IConstruct, permissions: Permissions[], regions: string[], who: string) {
+  const templates = (service: ServiceDefinition) => permissions.flatMap((p) => service[p]);
+  const anyResource = SERVICES.flatMap((s) => templates(s).flatMap((t) => ('anyResource' in t ? [t.anyResource] : [])));
+  if (anyResource.length > 0) acknowledge(scope, 'AwsSolutions-IAM5', ['Resource::*'], anyResource.join('; '));
+  for (const service of SERVICES) {
+    const paths = [...new Set(templates(service).flatMap((t) => ('resources' in t ? t.resources : [])))];
+    if (paths.length === 0) continue;
+    const where = regionsOf(service, regions);
+    acknowledge(
+      scope,
+      'AwsSolutions-IAM5',
+      where.flatMap((r) => paths.map((p) => `Resource::arn:<AWS::Partition>:${service.arnService}:${r}:<AWS::AccountId>:${p}`)),
+      `${who} evaluates whichever ${service.name} resource an event names: every one of these types of this account ` +
+        (where.includes('*') ? `in any region${service.anyRegion ? ` (${service.anyRegion})` : ''}` : 'in the listed regions') +
+        ', nothing else',
+    );
+  }
+}
