@@ -19,6 +19,7 @@ import { serviceRules } from './handled-events';
 import { acknowledgeServiceStatements, serviceNames, serviceStatements } from './services';
 import { acknowledge, alarmActions, deadLetterQueue, overZero, ruleAlarms, StackRule } from './shared';
 import { Settings } from './settings';
+import { SweepQueue } from './sweep-queue';
 import { consistencyWindowSecs, revertLeaseSecs } from './timing';
 
 /** The table name the CLI defaults to (`--table` / `MESHWARDEN_TABLE`). */
@@ -71,6 +72,8 @@ export class ResponderStack extends Stack {
   readonly table: dynamodb.Table;
   readonly function: lambda.Function;
   readonly deadLetters: sqs.Queue;
+  /** The sweep's shards and their dead-letter queue. */
+  readonly sweep: SweepQueue;
   /** Every alarm that notifies (the heartbeat's inputs excluded). */
   readonly alarms: cloudwatch.IAlarm[];
 
@@ -104,6 +107,7 @@ export class ResponderStack extends Stack {
     });
 
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
+    this.sweep = new SweepQueue(this, 'SweepShards', { timeout: settings.timeout });
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${FUNCTION_NAME}`,
       retention: logs.RetentionDays.THREE_MONTHS,
@@ -136,6 +140,8 @@ export class ResponderStack extends Stack {
             `${this.table.tableArn}/index/${LIVE_INDEX}`,
           ],
         }),
+        // The sweep's shards (lib/sweep-queue.ts): sent to its queue only.
+        this.sweep.sendStatement(),
         // Organisation mode: the member role of any account (the member's trust policy decides who
         // may assume it: this role, of this organisation or with the external id); with only
         // memberAccounts, the member role of those accounts.
@@ -208,10 +214,15 @@ export class ResponderStack extends Stack {
         MESHWARDEN_REVERT_LEASE_SECS: String(revertLeaseSecs(settings.timeout)),
         MESHWARDEN_SECURITY_HUB: settings.securityHub ? 'on' : 'off',
         ...(organisationMode ? { MESHWARDEN_MEMBER_ROLE_NAME: MEMBER_ROLE_NAME } : {}),
+        // The sweep fans out over this queue, covering these member accounts too.
+        MESHWARDEN_SWEEP_QUEUE_URL: this.sweep.queue.queueUrl,
+        MESHWARDEN_SWEEP_SHARD_SIZE: String(settings.sweepShardSize),
+        ...(settings.memberAccounts.length > 0 ? { MESHWARDEN_SWEEP_ACCOUNTS: settings.memberAccounts.join(',') } : {}),
         RUST_LOG: 'info',
       },
     });
     this.function.node.addDependency(policy);
+    this.sweep.feed(this.function, settings.sweepConcurrency);
 
     // One rule per service and kind of event (lib/handled-events.ts), all with the same target.
     const rules: StackRule[] = serviceRules().map(({ id, what, description, eventPattern }) => ({
@@ -238,7 +249,7 @@ export class ResponderStack extends Stack {
       "the scheduler's invoke permission covers the function's versions (CDK's grantInvoke); it names this function only",
     );
     new scheduler.Schedule(this, 'Sweep', {
-      description: 'Meshwarden sweep: evaluate and record every mesh resource in the listed regions',
+      description: 'Meshwarden sweep: plans one shard per service, account and region on the sweep queue, which evaluates and records every resource',
       schedule: scheduler.ScheduleExpression.expression(settings.sweepRate),
       target: new schedulerTargets.LambdaInvoke(this.function, {
         input: scheduler.ScheduleTargetInput.fromObject({
@@ -261,6 +272,8 @@ export class ResponderStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'FunctionName', { value: this.function.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetters.queueUrl });
+    new CfnOutput(this, 'SweepQueueUrl', { value: this.sweep.queue.queueUrl });
+    new CfnOutput(this, 'SweepDeadLetterQueueArn', { value: this.sweep.deadLetters.queueArn });
   }
 
   /**
@@ -330,6 +343,15 @@ export class ResponderStack extends Stack {
         this,
         'DeadLettersAlarm',
         overZero('Events Meshwarden could not process after retries are waiting in its dead-letter queue'),
+      ),
+      this.sweep.deadLetters.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes }).createAlarm(
+        this,
+        'SweepDeadLettersAlarm',
+        overZero(
+          'Sweep shards failed on every one of their deliveries and wait in the sweep dead-letter queue (their resources ' +
+            'were not swept). Fix the cause, then move them back with `aws sqs start-message-move-task --source-arn ' +
+            '<SweepDeadLetterQueueArn>`: a shard run again writes the same items',
+        ),
       ),
       ...ruleAlarms(this, rules, (what) => ({
         failed: `The Meshwarden EventBridge rule of ${what} failed to invoke the responder permanently`,

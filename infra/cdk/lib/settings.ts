@@ -44,6 +44,10 @@ export interface Settings {
   /** Lambda's retries of a failed asynchronous invocation (0 to 2); the consistency window follows. */
   readonly retryAttempts: number;
   readonly reservedConcurrency: number;
+  /** Most sweep shards running at once (the sweep queue's event source mapping's MaximumConcurrency). */
+  readonly sweepConcurrency: number;
+  /** Resources per evaluate shard of the sweep (MESHWARDEN_SWEEP_SHARD_SIZE). */
+  readonly sweepShardSize: number;
   /** Email for alarm notifications (an SNS topic subscribed to it in every region). */
   readonly alarmEmail?: string;
   /** An existing SNS topic in the home region that the home stack's alarms notify. */
@@ -163,7 +167,7 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
     itemPattern: ACCOUNT_PATTERN,
     default: [],
     description:
-      "Organisation mode without organizationId: the accounts running the member template. The home region's default bus accepts their events and the responder may assume their role meshwarden-member. With organizationId, the organisation decides.",
+      "The member accounts (running the member template) the sweep covers besides the hub's own (MESHWARDEN_SWEEP_ACCOUNTS). Without organizationId they are also organisation mode: the home region's default bus accepts their events and the responder may assume their role meshwarden-member. With organizationId the organisation decides who may send events and be assumed; list its accounts here for the sweep to cover them.",
     check: (value: string[]) => {
       const bad = value.filter((a) => !new RegExp(ACCOUNT_PATTERN).test(a));
       if (bad.length > 0) return `memberAccounts has entries that are not 12-digit account ids: ${bad.join(', ')}`;
@@ -212,6 +216,22 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
     default: 10,
     minimum: 1,
     description: 'Caps the function so an event burst cannot starve the account.',
+  },
+  sweepConcurrency: {
+    kind: 'integer',
+    default: 2,
+    minimum: 2,
+    maximum: 1000,
+    description:
+      "Most sweep shards running at once: the sweep queue's event source mapping's MaximumConcurrency (2 is AWS's minimum). Each shard describes up to 8 resources at a time, so the sweep's describe rate is about 8 × this ÷ the describe latency: keep it within App Mesh's and VPC Lattice's rate quotas (throttling only slows the sweep). Must stay below reservedConcurrency, which events share.",
+  },
+  sweepShardSize: {
+    kind: 'integer',
+    default: 50,
+    minimum: 1,
+    maximum: 1000,
+    description:
+      'Resources per evaluate shard of the sweep (MESHWARDEN_SWEEP_SHARD_SIZE): one invocation describes and records them. A shard short of time sends the rest back, so this trades invocations for the time each one takes.',
   },
   lambdaZip: {
     kind: 'string',
@@ -422,6 +442,15 @@ export function readSettings(
   }
   if (problems.length > 0) throw new SettingsError(problems, shown);
 
+  const reservedConcurrency = get<number>('reservedConcurrency');
+  const sweepConcurrency = get<number>('sweepConcurrency');
+  if (sweepConcurrency >= reservedConcurrency) {
+    problems.push(
+      `sweepConcurrency (${sweepConcurrency}) must be below reservedConcurrency (${reservedConcurrency}): the sweep's shards would take every instance events need`,
+    );
+  }
+  if (problems.length > 0) throw new SettingsError(problems, shown);
+
   const sweepRate = get<string>('sweepRate');
   const settings: Settings = {
     account: account!,
@@ -437,7 +466,9 @@ export function readSettings(
     memoryMb: get<number>('memoryMb'),
     timeout: Duration.seconds(get<number>('timeoutSeconds')),
     retryAttempts: get<number>('retryAttempts'),
-    reservedConcurrency: get<number>('reservedConcurrency'),
+    reservedConcurrency,
+    sweepConcurrency,
+    sweepShardSize: get<number>('sweepShardSize'),
     alarmEmail: get<string | undefined>('alarmEmail'),
     alarmTopicArn,
     alarmTopicArns,
