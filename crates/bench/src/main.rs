@@ -5,9 +5,12 @@
 //!   one with auto-revert off and on, and a duplicate delivery;
 //! * the pipeline's overhead: its latency per event over the latency of the same necessary API
 //!   calls made directly with the SDK, measured interleaved in one run;
-//! * sweep scaling: time and API calls per resource sweeping 100, 1,000 and 5,000 gateways.
+//! * sweep scaling: time and API calls per resource sweeping 100, 1,000 and 5,000 gateways;
+//! * the fanned-out sweep: 10,000 gateways through the shard handler behind the fault proxy's
+//!   throttling ([`fanout`]).
 
 mod counter;
+mod fanout;
 mod lattice;
 
 use anyhow::{anyhow, Context};
@@ -38,6 +41,18 @@ struct Args {
     /// Write the results as JSON here too.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
+    /// Run only the fanned-out sweep.
+    #[arg(long)]
+    fanout_only: bool,
+    /// Gateways the fanned-out sweep covers (quick: 200).
+    #[arg(long, default_value_t = 10_000)]
+    fanout_resources: usize,
+    /// Shards at once (the event source mapping's maximum concurrency), one run each.
+    #[arg(long, value_delimiter = ',', default_values_t = [2, 4])]
+    fanout_concurrency: Vec<usize>,
+    /// Share of the engine's calls the fault proxy throttles during the fanned-out sweep.
+    #[arg(long, default_value_t = 0.1)]
+    fanout_throttle: f64,
 }
 
 pub(crate) struct Rig {
@@ -47,13 +62,22 @@ pub(crate) struct Rig {
 
 impl Rig {
     pub(crate) fn engine(&self, config: EngineConfig) -> Engine<AwsServices, DynamoStore> {
+        self.engine_on(&self.harness.sdk, config)
+    }
+
+    /// An engine whose every client is built from `sdk` (through a proxy, say) and counted.
+    pub(crate) fn engine_on(
+        &self,
+        sdk: &aws_config::SdkConfig,
+        config: EngineConfig,
+    ) -> Engine<AwsServices, DynamoStore> {
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(
-            aws_sdk_dynamodb::config::Builder::from(&self.harness.sdk)
+            aws_sdk_dynamodb::config::Builder::from(sdk)
                 .interceptor(self.counter.clone())
                 .build(),
         );
         let store = DynamoStore::new(dynamodb, config.table.clone(), config.history_ttl);
-        let accounts = Accounts::new(&self.harness.sdk, config.own_account().map(str::to_owned))
+        let accounts = Accounts::new(sdk, config.own_account().map(str::to_owned))
             .with_interceptor(self.counter.interceptor());
         let mesh = AwsServices::new(&accounts);
         Engine::new(
@@ -361,14 +385,15 @@ fn cpu_time() -> Duration {
     Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
-async fn sweep(rig: &Rig, size: usize, region: &str) -> anyhow::Result<Value> {
-    let h = &rig.harness;
+/// `size` gateways without TLS in meshes of 50 (App Mesh's default quota of gateways per mesh,
+/// meshes DROP_ALL) in `region`.
+pub(crate) async fn seed_gateways(h: &Harness, size: usize, region: &str) -> anyhow::Result<()> {
     let client = aws_sdk_appmesh::Client::from_conf(
         aws_sdk_appmesh::config::Builder::from(&h.sdk)
             .region(aws_sdk_appmesh::config::Region::new(region.to_owned()))
             .build(),
     );
-    const PER_MESH: usize = 50; // App Mesh's default quota of gateways per mesh
+    const PER_MESH: usize = 50;
     let meshes: Vec<String> = (0..size.div_ceil(PER_MESH))
         .map(|_| unique("sweep"))
         .collect();
@@ -395,7 +420,11 @@ async fn sweep(rig: &Rig, size: usize, region: &str) -> anyhow::Result<Value> {
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
         .context("creating gateways")?;
+    Ok(())
+}
 
+async fn sweep(rig: &Rig, size: usize, region: &str) -> anyhow::Result<Value> {
+    seed_gateways(&rig.harness, size, region).await?;
     let config = EngineConfig {
         regions: vec![region.to_owned()],
         ..rig.config(AutoRevert::Off)
@@ -429,6 +458,10 @@ async fn main() -> anyhow::Result<()> {
         harness: Harness::new().await,
         counter: CallCounter::default(),
     };
+    if args.fanout_only {
+        let fanout = fanout_section(&rig, &args).await?;
+        return write_out(args.out.as_deref(), &json!({ "fanout": fanout }));
+    }
     let calls = api_calls(&rig).await?;
     println!("## API calls per event");
     println!("| scenario | calls | floor | write units | by operation |\n|---|---|---|---|---|");
@@ -474,9 +507,47 @@ async fn main() -> anyhow::Result<()> {
         );
         sweeps.push(s);
     }
-    if let Some(path) = args.out {
-        let all = json!({"apiCalls": calls, "overhead": overhead, "sweep": sweeps});
-        std::fs::write(&path, serde_json::to_string_pretty(&all)?)
+    let fanout = fanout_section(&rig, &args).await?;
+    let all = json!({"apiCalls": calls, "overhead": overhead, "sweep": sweeps, "fanout": fanout});
+    write_out(args.out.as_deref(), &all)
+}
+
+/// The fanned-out sweep's runs, printed as a table.
+async fn fanout_section(rig: &Rig, args: &Args) -> anyhow::Result<Vec<Value>> {
+    let (resources, concurrency) = if args.quick {
+        (200, vec![2])
+    } else {
+        (args.fanout_resources, args.fanout_concurrency.clone())
+    };
+    let runs = fanout::fanout(rig, resources, &concurrency, args.fanout_throttle).await?;
+    println!(
+        "\n## Fanned-out sweep ({resources} gateways, {:.0} % of the engine's calls throttled)",
+        args.fanout_throttle * 100.0
+    );
+    println!("| concurrency | shards (list + evaluate) | sent back / retried | calls/resource | describes/resource | writes/resource | max shard s (budget) | total s | Σ shard time ÷ concurrency s |\n|---|---|---|---|---|---|---|---|---|");
+    for r in &runs {
+        println!(
+            "| {} | {} + {} | {} / {} | {:.2} | {:.2} | {:.2} | {:.1} ({}) | {:.1} | {:.1} |",
+            r["concurrency"],
+            r["listShards"],
+            r["evaluateShards"],
+            r["sentBackShards"],
+            r["retriedMessages"],
+            r["callsPerResource"].as_f64().unwrap_or(0.0),
+            r["describesPerResource"].as_f64().unwrap_or(0.0),
+            r["writesPerResource"].as_f64().unwrap_or(0.0),
+            r["maxShardSeconds"].as_f64().unwrap_or(0.0),
+            r["budgetSeconds"],
+            r["seconds"].as_f64().unwrap_or(0.0),
+            r["idealSeconds"].as_f64().unwrap_or(0.0),
+        );
+    }
+    Ok(runs)
+}
+
+fn write_out(path: Option<&std::path::Path>, all: &Value) -> anyhow::Result<()> {
+    if let Some(path) = path {
+        std::fs::write(path, serde_json::to_string_pretty(all)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
