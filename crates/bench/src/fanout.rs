@@ -9,7 +9,7 @@
 use crate::counter::total;
 use crate::{seed_gateways, Rig};
 use anyhow::anyhow;
-use meshwarden_engine::fanout::ShardOutcome;
+use meshwarden_engine::fanout::{ShardOutcome, ShardReport};
 use meshwarden_engine::{AutoRevert, EngineConfig, Handled};
 use meshwarden_testkit::fanout::SweepQueue;
 use meshwarden_testkit::proxy::{injected, through, FaultProxy};
@@ -77,13 +77,7 @@ pub(crate) async fn fanout(
         let counts = rig.counter.take();
         let throttled = injected(&proxy.stats()) - injected_before;
         let recorded: usize = drained.reports.iter().map(|r| r.sweep.recorded).sum();
-        let shard = |prefix: &str| {
-            drained
-                .reports
-                .iter()
-                .filter(|r| r.shard.as_deref().is_some_and(|s| s.starts_with(prefix)))
-                .count()
-        };
+        let shard = |prefix: &str| of_kind(&drained.reports, prefix).count();
         let failed = drained
             .reports
             .iter()
@@ -94,12 +88,14 @@ pub(crate) async fn fanout(
                 "the fanned-out sweep failed {failed} shard(s) and recorded {recorded} of {resources}+ resources"
             ));
         }
-        let mut times: Vec<f64> = drained
-            .reports
-            .iter()
-            .map(|r| r.sweep.duration_ms as f64 / 1e3)
-            .collect();
+        let seconds_of = |r: &ShardReport| r.sweep.duration_ms as f64 / 1e3;
+        let mut times: Vec<f64> = drained.reports.iter().map(seconds_of).collect();
         times.sort_by(f64::total_cmp);
+        let longest = |prefix: &str| {
+            of_kind(&drained.reports, prefix)
+                .map(seconds_of)
+                .fold(0.0, f64::max)
+        };
         let busy: f64 = times.iter().sum();
         let per = |ops: &[&str]| {
             ops.iter()
@@ -110,6 +106,7 @@ pub(crate) async fn fanout(
         let by_service = by_service(&counts);
         runs.push(json!({
             "concurrency": workers, "resources": recorded, "shardSize": shard_size,
+            // Deliveries: an evaluate shard delivered again counts again, a remainder sent back too.
             "listShards": shard("list"), "evaluateShards": shard("evaluate"),
             "deliveries": drained.reports.len(), "retriedMessages": drained.retried(),
             "sentBackShards": drained.reports.iter().filter(|r| r.sent_back > 0).count(),
@@ -122,12 +119,23 @@ pub(crate) async fn fanout(
                 .collect::<serde_json::Map<String, Value>>(),
             "byOperation": counts, "throttledByProxy": throttled,
             "maxShardSeconds": times.last().copied().unwrap_or(0.0),
+            "maxListShardSeconds": longest("list"), "maxEvaluateShardSeconds": longest("evaluate"),
             "p50ShardSeconds": times.get(times.len() / 2).copied().unwrap_or(0.0),
             "budgetSeconds": FUNCTION_TIMEOUT.as_secs(),
             "seconds": seconds, "idealSeconds": busy / workers as f64,
         }));
     }
     Ok(runs)
+}
+
+/// The reports of the shards of one kind (`list`, `evaluate`).
+fn of_kind<'a>(
+    reports: &'a [ShardReport],
+    prefix: &'a str,
+) -> impl Iterator<Item = &'a ShardReport> {
+    reports
+        .iter()
+        .filter(move |r| r.shard.as_deref().is_some_and(|s| s.starts_with(prefix)))
 }
 
 /// Calls per service (`App Mesh`, `DynamoDB`, `SQS`, ...).

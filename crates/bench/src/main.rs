@@ -524,10 +524,10 @@ async fn fanout_section(rig: &Rig, args: &Args) -> anyhow::Result<Vec<Value>> {
         "\n## Fanned-out sweep ({resources} gateways, {:.0} % of the engine's calls throttled)",
         args.fanout_throttle * 100.0
     );
-    println!("| concurrency | shards (list + evaluate) | sent back / retried | calls/resource | describes/resource | writes/resource | max shard s (budget) | total s | Σ shard time ÷ concurrency s |\n|---|---|---|---|---|---|---|---|---|");
+    println!("| concurrency | deliveries (list + evaluate) | sent back / retried | calls/resource | describes/resource | writes/resource | longest list / evaluate shard s (budget) | total s | Σ shard time ÷ concurrency s |\n|---|---|---|---|---|---|---|---|---|");
     for r in &runs {
         println!(
-            "| {} | {} + {} | {} / {} | {:.2} | {:.2} | {:.2} | {:.1} ({}) | {:.1} | {:.1} |",
+            "| {} | {} + {} | {} / {} | {:.2} | {:.2} | {:.2} | {:.1} / {:.1} ({}) | {:.1} | {:.1} |",
             r["concurrency"],
             r["listShards"],
             r["evaluateShards"],
@@ -536,7 +536,8 @@ async fn fanout_section(rig: &Rig, args: &Args) -> anyhow::Result<Vec<Value>> {
             r["callsPerResource"].as_f64().unwrap_or(0.0),
             r["describesPerResource"].as_f64().unwrap_or(0.0),
             r["writesPerResource"].as_f64().unwrap_or(0.0),
-            r["maxShardSeconds"].as_f64().unwrap_or(0.0),
+            r["maxListShardSeconds"].as_f64().unwrap_or(0.0),
+            r["maxEvaluateShardSeconds"].as_f64().unwrap_or(0.0),
             r["budgetSeconds"],
             r["seconds"].as_f64().unwrap_or(0.0),
             r["idealSeconds"].as_f64().unwrap_or(0.0),

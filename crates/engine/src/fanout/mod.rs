@@ -336,6 +336,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
                 e.to_string(),
             ))
         })?;
+        let region = resources.first().map(|r| r.region.clone());
         let now = SystemTime::now();
         let stop = AtomicBool::new(false);
         let short_of_time = |at: Instant| deadline.is_some_and(|d| at + SHARD_RESERVE > d);
@@ -381,9 +382,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         let settled = self.settle(&scan.records).await?;
         let export_errors = Box::pin(self.export(&settled.changes)).await;
         let mut sweep = SweepReport::of(&message.sweep_id, &scan, &settled);
-        if let Some(region) = scan.records.first().map(|r| r.resource.region.clone()) {
-            sweep.regions = vec![region];
-        }
+        sweep.regions = region.into_iter().collect();
         let counts = sweep.counts(export_errors);
         let mut ran = Ran {
             sweep,
