@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 use commands::session::AwsArgs;
 use std::process::ExitCode;
 
-/// Meshwarden: App Mesh compliance rules, event routing, remediation and compliance history.
+/// Meshwarden: App Mesh and VPC Lattice compliance rules, event routing, remediation and compliance history.
 #[derive(Debug, Parser)]
 #[command(name = "meshwarden", version, about)]
 struct Cli {
