@@ -233,6 +233,27 @@ impl ResourceRef {
         }
     }
 
+    /// The resource's ARN in `partition`: App Mesh's
+    /// `arn:{partition}:appmesh:{region}:{account}:mesh/{mesh}[/{kind}/{name}]`, VPC Lattice's
+    /// `arn:{partition}:vpc-lattice:{region}:{account}:{servicenetwork|service|targetgroup}/{id}`.
+    pub fn arn(&self, partition: &str) -> String {
+        let (service, path) = match self.service() {
+            AwsService::AppMesh => ("appmesh", self.path()),
+            AwsService::VpcLattice => (
+                "vpc-lattice",
+                format!(
+                    "{}/{}",
+                    self.kind.as_str().to_lowercase(),
+                    self.name.as_deref().unwrap_or_default()
+                ),
+            ),
+        };
+        format!(
+            "arn:{partition}:{service}:{}:{}:{path}",
+            self.region, self.account
+        )
+    }
+
     /// The canonical id, also the store's partition key: `{prefix}:{account}:{region}:{path}`
     /// (`appmesh:…` or `lattice:…`).
     pub fn id(&self) -> String {
