@@ -50,6 +50,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Output piped into `head` and the like: stop quietly when the reader goes away, as Unix
+    // tools do, instead of panicking in `println!` on the broken pipe.
+    sigpipe::reset();
     let cli = Cli::parse();
     let aws = &cli.aws;
     let outcome = match &cli.command {
