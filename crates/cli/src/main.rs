@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 use commands::session::AwsArgs;
 use std::process::ExitCode;
 
-/// Meshwarden: App Mesh compliance rules, event routing, remediation and compliance history.
+/// Meshwarden: App Mesh and VPC Lattice compliance rules, event routing, remediation and compliance history.
 #[derive(Debug, Parser)]
 #[command(name = "meshwarden", version, about)]
 struct Cli {
@@ -50,6 +50,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Output piped into `head` and the like: stop quietly when the reader goes away, as Unix
+    // tools do, instead of panicking in `println!` on the broken pipe.
+    sigpipe::reset();
     let cli = Cli::parse();
     let aws = &cli.aws;
     let outcome = match &cli.command {

@@ -250,3 +250,19 @@ fn rules_lists_the_catalog_and_the_handled_events() {
     .unwrap();
     assert_eq!(events, file);
 }
+
+#[test]
+fn a_reader_that_goes_away_stops_the_output_quietly() {
+    // `meshwarden rules | head -0`: the pipe's reader is gone before the first line is written.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_meshwarden"))
+        .args(["rules", "--format", "markdown"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "a panic's exit status");
+}

@@ -13,7 +13,7 @@ use crate::ports::{
 use crate::record::{epoch_seconds, Action, CapSlot, Cause, Record, RevertIntent, Status};
 use crate::revert::{self, Recheck, Takeover};
 use crate::step::{self, Guards, Plan};
-use meshwarden_rules::event::{is_own_identity, Route, RoutedEvent};
+use meshwarden_rules::event::{is_own_identity, IgnoreReason, Route, RoutedEvent};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use meshwarden_rules::verdict::ComplianceStatus;
@@ -85,6 +85,21 @@ struct EventRun<'a, M, S, F> {
     last_compliant: Option<Option<Resource>>,
 }
 
+/// What an event asks the pipeline for.
+enum Target {
+    /// Describe and evaluate a resource.
+    Resource {
+        /// The resource.
+        resource: ResourceRef,
+        /// The version and incarnation the call produced, when known.
+        expected: (Option<i64>, Option<String>),
+        /// The call deleted it.
+        deleted: bool,
+    },
+    /// Nothing to do, and why.
+    Ignored(String),
+}
+
 impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
     fn cause(&self) -> Cause {
         Cause::from(&self.routed.meta)
@@ -94,25 +109,56 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         event_age(&self.routed.meta.event_time, self.now) < self.engine.config.consistency_window
     }
 
-    async fn run(&mut self) -> Result<Handled, EngineError> {
-        let (resource, expected, is_delete) = match &self.routed.route {
+    /// What the event asks for: a resource to evaluate (for a call naming only a part, a VPC
+    /// Lattice access log subscription, the owner recorded for it), or why nothing is to be done.
+    async fn target(&self) -> Result<Target, EngineError> {
+        let ignored = |reason: String| Ok(Target::Ignored(reason));
+        let evaluate = |resource: &ResourceRef, version, uid: &Option<String>, deleted| {
+            Ok(Target::Resource {
+                resource: resource.clone(),
+                expected: (version, uid.clone()),
+                deleted,
+            })
+        };
+        match &self.routed.route {
             Route::Evaluate {
                 resource,
                 expected_version,
                 expected_uid,
-            } => (
+            } => evaluate(resource, *expected_version, expected_uid, false),
+            Route::Deleted { resource } => evaluate(resource, None, &None, true),
+            Route::Ignore { reason, .. } => ignored(reason.to_string()),
+            Route::Child { child } => {
+                let owner = self.engine.store.owner_of(&child.key()).await;
+                let owner = owner.or_else(|err| EngineError::refusal(err).map(|_| None))?;
+                match owner.and_then(|id| ResourceRef::from_id(&id).ok()) {
+                    Some(owner) => evaluate(&owner, None, &None, false),
+                    None => ignored(
+                        IgnoreReason::OwnerNotNamed(format!(
+                            "{child} (never in a compliant copy Meshwarden recorded)"
+                        ))
+                        .to_string(),
+                    ),
+                }
+            }
+        }
+    }
+
+    async fn run(&mut self) -> Result<Handled, EngineError> {
+        let (resource, (expected_version, expected_uid), is_delete) = match self.target().await? {
+            Target::Resource {
                 resource,
-                (*expected_version, expected_uid.as_deref()),
-                false,
-            ),
-            Route::Deleted { resource } => (resource, (None, None), true),
-            Route::Ignore { reason, .. } => {
+                expected,
+                deleted,
+            } => (resource, expected, deleted),
+            Target::Ignored(reason) => {
                 return Ok(Handled::Ignored {
                     event_id: Some(self.routed.meta.event_id.clone()),
-                    reason: reason.to_string(),
+                    reason,
                 })
             }
         };
+        let resource = &resource;
         let described = match self.engine.mesh.describe(resource).await {
             Ok(described) => described,
             Err(err) => {
@@ -131,8 +177,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         };
         // An older version than the event produced is eventual consistency — unless the event
         // was about another incarnation (re-created since): then the live one is the truth.
-        let (expected_version, expected_uid) = expected;
-        let same_incarnation = match (expected_uid, described.resource.uid()) {
+        let same_incarnation = match (expected_uid.as_deref(), described.resource.uid()) {
             (Some(event), Some(live)) => event == live,
             _ => true,
         };

@@ -189,6 +189,13 @@ pub trait ComplianceStore: Send + Sync {
         id: &str,
     ) -> impl Future<Output = Result<Option<serde_json::Value>, PortError>> + Send;
 
+    /// The canonical id of the resource a part belongs to (by the part's
+    /// [`meshwarden_rules::resource::ChildRef::key`]), as kept with the last compliant copy.
+    fn owner_of(
+        &self,
+        part: &str,
+    ) -> impl Future<Output = Result<Option<String>, PortError>> + Send;
+
     /// One history item, by resource id and sort key.
     fn history_item(
         &self,

@@ -4,7 +4,8 @@
 use crate::identity::Identity;
 use crate::securityhub::asff::Exported;
 use meshwarden_rules::event::EventMeta;
-use meshwarden_rules::resource::{ResourceKind, ResourceRef};
+use meshwarden_rules::model::Resource;
+use meshwarden_rules::resource::{ChildRef, ResourceKind, ResourceRef};
 use meshwarden_rules::verdict::{ComplianceStatus, Finding, VerdictStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -443,6 +444,48 @@ impl Record {
         minimal.findings.iter_mut().for_each(|f| f.reason = None);
         minimal.action_reason = Some(format!("record reduced: {why}"));
         minimal
+    }
+}
+
+/// Which evaluated resource a part with its own id belongs to (a VPC Lattice access log
+/// subscription, which `DeleteAccessLogSubscription` names alone). Written with the last
+/// compliant copy, so the parts a revert would restore can always be traced to their owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OwnerItem {
+    /// Partition key: the part's canonical id (`lattice:{account}:{region}:accessLogSubscription/{id}`).
+    pub pk: String,
+    /// Sort key: `OWNER`.
+    pub sk: String,
+    /// The owner's canonical id.
+    pub owner: String,
+}
+
+/// The sort key of an [`OwnerItem`].
+pub const OWNER_SK: &str = "OWNER";
+
+impl SpecItem {
+    /// One [`OwnerItem`] per named part of the kept document.
+    pub fn owner_items(&self, resource: &ResourceRef) -> Vec<OwnerItem> {
+        let Ok(document) = Resource::from_describe_value(&self.document) else {
+            return Vec::new();
+        };
+        document
+            .named_parts()
+            .into_iter()
+            .map(|(kind, id)| OwnerItem {
+                pk: ChildRef {
+                    service: resource.service(),
+                    kind: kind.to_owned(),
+                    account: resource.account.clone(),
+                    region: resource.region.clone(),
+                    id: id.to_owned(),
+                }
+                .key(),
+                sk: OWNER_SK.to_owned(),
+                owner: resource.id(),
+            })
+            .collect()
     }
 }
 

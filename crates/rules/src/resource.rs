@@ -129,6 +129,43 @@ impl fmt::Display for ResourceKind {
     }
 }
 
+/// A part of an evaluated resource that has its own id (a VPC Lattice access log subscription),
+/// named by a call that does not say whose it is: the owner is looked up where Meshwarden
+/// recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ChildRef {
+    /// The service.
+    pub service: AwsService,
+    /// Its kind, camelCase (`accessLogSubscription`).
+    pub kind: String,
+    /// The account (the ARN's, or the recipient's for an id).
+    pub account: String,
+    /// The region.
+    pub region: String,
+    /// Its id (`als-…`).
+    pub id: String,
+}
+
+impl ChildRef {
+    /// Its canonical id: `{service prefix}:{account}:{region}:{kind}/{id}`.
+    pub fn key(&self) -> String {
+        format!(
+            "{}:{}:{}:{}/{}",
+            self.service.id_prefix(),
+            self.account,
+            self.region,
+            self.kind,
+            self.id
+        )
+    }
+}
+
+impl fmt::Display for ChildRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind, self.id)
+    }
+}
+
 /// A reference to one resource: enough to describe it and to key it in the store.
 ///
 /// The fields are App Mesh's (`mesh`, `name`); a VPC Lattice resource is in no mesh, so its
@@ -194,6 +231,27 @@ impl ResourceRef {
                 format!("mesh/{}/{}/{}", self.mesh, kind, name)
             }
         }
+    }
+
+    /// The resource's ARN in `partition`: App Mesh's
+    /// `arn:{partition}:appmesh:{region}:{account}:mesh/{mesh}[/{kind}/{name}]`, VPC Lattice's
+    /// `arn:{partition}:vpc-lattice:{region}:{account}:{servicenetwork|service|targetgroup}/{id}`.
+    pub fn arn(&self, partition: &str) -> String {
+        let (service, path) = match self.service() {
+            AwsService::AppMesh => ("appmesh", self.path()),
+            AwsService::VpcLattice => (
+                "vpc-lattice",
+                format!(
+                    "{}/{}",
+                    self.kind.as_str().to_lowercase(),
+                    self.name.as_deref().unwrap_or_default()
+                ),
+            ),
+        };
+        format!(
+            "arn:{partition}:{service}:{}:{}:{path}",
+            self.region, self.account
+        )
     }
 
     /// The canonical id, also the store's partition key: `{prefix}:{account}:{region}:{path}`

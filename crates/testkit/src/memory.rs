@@ -15,7 +15,7 @@ use meshwarden_engine::ports::{
     RecordOutcome, Reservation, Scope, SweepWrite,
 };
 use meshwarden_engine::record::{
-    Action, CapSlot, HistoryItem, Record, SpecItem, StateItem, Status, SPEC_SK,
+    Action, CapSlot, HistoryItem, OwnerItem, Record, SpecItem, StateItem, Status, OWNER_SK, SPEC_SK,
 };
 use meshwarden_engine::securityhub::asff::{AsffFinding, Exported};
 use meshwarden_engine::state_order::admits;
@@ -241,6 +241,8 @@ pub enum Item {
     Cap(i64),
     /// The last compliant document.
     Spec(SpecItem),
+    /// Whose part a part is.
+    Owner(OwnerItem),
 }
 
 /// The compliance table in memory.
@@ -356,6 +358,9 @@ fn write_state(items: &mut Items, record: &Record) -> (bool, Option<StateItem>) 
     if let Some(spec) = record.compliant_spec() {
         if new.spec_hash.as_deref() != Some(spec.hash.as_str()) {
             new.spec_hash = Some(spec.hash.clone());
+            for owner in spec.owner_items(&record.resource) {
+                items.insert((owner.pk.clone(), OWNER_SK.to_owned()), Item::Owner(owner));
+            }
             items.insert((id.clone(), SPEC_SK.to_owned()), Item::Spec(spec));
         }
     }
@@ -409,6 +414,15 @@ impl ComplianceStore for MemoryStore {
             (false, _) => RecordOutcome::Duplicate,
             (true, true) => RecordOutcome::Written,
             (true, false) => RecordOutcome::StaleState,
+        })
+    }
+
+    async fn owner_of(&self, part: &str) -> Result<Option<String>, PortError> {
+        self.with("owner_of", |items| {
+            match items.get(&(part.to_owned(), OWNER_SK.to_owned())) {
+                Some(Item::Owner(owner)) => Some(owner.owner.clone()),
+                _ => None,
+            }
         })
     }
 

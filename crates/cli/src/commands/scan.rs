@@ -1,5 +1,6 @@
-//! `meshwarden scan`: the audit procedure automated — list every mesh, virtual gateway and
-//! virtual node, describe and evaluate each, across regions; optionally record like the sweep.
+//! `meshwarden scan`: the audit procedure automated — list every resource of every service (App
+//! Mesh meshes, virtual gateways and nodes; VPC Lattice service networks, services and target
+//! groups), describe and evaluate each, across regions; optionally record like the sweep.
 
 use super::check::{status_name, verdict_name};
 use super::input::Format;

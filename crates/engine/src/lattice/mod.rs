@@ -65,13 +65,7 @@ impl LatticeAdapter {
         Ok(if own {
             id.to_owned()
         } else {
-            format!(
-                "arn:{}:vpc-lattice:{}:{}:{}/{id}",
-                partition(&resource.region),
-                resource.region,
-                resource.account,
-                resource.kind.as_str().to_lowercase()
-            )
+            resource.arn(partition(&resource.region))
         })
     }
 

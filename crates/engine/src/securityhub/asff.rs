@@ -268,9 +268,16 @@ fn finding(
     let meta = catalog::find(rule).map(|r| r.meta());
     let partition = partition(&resource.region);
     let mut details = BTreeMap::new();
-    details.insert("mesh".to_owned(), resource.mesh.clone());
-    if let Some(name) = &resource.name {
-        details.insert("name".to_owned(), name.clone());
+    match resource.lattice_id() {
+        Some(id) => {
+            details.insert("id".to_owned(), id.to_owned());
+        }
+        None => {
+            details.insert("mesh".to_owned(), resource.mesh.clone());
+            if let Some(name) = &resource.name {
+                details.insert("name".to_owned(), name.clone());
+            }
+        }
     }
     details.insert("kind".to_owned(), resource.kind.as_str().to_owned());
     if let Some(meta) = meta {
@@ -336,16 +343,9 @@ pub fn product_arn(region: &str, account: &str) -> String {
     )
 }
 
-/// The App Mesh ARN of a resource:
-/// `arn:{partition}:appmesh:{region}:{account}:mesh/{mesh}[/virtualGateway|virtualNode/{name}]`.
+/// The ARN of a resource, in its region's partition ([`ResourceRef::arn`]).
 pub fn resource_arn(resource: &ResourceRef) -> String {
-    format!(
-        "arn:{}:appmesh:{}:{}:{}",
-        partition(&resource.region),
-        resource.region,
-        resource.account,
-        resource.path()
-    )
+    resource.arn(partition(&resource.region))
 }
 
 /// `Severity.Label` of a rule's severity (Security Hub's top label is `CRITICAL`).
@@ -578,6 +578,16 @@ mod tests {
         );
         mesh.region = "cn-north-1".into();
         assert!(resource_arn(&mesh).starts_with("arn:aws-cn:appmesh:cn-north-1:"));
+        let network = ResourceRef::lattice(
+            ResourceKind::ServiceNetwork,
+            ACCOUNT,
+            "eu-west-1",
+            "sn-0123456789abcdef0",
+        );
+        assert_eq!(
+            resource_arn(&network),
+            "arn:aws:vpc-lattice:eu-west-1:111122223333:servicenetwork/sn-0123456789abcdef0"
+        );
         assert_eq!(
             product_arn("us-gov-west-1", ACCOUNT),
             "arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:product/111122223333/default"

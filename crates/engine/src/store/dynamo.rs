@@ -5,8 +5,8 @@ use crate::aws::classify;
 use crate::error::{ErrorKind, PortError};
 use crate::ports::{ComplianceStore, HistoryQuery, Page, RecordOutcome, Reservation, SweepWrite};
 use crate::record::{
-    Action, CapSlot, HistoryItem, Record, SpecItem, StateItem, Status, HISTORY_SK_PREFIX,
-    NON_COMPLIANT_KEY, SPEC_SK, STATE_SK,
+    Action, CapSlot, HistoryItem, OwnerItem, Record, SpecItem, StateItem, Status,
+    HISTORY_SK_PREFIX, NON_COMPLIANT_KEY, OWNER_SK, SPEC_SK, STATE_SK,
 };
 use crate::securityhub::asff::Exported;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -208,8 +208,9 @@ impl DynamoStore {
     }
 
     /// Write the `SPEC` item when the record is compliant and its document's hash differs from
-    /// `known` (STATE's `specHash`), then record the new hash on STATE. In this order, a failure
-    /// in between leaves the old hash, so the next compliant evaluation writes it again.
+    /// `known` (STATE's `specHash`), with an `OWNER` item per named part of the document, then
+    /// record the new hash on STATE. In this order, a failure in between leaves the old hash, so
+    /// the next compliant evaluation writes them again.
     async fn keep_spec(&self, record: &Record, known: Option<&str>) -> Result<(), PortError> {
         let Some(spec) = record.compliant_spec() else {
             return Ok(());
@@ -217,13 +218,10 @@ impl DynamoStore {
         if known == Some(spec.hash.as_str()) {
             return Ok(());
         }
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(&spec)?))
-            .send()
-            .await
-            .map_err(|e| classify("PutItem", e))?;
+        self.put(&spec).await?;
+        for owner in spec.owner_items(&record.resource) {
+            self.put(&owner).await?;
+        }
         self.client
             .update_item()
             .table_name(&self.table)
@@ -243,6 +241,17 @@ impl DynamoStore {
                     _ => Err(classify("UpdateItem", e)),
                 }
             })
+    }
+
+    async fn put<T: serde::Serialize>(&self, item: &T) -> Result<(), PortError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(item)?))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| classify("PutItem", e))
     }
 
     async fn batch_put_history(&self, records: &[Record]) -> Result<(), PortError> {
@@ -369,6 +378,13 @@ impl ComplianceStore for DynamoStore {
             .get::<SpecItem>(id, SPEC_SK)
             .await?
             .map(|spec| spec.document))
+    }
+
+    async fn owner_of(&self, part: &str) -> Result<Option<String>, PortError> {
+        Ok(self
+            .get::<OwnerItem>(part, OWNER_SK)
+            .await?
+            .map(|item| item.owner))
     }
 
     async fn history_item(&self, id: &str, sk: &str) -> Result<Option<HistoryItem>, PortError> {

@@ -5,7 +5,7 @@ use crate::pipeline::evaluated;
 use aws_sdk_vpclattice::types::AuthType;
 use meshwarden_engine::ports::{ComplianceStore, MeshReader, Scope};
 use meshwarden_engine::record::{Action, Status};
-use meshwarden_engine::AutoRevert;
+use meshwarden_engine::{AutoRevert, Handled};
 use meshwarden_rules::resource::{AwsService, ResourceKind, ResourceRef};
 use meshwarden_testkit::lattice::*;
 use meshwarden_testkit::staged::Staged;
@@ -186,22 +186,45 @@ async fn a_deleted_access_log_subscription_is_recreated_to_its_last_destination(
         .id;
     h.lattice
         .delete_access_log_subscription()
-        .access_log_subscription_identifier(subscription)
+        .access_log_subscription_identifier(&subscription)
         .send()
         .await
         .unwrap();
-    // The deletion names no owner; the next call on the network brings it back.
-    let tagged = lattice_event(
-        "TagResource",
-        json!({"resourceArn": format!("arn:aws:vpc-lattice:{REGION}:{ACCOUNT}:servicenetwork/{id}"),
-               "tags": {"team": "edge"}}),
+    // The deletion names only the subscription: its owner is the one recorded with the last
+    // compliant copy.
+    let deleted = lattice_event(
+        "DeleteAccessLogSubscription",
+        json!({"accessLogSubscriptionIdentifier": subscription}),
         Value::Null,
         HUMAN_ROLE,
         Duration::ZERO,
     );
-    let report = evaluated(&h.engine(AutoRevert::On), &tagged).await;
+    let report = evaluated(&h.engine(AutoRevert::On), &deleted).await;
+    assert_eq!(report.resource, lattice_id("serviceNetwork", &id));
     assert_eq!(report.action, Action::Reverted, "{report:?}");
     assert_eq!(h.access_log_destinations(&id).await, vec![LOGS.to_owned()]);
+}
+
+#[tokio::test]
+async fn a_subscription_never_seen_in_a_compliant_copy_is_ignored_with_the_reason() {
+    let h = Harness::new().await;
+    let event = lattice_event(
+        "DeleteAccessLogSubscription",
+        json!({"accessLogSubscriptionIdentifier": "als-0123456789abcdef0"}),
+        Value::Null,
+        HUMAN_ROLE,
+        Duration::ZERO,
+    );
+    match h.engine(AutoRevert::On).handle(&event).await.unwrap() {
+        Handled::Ignored { reason, .. } => {
+            assert!(
+                reason.contains("accessLogSubscription als-0123456789abcdef0"),
+                "{reason}"
+            );
+            assert!(reason.contains("never in a compliant copy"), "{reason}");
+        }
+        other => panic!("expected ignored, got {other:?}"),
+    }
 }
 
 #[tokio::test]

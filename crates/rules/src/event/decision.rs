@@ -5,7 +5,9 @@
 //! "eventName", "eventId", "actor", "reason"?, "expectedVersion", "expectedUid"}` (a sweep, and
 //! a call of another service, print the same members with `service` null). For VPC Lattice:
 //! `{"route", "service": "vpc-lattice", "kind", "account", "region", "id", "eventName",
-//! "eventId", "actor", "reason"?}`. `reason` is present only for `ignore`.
+//! "eventId", "actor", "reason"?}`. `reason` is present only for `ignore`. A VPC Lattice call
+//! naming only a part whose owner is looked up (`route` `child`) has `kind` null, the part's
+//! `id` (`als-…`) and `"child": "accessLogSubscription"`.
 
 use super::{service_of_event_source, Incoming, Route};
 use crate::resource::{AwsService, ResourceKind, ResourceRef};
@@ -14,7 +16,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 /// A routing decision, flattened for people and scripts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
-    /// `evaluate`, `deleted`, `ignore` or `sweep`.
+    /// `evaluate`, `deleted`, `child`, `ignore` or `sweep`.
     pub route: &'static str,
     /// The service the record (or its resource) belongs to; `None` for a sweep or another
     /// service's call.
@@ -30,8 +32,10 @@ pub struct Decision {
     pub mesh: Option<String>,
     /// App Mesh: the resource's name (null for a mesh).
     pub name: Option<String>,
-    /// VPC Lattice: the resource's id (`sn-…`, `svc-…`, `tg-…`).
+    /// VPC Lattice: the resource's id (`sn-…`, `svc-…`, `tg-…`), or the part's (`als-…`).
     pub id: Option<String>,
+    /// VPC Lattice: the kind of the part whose owner is looked up (`accessLogSubscription`).
+    pub child: Option<String>,
     /// CloudTrail's event name.
     pub event_name: Option<String>,
     /// CloudTrail's event id (the scheduler's event id for a sweep).
@@ -60,6 +64,7 @@ impl Decision {
                     mesh: None,
                     name: None,
                     id: None,
+                    child: None,
                     event_name: None,
                     event_id: sweep.id.clone(),
                     actor: None,
@@ -90,6 +95,7 @@ impl Decision {
                 None,
                 None,
             ),
+            Route::Child { child } => return Self::of_child(routed, child),
         };
         let service = resource
             .map(ResourceRef::service)
@@ -106,12 +112,36 @@ impl Decision {
                 .filter(|r| app_mesh(r))
                 .and_then(|r| r.name.clone()),
             id: resource.and_then(|r| r.lattice_id().map(str::to_owned)),
+            child: None,
             event_name: Some(routed.meta.event_name.clone()),
             event_id: routed.meta.event_id.clone(),
             actor: routed.meta.actor.clone(),
             reason,
             expected_version,
             expected_uid,
+        }
+    }
+}
+
+impl Decision {
+    /// A call naming a part whose owner is looked up.
+    fn of_child(routed: &super::RoutedEvent, child: &crate::resource::ChildRef) -> Self {
+        Decision {
+            route: "child",
+            service: Some(child.service),
+            kind: None,
+            account: Some(child.account.clone()),
+            region: Some(child.region.clone()),
+            mesh: None,
+            name: None,
+            id: Some(child.id.clone()),
+            child: Some(child.kind.clone()),
+            event_name: Some(routed.meta.event_name.clone()),
+            event_id: routed.meta.event_id.clone(),
+            actor: routed.meta.actor.clone(),
+            reason: None,
+            expected_version: None,
+            expected_uid: None,
         }
     }
 }
@@ -127,6 +157,9 @@ impl Serialize for Decision {
         map.serialize_entry("region", &self.region)?;
         if lattice {
             map.serialize_entry("id", &self.id)?;
+            if let Some(child) = &self.child {
+                map.serialize_entry("child", child)?;
+            }
         } else {
             map.serialize_entry("mesh", &self.mesh)?;
             map.serialize_entry("name", &self.name)?;

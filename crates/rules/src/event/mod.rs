@@ -19,7 +19,7 @@ pub use decision::Decision;
 pub use fields::EventError;
 pub use identity::is_own_identity;
 
-use crate::resource::{AwsService, ResourceRef};
+use crate::resource::{AwsService, ChildRef, ResourceRef};
 use crate::{appmesh, lattice};
 use fields::Fields;
 use serde_json::Value;
@@ -161,6 +161,12 @@ pub enum Route {
     Deleted {
         /// The resource.
         resource: ResourceRef,
+    },
+    /// A part of an evaluated resource changed, and the call does not say whose it is (VPC
+    /// Lattice's `DeleteAccessLogSubscription`): the owner recorded for it is evaluated.
+    Child {
+        /// The part.
+        child: ChildRef,
     },
     /// Nothing to do.
     Ignore {

@@ -59,6 +59,18 @@ impl Resource {
         }
     }
 
+    /// The parts of the resource, with their own ids, that a call may name without naming the
+    /// resource (`DeleteAccessLogSubscription` names only `als-…`): `(kind, id)` pairs, the kind
+    /// camelCase as in [`crate::resource::ChildRef`].
+    pub fn named_parts(&self) -> Vec<(&'static str, &str)> {
+        self.access_log_subscriptions()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| s.id.as_deref())
+            .map(|id| ("accessLogSubscription", id))
+            .collect()
+    }
+
     /// Where a service network's or service's `accessLogSubscriptions` live.
     pub fn access_log_subscriptions_slot(
         &mut self,

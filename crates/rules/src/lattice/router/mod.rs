@@ -9,15 +9,19 @@
 //! events carry no parameters: they route by the ARNs in `resources[]`.
 //!
 //! A few calls name only the child they change, and neither the request nor the response says
-//! whose it is (`DeleteAccessLogSubscription`, `Update`/`DeleteServiceNetworkVpcAssociation`,
-//! `DeleteServiceNetworkServiceAssociation`, `DeleteServiceNetworkResourceAssociation`): they are
-//! ignored as [`IgnoreReason::OwnerNotNamed`], and the sweep re-evaluates their owner.
+//! whose it is. `DeleteAccessLogSubscription` (and an `UpdateAccessLogSubscription` whose
+//! response lacks the owner) routes to [`Route::Child`]: the engine looks up the owner it
+//! recorded for that subscription, so a deleted subscription is re-created within the event.
+//! The association calls (`Update`/`DeleteServiceNetworkVpcAssociation`,
+//! `DeleteServiceNetworkServiceAssociation`, `DeleteServiceNetworkResourceAssociation`) are
+//! ignored as [`IgnoreReason::OwnerNotNamed`] (no rule could be reverted by them), and the sweep
+//! re-evaluates their owner.
 
 mod arn;
 
 use crate::event::fields::{EventError, Fields};
 use crate::event::{ignore, is_read_only, lower_camel, request, EventMeta, IgnoreReason, Route};
-use crate::resource::{ResourceKind, ResourceRef};
+use crate::resource::{ChildRef, ResourceKind, ResourceRef};
 use arn::{identifier, Identified, Named};
 use serde_json::Value;
 
@@ -30,7 +34,7 @@ pub(crate) const EVENTBRIDGE_SOURCE: &str = "aws.vpc-lattice";
 /// The API calls ("AWS API Call via CloudTrail") the router acts on, sorted: every mutating call
 /// that names the service network, service or target group it changes.
 /// `crates/rules/handled-events.vpc-lattice.json` holds the same list for the infrastructure.
-pub const HANDLED_EVENT_NAMES: [&str; 29] = [
+pub const HANDLED_EVENT_NAMES: [&str; 30] = [
     "BatchUpdateRule",
     "CreateAccessLogSubscription",
     "CreateListener",
@@ -41,6 +45,7 @@ pub const HANDLED_EVENT_NAMES: [&str; 29] = [
     "CreateServiceNetworkServiceAssociation",
     "CreateServiceNetworkVpcAssociation",
     "CreateTargetGroup",
+    "DeleteAccessLogSubscription",
     "DeleteAuthPolicy",
     "DeleteListener",
     "DeleteResourcePolicy",
@@ -88,12 +93,15 @@ enum Finder {
     AnyParam(&'static str),
     /// `requestParameters.{0}`, an ARN.
     ArnParam(&'static str),
-    /// `responseElements.resourceArn` or `resourceId` (access log subscription updates).
+    /// `responseElements.resourceArn` or `resourceId` (access log subscription updates), else
+    /// the subscription as a child.
     ResponseOwner,
+    /// `requestParameters.accessLogSubscriptionIdentifier`, a child whose owner is looked up.
+    AccessLogSubscription,
 }
 
 /// How each handled call names its resource (same names as [`HANDLED_EVENT_NAMES`]).
-const FINDERS: [(&str, Finder); 29] = {
+const FINDERS: [(&str, Finder); 30] = {
     use Finder::*;
     use ResourceKind::{Service, ServiceNetwork, TargetGroup};
     const SN: &str = "serviceNetworkIdentifier";
@@ -122,6 +130,7 @@ const FINDERS: [(&str, Finder); 29] = {
             Param(SN, ServiceNetwork),
         ),
         ("CreateTargetGroup", Created(TargetGroup)),
+        ("DeleteAccessLogSubscription", AccessLogSubscription),
         ("DeleteAuthPolicy", AnyParam("resourceIdentifier")),
         ("DeleteListener", Param(SVC, Service)),
         ("DeleteResourcePolicy", ArnParam("resourceArn")),
@@ -148,11 +157,7 @@ const FINDERS: [(&str, Finder); 29] = {
 const DELETES: [&str; 3] = ["DeleteService", "DeleteServiceNetwork", "DeleteTargetGroup"];
 
 /// Mutating calls that name only the child they change, with the parameter naming it.
-const OWNER_NOT_NAMED: [(&str, &str); 5] = [
-    (
-        "DeleteAccessLogSubscription",
-        "accessLogSubscriptionIdentifier",
-    ),
+const OWNER_NOT_NAMED: [(&str, &str); 4] = [
     (
         "DeleteServiceNetworkResourceAssociation",
         "serviceNetworkResourceAssociationIdentifier",
@@ -187,6 +192,8 @@ enum Target {
     Unmodelled(String),
     /// A child whose owner the record does not name.
     OwnerNotNamed(String),
+    /// A child whose owner is looked up.
+    Child(ChildRef),
 }
 
 /// The route of a VPC Lattice record (its envelope, if any, is already trusted).
@@ -219,6 +226,7 @@ pub(crate) fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, Even
     Ok(match target? {
         Target::Resource(resource) if DELETES.contains(&name) => Route::Deleted { resource },
         Target::Resource(resource) => evaluate(resource),
+        Target::Child(child) => Route::Child { child },
         other => ignore_target(other),
     })
 }
@@ -235,6 +243,7 @@ fn evaluate(resource: ResourceRef) -> Route {
 fn ignore_target(target: Target) -> Route {
     ignore(match target {
         Target::Resource(_) => IgnoreReason::UnhandledEvent,
+        Target::Child(child) => IgnoreReason::OwnerNotNamed(child.to_string()),
         Target::Unmodelled(kind) => IgnoreReason::UnmodelledKind(kind),
         Target::OwnerNotNamed(child) => IgnoreReason::OwnerNotNamed(child),
     })
@@ -318,16 +327,32 @@ fn target(meta: &EventMeta, record: Fields<'_>, finder: Finder) -> Result<Target
             };
             match owner {
                 Some((field, value)) => Ok(named(meta, identifier(field, value, None)?)),
-                None => {
-                    let id = request(record)?.opt_str("accessLogSubscriptionIdentifier")?;
-                    Ok(Target::OwnerNotNamed(match id {
-                        Some(id) => format!("accessLogSubscription {id}"),
-                        None => "accessLogSubscription".to_owned(),
-                    }))
-                }
+                None => access_log_subscription(meta, record),
             }
         }
+        Finder::AccessLogSubscription => access_log_subscription(meta, record),
     }
+}
+
+/// The access log subscription a call names, as a child whose owner is looked up.
+fn access_log_subscription(meta: &EventMeta, record: Fields<'_>) -> Result<Target, EventError> {
+    const PARAM: &str = "accessLogSubscriptionIdentifier";
+    let field = format!("requestParameters.{PARAM}");
+    let identified = identifier(&field, request(record)?.str(PARAM)?, None)?;
+    let (region, account) = identified
+        .place
+        .unwrap_or((&meta.region, &meta.recipient_account));
+    Ok(match identified.named {
+        Named::Other("accessLogSubscription") => Target::Child(ChildRef {
+            service: crate::resource::AwsService::VpcLattice,
+            kind: "accessLogSubscription".to_owned(),
+            account: account.to_owned(),
+            region: region.to_owned(),
+            id: identified.id.to_owned(),
+        }),
+        Named::Other(kind) => Target::OwnerNotNamed(format!("{kind} {}", identified.id)),
+        Named::Evaluated(kind) => Target::OwnerNotNamed(format!("{kind} {}", identified.id)),
+    })
 }
 
 /// The resource a cross-account service event names in `resources[]`: the first ARN of a

@@ -178,6 +178,20 @@ fn every_handled_call_routes_to_the_resource_it_changes() {
             evaluate_route(lattice(Service, svc)),
         ),
         (
+            "DeleteAccessLogSubscription",
+            json!({"accessLogSubscriptionIdentifier": "als-1"}),
+            json!(null),
+            Route::Child {
+                child: ChildRef {
+                    service: crate::resource::AwsService::VpcLattice,
+                    kind: "accessLogSubscription".into(),
+                    account: ACCOUNT.into(),
+                    region: REGION.into(),
+                    id: "als-1".into(),
+                },
+            },
+        ),
+        (
             "PutAuthPolicy",
             json!({"resourceIdentifier": svc, "policy": "{}"}),
             json!({"state": "Active"}),
@@ -384,6 +398,46 @@ fn failed_read_only_and_unmodelled_calls_are_ignored() {
 }
 
 #[test]
+fn access_log_calls_naming_only_the_subscription_look_its_owner_up() {
+    let child = |name: &str, request: Value, response: Value| match routed(&record(
+        name, request, response,
+    ))
+    .route
+    {
+        Route::Child { child } => child,
+        other => panic!("{name}: {other:?}"),
+    };
+    let deleted = child(
+        "DeleteAccessLogSubscription",
+        json!({"accessLogSubscriptionIdentifier": "als-1"}),
+        json!(null),
+    );
+    assert_eq!(deleted.kind, "accessLogSubscription");
+    assert_eq!(deleted.id, "als-1");
+    assert_eq!(
+        deleted.key(),
+        format!("lattice:{ACCOUNT}:{REGION}:accessLogSubscription/als-1"),
+        "an id: the recipient's account and region"
+    );
+    let by_arn = child(
+        "DeleteAccessLogSubscription",
+        json!({"accessLogSubscriptionIdentifier":
+            "arn:aws:vpc-lattice:eu-west-1:444455556666:accesslogsubscription/als-2"}),
+        json!(null),
+    );
+    assert_eq!(
+        by_arn.key(),
+        "lattice:444455556666:eu-west-1:accessLogSubscription/als-2"
+    );
+    let updated = child(
+        "UpdateAccessLogSubscription",
+        json!({"accessLogSubscriptionIdentifier": "als-1"}),
+        json!({"id": "als-1"}),
+    );
+    assert_eq!(updated, deleted, "a response without the owner");
+}
+
+#[test]
 fn calls_naming_only_a_child_say_so() {
     let reason = |name: &str, request: Value, response: Value| match routed(&record(
         name, request, response,
@@ -396,22 +450,6 @@ fn calls_naming_only_a_child_say_so() {
         } => named,
         other => panic!("{name}: {other:?}"),
     };
-    assert_eq!(
-        reason(
-            "DeleteAccessLogSubscription",
-            json!({"accessLogSubscriptionIdentifier": "als-1"}),
-            json!(null)
-        ),
-        "accessLogSubscription als-1"
-    );
-    assert_eq!(
-        reason(
-            "UpdateAccessLogSubscription",
-            json!({"accessLogSubscriptionIdentifier": "als-1"}),
-            json!({"id": "als-1"})
-        ),
-        "accessLogSubscription als-1"
-    );
     assert_eq!(
         reason(
             "DeleteServiceNetworkVpcAssociation",
