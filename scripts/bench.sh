@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every benchmark, with the figures docs/benchmarks.md reports:
 #   criterion (rules and routing), e2e-bench (API calls per event, pipeline overhead, sweep
-#   scaling, against the emulator), cold start and footprint of the release bootstrap against a
-#   minimal runtime API with a Python baseline, and fuzzing of the router and describe parsing.
+#   scaling, the fanned-out sweep of 10,000 gateways behind throttling, against the emulator),
+#   cold start and footprint of the release bootstrap against a minimal runtime API with a Python
+#   baseline, and fuzzing of the router and describe parsing.
 # --quick: small sizes and the debug build, so CI runs every benchmark without paying for the
 # figures (they are not pass/fail; a crash or an error is).
 set -euo pipefail
@@ -21,7 +22,7 @@ else
     cargo bench --locked -p meshwarden-rules --bench rules
 fi
 
-echo "==> end to end against the emulator: API calls, overhead, sweep scaling"
+echo "==> end to end against the emulator: API calls, overhead, sweep scaling, fanned-out sweep"
 if [ -n "$quick" ]; then
     cargo build --locked -p meshwarden-bench -p meshwarden-lambda
     profile=debug

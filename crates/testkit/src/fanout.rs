@@ -56,7 +56,7 @@ pub struct Drained {
 }
 
 impl Drained {
-    /// Reports of messages the engine asked to deliver again.
+    /// Messages delivered more than once (the engine named them in a partial batch response).
     pub fn retried(&self) -> usize {
         self.deliveries.values().filter(|n| **n > 1).count()
     }
