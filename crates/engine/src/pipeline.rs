@@ -417,7 +417,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let now_identity = Identity::of(&fresh.resource);
         let fresh_content = content_of(&fresh.resource.to_describe_value());
         let holds =
-            |document: Option<&Value>| document.map(content_of) == Some(fresh_content.clone());
+            |document: Option<&Value>| document.map(content_of).as_ref() == Some(&fresh_content);
         // Unchanged: the service holds the evaluated content; our earlier update landed: it
         // holds the planned one.
         let same_content = || holds(intent.before.as_ref());

@@ -92,6 +92,27 @@ impl Harness {
         harness
     }
 
+    /// An App Mesh client in `region`, acting in `account` through its member role when given
+    /// (moto maps the credentials STS returns to the role's account).
+    pub async fn app_mesh_as(
+        &self,
+        account: Option<&str>,
+        region: &str,
+    ) -> aws_sdk_appmesh::Client {
+        let mut config = aws_sdk_appmesh::config::Builder::from(&self.sdk)
+            .region(aws_config::Region::new(region.to_owned()));
+        if let Some(account) = account {
+            let role = format!("arn:aws:iam::{account}:role/meshwarden-member");
+            let provider = aws_config::sts::AssumeRoleProvider::builder(role)
+                .session_name("test")
+                .configure(&self.sdk)
+                .build()
+                .await;
+            config = config.credentials_provider(provider);
+        }
+        aws_sdk_appmesh::Client::from_conf(config.build())
+    }
+
     pub fn config(&self, auto_revert: AutoRevert) -> EngineConfig {
         EngineConfig {
             table: self.table.clone(),

@@ -400,23 +400,6 @@ async fn the_sweep_retires_in_the_list_shard_what_is_gone() {
 
 // ---- against the emulator ----
 
-/// An App Mesh client in `region`, acting in `account` through its member role when given.
-async fn app_mesh(h: &Harness, account: Option<&str>, region: &str) -> aws_sdk_appmesh::Client {
-    let mut config = aws_sdk_appmesh::config::Builder::from(&h.sdk)
-        .region(aws_config::Region::new(region.to_owned()));
-    if let Some(account) = account {
-        let role = format!("arn:aws:iam::{account}:role/meshwarden-member");
-        let provider = aws_config::sts::AssumeRoleProvider::builder(role)
-            .session_name("test")
-            .configure(&h.sdk)
-            .build()
-            .await;
-        config = config.credentials_provider(provider);
-    }
-    aws_sdk_appmesh::Client::from_conf(config.build())
-}
-
-/// `meshes` meshes (ALLOW_ALL) with `gateways` gateways each; their ids.
 async fn seed(
     client: &aws_sdk_appmesh::Client,
     account: &str,
@@ -478,9 +461,9 @@ async fn a_fanned_out_sweep_of_two_regions_and_two_accounts_records_each_resourc
     const R2: &str = "ap-northeast-1";
     const MEMBER: &str = "210987654321";
     let h = Harness::new().await;
-    let mut expected = seed(&app_mesh(&h, None, R1).await, ACCOUNT, R1, 2, 2).await;
-    expected.extend(seed(&app_mesh(&h, None, R2).await, ACCOUNT, R2, 1, 1).await);
-    let member = app_mesh(&h, Some(MEMBER), R1).await;
+    let mut expected = seed(&h.app_mesh_as(None, R1).await, ACCOUNT, R1, 2, 2).await;
+    expected.extend(seed(&h.app_mesh_as(None, R2).await, ACCOUNT, R2, 1, 1).await);
+    let member = h.app_mesh_as(Some(MEMBER), R1).await;
     expected.extend(seed(&member, MEMBER, R1, 1, 2).await);
     let sqs = aws_sdk_sqs::Client::new(&h.sdk);
     let queue = SweepQueue::create(sqs.clone(), &unique("sweep")).await;
@@ -562,7 +545,7 @@ async fn a_fanned_out_sweep_of_two_regions_and_two_accounts_records_each_resourc
 async fn a_throttled_fanned_out_sweep_completes_recording_each_resource_once() {
     const R: &str = "ap-northeast-3";
     let h = Harness::new().await;
-    let expected = seed(&app_mesh(&h, None, R).await, ACCOUNT, R, 3, 4).await;
+    let expected = seed(&h.app_mesh_as(None, R).await, ACCOUNT, R, 3, 4).await;
     // 40 % of every call of the engine (App Mesh, DynamoDB, SQS) throttled.
     let proxy = FaultProxy::start_with(0.4, 20261125, "throttle", &[]);
     let slow = through(&h, &proxy);
@@ -612,8 +595,8 @@ async fn a_member_role_that_cannot_be_assumed_fails_that_accounts_list_shards_on
     const MEMBER: &str = "210987654321";
     const DENIED: &str = "333333333333";
     let h = Harness::new().await;
-    let mut expected = seed(&app_mesh(&h, None, R).await, ACCOUNT, R, 1, 1).await;
-    expected.extend(seed(&app_mesh(&h, Some(MEMBER), R).await, MEMBER, R, 1, 1).await);
+    let mut expected = seed(&h.app_mesh_as(None, R).await, ACCOUNT, R, 1, 1).await;
+    expected.extend(seed(&h.app_mesh_as(Some(MEMBER), R).await, MEMBER, R, 1, 1).await);
     // STS refuses the denied account's member role; every other call passes.
     let proxy = FaultProxy::start_with(1.0, 1, "deny", &["Action=AssumeRole", DENIED]);
     let refusing = through(&h, &proxy);

@@ -578,27 +578,11 @@ async fn a_recreated_mesh_is_listed_non_compliant_again() {
     );
 }
 
-/// A client of App Mesh acting in `account`, through an assumed role (moto maps the credentials
-/// STS returns to the role's account).
-async fn app_mesh_in(h: &Harness, account: &str) -> aws_sdk_appmesh::Client {
-    let role = format!("arn:aws:iam::{account}:role/meshwarden-member");
-    let provider = aws_config::sts::AssumeRoleProvider::builder(role)
-        .session_name("test")
-        .configure(&h.sdk)
-        .build()
-        .await;
-    aws_sdk_appmesh::Client::from_conf(
-        aws_sdk_appmesh::config::Builder::from(&h.sdk)
-            .credentials_provider(provider)
-            .build(),
-    )
-}
-
 #[tokio::test]
 async fn a_member_accounts_event_is_described_and_reverted_in_that_account() {
     const MEMBER: &str = "210987654321";
     let h = Harness::new().await;
-    let member = app_mesh_in(&h, MEMBER).await;
+    let member = h.app_mesh_as(Some(MEMBER), REGION).await;
     let mesh = unique("member-mesh");
     let created = member
         .create_mesh()
