@@ -18,7 +18,9 @@ npx jest --silent
 rm -rf cdk.out
 # The committed settings with every option switched on; the account is the tests' own, passed explicitly.
 ./synth.sh -c account=111122223333 -c autoRevert=on -c regions='["us-east-1","eu-west-1","ap-southeast-2"]' \
-    -c alarmEmail=ops@example.com -c createTrail=true -c securityHub=true -c organizationId=o-abcdefghij
+    -c alarmEmail=ops@example.com -c createTrail=true -c securityHub=true -c organizationId=o-abcdefghij -c discoverMemberAccounts=true \
+    -c memberExternalId=meshwarden-hub-1 -c requiredTagKeys=team -c meshIpPreference=IPv6_ONLY -c nodeIpPreference=IPv6_ONLY \
+    -c exemptionTagKey=meshwarden-exempt -c driftAlarmEmail=drift@example.com
 command -v cfn-lint >/dev/null || { echo "error: cfn-lint not found (scripts/lib/venv.sh installs it)" >&2; exit 1; }
 # W3005: CDK adds DependsOn for the function's role although a GetAtt already orders it (harmless).
 cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ForwarderStack } from './forwarder-stack';
-import { MEMBER_STACK_ID, MemberStack } from './member-stack';
+import { MEMBER_STACK_ID, MemberStack, memberParameters } from './member-stack';
 import { ResponderStack } from './responder-stack';
 import { serviceNames } from './services';
 import { readSettings, Settings, SettingsSource } from './settings';
@@ -74,6 +74,9 @@ function writePlan(app: App, settings: Settings, source: SettingsSource, stacks:
     lambdaCode: settings.lambdaCode,
     organizationId: settings.organizationId ?? null,
     memberAccounts: settings.memberAccounts,
+    discoverMemberAccounts: settings.discoverMemberAccounts,
+    // The member StackSet's parameters that agree with these settings (organisation mode only).
+    memberParameters: settings.organizationId !== undefined || settings.memberAccounts.length > 0 ? memberParameters(settings) : null,
     // The stacks scripts/deploy.sh deploys and destroys, by name (the member template is not one of them).
     stacks: stacks.map((s) => ({ name: s.stackName, environment: `aws://${s.account}/${s.region}` })),
   };

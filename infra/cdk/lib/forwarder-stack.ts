@@ -1,8 +1,9 @@
-import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { serviceRules } from './handled-events';
 import { serviceNames } from './services';
@@ -33,28 +34,39 @@ export class ForwarderStack extends Stack {
     });
 
     this.alarms = [
-      deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }).createAlarm(
-        this,
-        'DeadLettersAlarm',
-        overZero(
-          `Events of ${this.region} that EventBridge could not forward to ${home} are waiting in this region's dead-letter ` +
-            "queue: the responder never saw them (the home bus or this forwarder's role refused them)",
-        ),
-      ),
+      forwardingDeadLettersAlarm(this, deadLetters, home),
       ...ruleAlarms(this, rules, (what) => ({
         failed: `The forwarder rule in ${this.region} failed to forward ${what} permanently`,
         lost: `The forwarder rule in ${this.region} could not put failed ${what} in its dead-letter queue: they are lost`,
       })),
     ];
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetters.queueUrl });
     const actions = alarmActions(this, props.notifications, `alarmEmail, or alarmTopicArns.${this.region}`);
     this.alarms.forEach((alarm) => alarm.addAlarmAction(...actions));
   }
+}
+
+/**
+ * The alarm on a forwarding dead-letter queue (`DeadLettersAlarm`): any message waiting, as the
+ * queue's maximum over 5 minutes. `alarmName` names it (the member template's, which the hub
+ * hears of by that name); absent: generated.
+ */
+export function forwardingDeadLettersAlarm(scope: Construct, deadLetters: sqs.IQueue, home: string, alarmName?: string): cloudwatch.Alarm {
+  return deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }).createAlarm(scope, 'DeadLettersAlarm', {
+    ...overZero(
+      `Events of ${Stack.of(scope).region} that EventBridge could not forward to ${home} are waiting in this region's dead-letter ` +
+        "queue: the responder never saw them (the hub's bus or this forwarder's role refused them)",
+    ),
+    alarmName,
+  });
 }
 
 export interface ForwardingProps {
   /** The default event bus the events go to (the home region's, or the hub account's). */
   readonly busArn: string;
   readonly roleDescription: string;
+  /** The forwarding role's name (absent: generated). */
+  readonly roleName?: string;
   /** A rule's description, from what it matches ("App Mesh API calls"). */
   readonly ruleDescription: (what: string) => string;
 }
@@ -73,6 +85,7 @@ export function forwardServiceEvents(scope: Construct, props: ForwardingProps) {
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). The targets grant it
   // events:PutEvents on that bus only.
   const role = new iam.Role(scope, 'ForwardRole', {
+    roleName: props.roleName,
     description: props.roleDescription,
     assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
       conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
@@ -88,5 +101,5 @@ export function forwardServiceEvents(scope: Construct, props: ForwardingProps) {
       targets: [new targets.EventBus(bus, { deadLetterQueue: deadLetters, role })],
     }),
   }));
-  return { rules, role, deadLetters };
+  return { rules, role, deadLetters, bus };
 }

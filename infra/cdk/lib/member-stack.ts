@@ -1,15 +1,42 @@
-import { Aws, CfnCondition, CfnParameter, CfnRule, CliCredentialsStackSynthesizer, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnParameter, CfnRule, CliCredentialsStackSynthesizer, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { forwardServiceEvents } from './forwarder-stack';
-import { MEMBER_ROLE_NAME, RESPONDER_ROLE_NAME } from './responder-stack';
+import { forwardingDeadLettersAlarm, forwardServiceEvents } from './forwarder-stack';
+import {
+  MEMBER_ALARM_PREFIX,
+  MEMBER_BUS_NAME,
+  MEMBER_FORWARD_ROLE_PREFIX,
+  MEMBER_ROLE_NAME,
+  memberAlarmPattern,
+  RESPONDER_ROLE_NAME,
+} from './responder-stack';
+import { overZero, ruleMetric } from './shared';
 import { acknowledgeServiceStatements, serviceNames, serviceStatements } from './services';
+import { Settings } from './settings';
 
 /** The stack id, and so the template's file name in cdk.out (`MeshwardenMember.template.json`). */
 export const MEMBER_STACK_ID = 'MeshwardenMember';
 
 /** The member template's parameters, exactly. */
-export const MEMBER_PARAMETERS = ['HubAccountId', 'HubRegion', 'AutoRevert', 'OrganizationId', 'ExternalId'];
+export const MEMBER_PARAMETERS = ['HubAccountId', 'HubRegion', 'AutoRevert', 'OrganizationId', 'ExternalId'] as const;
+
+/**
+ * The member template's parameter values that agree with a hub deployment's settings: what the
+ * StackSet is created with (README, "Organisation-wide"; scripts/deploy.sh --plan prints them).
+ * The role's trust then asks for exactly what the hub sends: its responder role, its organisation
+ * (aws:PrincipalOrgID) when `organizationId` is set, and `memberExternalId` (sts:ExternalId) when set.
+ */
+export function memberParameters(settings: Settings): Record<(typeof MEMBER_PARAMETERS)[number], string> {
+  return {
+    HubAccountId: settings.account,
+    HubRegion: settings.homeRegion,
+    AutoRevert: settings.autoRevert,
+    OrganizationId: settings.organizationId ?? '',
+    ExternalId: settings.memberExternalId ?? '',
+  };
+}
 
 /**
  * The member template, for every account of an organisation that a hub deployment serves: plain
@@ -25,6 +52,9 @@ export const MEMBER_PARAMETERS = ['HubAccountId', 'HubRegion', 'AutoRevert', 'Or
  * resources in any region.
  */
 export class MemberStack extends Stack {
+  /** The names of the alarms whose state changes reach the hub. */
+  readonly alarmNames: string[];
+
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { ...props, synthesizer: new CliCredentialsStackSynthesizer() });
 
@@ -86,12 +116,33 @@ export class MemberStack extends Stack {
       ],
     });
 
-    // Every region: every service's events to the hub's default bus.
-    forwardServiceEvents(this, {
-      busArn: `arn:${Aws.PARTITION}:events:${hubRegion.valueAsString}:${hubAccount.valueAsString}:event-bus/default`,
-      roleDescription: `Meshwarden member: lets this region's rules put ${serviceNames()} events on the hub's default bus`,
-      ruleDescription: (what) => `Forward ${what} to the Meshwarden hub's default bus`,
+    // Every region: every service's events to the hub's member bus, with a role of a fixed name
+    // pattern (the only principals the member bus's policy admits).
+    const { rules, role: forwardRole, deadLetters, bus } = forwardServiceEvents(this, {
+      busArn: `arn:${Aws.PARTITION}:events:${hubRegion.valueAsString}:${hubAccount.valueAsString}:event-bus/${MEMBER_BUS_NAME}`,
+      roleName: `${MEMBER_FORWARD_ROLE_PREFIX}${Aws.REGION}`,
+      roleDescription: `Meshwarden member: lets this region's rules put ${serviceNames()} events and alarm state changes on the hub's member bus`,
+      ruleDescription: (what) => `Forward ${what} to the Meshwarden hub's member bus`,
     });
+    // Every region: alarms on what this region's forwarding loses, heard by the hub within minutes:
+    // their state changes (on this region's default bus) are forwarded to the hub's member bus,
+    // where a rule notifies the hub's alarm topics. The alarms are named `meshwarden-member-...`.
+    const period = Duration.minutes(5);
+    const alarms = [
+      forwardingDeadLettersAlarm(this, deadLetters, "the Meshwarden hub", `${MEMBER_ALARM_PREFIX}dead-letters`),
+      ...rules.map(({ id, what, rule }) =>
+        ruleMetric(rule, 'FailedInvocations', period).createAlarm(this, `${id}FailedInvocationsAlarm`, {
+          ...overZero(`This member's rule failed to forward ${what} to the Meshwarden hub permanently (AWS/Events FailedInvocations)`),
+          alarmName: `${MEMBER_ALARM_PREFIX}${id}-failed-invocations`,
+        }),
+      ),
+    ];
+    new events.Rule(this, 'ForwardAlarms', {
+      description: "Forward this member's Meshwarden alarms entering ALARM to the hub's member bus",
+      eventPattern: memberAlarmPattern(),
+      targets: [new targets.EventBus(bus, { deadLetterQueue: deadLetters, role: forwardRole })],
+    });
+    this.alarmNames = alarms.map((a) => a.alarmName);
 
     // The hub region only: the role the hub's responder assumes in this account, on its resources in any region.
     const anyRegion = ['*'];

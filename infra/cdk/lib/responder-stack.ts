@@ -17,9 +17,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { serviceRules } from './handled-events';
 import { acknowledgeServiceStatements, serviceNames, serviceStatements } from './services';
-import { acknowledge, alarmActions, deadLetterQueue, overZero, ruleAlarms, StackRule } from './shared';
+import { acknowledge, alarmTargets, AlarmTargets, allowEventBridge, deadLetterQueue, overZero, ruleAlarms, ruleMetric, StackRule } from './shared';
 import { Settings } from './settings';
 import { SweepQueue } from './sweep-queue';
+import { ResponderDashboard } from './dashboard';
 import { consistencyWindowSecs, revertLeaseSecs } from './timing';
 
 /** The table name the CLI defaults to (`--table` / `MESHWARDEN_TABLE`). */
@@ -29,8 +30,17 @@ export const FUNCTION_NAME = 'meshwarden-responder';
 export const RESPONDER_ROLE_NAME = 'meshwarden-responder';
 /** The role the member template creates in each member account; the hub computes its ARN from the event's account. */
 export const MEMBER_ROLE_NAME = 'meshwarden-member';
-/** The statement id of the default bus's policy accepting member accounts' events. */
+/** The statement id of the member bus's policy accepting member accounts' events. */
 export const MEMBER_EVENTS_STATEMENT_ID = 'MeshwardenMemberAccounts';
+/** The hub's event bus for member accounts' forwarded events (organisation mode), in the home region. */
+export const MEMBER_BUS_NAME = 'meshwarden-members';
+/**
+ * The member template's forwarding roles are named this plus their region (IAM names are global,
+ * a StackSet instance per region): the member bus admits these roles only (aws:PrincipalArn).
+ */
+export const MEMBER_FORWARD_ROLE_PREFIX = 'meshwarden-member-forward-';
+/** The member template's alarms are named with this prefix: their state changes are forwarded to the member bus. */
+export const MEMBER_ALARM_PREFIX = 'meshwarden-member-';
 /** The sparse index of non-compliant resources. */
 export const NON_COMPLIANT_INDEX = 'nonCompliant';
 /** The sparse index of resources not recorded as deleted, by `scope` (`service:account:region`): the sweep retires those it no longer finds. */
@@ -43,6 +53,8 @@ export const TRAIL_NAME = 'meshwarden-management-events';
 export const HEARTBEAT_MEMORY_DAYS = 7;
 /** Granted only with `securityHub: true`, on each listed region's default product of this account. */
 export const SECURITY_HUB_ACTIONS = ['securityhub:BatchImportFindings'];
+/** Granted only with `discoverMemberAccounts: true`, on `*`. */
+export const DISCOVER_ACCOUNTS_ACTION = 'organizations:ListAccounts';
 /**
  * What the responder does to its table: GetItem, PutItem, UpdateItem, BatchWriteItem, Query (the
  * table and its `nonCompliant` and `live` indexes) and TransactWriteItems. No
@@ -76,6 +88,11 @@ export class ResponderStack extends Stack {
   readonly sweep: SweepQueue;
   /** Every alarm that notifies (the heartbeat's inputs excluded). */
   readonly alarms: cloudwatch.IAlarm[];
+  /** Organisation mode: the bus member accounts forward their events (and their alarms' state changes) to. */
+  readonly memberBus?: events.EventBus;
+  /** The drift alarm (new non-compliance), which may notify other topics than the rest. */
+  driftAlarm!: cloudwatch.Alarm;
+  readonly dashboard: ResponderDashboard;
 
   constructor(scope: Construct, id: string, props: ResponderStackProps) {
     super(scope, id, props);
@@ -110,7 +127,8 @@ export class ResponderStack extends Stack {
     this.sweep = new SweepQueue(this, 'SweepShards', { timeout: settings.timeout });
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${FUNCTION_NAME}`,
-      retention: logs.RetentionDays.THREE_MONTHS,
+      // CloudWatch Logs' retention periods are the values of logs.RetentionDays (settings.ts checks it).
+      retention: settings.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -154,6 +172,13 @@ export class ResponderStack extends Stack {
               }),
             ]
           : []),
+        // Account discovery: ListAccounts has no resource-level permissions ("Actions, resources, and
+        // condition keys for AWS Organizations",
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html),
+        // and answers only in the management account or a delegated administrator.
+        ...(settings.discoverMemberAccounts
+          ? [new iam.PolicyStatement({ sid: 'DiscoverMemberAccounts', actions: [DISCOVER_ACCOUNTS_ACTION], resources: ['*'] })]
+          : []),
         // BatchImportFindings authorizes on the product the findings are imported for ("Actions,
         // resources, and condition keys for AWS Security Hub": resource type product,
         // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecurityhub.html);
@@ -172,6 +197,9 @@ export class ResponderStack extends Stack {
     });
     policy.attachToRole(role);
     acknowledgeServiceStatements(policy, settings.autoRevert === 'on' ? ['read', 'revert'] : ['read'], regions, 'the responder');
+    if (settings.discoverMemberAccounts) {
+      acknowledge(policy, 'AwsSolutions-IAM5', ['Resource::*'], 'organizations:ListAccounts has no resource-level permissions; it only lists the accounts the sweep covers');
+    }
     if (settings.organizationId !== undefined) {
       acknowledge(
         policy,
@@ -214,6 +242,7 @@ export class ResponderStack extends Stack {
         MESHWARDEN_REVERT_LEASE_SECS: String(revertLeaseSecs(settings.timeout)),
         MESHWARDEN_SECURITY_HUB: settings.securityHub ? 'on' : 'off',
         ...(organisationMode ? { MESHWARDEN_MEMBER_ROLE_NAME: MEMBER_ROLE_NAME } : {}),
+        ...optionalVariables(settings),
         // The sweep fans out over this queue, covering these member accounts too.
         MESHWARDEN_SWEEP_QUEUE_URL: this.sweep.queue.queueUrl,
         MESHWARDEN_SWEEP_SHARD_SIZE: String(settings.sweepShardSize),
@@ -224,22 +253,13 @@ export class ResponderStack extends Stack {
     this.function.node.addDependency(policy);
     this.sweep.feed(this.function, settings.sweepConcurrency);
 
-    // One rule per service and kind of event (lib/handled-events.ts), all with the same target.
-    const rules: StackRule[] = serviceRules().map(({ id, what, description, eventPattern }) => ({
-      id,
-      what,
-      rule: new events.Rule(this, id, {
-        description,
-        eventPattern,
-        targets: [
-          new targets.LambdaFunction(this.function, {
-            deadLetterQueue: this.deadLetters,
-            retryAttempts: 4,
-            maxEventAge: Duration.hours(2),
-          }),
-        ],
-      }),
-    }));
+    // One rule per service and kind of event (lib/handled-events.ts), all with the same target;
+    // in organisation mode the same rules again on the member bus, for the members' events.
+    this.memberBus = organisationMode ? this.acceptMemberEvents(settings) : undefined;
+    const rules: StackRule[] = [
+      ...this.serviceRules(''),
+      ...(this.memberBus ? this.serviceRules('Member', this.memberBus) : []),
+    ];
 
     const functionId = this.resolve(this.getLogicalId(this.function.node.defaultChild as lambda.CfnFunction));
     acknowledge(
@@ -265,8 +285,14 @@ export class ResponderStack extends Stack {
       }),
     });
 
-    if (organisationMode) this.acceptMemberEvents(settings);
-    this.alarms = this.createAlarms(settings, rules);
+    const system = alarmTargets(this, { email: settings.alarmEmail, topicArn: settings.alarmTopicArn }, 'alarmEmail or alarmTopicArn');
+    const separateDrift = settings.driftAlarmEmail !== undefined || settings.driftAlarmTopicArn !== undefined;
+    const drift = separateDrift
+      ? alarmTargets(this, { email: settings.driftAlarmEmail, topicArn: settings.driftAlarmTopicArn }, 'driftAlarmEmail or driftAlarmTopicArn', 'Drift')
+      : system;
+    const memberAlarms = this.memberBus ? this.notifyMemberAlarms(this.memberBus, system) : [];
+    this.alarms = this.createAlarms(settings, rules, system, drift, memberAlarms);
+    this.dashboard = new ResponderDashboard(this, 'Dashboard', { responder: this, settings });
     if (settings.createTrail) this.trail(settings);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -276,13 +302,45 @@ export class ResponderStack extends Stack {
     new CfnOutput(this, 'SweepDeadLetterQueueArn', { value: this.sweep.deadLetters.queueArn });
   }
 
+  /** The rules of every service's events (lib/handled-events.ts) on `bus` (absent: the default bus), invoking the function. */
+  private serviceRules(prefix: string, bus?: events.IEventBus): StackRule[] {
+    return serviceRules().map(({ id, what, description, eventPattern }) => ({
+      id: `${prefix}${id}`,
+      what: bus ? `${what} of member accounts` : what,
+      bus,
+      rule: new events.Rule(this, `${prefix}${id}`, {
+        description: bus ? `${description}, forwarded by member accounts` : description,
+        eventBus: bus,
+        eventPattern,
+        targets: [
+          new targets.LambdaFunction(this.function, {
+            deadLetterQueue: this.deadLetters,
+            retryAttempts: 4,
+            maxEventAge: Duration.hours(2),
+          }),
+        ],
+      }),
+    }));
+  }
+
   /**
-   * Let member accounts' rules put events on this region's default bus, where the rule above
-   * picks them up: every account of `organizationId` (aws:PrincipalOrgID), else the accounts of
-   * `memberAccounts`. Only events:PutEvents, only on this bus.
+   * The bus member accounts forward to (`meshwarden-members`), not the default bus: its policy
+   * admits events:PutEvents only from the member template's forwarding roles
+   * (`aws:PrincipalArn` like `role/meshwarden-member-forward-*`; for a role session IAM puts the
+   * role's ARN in aws:PrincipalArn, "AWS global condition context keys",
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn)
+   * of the organisation's accounts (`aws:PrincipalOrgID`) or of the listed accounts. A rule that
+   * targets another account's bus sends with a role of the sender account ("Sending and
+   * receiving events between AWS accounts",
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html): the member
+   * template's rules do, with these roles; nothing else of the organisation can put events here.
    */
-  private acceptMemberEvents(settings: Settings) {
-    const bus = `arn:${Aws.PARTITION}:events:${this.region}:${Aws.ACCOUNT_ID}:event-bus/default`;
+  private acceptMemberEvents(settings: Settings): events.EventBus {
+    const bus = new events.EventBus(this, 'MemberBus', {
+      eventBusName: MEMBER_BUS_NAME,
+      description: `Meshwarden hub: ${serviceNames()} events and alarm state changes forwarded by member accounts`,
+    });
+    const forwardRole = (account: string) => `arn:${Aws.PARTITION}:iam::${account}:role/${MEMBER_FORWARD_ROLE_PREFIX}*`;
     // The statement's Sid is StatementId (as in the AWS::Events::EventBusPolicy examples, none in the statement).
     const statement =
       settings.organizationId !== undefined
@@ -290,25 +348,66 @@ export class ResponderStack extends Stack {
             Effect: 'Allow',
             Principal: '*',
             Action: 'events:PutEvents',
-            Resource: bus,
-            Condition: { StringEquals: { 'aws:PrincipalOrgID': settings.organizationId } },
+            Resource: bus.eventBusArn,
+            Condition: {
+              StringEquals: { 'aws:PrincipalOrgID': settings.organizationId },
+              ArnLike: { 'aws:PrincipalArn': forwardRole('*') },
+            },
           }
         : {
             Effect: 'Allow',
             Principal: { AWS: settings.memberAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:root`) },
             Action: 'events:PutEvents',
-            Resource: bus,
+            Resource: bus.eventBusArn,
+            Condition: { ArnLike: { 'aws:PrincipalArn': settings.memberAccounts.map(forwardRole) } },
           };
     new events.CfnEventBusPolicy(this, 'MemberEventsPolicy', {
-      eventBusName: 'default',
+      eventBusName: bus.eventBusName,
       statementId: MEMBER_EVENTS_STATEMENT_ID,
       statement,
     });
+    return bus;
   }
 
-  private createAlarms(settings: Settings, rules: StackRule[]): cloudwatch.IAlarm[] {
+  /**
+   * A member's alarms (its dead-letter queue, its rules' failed invocations) reach the hub's system
+   * topics: their "CloudWatch Alarm State Change" events, which CloudWatch sends to the member's
+   * default bus ("Alarm events and EventBridge",
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html),
+   * are forwarded to the member bus, where this rule publishes those entering ALARM to the topics.
+   */
+  private notifyMemberAlarms(bus: events.EventBus, system: AlarmTargets): cloudwatch.Alarm[] {
+    if (system.topics.length === 0) return [];
+    if (system.created) allowEventBridge(system.created);
+    // No dead-letter queue: the responder's would hand alarm events to `meshwarden dlq replay`.
+    const rule = new events.Rule(this, 'MemberAlarms', {
+      description: "A member account's Meshwarden alarm entered ALARM: notify the hub's alarm topics",
+      eventBus: bus,
+      eventPattern: memberAlarmPattern(),
+      targets: system.topics.map((topic) => new targets.SnsTopic(topic)),
+    });
+    return [
+      ruleMetric(rule, 'FailedInvocations', Duration.minutes(5), bus).createAlarm(
+        this,
+        'MemberAlarmsFailedInvocationsAlarm',
+        overZero(
+          "EventBridge could not publish a member account's alarm to the alarm topics (AWS/Events FailedInvocations of the MemberAlarms rule): " +
+            "check the topics' policies and keys allow events.amazonaws.com",
+        ),
+      ),
+    ];
+  }
+
+  private createAlarms(
+    settings: Settings,
+    rules: StackRule[],
+    system: AlarmTargets,
+    drift: AlarmTargets,
+    memberAlarms: cloudwatch.Alarm[],
+  ): cloudwatch.IAlarm[] {
     const fiveMinutes = Duration.minutes(5);
     const metricAlarms = [
+      ...memberAlarms,
       this.function.metricErrors({ period: fiveMinutes, statistic: 'Sum' }).createAlarm(
         this,
         'ErrorsAlarm',
@@ -357,11 +456,6 @@ export class ResponderStack extends Stack {
         failed: `The Meshwarden EventBridge rule of ${what} failed to invoke the responder permanently`,
         lost: `The Meshwarden EventBridge rule of ${what} could not put an event it failed to deliver in the dead-letter queue: the event is lost`,
       })),
-      responderMetric('NonCompliant', fiveMinutes).createAlarm(
-        this,
-        'NonCompliantAlarm',
-        overZero('Meshwarden evaluated a non-compliant resource'),
-      ),
       responderMetric('Errors', fiveMinutes).createAlarm(
         this,
         'ResponderErrorsAlarm',
@@ -390,10 +484,20 @@ export class ResponderStack extends Stack {
       ),
     ];
     const heartbeat = this.heartbeat(settings);
-    const actions = alarmActions(this, { email: settings.alarmEmail, topicArn: settings.alarmTopicArn }, 'alarmEmail or alarmTopicArn');
-    metricAlarms.forEach((alarm) => alarm.addAlarmAction(...actions));
-    heartbeat.addAlarmAction(...actions);
-    return [...metricAlarms, heartbeat];
+    metricAlarms.forEach((alarm) => alarm.addAlarmAction(...system.actions));
+    heartbeat.addAlarmAction(...system.actions);
+    // Drift pages on new non-compliance only (contracts: a resource that became non-compliant, or
+    // fails a non-exempted rule it passed in its previous state), not on every sweep of known drift.
+    this.driftAlarm = responderMetric('NewNonCompliance', fiveMinutes).createAlarm(
+      this,
+      'NewNonComplianceAlarm',
+      overZero(
+        'Meshwarden found new drift (Meshwarden/NewNonCompliance): a resource became non-compliant, or fails a rule it passed ' +
+          'before (an exemption that ended counts). Known drift that stays does not page again; `meshwarden status` lists it',
+      ),
+    );
+    this.driftAlarm.addAlarmAction(...drift.actions);
+    return [...metricAlarms, heartbeat, this.driftAlarm];
   }
 
   /**
@@ -524,7 +628,35 @@ export class ResponderStack extends Stack {
   }
 }
 
+/**
+ * The engine's variables that only a setting sets (crates/engine/src/config.rs reads each; absent
+ * here means the engine's default): the rules' parameters, the revert cap, the member trust's
+ * external id, account discovery and the exemption tag. `requiredTagKeys: []` sets the variable
+ * empty, which the engine reads as "any tag" (unset: the rule is off).
+ */
+export function optionalVariables(settings: Settings): Record<string, string> {
+  const vars: Record<string, string | undefined> = {
+    MESHWARDEN_REQUIRED_TAG_KEYS: settings.requiredTagKeys?.join(','),
+    MESHWARDEN_MAX_REVERTS_PER_HOUR: String(settings.maxRevertsPerHour),
+    MESHWARDEN_MESH_IP_PREFERENCE: settings.meshIpPreference,
+    MESHWARDEN_NODE_IP_PREFERENCE: settings.nodeIpPreference,
+    MESHWARDEN_MEMBER_EXTERNAL_ID: settings.memberExternalId,
+    MESHWARDEN_DISCOVER_ACCOUNTS: settings.discoverMemberAccounts ? 'organizations' : undefined,
+    MESHWARDEN_EXEMPTION_TAG_KEY: settings.exemptionTagKey,
+  };
+  return Object.fromEntries(Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** The "CloudWatch Alarm State Change" events of the member template's alarms entering ALARM. */
+export function memberAlarmPattern(): events.EventPattern {
+  return {
+    source: ['aws.cloudwatch'],
+    detailType: ['CloudWatch Alarm State Change'],
+    detail: { alarmName: [{ prefix: MEMBER_ALARM_PREFIX }], state: { value: ['ALARM'] } },
+  };
+}
+
 /** One of the responder's own metrics, summed over `period`. */
-function responderMetric(metricName: string, period: Duration): cloudwatch.Metric {
+export function responderMetric(metricName: string, period: Duration): cloudwatch.Metric {
   return new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName, statistic: 'Sum', period });
 }

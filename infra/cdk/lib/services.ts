@@ -10,7 +10,7 @@ import { acknowledge } from './shared';
  * resource-level permissions, and `anyResource` says why (the cdk-nag acknowledgement).
  */
 export type StatementTemplate =
-  | { readonly sid: string; readonly actions: string[]; readonly resources: string[] }
+  | { readonly sid: string; readonly actions: string[]; readonly resources: string[]; readonly conditions?: Record<string, Record<string, unknown>> }
   | { readonly sid: string; readonly actions: string[]; readonly anyResource: string };
 
 /** Where a service's CloudTrail events come from, when its events file does not say it itself. */
@@ -89,18 +89,28 @@ export const LATTICE_LIST_ACTIONS = [
   'vpc-lattice:ListTagsForResource',
 ];
 /**
- * VPC Lattice's reverts, granted only with auto-revert `on`: UpdateServiceNetwork (servicenetwork),
- * UpdateService (service), UpdateTargetGroup (targetgroup), PutAuthPolicy (service or
- * servicenetwork), CreateAccessLogSubscription (the new accesslogsubscription, required, and the
- * service network or service it is for).
+ * VPC Lattice's auth-type reverts, granted only with auto-revert `on`: UpdateServiceNetwork
+ * (servicenetwork) and UpdateService (service). Both take the condition key `vpc-lattice:AuthType`
+ * ("Filters access by the auth type specified in the request", the reference above), so the
+ * statement allows them only when the request sets `AWS_IAM`: a revert only ever restores IAM
+ * auth (the engine calls them with the auth type alone), and stolen responder credentials cannot
+ * switch a service's or network's auth to `NONE`.
  */
-export const LATTICE_UPDATE_ACTIONS = [
-  'vpc-lattice:UpdateServiceNetwork',
-  'vpc-lattice:UpdateService',
-  'vpc-lattice:UpdateTargetGroup',
-  'vpc-lattice:PutAuthPolicy',
-  'vpc-lattice:CreateAccessLogSubscription',
-];
+export const LATTICE_AUTH_TYPE_ACTIONS = ['vpc-lattice:UpdateServiceNetwork', 'vpc-lattice:UpdateService'];
+/** The only auth type a revert may set. */
+export const LATTICE_REVERT_AUTH_TYPE = 'AWS_IAM';
+/**
+ * VPC Lattice's other reverts, granted only with auto-revert `on`: UpdateTargetGroup (targetgroup;
+ * the health check), PutAuthPolicy (service or servicenetwork), CreateAccessLogSubscription (the new
+ * accesslogsubscription, required, and the service network or service it is for). The reference
+ * gives them no condition key on what they write (only aws:ResourceTag, and for
+ * CreateAccessLogSubscription vpc-lattice:CreateAction and the request's tags): nothing can pin
+ * the policy or the health check they set.
+ */
+export const LATTICE_OTHER_UPDATE_ACTIONS = ['vpc-lattice:UpdateTargetGroup', 'vpc-lattice:PutAuthPolicy', 'vpc-lattice:CreateAccessLogSubscription'];
+/** Every VPC Lattice revert action. */
+export const LATTICE_UPDATE_ACTIONS = [...LATTICE_AUTH_TYPE_ACTIONS, ...LATTICE_OTHER_UPDATE_ACTIONS];
+const LATTICE_AUTH_TYPE_RESOURCES = ['servicenetwork/*', 'service/*'];
 const LATTICE_UPDATE_RESOURCES = ['servicenetwork/*', 'service/*', 'targetgroup/*', 'accesslogsubscription/*'];
 /**
  * What creating an access log subscription also takes from the caller: CloudWatch Logs' log
@@ -136,6 +146,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
       { sid: 'ReadMeshResources', actions: APPMESH_READ_ACTIONS, resources: ['mesh/*'] },
       { sid: 'ListMeshes', actions: ['appmesh:ListMeshes'], anyResource: 'ListMeshes has no resource-level permissions; it only lists names' },
     ],
+    // App Mesh's Update* take no condition key on what they write (only aws:ResourceTag,
+    // aws:RequestTag and aws:TagKeys: "Actions, resources, and condition keys for AWS App Mesh",
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsappmesh.html).
     revert: [{ sid: 'RevertMeshResources', actions: APPMESH_UPDATE_ACTIONS, resources: ['mesh/*'] }],
   },
   {
@@ -155,7 +168,13 @@ export const SERVICES: readonly ServiceDefinition[] = [
       },
     ],
     revert: [
-      { sid: 'RevertLatticeResources', actions: LATTICE_UPDATE_ACTIONS, resources: LATTICE_UPDATE_RESOURCES },
+      {
+        sid: 'RevertLatticeAuthType',
+        actions: LATTICE_AUTH_TYPE_ACTIONS,
+        resources: LATTICE_AUTH_TYPE_RESOURCES,
+        conditions: { StringEquals: { 'vpc-lattice:AuthType': LATTICE_REVERT_AUTH_TYPE } },
+      },
+      { sid: 'RevertLatticeResources', actions: LATTICE_OTHER_UPDATE_ACTIONS, resources: LATTICE_UPDATE_RESOURCES },
       {
         sid: 'CreateLatticeLogDeliveries',
         actions: LATTICE_LOG_DELIVERY_ACTIONS,
@@ -189,6 +208,7 @@ export function serviceStatements(permissions: Permissions, regions: string[]): 
         new iam.PolicyStatement({
           sid: t.sid,
           actions: t.actions,
+          conditions: 'conditions' in t ? t.conditions : undefined,
           resources:
             'resources' in t
               ? regionsOf(service, regions).flatMap((r) =>

@@ -64,6 +64,26 @@ export interface Settings {
   readonly memberAccounts: string[];
   /** Days the optional trail's logs (and the access logs of its bucket) are kept. */
   readonly trailRetentionDays: number;
+  /** Email for drift alarms (new non-compliance); absent: the system alarms' targets. */
+  readonly driftAlarmEmail?: string;
+  /** An existing SNS topic in the home region for drift alarms; absent: the system alarms' targets. */
+  readonly driftAlarmTopicArn?: string;
+  /** Tag keys every resource must carry (MESHWARDEN_REQUIRED_TAG_KEYS); `[]`: any tag; absent: the rule is off. */
+  readonly requiredTagKeys?: string[];
+  /** Reverts per resource and hour before the cap stops them (MESHWARDEN_MAX_REVERTS_PER_HOUR). */
+  readonly maxRevertsPerHour: number;
+  /** The IP preference meshes must have (MESHWARDEN_MESH_IP_PREFERENCE); absent: the rule is not applicable. */
+  readonly meshIpPreference?: string;
+  /** The IP preference virtual nodes' discovery must have (MESHWARDEN_NODE_IP_PREFERENCE). */
+  readonly nodeIpPreference?: string;
+  /** The external id the hub passes on every AssumeRole into a member (MESHWARDEN_MEMBER_EXTERNAL_ID). */
+  readonly memberExternalId?: string;
+  /** Days the function's log group keeps its logs. */
+  readonly logRetentionDays: number;
+  /** Add the organisation's ACTIVE accounts to the sweep (MESHWARDEN_DISCOVER_ACCOUNTS=organizations). */
+  readonly discoverMemberAccounts: boolean;
+  /** The tag key whose value lists a resource's exempted rule ids (MESHWARDEN_EXEMPTION_TAG_KEY); absent: off. */
+  readonly exemptionTagKey?: string;
 }
 
 type Kind = 'string' | 'boolean' | 'integer' | 'stringList' | 'stringMap';
@@ -79,6 +99,8 @@ interface Spec {
   readonly maximum?: number;
   /** For a stringList: the pattern of each entry (in the schema; `check` validates it). */
   readonly itemPattern?: string;
+  /** For an integer: the only values accepted (in the schema as `enum`). */
+  readonly values?: readonly number[];
   /** A check of the parsed value beyond its type: a message naming what is wrong, or undefined. */
   readonly check?: (value: never) => string | undefined;
 }
@@ -87,6 +109,20 @@ const REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-[0-9]$';
 const REGION = new RegExp(REGION_PATTERN);
 const ACCOUNT_PATTERN = '^[0-9]{12}$';
 const SNS_TOPIC_PATTERN = '^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:[A-Za-z0-9_-]{1,256}$';
+const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+/**
+ * A tag key: 1 to 128 letters, digits, spaces and `_ . : / = + - @`, not starting with `aws:`
+ * (reserved). Commas are not tag characters, so a comma-separated variable can carry several.
+ */
+const TAG_KEY_PATTERN = '^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$';
+/** App Mesh's IP preferences (`MeshServiceDiscovery.ipPreference`, a virtual node's DNS / Cloud Map `ipPreference`). */
+export const IP_PREFERENCES = ['IPv4_ONLY', 'IPv4_PREFERRED', 'IPv6_ONLY', 'IPv6_PREFERRED'] as const;
+/** STS's ExternalId: 2 to 1,224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */
+const EXTERNAL_ID_PATTERN = '^[A-Za-z0-9_+=,.@:/-]{2,1224}$';
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy `retentionInDays`). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** Most reverts per resource and hour the engine accepts (a u32). */
+const MAX_REVERTS_PER_HOUR = 4294967295;
 
 /** Every setting the app reads: its type, default and meaning. The file, `-c` and the schema follow it. */
 export const SETTINGS: Readonly<Record<string, Spec>> = {
@@ -123,9 +159,21 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
   },
   alarmEmail: {
     kind: 'string',
-    pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+    pattern: EMAIL_PATTERN,
     description:
-      'An email address every alarm notifies: a KMS-encrypted SNS topic subscribed to it is created in each region (one confirmation email per region).',
+      'An email address every alarm notifies: a KMS-encrypted SNS topic subscribed to it is created in each region (one confirmation email per region). Drift alarms too, unless driftAlarmEmail or driftAlarmTopicArn is set.',
+  },
+  driftAlarmEmail: {
+    kind: 'string',
+    pattern: EMAIL_PATTERN,
+    description:
+      'An email address for the drift alarm (new non-compliance) only, in the home region: its own KMS-encrypted SNS topic. Absent (and no driftAlarmTopicArn): the drift alarm notifies the system alarms\' targets.',
+  },
+  driftAlarmTopicArn: {
+    kind: 'string',
+    pattern: SNS_TOPIC_PATTERN,
+    description:
+      'An existing SNS topic in the home region for the drift alarm (new non-compliance) only. Its policy must let cloudwatch.amazonaws.com publish. Absent (and no driftAlarmEmail): the system alarms\' targets.',
   },
   alarmTopicArn: {
     kind: 'string',
@@ -174,6 +222,60 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
       const twice = value.filter((a, i) => value.indexOf(a) !== i);
       return twice.length > 0 ? `memberAccounts lists ${[...new Set(twice)].join(', ')} more than once` : undefined;
     },
+  },
+  memberExternalId: {
+    kind: 'string',
+    pattern: EXTERNAL_ID_PATTERN,
+    description:
+      "The external id the hub passes (sts:ExternalId) on every AssumeRole into a member account (MESHWARDEN_MEMBER_EXTERNAL_ID): give each member stack the same value as its ExternalId parameter. Required with memberAccounts outside an organisation (no organizationId). Not a secret (it sits in the function's environment); it names which hub may assume.",
+  },
+  discoverMemberAccounts: {
+    kind: 'boolean',
+    default: false,
+    description:
+      "With organizationId: the sweep also covers the organisation's ACTIVE accounts (organizations:ListAccounts, MESHWARDEN_DISCOVER_ACCOUNTS=organizations), so accounts the StackSet adds later are swept. Works only where the hub account is the organisation's management account or a delegated administrator.",
+  },
+  requiredTagKeys: {
+    kind: 'stringList',
+    itemPattern: TAG_KEY_PATTERN,
+    description:
+      'Tag keys every resource must carry (MESHWARDEN_REQUIRED_TAG_KEYS): the tagging rule applies only with this key; [] means at least one tag of any key.',
+    check: (value: string[]) => {
+      const bad = value.filter((k) => !new RegExp(TAG_KEY_PATTERN).test(k));
+      if (bad.length > 0) return `requiredTagKeys has entries that are not tag keys (1-128 of letters, digits, space and _ . : / = + - @, not aws:...): ${bad.map((k) => JSON.stringify(k)).join(', ')}`;
+      const twice = value.filter((k, i) => value.indexOf(k) !== i);
+      return twice.length > 0 ? `requiredTagKeys lists ${[...new Set(twice)].join(', ')} more than once` : undefined;
+    },
+  },
+  maxRevertsPerHour: {
+    kind: 'integer',
+    default: 3,
+    minimum: 0,
+    maximum: MAX_REVERTS_PER_HOUR,
+    description:
+      'Reverts per resource and hour before the cap stops them and RevertsCapped pages (MESHWARDEN_MAX_REVERTS_PER_HOUR): something that keeps changing a resource back is a fight to report, not to win. 0 stops every revert.',
+  },
+  meshIpPreference: {
+    kind: 'string',
+    enum: IP_PREFERENCES,
+    description: "The IP preference every mesh's service discovery must have (MESHWARDEN_MESH_IP_PREFERENCE); absent: that rule does not apply.",
+  },
+  nodeIpPreference: {
+    kind: 'string',
+    enum: IP_PREFERENCES,
+    description: "The IP preference every virtual node's DNS or Cloud Map discovery must have (MESHWARDEN_NODE_IP_PREFERENCE); absent: that rule does not apply.",
+  },
+  exemptionTagKey: {
+    kind: 'string',
+    pattern: TAG_KEY_PATTERN,
+    description:
+      "Off by default. A resource tag key whose value lists rule ids the resource is exempted from (MESHWARDEN_EXEMPTION_TAG_KEY), for teams that exempt through their IaC: whoever may tag a resource can then exempt it.",
+  },
+  logRetentionDays: {
+    kind: 'integer',
+    default: 90,
+    values: LOG_RETENTION_DAYS,
+    description: "Days the function's log group keeps its logs (one of CloudWatch Logs' retention periods).",
   },
   tlsCaArns: {
     kind: 'stringList',
@@ -295,6 +397,7 @@ function parse(key: string, spec: Spec, raw: unknown, fromContext: boolean): { v
       const range =
         spec.maximum !== undefined ? `an integer from ${spec.minimum ?? 0} to ${spec.maximum}` : `an integer of at least ${spec.minimum ?? 0}`;
       if (typeof n !== 'number' || !Number.isInteger(n)) return { problem: `${key} must be ${range}, got ${got}` };
+      if (spec.values && !spec.values.includes(n)) return { problem: `${key} must be one of ${spec.values.join(', ')}, got ${got}` };
       if ((spec.minimum !== undefined && n < spec.minimum) || (spec.maximum !== undefined && n > spec.maximum)) {
         return { problem: `${key} must be ${range}, got ${got}` };
       }
@@ -428,6 +531,12 @@ export function readSettings(
       `alarmTopicArn is in ${regionOfArn(alarmTopicArn)} but the home region is ${homeRegion}: an alarm notifies a topic of its own region (use alarmTopicArns for other regions)`,
     );
   }
+  const driftAlarmTopicArn = get<string | undefined>('driftAlarmTopicArn');
+  if (driftAlarmTopicArn && homeRegion && regionOfArn(driftAlarmTopicArn) !== homeRegion) {
+    problems.push(
+      `driftAlarmTopicArn is in ${regionOfArn(driftAlarmTopicArn)} but the home region is ${homeRegion}: an alarm notifies a topic of its own region`,
+    );
+  }
   const alarmTopicArns = get<Record<string, string> | undefined>('alarmTopicArns') ?? {};
   for (const [region, arn] of Object.entries(alarmTopicArns)) {
     if (!otherRegions.includes(region)) {
@@ -440,6 +549,9 @@ export function readSettings(
       problems.push(`alarmTopicArns.${region} is a topic in ${regionOfArn(arn)}: an alarm notifies a topic of its own region`);
     }
   }
+  if (problems.length > 0) throw new SettingsError(problems, shown);
+
+  problems.push(...organisationProblems(values, get));
   if (problems.length > 0) throw new SettingsError(problems, shown);
 
   const reservedConcurrency = get<number>('reservedConcurrency');
@@ -477,8 +589,53 @@ export function readSettings(
     organizationId: get<string | undefined>('organizationId'),
     memberAccounts: get<string[]>('memberAccounts'),
     trailRetentionDays: get<number>('trailRetentionDays'),
+    driftAlarmEmail: get<string | undefined>('driftAlarmEmail'),
+    driftAlarmTopicArn: get<string | undefined>('driftAlarmTopicArn'),
+    requiredTagKeys: get<string[] | undefined>('requiredTagKeys'),
+    maxRevertsPerHour: get<number>('maxRevertsPerHour'),
+    meshIpPreference: get<string | undefined>('meshIpPreference'),
+    nodeIpPreference: get<string | undefined>('nodeIpPreference'),
+    memberExternalId: get<string | undefined>('memberExternalId'),
+    logRetentionDays: get<number>('logRetentionDays'),
+    discoverMemberAccounts: get<boolean>('discoverMemberAccounts'),
+    exemptionTagKey: get<string | undefined>('exemptionTagKey'),
   };
   return { settings, source: { file, overrides } };
+}
+
+/**
+ * The organisation settings that cannot work together, each a message naming what to set:
+ * - memberAccounts outside an organisation (no organizationId) without memberExternalId: the
+ *   member template's trust needs OrganizationId or ExternalId, and the hub would send neither;
+ * - organizationId with neither memberAccounts nor discoverMemberAccounts: the accounts the
+ *   StackSet deploys to would send events but never be swept;
+ * - discoverMemberAccounts or memberExternalId without any member: nothing to discover or assume.
+ */
+function organisationProblems(values: Record<string, unknown>, get: <T>(key: string) => T): string[] {
+  const organizationId = get<string | undefined>('organizationId');
+  const memberAccounts = get<string[]>('memberAccounts');
+  const discover = get<boolean>('discoverMemberAccounts');
+  const problems: string[] = [];
+  if (organizationId === undefined && memberAccounts.length > 0 && values.memberExternalId === undefined) {
+    problems.push(
+      'memberAccounts without organizationId needs memberExternalId: the member role trusts the hub only under aws:PrincipalOrgID or ' +
+        "sts:ExternalId, and without either the hub could never assume it (set memberExternalId, and the same value as each member stack's ExternalId)",
+    );
+  }
+  if (organizationId !== undefined && memberAccounts.length === 0 && !discover) {
+    problems.push(
+      `organizationId ${organizationId} without memberAccounts or discoverMemberAccounts: the organisation's accounts would send events ` +
+        'but the sweep would never cover them (list them in memberAccounts, or set discoverMemberAccounts: true where the hub account is ' +
+        'the management account or a delegated administrator)',
+    );
+  }
+  if (discover && organizationId === undefined) {
+    problems.push('discoverMemberAccounts needs organizationId: it lists the accounts of that organisation');
+  }
+  if (values.memberExternalId !== undefined && organizationId === undefined && memberAccounts.length === 0) {
+    problems.push('memberExternalId has no member to assume: set organizationId or memberAccounts');
+  }
+  return problems;
 }
 
 /** The JSON schema of the settings file, from `SETTINGS` (written to meshwarden.settings.schema.json). */
@@ -501,6 +658,7 @@ export function settingsSchema(): object {
           ...base,
           ...(spec.minimum !== undefined ? { minimum: spec.minimum } : {}),
           ...(spec.maximum !== undefined ? { maximum: spec.maximum } : {}),
+          ...(spec.values ? { enum: spec.values } : {}),
         };
         break;
       case 'stringList':

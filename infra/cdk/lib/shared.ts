@@ -49,25 +49,41 @@ export interface AlarmNotifications {
 /** The warning id synthesis prints when a stack's alarms notify no one. */
 export const NO_ALARM_TARGET_WARNING = 'meshwarden:alarmsNotifyNoOne';
 
+/** Where a stack's alarms go: the alarm actions, and the topics behind them (for EventBridge rules that notify them too). */
+export interface AlarmTargets {
+  readonly actions: cloudwatch.IAlarmAction[];
+  readonly topics: sns.ITopic[];
+  /** The topic created for an email, and its key (absent without an email). */
+  readonly created?: { readonly topic: sns.Topic; readonly key: kms.Key };
+}
+
 /**
- * The actions for a stack's alarms. An alarm notifies topics of its own region only (an SNS topic
+ * The targets of a stack's alarms. An alarm notifies topics of its own region only (an SNS topic
  * ARN names its region), so each stack gets its own: with `email`, a KMS-encrypted topic in the
- * stack's region subscribed to it (construct ids `AlarmTopicKey` / `AlarmTopic`, unchanged from the
- * home stack's earlier versions so an existing topic and its confirmed subscription are kept);
- * with `topicArn`, that existing topic. With neither, synthesis warns that the alarms notify no one.
+ * stack's region subscribed to it (construct ids `${prefix}AlarmTopicKey` / `${prefix}AlarmTopic`;
+ * with no prefix unchanged from earlier versions, so an existing topic and its confirmed
+ * subscription are kept); with `topicArn`, that existing topic. With neither, synthesis warns
+ * that the alarms notify no one.
+ *
+ * The topic's policy: `enforceSSL` makes CDK write an AWS::SNS::TopicPolicy, and a topic policy
+ * replaces SNS's default policy, so besides the TLS-only deny it must allow
+ * `cloudwatch.amazonaws.com` to publish ("Amazon SNS access control: aws:SourceAccount",
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html), with
+ * aws:SourceAccount = this account (confused deputy,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Its key: CloudWatch
+ * publishes to an encrypted topic only with kms:Decrypt and kms:GenerateDataKey* on it
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
  */
-export function alarmActions(stack: Stack, notifications: AlarmNotifications, settingsHint: string): cloudwatch.IAlarmAction[] {
+export function alarmTargets(stack: Stack, notifications: AlarmNotifications, settingsHint: string, prefix = ''): AlarmTargets {
   const actions: cloudwatch.IAlarmAction[] = [];
+  const topics: sns.ITopic[] = [];
+  let created: AlarmTargets['created'];
   if (notifications.email) {
-    const key = new kms.Key(stack, 'AlarmTopicKey', {
-      description: 'Encrypts the Meshwarden alarm topic',
+    const key = new kms.Key(stack, `${prefix}AlarmTopicKey`, {
+      description: `Encrypts the Meshwarden ${prefix ? `${prefix.toLowerCase()} ` : ''}alarm topic`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // CloudWatch publishes to an encrypted topic only with these two actions on its key
-    // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services);
-    // aws:SourceAccount keeps other accounts' alarms from using the grant (confused deputy,
-    // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsOfThisAccount',
@@ -77,12 +93,25 @@ export function alarmActions(stack: Stack, notifications: AlarmNotifications, se
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
-    const topic = new sns.Topic(stack, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    const topic = new sns.Topic(stack, `${prefix}AlarmTopic`, { masterKey: key, enforceSSL: true });
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
     topic.addSubscription(new subscriptions.EmailSubscription(notifications.email));
     actions.push(new cwActions.SnsAction(topic));
+    topics.push(topic);
+    created = { topic, key };
   }
   if (notifications.topicArn) {
-    actions.push(new cwActions.SnsAction(sns.Topic.fromTopicArn(stack, 'ExistingAlarmTopic', notifications.topicArn)));
+    const existing = sns.Topic.fromTopicArn(stack, `Existing${prefix}AlarmTopic`, notifications.topicArn);
+    actions.push(new cwActions.SnsAction(existing));
+    topics.push(existing);
   }
   if (actions.length === 0) {
     Annotations.of(stack).addWarningV2(
@@ -90,15 +119,42 @@ export function alarmActions(stack: Stack, notifications: AlarmNotifications, se
       `The alarms of ${stack.stackName} (${stack.region}) notify no one: set ${settingsHint} in meshwarden.settings.json`,
     );
   }
-  return actions;
+  return { actions, topics, created };
 }
 
-/** An AWS/Events metric of a rule on the default bus (dimension RuleName only), summed over `period`. */
-export function ruleMetric(rule: events.Rule, metricName: string, period: Duration): cloudwatch.Metric {
+/**
+ * Let EventBridge rules of this account publish to a topic `alarmTargets` created: the topic policy
+ * (CDK's SnsTopic target adds `events.amazonaws.com` sns:Publish) and its key, which EventBridge
+ * needs kms:Decrypt and kms:GenerateDataKey* on (the same SNS page, "Enable compatibility between
+ * event sources from AWS services and encrypted topics"). No aws:SourceAccount on the key
+ * statement: EventBridge's requests to KMS for SNS delivery do not carry it.
+ */
+export function allowEventBridge(created: NonNullable<AlarmTargets['created']>) {
+  created.key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'EventBridgeRulesPublish',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+    }),
+  );
+}
+
+/** The alarm actions of a stack (`alarmTargets`' actions). */
+export function alarmActions(stack: Stack, notifications: AlarmNotifications, settingsHint: string): cloudwatch.IAlarmAction[] {
+  return alarmTargets(stack, notifications, settingsHint).actions;
+}
+
+/**
+ * An AWS/Events metric of a rule, summed over `period`: dimension RuleName for a rule on the
+ * default bus, EventBusName and RuleName for a rule on a custom bus ("Monitoring Amazon
+ * EventBridge", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html).
+ */
+export function ruleMetric(rule: events.Rule, metricName: string, period: Duration, bus?: events.IEventBus): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: 'AWS/Events',
     metricName,
-    dimensionsMap: { RuleName: rule.ruleName },
+    dimensionsMap: bus ? { EventBusName: bus.eventBusName, RuleName: rule.ruleName } : { RuleName: rule.ruleName },
     statistic: 'Sum',
     period,
   });
@@ -109,6 +165,8 @@ export interface StackRule {
   readonly id: string;
   readonly what: string;
   readonly rule: events.Rule;
+  /** The custom bus the rule is on (absent: the default bus). */
+  readonly bus?: events.IEventBus;
 }
 
 /**
@@ -122,15 +180,15 @@ export function ruleAlarms(
   describe: (what: string) => { failed: string; lost: string },
 ): cloudwatch.Alarm[] {
   const period = Duration.minutes(5);
-  return rules.flatMap(({ id, what, rule }) => {
+  return rules.flatMap(({ id, what, rule, bus }) => {
     const { failed, lost } = describe(what);
     return [
-      ruleMetric(rule, 'FailedInvocations', period).createAlarm(
+      ruleMetric(rule, 'FailedInvocations', period, bus).createAlarm(
         scope,
         `${id}FailedInvocationsAlarm`,
         overZero(`${failed} (AWS/Events FailedInvocations of the rule)`),
       ),
-      ruleMetric(rule, 'InvocationsFailedToBeSentToDlq', period).createAlarm(
+      ruleMetric(rule, 'InvocationsFailedToBeSentToDlq', period, bus).createAlarm(
         scope,
         `${id}DeadLetterFailuresAlarm`,
         overZero(`${lost} (AWS/Events InvocationsFailedToBeSentToDlq of the rule)`),

@@ -38,7 +38,7 @@ describe('home stack alarms', () => {
     ['Meshwarden', 'Errors', 300],
     ['Meshwarden', 'RevertsCapped', 300],
     ['Meshwarden', 'MissedEvents', 3600],
-    ['Meshwarden', 'NonCompliant', 300],
+    ['Meshwarden', 'NewNonCompliance', 300],
   ])('%s %s alarms on any occurrence', (namespace, metricName, period) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: namespace,
@@ -63,6 +63,10 @@ describe('home stack alarms', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'notBreaching',
     });
+  });
+
+  test('no alarm pages on NonCompliant (known drift that stays), only on NewNonCompliance', () => {
+    expect(Object.values(alarmsOf(template)).filter((a) => a.Properties.MetricName === 'NonCompliant')).toEqual([]);
   });
 
   test('its dead-letter queue', () => {
@@ -127,6 +131,78 @@ describe('where alarms go', () => {
       }
       Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('notify no one'));
     }
+  });
+
+  test('every topic the stacks create lets CloudWatch alarms of this account publish, beside the TLS-only deny', () => {
+    const { responder, forwarders } = synthWith({ regions: REGIONS, alarmEmail: 'ops@example.com', driftAlarmEmail: 'drift@example.com' });
+    for (const stack of [responder, ...forwarders]) {
+      const template = Template.fromStack(stack);
+      const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+      expect(topics.length).toBe(stack === responder ? 2 : 1);
+      const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+      for (const topic of topics) {
+        const policy = policies.find((p) => p.Properties.Topics.some((t: any) => t.Ref === topic))!;
+        expect(policy.Properties.PolicyDocument.Statement).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            {
+              Sid: 'CloudWatchAlarmsOfThisAccount',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: { Ref: topic },
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ]),
+        );
+        // Its key lets CloudWatch use it for this account's alarms.
+        const keyRef = template.findResources('AWS::SNS::Topic')[topic].Properties.KmsMasterKeyId;
+        const key = template.findResources('AWS::KMS::Key')[keyRef['Fn::GetAtt'][0]];
+        expect(key.Properties.KeyPolicy.Statement).toContainEqual(
+          expect.objectContaining({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        );
+      }
+    }
+  });
+
+  test("in organisation mode EventBridge may publish members' alarms to the system topic: topic policy and key", () => {
+    const template = Template.fromStack(
+      synthWith({ alarmEmail: 'ops@example.com', organizationId: 'o-abcdefghij', discoverMemberAccounts: true }).responder,
+    );
+    const [topic] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Effect: 'Allow' })]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+        ]),
+      },
+    });
+  });
+
+  test('drift alarms may notify other topics (driftAlarmEmail / driftAlarmTopicArn); by default the same as the rest', () => {
+    const drift = 'arn:aws:sns:us-east-1:111122223333:drift';
+    const same = Template.fromStack(synthWith({ alarmTopicArn: HOME_TOPIC }).responder);
+    const separate = Template.fromStack(synthWith({ alarmTopicArn: HOME_TOPIC, driftAlarmTopicArn: drift }).responder);
+    const driftActions = (t: Template) =>
+      Object.values(alarmsOf(t)).find((a) => a.Properties.MetricName === 'NewNonCompliance')!.Properties.AlarmActions;
+    expect(driftActions(same)).toEqual([HOME_TOPIC]);
+    expect(driftActions(separate)).toEqual([drift]);
+    for (const [, alarm] of notifyingAlarms(separate)) {
+      if (alarm.Properties.MetricName !== 'NewNonCompliance') expect(alarm.Properties.AlarmActions).toEqual([HOME_TOPIC]);
+    }
+    expect(() => synthWith({ driftAlarmTopicArn: 'arn:aws:sns:eu-west-1:111122223333:drift' })).toThrow(
+      /driftAlarmTopicArn is in eu-west-1 but the home region is us-east-1/,
+    );
   });
 
   test("the topic's key lets CloudWatch alarms of this account only use it", () => {

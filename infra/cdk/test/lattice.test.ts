@@ -160,16 +160,37 @@ describe('VPC Lattice least privilege', () => {
   test('auto-revert on adds exactly the update actions, on these resource types of this account, and log delivery on *', () => {
     const actions = latticeOrLogDelivery(grantedActions(home));
     expect(actions.filter((a) => !READ.includes(a)).sort()).toEqual([...UPDATE, ...LATTICE_LOG_DELIVERY_ACTIONS].sort());
-    const revert = statements(home).filter((s) => ['RevertLatticeResources', 'CreateLatticeLogDeliveries'].includes(s.Sid));
+    const revert = statements(home).filter((s) => ['RevertLatticeAuthType', 'RevertLatticeResources', 'CreateLatticeLogDeliveries'].includes(s.Sid));
     expect(revert).toEqual([
+      {
+        Sid: 'RevertLatticeAuthType',
+        Effect: 'Allow',
+        Action: ['vpc-lattice:UpdateServiceNetwork', 'vpc-lattice:UpdateService'],
+        Resource: ['servicenetwork/*', 'service/*'].map((p) => arn('*', p)),
+        // Only AWS_IAM: the responder can close a service or network, never open it.
+        Condition: { StringEquals: { 'vpc-lattice:AuthType': 'AWS_IAM' } },
+      },
       {
         Sid: 'RevertLatticeResources',
         Effect: 'Allow',
-        Action: LATTICE_UPDATE_ACTIONS,
+        Action: ['vpc-lattice:UpdateTargetGroup', 'vpc-lattice:PutAuthPolicy', 'vpc-lattice:CreateAccessLogSubscription'],
         Resource: ['servicenetwork/*', 'service/*', 'targetgroup/*', 'accesslogsubscription/*'].map((p) => arn('*', p)),
       },
       { Sid: 'CreateLatticeLogDeliveries', Effect: 'Allow', Action: LATTICE_LOG_DELIVERY_ACTIONS, Resource: '*' },
     ]);
+  });
+
+  test('no statement anywhere allows UpdateService or UpdateServiceNetwork without the AuthType condition (hub and member)', () => {
+    const member = Template.fromStack(built.member);
+    for (const template of [home, member]) {
+      const all = Object.values(template.toJSON().Resources as Record<string, any>).flatMap((r) => [
+        ...(r.Properties?.PolicyDocument?.Statement ?? []),
+        ...(r.Properties?.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
+      ]);
+      const authWriters = all.filter((s) => [s.Action].flat().some((a: string) => /UpdateService(Network)?$/.test(a)));
+      expect(authWriters.length).toBe(1);
+      for (const s of authWriters) expect(s.Condition).toEqual({ StringEquals: { 'vpc-lattice:AuthType': 'AWS_IAM' } });
+    }
   });
 
   test("the responder role's inline policies stay under IAM's 10,240 characters with 17 regions and every option", () => {
@@ -179,7 +200,7 @@ describe('VPC Lattice least privilege', () => {
     const regions = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
       'eu-central-2', 'eu-north-1', 'eu-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-south-1',
       'sa-east-1'];
-    const { template } = synthWith({ regions, autoRevert: 'on', securityHub: true, organizationId: 'o-abcdefghij', createTrail: true });
+    const { template } = synthWith({ regions, autoRevert: 'on', securityHub: true, organizationId: 'o-abcdefghij', discoverMemberAccounts: true, createTrail: true });
     const [roleId] = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'meshwarden-responder' } }));
     const resolve = (v: any): any => {
       if (v && typeof v === 'object' && 'Fn::Join' in v) return v['Fn::Join'][1].map(resolve).join('');

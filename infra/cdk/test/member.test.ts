@@ -3,7 +3,13 @@ import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { serviceRules } from '../lib/handled-events';
 import { MEMBER_PARAMETERS, MEMBER_STACK_ID } from '../lib/member-stack';
-import { MEMBER_ROLE_NAME, RESPONDER_ROLE_NAME } from '../lib/responder-stack';
+import {
+  MEMBER_ALARM_PREFIX,
+  MEMBER_BUS_NAME,
+  MEMBER_FORWARD_ROLE_PREFIX,
+  MEMBER_ROLE_NAME,
+  RESPONDER_ROLE_NAME,
+} from '../lib/responder-stack';
 import {
   APPMESH_READ_ACTIONS as READ_ACTIONS,
   APPMESH_UPDATE_ACTIONS as UPDATE_ACTIONS,
@@ -22,6 +28,8 @@ const member = Template.fromStack(built.member);
 const json = member.toJSON();
 const resources = Object.entries(json.Resources) as [string, Resource][];
 const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
+/** The member's rule of its alarms' state changes (the hub's MemberAlarms rule matches the same). */
+const alarmPattern = ofType('AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern).find((p) => p.source[0] === 'aws.cloudwatch');
 
 describe('the member template (StackSets)', () => {
   test('is the stack MeshwardenMember, environment-agnostic, with no asset and no bootstrap dependency', () => {
@@ -65,7 +73,10 @@ describe('the member template (StackSets)', () => {
   test('holds a rule per service rule, their role and dead-letter queue and queue policy, and (hub region only) the member role and its revert policy', () => {
     expect(serviceRules().map((r) => r.id)).toEqual(['AppMeshChanges', 'VpcLatticeChanges', 'VpcLatticeServiceEvents']);
     expect(resources.map(([, r]) => r.Type).sort()).toEqual([
+      ...serviceRules().map(() => 'AWS::CloudWatch::Alarm'),
+      'AWS::CloudWatch::Alarm',
       ...serviceRules().map(() => 'AWS::Events::Rule'),
+      'AWS::Events::Rule',
       'AWS::IAM::Policy',
       'AWS::IAM::Policy',
       'AWS::IAM::Role',
@@ -75,14 +86,14 @@ describe('the member template (StackSets)', () => {
     ]);
   });
 
-  test("forwards the forwarder stacks' event patterns to the hub's default bus, with one role and dead-letter queue", () => {
+  test("forwards the forwarder stacks' event patterns and its alarms' state changes to the hub's member bus, with one named role and dead-letter queue", () => {
     const forwarder = Template.fromStack(built.forwarders[0]);
     const patterns = (t: Template) => Object.values(t.findResources('AWS::Events::Rule')).map((r) => JSON.stringify(r.Properties.EventPattern)).sort();
-    expect(patterns(member)).toEqual(patterns(forwarder));
-    expect(patterns(member)).toHaveLength(serviceRules().length);
+    expect(patterns(member)).toEqual([...patterns(forwarder), JSON.stringify(alarmPattern)].sort());
+    expect(patterns(member)).toHaveLength(serviceRules().length + 1);
     const [[queueId]] = ofType('AWS::SQS::Queue');
     const hubBus = {
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'HubRegion' }, ':', { Ref: 'HubAccountId' }, ':event-bus/default']],
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'HubRegion' }, ':', { Ref: 'HubAccountId' }, `:event-bus/${MEMBER_BUS_NAME}`]],
     };
     const rules = ofType('AWS::Events::Rule');
     const roleId = rules[0][1].Properties.Targets[0].RoleArn['Fn::GetAtt'][0];
@@ -96,9 +107,10 @@ describe('the member template (StackSets)', () => {
         }),
       ]);
     }
-    // The events role: EventBridge for this account only, PutEvents on the hub bus only.
+    // The events role: named for the member bus's policy, EventBridge for this account only, PutEvents on the hub bus only.
     const role = json.Resources[roleId] as Resource;
     expect(role.Condition).toBeUndefined();
+    expect(role.Properties.RoleName).toEqual({ 'Fn::Join': ['', [MEMBER_FORWARD_ROLE_PREFIX, { Ref: 'AWS::Region' }]] });
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Action: 'sts:AssumeRole',
@@ -176,9 +188,16 @@ describe('the member template (StackSets)', () => {
     expect(revert[0][1].Properties.PolicyDocument.Statement).toEqual([
       { Sid: 'RevertMeshResources', Effect: 'Allow', Action: UPDATE_ACTIONS, Resource: meshes },
       {
+        Sid: 'RevertLatticeAuthType',
+        Effect: 'Allow',
+        Action: ['vpc-lattice:UpdateServiceNetwork', 'vpc-lattice:UpdateService'],
+        Resource: lattice('servicenetwork/*', 'service/*'),
+        Condition: { StringEquals: { 'vpc-lattice:AuthType': 'AWS_IAM' } },
+      },
+      {
         Sid: 'RevertLatticeResources',
         Effect: 'Allow',
-        Action: LATTICE_UPDATE_ACTIONS,
+        Action: ['vpc-lattice:UpdateTargetGroup', 'vpc-lattice:PutAuthPolicy', 'vpc-lattice:CreateAccessLogSubscription'],
         Resource: lattice('servicenetwork/*', 'service/*', 'targetgroup/*', 'accesslogsubscription/*'),
       },
       { Sid: 'CreateLatticeLogDeliveries', Effect: 'Allow', Action: LATTICE_LOG_DELIVERY_ACTIONS, Resource: '*' },
@@ -188,8 +207,42 @@ describe('the member template (StackSets)', () => {
     expect(updates.sort()).toEqual([...UPDATE_ACTIONS, ...LATTICE_UPDATE_ACTIONS, ...LATTICE_LOG_DELIVERY_ACTIONS].sort());
   });
 
+  test("alarms on its dead-letter queue and each rule's FailedInvocations, named for the hub's rule, which hears of them", () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const [[queueId]] = ofType('AWS::SQS::Queue');
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        AlarmName: `${MEMBER_ALARM_PREFIX}dead-letters`,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    for (const [ruleId, rule] of ofType('AWS::Events::Rule')) {
+      if (rule.Properties.EventPattern.source[0] === 'aws.cloudwatch') continue;
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          AlarmName: expect.stringMatching(new RegExp(`^${MEMBER_ALARM_PREFIX}Forward.*-failed-invocations$`)),
+          Namespace: 'AWS/Events',
+          MetricName: 'FailedInvocations',
+          Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleId } }],
+        }),
+      );
+    }
+    // Every alarm's name matches the forwarded pattern: its state changes reach the hub.
+    for (const alarm of alarms) expect(alarm.AlarmName.startsWith(alarmPattern.detail.alarmName[0].prefix)).toBe(true);
+    expect(alarms).toHaveLength(serviceRules().length + 1);
+    expect(alarmPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { alarmName: [{ prefix: MEMBER_ALARM_PREFIX }], state: { value: ['ALARM'] } },
+    });
+  });
+
   test('does not depend on the settings: the same template whatever the hub deployment', () => {
-    const other = synthWith({ regions: ['eu-west-1'], autoRevert: 'off', organizationId: 'o-abcdefghij', securityHub: true });
+    const other = synthWith({ regions: ['eu-west-1'], autoRevert: 'off', organizationId: 'o-abcdefghij', discoverMemberAccounts: true, securityHub: true });
     expect(Template.fromStack(other.member).toJSON()).toEqual(json);
   });
 });

@@ -1,5 +1,6 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import { MEMBER_EVENTS_STATEMENT_ID, MEMBER_ROLE_NAME, RESPONDER_ROLE_NAME } from '../lib/responder-stack';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { serviceRules } from '../lib/handled-events';
+import { MEMBER_BUS_NAME, MEMBER_EVENTS_STATEMENT_ID, MEMBER_FORWARD_ROLE_PREFIX, MEMBER_ROLE_NAME, RESPONDER_ROLE_NAME } from '../lib/responder-stack';
 import { grantedActions, synthWith } from './helpers';
 
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -12,7 +13,9 @@ function statements(template: Template): Record<string, any>[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
 }
 
-const homeBus = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:', { Ref: 'AWS::AccountId' }, ':event-bus/default']] };
+const forwardRole = (account: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:role/${MEMBER_FORWARD_ROLE_PREFIX}*`]],
+});
 const memberRole = (account: string) => ({
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:role/${MEMBER_ROLE_NAME}`]],
 });
@@ -30,19 +33,23 @@ describe('the hub (organisation mode)', () => {
     expect(variables(template).MESHWARDEN_MEMBER_ROLE_NAME).toBeUndefined();
   });
 
-  test("organizationId: the default bus accepts PutEvents from the organisation's accounts; the responder may assume any member role", () => {
-    const { template, forwarders } = synthWith({ regions: ['us-east-1', 'eu-west-1'], organizationId: 'o-abcdefghij' });
+  test("organizationId: the member bus accepts PutEvents only from the organisation's forwarding roles; the responder may assume any member role", () => {
+    const { template, forwarders } = synthWith({ regions: ['us-east-1', 'eu-west-1'], organizationId: 'o-abcdefghij', discoverMemberAccounts: true });
+    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus', { Properties: { Name: MEMBER_BUS_NAME } }));
     const policies = Object.values(template.findResources('AWS::Events::EventBusPolicy')) as Resource[];
     expect(policies.map((p) => p.Properties)).toEqual([
       {
-        EventBusName: 'default',
+        EventBusName: { Ref: busId },
         StatementId: MEMBER_EVENTS_STATEMENT_ID,
         Statement: {
           Effect: 'Allow',
           Principal: '*',
           Action: 'events:PutEvents',
-          Resource: homeBus,
-          Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } },
+          Resource: { 'Fn::GetAtt': [busId, 'Arn'] },
+          Condition: {
+            StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' },
+            ArnLike: { 'aws:PrincipalArn': forwardRole('*') },
+          },
         },
       },
     ]);
@@ -55,12 +62,44 @@ describe('the hub (organisation mode)', () => {
       },
     ]);
     expect(variables(template).MESHWARDEN_MEMBER_ROLE_NAME).toBe(MEMBER_ROLE_NAME);
-    // The forwarder stacks stay as they were: only the home bus receives member events.
+    // The default bus gets no policy; the forwarder stacks stay as they were.
+    expect(JSON.stringify(policies)).not.toContain('default');
     expect(Template.fromStack(forwarders[0]).findResources('AWS::Events::EventBusPolicy')).toEqual({});
   });
 
-  test('memberAccounts (no organizationId): the bus accepts those accounts; the responder may assume their member roles only', () => {
-    const { template } = synthWith({ memberAccounts: ['444455556666', '777788889999'] });
+  test("the hub's rules for members' events live on the member bus, with the home rules' target", () => {
+    const { template } = synthWith({ organizationId: 'o-abcdefghij', discoverMemberAccounts: true, alarmEmail: 'ops@example.com' });
+    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
+    const rules = Object.entries(template.findResources('AWS::Events::Rule')) as [string, Resource][];
+    const onBus = rules.filter(([, r]) => JSON.stringify(r.Properties.EventBusName) === JSON.stringify({ Ref: busId }));
+    const home = rules.filter(([, r]) => r.Properties.EventBusName === undefined);
+    expect(onBus.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([...serviceRules().map((r) => `Member${r.id}`), 'MemberAlarms'].sort());
+    for (const id of serviceRules().map((r) => r.id)) {
+      const [, member] = onBus.find(([k]) => k.startsWith(`Member${id}`))!;
+      const [, own] = home.find(([k]) => k.startsWith(id))!;
+      expect(member.Properties.EventPattern).toEqual(own.Properties.EventPattern);
+      expect(member.Properties.Targets).toEqual(own.Properties.Targets);
+    }
+    // Members' alarms entering ALARM notify the system topic.
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    const [, alarms] = onBus.find(([k]) => k.startsWith('MemberAlarms'))!;
+    expect(alarms.Properties.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { alarmName: [{ prefix: 'meshwarden-member-' }], state: { value: ['ALARM'] } },
+    });
+    expect(alarms.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: topicId } })]);
+    // Their alarms use the custom bus's dimensions (EventBusName and RuleName).
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Events',
+      MetricName: 'FailedInvocations',
+      Dimensions: Match.arrayWith([{ Name: 'EventBusName', Value: { Ref: busId } }]),
+    });
+  });
+
+  test('memberAccounts (no organizationId): the member bus accepts those accounts\' forwarding roles; the responder may assume their member roles only', () => {
+    const { template } = synthWith({ memberAccounts: ['444455556666', '777788889999'], memberExternalId: 'meshwarden-hub-1' });
+    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
     template.hasResourceProperties('AWS::Events::EventBusPolicy', {
       Statement: {
         Effect: 'Allow',
@@ -68,7 +107,8 @@ describe('the hub (organisation mode)', () => {
           AWS: ['444455556666', '777788889999'].map((a) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${a}:root`]] })),
         },
         Action: 'events:PutEvents',
-        Resource: homeBus,
+        Resource: { 'Fn::GetAtt': [busId, 'Arn'] },
+        Condition: { ArnLike: { 'aws:PrincipalArn': [forwardRole('444455556666'), forwardRole('777788889999')] } },
       },
     });
     expect(statements(template).filter((s) => s.Action === 'sts:AssumeRole')).toEqual([

@@ -126,12 +126,12 @@ describe('the function', () => {
 
   test('sweeps the member accounts of the settings, with or without an organisation id', () => {
     const accounts = ['444455556666', '777788889999'];
-    for (const settings of [{ memberAccounts: accounts }, { memberAccounts: accounts, organizationId: 'o-abcdefghij' }]) {
+    for (const settings of [{ memberAccounts: accounts, memberExternalId: 'meshwarden-hub-1' }, { memberAccounts: accounts, organizationId: 'o-abcdefghij' }]) {
       const vars = variables(synthWith(settings).template);
       expect(vars.MESHWARDEN_SWEEP_ACCOUNTS).toBe('444455556666,777788889999');
       expect(vars.MESHWARDEN_MEMBER_ROLE_NAME).toBe('meshwarden-member');
     }
-    expect(variables(synthWith({ organizationId: 'o-abcdefghij' }).template).MESHWARDEN_SWEEP_ACCOUNTS).toBeUndefined();
+    expect(variables(synthWith({ organizationId: 'o-abcdefghij', discoverMemberAccounts: true }).template).MESHWARDEN_SWEEP_ACCOUNTS).toBeUndefined();
   });
 });
 
