@@ -52,9 +52,6 @@ export function memberParameters(settings: Settings): Record<(typeof MEMBER_PARA
  * resources in any region.
  */
 export class MemberStack extends Stack {
-  /** The names of the alarms whose state changes reach the hub. */
-  readonly alarmNames: string[];
-
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { ...props, synthesizer: new CliCredentialsStackSynthesizer() });
 
@@ -128,21 +125,18 @@ export class MemberStack extends Stack {
     // their state changes (on this region's default bus) are forwarded to the hub's member bus,
     // where a rule notifies the hub's alarm topics. The alarms are named `meshwarden-member-...`.
     const period = Duration.minutes(5);
-    const alarms = [
-      forwardingDeadLettersAlarm(this, deadLetters, "the Meshwarden hub", `${MEMBER_ALARM_PREFIX}dead-letters`),
-      ...rules.map(({ id, what, rule }) =>
-        ruleMetric(rule, 'FailedInvocations', period).createAlarm(this, `${id}FailedInvocationsAlarm`, {
-          ...overZero(`This member's rule failed to forward ${what} to the Meshwarden hub permanently (AWS/Events FailedInvocations)`),
-          alarmName: `${MEMBER_ALARM_PREFIX}${id}-failed-invocations`,
-        }),
-      ),
-    ];
+    forwardingDeadLettersAlarm(this, deadLetters, 'the Meshwarden hub', `${MEMBER_ALARM_PREFIX}dead-letters`);
+    for (const { id, what, rule } of rules) {
+      ruleMetric(rule, 'FailedInvocations', period).createAlarm(this, `${id}FailedInvocationsAlarm`, {
+        ...overZero(`This member's rule failed to forward ${what} to the Meshwarden hub permanently (AWS/Events FailedInvocations)`),
+        alarmName: `${MEMBER_ALARM_PREFIX}${id}-failed-invocations`,
+      });
+    }
     new events.Rule(this, 'ForwardAlarms', {
       description: "Forward this member's Meshwarden alarms entering ALARM to the hub's member bus",
       eventPattern: memberAlarmPattern(),
       targets: [new targets.EventBus(bus, { deadLetterQueue: deadLetters, role: forwardRole })],
     });
-    this.alarmNames = alarms.map((a) => a.alarmName);
 
     // The hub region only: the role the hub's responder assumes in this account, on its resources in any region.
     const anyRegion = ['*'];

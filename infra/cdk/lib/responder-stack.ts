@@ -300,6 +300,8 @@ export class ResponderStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetters.queueUrl });
     new CfnOutput(this, 'SweepQueueUrl', { value: this.sweep.queue.queueUrl });
     new CfnOutput(this, 'SweepDeadLetterQueueArn', { value: this.sweep.deadLetters.queueArn });
+    // scripts/deploy.sh --destroy reads every output ending in DeadLetterQueueUrl to refuse while one holds messages.
+    new CfnOutput(this, 'SweepDeadLetterQueueUrl', { value: this.sweep.deadLetters.queueUrl });
   }
 
   /** The rules of every service's events (lib/handled-events.ts) on `bus` (absent: the default bus), invoking the function. */

@@ -208,14 +208,14 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
     kind: 'string',
     pattern: '^o-[a-z0-9]{10,32}$',
     description:
-      "Organisation mode: the AWS Organizations id (o-...) whose accounts run the member template. The home region's default bus accepts their events (aws:PrincipalOrgID) and the responder may assume their role meshwarden-member (MESHWARDEN_MEMBER_ROLE_NAME).",
+      "Organisation mode: the AWS Organizations id (o-...) whose accounts run the member template. The hub's member bus (meshwarden-members) accepts events only from their forwarding roles (aws:PrincipalOrgID and aws:PrincipalArn) and the responder may assume their role meshwarden-member (MESHWARDEN_MEMBER_ROLE_NAME). Needs memberAccounts or discoverMemberAccounts, so that the sweep covers the accounts.",
   },
   memberAccounts: {
     kind: 'stringList',
     itemPattern: ACCOUNT_PATTERN,
     default: [],
     description:
-      "The member accounts (running the member template) the sweep covers besides the hub's own (MESHWARDEN_SWEEP_ACCOUNTS). Without organizationId they are also organisation mode: the home region's default bus accepts their events and the responder may assume their role meshwarden-member. With organizationId the organisation decides who may send events and be assumed; list its accounts here for the sweep to cover them.",
+      "The member accounts (running the member template) the sweep covers besides the hub's own (MESHWARDEN_SWEEP_ACCOUNTS). Without organizationId they are also organisation mode (and need memberExternalId): the hub's member bus accepts their forwarding roles' events and the responder may assume their role meshwarden-member. With organizationId the organisation decides who may send events and be assumed; list its accounts here, or set discoverMemberAccounts, for the sweep to cover them.",
     check: (value: string[]) => {
       const bad = value.filter((a) => !new RegExp(ACCOUNT_PATTERN).test(a));
       if (bad.length > 0) return `memberAccounts has entries that are not 12-digit account ids: ${bad.join(', ')}`;
