@@ -61,3 +61,48 @@ pub fn admits(stored: Option<&StateItem>, new: &Record) -> bool {
         (_, None) => forward(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Cause;
+    use meshwarden_rules::resource::{ResourceKind, ResourceRef};
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn network(millis: u64, event_id: &str) -> Record {
+        let resource = ResourceRef::lattice(ResourceKind::ServiceNetwork, "a", "r", "sn-1");
+        let cause = Cause {
+            event_id: event_id.to_owned(),
+            ..Cause::default()
+        };
+        let at = UNIX_EPOCH + Duration::from_millis(1_000_000 + millis);
+        Record::new(resource, cause, Status::Compliant, at)
+    }
+
+    #[test]
+    fn an_item_written_before_evaluation_order_compares_to_the_second() {
+        let mut legacy = network(0, "evt-b").state_item();
+        legacy.evaluation_order = None;
+        legacy.common.evaluated_at = rfc3339(UNIX_EPOCH + Duration::from_secs(1_000));
+        assert!(
+            admits(Some(&legacy), &network(999, "evt-a")),
+            "same second: the new one, described after, wins"
+        );
+        assert!(
+            !admits(
+                Some(&legacy),
+                &Record {
+                    evaluated_at: UNIX_EPOCH + Duration::from_millis(999_500),
+                    ..network(0, "evt-a")
+                }
+            ),
+            "an earlier second loses"
+        );
+        // Written in the new shape, the millisecond and then the event id decide.
+        let stored = network(500, "evt-b").state_item();
+        assert!(!admits(Some(&stored), &network(499, "evt-z")));
+        assert!(!admits(Some(&stored), &network(500, "evt-a")));
+        assert!(admits(Some(&stored), &network(500, "evt-c")));
+        assert!(admits(Some(&stored), &network(501, "evt-a")));
+    }
+}
