@@ -5,7 +5,7 @@ use crate::config::AutoRevert;
 use crate::dispatch::{new_delivery_id, Handled};
 use crate::engine::Engine;
 use crate::error::{EngineError, PortError};
-use crate::identity::{content_of, Identity};
+use crate::identity::{content_of, differing_members, Identity};
 use crate::metrics::Counts;
 use crate::ports::{
     ComplianceStore, Described, FindingsSink, MeshWriter, RecordOutcome, Reservation,
@@ -165,8 +165,12 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
                 let refused = EngineError::refusal(err)?;
                 tracing::error!(resource = %resource, error = %refused, "describe refused");
                 self.counts.errors += 1;
-                let mut record =
-                    Record::new(resource.clone(), self.cause(), Status::Error, self.now);
+                let mut record = Record::new(
+                    resource.clone(),
+                    self.cause(),
+                    Status::Error,
+                    SystemTime::now(),
+                );
                 record.action_reason = Some(refused.to_string());
                 return Box::pin(self.write(record)).await;
             }
@@ -199,7 +203,13 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         resource: &ResourceRef,
         is_delete: bool,
     ) -> Result<Handled, EngineError> {
-        let mut record = Record::new(resource.clone(), self.cause(), Status::Deleted, self.now);
+        // Seen gone now, after the describe.
+        let mut record = Record::new(
+            resource.clone(),
+            self.cause(),
+            Status::Deleted,
+            SystemTime::now(),
+        );
         if self.fresh() && !is_delete {
             let state = self.engine.store.state(&resource.id()).await;
             let state = state.or_else(|err| EngineError::refusal(err).map(|_| None))?;
@@ -234,12 +244,14 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let assessment = step::assess(&described.resource, tags.as_deref(), &config.rules);
         self.counts.evaluations += 1;
         self.counts.non_compliant += u64::from(assessment.status == ComplianceStatus::NonCompliant);
+        // The evaluation's time is taken after its describe: of two evaluations, the one
+        // described later is recorded later (`state_order`).
         let mut record = step::record_of(
             resource,
             self.cause(),
             &described.resource,
             &assessment,
-            self.now,
+            SystemTime::now(),
         );
         if assessment.status == ComplianceStatus::Compliant || config.auto_revert == AutoRevert::Off
         {
@@ -392,9 +404,10 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let unused = if first { slot.clone() } else { None };
         let mut done = intent.clone();
         done.intent = None;
-        done.evaluated_at = self.now;
         let resource = intent.resource.clone();
-        let described = match self.engine.mesh.describe(&resource).await {
+        let described = self.engine.mesh.describe(&resource).await;
+        done.evaluated_at = SystemTime::now();
+        let described = match described {
             Ok(described) => described,
             Err(err) => {
                 let refused = EngineError::refusal(err)?;
@@ -431,7 +444,14 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             Recheck::Changed => {
                 done.action = Action::RevertSkipped;
                 let what = match (planned.version, now_identity.version) {
-                    (None, None) => "its content differs from the evaluated describe".to_owned(),
+                    (None, None) => format!(
+                        "{} differ from the evaluated describe",
+                        intent.before.as_ref().map_or_else(
+                            || "its content".to_owned(),
+                            |before| differing_members(&content_of(before), &fresh_content)
+                                .join(", ")
+                        )
+                    ),
                     (before, now) => {
                         format!("version {} → {}", version_text(before), version_text(now))
                     }
@@ -468,12 +488,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             false,
         ))
         .await?;
-        let Plan::Revert {
-            patched,
-            note,
-            applied,
-        } = plan
-        else {
+        let Plan::Revert { patched, note, .. } = plan else {
             step::annotate(&mut done, &plan);
             if !matches!(plan, Plan::Skip(_)) {
                 done.action = Action::RevertSkipped;
@@ -497,15 +512,16 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
                 return Box::pin(self.failed_revert(done, &refused, slot)).await;
             }
         };
+        done.evaluated_at = SystemTime::now();
         done.before = Some(fresh.resource.to_describe_value());
-        let still_failing = || {
-            let findings = step::assess(&updated, None, &config.rules).findings;
-            step::failed_rules(&findings)
-                .into_iter()
-                .filter(|rule| applied.contains(&rule.as_str()))
-                .collect()
+        // Without versions: what was described after the writes must be what was planned.
+        let differing = || {
+            differing_members(
+                &content_of(&patched.to_describe_value()),
+                &content_of(&updated.to_describe_value()),
+            )
         };
-        match revert::conflict(done.identity.version, &updated, still_failing) {
+        match revert::conflict(done.identity.version, &updated, differing) {
             None => self.settle(&mut done, &updated, Action::Reverted, note),
             Some(conflict) => {
                 tracing::error!(resource = %resource, %conflict, "revert conflict");

@@ -257,7 +257,8 @@ pub struct ItemCommon {
     /// Why the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_reason: Option<String>,
-    /// Evaluation time (RFC 3339).
+    /// Evaluation time: RFC 3339 in UTC with microseconds (fixed width, so the text orders
+    /// like the time). Items written before it had seconds only (`…:00Z`).
     pub evaluated_at: String,
 }
 
@@ -302,6 +303,11 @@ pub struct StateItem {
     /// recorded as deleted (the sweep lists a region's live STATE items with it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// The order of versionless evaluations (VPC Lattice): `{evaluatedAt}#{eventID}`, compared
+    /// as text ([`crate::state_order::admits`]). Absent on items written before it was kept
+    /// (those compare by `evaluatedAt` at second precision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_order: Option<String>,
     /// What Security Hub holds for the resource; written only after an import
     /// ([`crate::ports::ComplianceStore::mark_exported`]), kept by every evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -342,8 +348,18 @@ impl Record {
             actor: self.cause.actor.clone(),
             action: self.action,
             action_reason: self.action_reason.clone(),
-            evaluated_at: rfc3339(self.evaluated_at),
+            evaluated_at: rfc3339_micros(self.evaluated_at),
         }
+    }
+
+    /// Where this evaluation stands among versionless evaluations of the resource: its time at
+    /// microsecond precision, then its event id (a deterministic tiebreak for equal times).
+    pub fn evaluation_order(&self) -> String {
+        format!(
+            "{}#{}",
+            rfc3339_micros(self.evaluated_at),
+            self.cause.event_id
+        )
     }
 
     /// The history item, expiring `ttl` after evaluation. Documents over
@@ -379,6 +395,7 @@ impl Record {
             non_compliant: (self.status == Status::NonCompliant)
                 .then(|| NON_COMPLIANT_KEY.to_owned()),
             scope: (self.status != Status::Deleted).then(|| scope_of(&self.resource)),
+            evaluation_order: Some(self.evaluation_order()),
             security_hub: None,
         }
     }
@@ -556,6 +573,12 @@ pub fn rfc3339(time: SystemTime) -> String {
     humantime::format_rfc3339_seconds(time).to_string()
 }
 
+/// RFC 3339 in UTC with microsecond precision, always six digits (`…:00.000000Z`): texts of
+/// equal length order like the times.
+pub fn rfc3339_micros(time: SystemTime) -> String {
+    humantime::format_rfc3339_micros(time).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -666,7 +689,7 @@ mod tests {
         );
         assert_eq!(item.common.sk, "EVT#2026-11-23T03:00:00Z#e-1");
         assert_eq!(item.expires_at, 1_010);
-        assert_eq!(item.common.evaluated_at, "1970-01-01T00:16:40Z");
+        assert_eq!(item.common.evaluated_at, "1970-01-01T00:16:40.000000Z");
     }
 
     #[test]

@@ -94,14 +94,16 @@ pub fn recheck(
     }
 }
 
-/// Why an update's answer shows that it did not land as planned, if it did not. A versioned
-/// resource must come back at the evaluated version + 1 (anything else means another write came
-/// between ours and the describe before it); one without versions must now pass every rule the
-/// patch fixed (`still_failing` lists those that do not).
+/// Why the answer to an update shows that it did not land as planned, if it did not. A
+/// versioned resource must come back at the evaluated version + 1 (anything else means another
+/// write came between ours and the describe before it). One without versions (VPC Lattice:
+/// `PutAuthPolicy` and the other writes take no condition) is described again after the writes
+/// and must hold the planned content: `differing` lists the members where it does not (a change
+/// that landed while our writes were in flight). It is detected, not prevented.
 pub fn conflict(
     evaluated: Option<i64>,
     updated: &Resource,
-    still_failing: impl FnOnce() -> Vec<String>,
+    differing: impl FnOnce() -> Vec<String>,
 ) -> Option<String> {
     let returned = updated.version();
     match evaluated {
@@ -113,12 +115,12 @@ pub fn conflict(
             version + 1
         )),
         None => {
-            let failing = still_failing();
-            (!failing.is_empty()).then(|| {
+            let members = differing();
+            (!members.is_empty()).then(|| {
                 format!(
-                    "conflict: after the update {} still fail; a concurrent change may have \
-                     undone it",
-                    failing.join(", ")
+                    "conflict: after the writes, {} differ from the planned content; a \
+                     concurrent change landed while they were made and may have been overwritten",
+                    members.join(", ")
                 )
             })
         }
@@ -231,6 +233,21 @@ mod tests {
             check(false, false),
             Recheck::Changed,
             "content that is neither the evaluated nor the planned one is someone else's change"
+        );
+    }
+
+    #[test]
+    fn without_versions_anything_but_the_planned_content_after_the_writes_is_a_conflict() {
+        use serde_json::json;
+        let network = Resource::from_describe_value(&json!({
+            "serviceNetwork": {"id": "sn-1", "authType": "AWS_IAM"}}))
+        .unwrap();
+        assert_eq!(conflict(None, &network, Vec::new), None);
+        let reason = conflict(None, &network, || vec!["authPolicy".to_owned()]).unwrap();
+        assert!(reason.contains("authPolicy differ"), "{reason}");
+        assert!(
+            conflict(Some(3), &network, || panic!("versions decide")).is_some(),
+            "a versioned answer without the next version is a conflict"
         );
     }
 

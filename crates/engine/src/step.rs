@@ -5,7 +5,9 @@
 use crate::config::AutoRevert;
 use crate::identity::Identity;
 use crate::record::{Action, Cause, Record, Status};
-use meshwarden_rules::catalog::{self, EvalContext, RemediationContext, RulesConfig};
+use meshwarden_rules::catalog::{
+    self, EvalContext, Refusal, RemediationContext, RulesConfig, SkippedRemediation,
+};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use meshwarden_rules::verdict::{ComplianceStatus, Finding, VerdictStatus};
@@ -70,13 +72,49 @@ pub struct Guards<'a> {
     pub own_account: Option<&'a str>,
 }
 
+/// Why a due revert is not made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SkipReason {
+    /// The event's caller is the responder itself.
+    #[error("loop guard: the change was made by Meshwarden's own role")]
+    LoopGuard,
+    /// The resource belongs to another account (a shared resource).
+    #[error("owned by account {0}: evaluated and recorded, never updated with our credentials")]
+    NotOurs(String),
+    /// The resource's owner could not be read.
+    #[error("owner unknown: never updated without knowing who owns it")]
+    OwnerUnknown,
+    /// The responder's own account is not known.
+    #[error("own account unknown: never updated")]
+    OwnAccountUnknown,
+    /// No violated rule has a safe patch; each says why.
+    #[error("{}", joined(.0))]
+    NoSafePatch(Vec<SkippedRemediation>),
+}
+
+impl SkipReason {
+    /// Whether the skip comes (in part) from `refusal` by some rule.
+    pub fn refused(&self, refusal: &Refusal) -> bool {
+        matches!(self, SkipReason::NoSafePatch(skipped) if skipped.iter().any(|s| s.reason == *refusal))
+    }
+}
+
+/// `rule: reason; rule: reason`.
+fn joined(skipped: &[SkippedRemediation]) -> String {
+    skipped
+        .iter()
+        .map(|s| format!("{}: {}", s.rule, s.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// What to do about an assessed resource.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plan {
     /// Record the evaluation as it is (compliant, or auto-revert off).
     Record,
     /// A revert is due but must not or cannot be made.
-    Skip(String),
+    Skip(SkipReason),
     /// Dry-run: record what a revert would write.
     WouldRevert {
         /// The remediated resource.
@@ -111,7 +149,7 @@ pub fn plan(
         return Plan::Record;
     }
     if guards.own_change {
-        return Plan::Skip("loop guard: the change was made by Meshwarden's own role".to_owned());
+        return Plan::Skip(SkipReason::LoopGuard);
     }
     if let Some(reason) = not_ours(&assessment.identity, guards.own_account) {
         return Plan::Skip(reason);
@@ -127,16 +165,10 @@ pub fn plan(
             last_compliant,
         },
     );
-    let skipped = remediation
-        .skipped
-        .iter()
-        .map(|s| format!("{}: {}", s.rule, s.reason))
-        .collect::<Vec<_>>()
-        .join("; ");
     if remediation.applied.is_empty() {
-        return Plan::Skip(skipped);
+        return Plan::Skip(SkipReason::NoSafePatch(remediation.skipped));
     }
-    let note = (!skipped.is_empty()).then_some(skipped);
+    let note = (!remediation.skipped.is_empty()).then(|| joined(&remediation.skipped));
     let (patched, applied) = (remediation.resource, remediation.applied);
     match guards.mode {
         AutoRevert::DryRun => Plan::WouldRevert {
@@ -154,14 +186,12 @@ pub fn plan(
 
 /// Why a resource is not ours to update, if it is not: resources of another account (a shared
 /// mesh) are evaluated and recorded, never updated with the responder's credentials.
-fn not_ours(identity: &Identity, own_account: Option<&str>) -> Option<String> {
+fn not_ours(identity: &Identity, own_account: Option<&str>) -> Option<SkipReason> {
     match (identity.owner.as_deref(), own_account) {
         (Some(owner), Some(own)) if owner == own => None,
-        (Some(owner), Some(_)) => Some(format!(
-            "owned by account {owner}: evaluated and recorded, never updated with our credentials"
-        )),
-        (None, _) => Some("owner unknown: never updated without knowing who owns it".to_owned()),
-        (Some(_), None) => Some("own account unknown: never updated".to_owned()),
+        (Some(owner), Some(_)) => Some(SkipReason::NotOurs(owner.to_owned())),
+        (None, _) => Some(SkipReason::OwnerUnknown),
+        (Some(_), None) => Some(SkipReason::OwnAccountUnknown),
     }
 }
 
@@ -171,7 +201,7 @@ pub fn annotate(record: &mut Record, plan: &Plan) {
         Plan::Record => {}
         Plan::Skip(reason) => {
             record.action = Action::RevertSkipped;
-            record.action_reason = Some(reason.clone());
+            record.action_reason = Some(reason.to_string());
         }
         Plan::WouldRevert { patched, note, .. } => {
             record.action = Action::WouldRevert;

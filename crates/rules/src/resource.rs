@@ -337,6 +337,27 @@ impl fmt::Display for ResourceRef {
     }
 }
 
+/// The ARN partition of a region, as AWS documents it
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html>): `aws-cn` for the
+/// China regions (`cn-*`), `aws-us-gov` for AWS GovCloud (US) (`us-gov-*`), `aws-iso`
+/// (`us-iso-*`), `aws-iso-b` (`us-isob-*`), `aws-iso-e` (`eu-isoe-*`) and `aws-iso-f`
+/// (`us-isof-*`) for the isolated regions, `aws` for every other region. The one place the
+/// responder derives a partition: ARNs it builds and ARNs it is handed are both held to it.
+pub fn partition_of(region: &str) -> &'static str {
+    const PARTITIONS: &[(&str, &str)] = &[
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-isof-", "aws-iso-f"),
+        ("us-iso-", "aws-iso"),
+        ("eu-isoe-", "aws-iso-e"),
+    ];
+    PARTITIONS
+        .iter()
+        .find(|(prefix, _)| region.starts_with(prefix))
+        .map_or("aws", |(_, partition)| partition)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -647,6 +647,13 @@ pub fn state_order_cases(prefix: &str) -> Vec<StateCase> {
         r.identity.version = version;
         r
     };
+    // A versionless evaluation `millis` into second 1 000, caused by `event_id`.
+    let instant = |case: &str, status: Status, millis: u64, event_id: &str| {
+        let mut r = record(case, status, None, 0.0, None, 0);
+        r.cause.event_id = event_id.to_owned();
+        r.evaluated_at = at(1_000) + std::time::Duration::from_millis(millis);
+        r
+    };
     use Status::{Compliant as C, Deleted as D, NonCompliant as N};
     let case =
         |name: &'static str, setup: Vec<Record>, candidate: Record, admitted: bool| StateCase {
@@ -793,6 +800,47 @@ pub fn state_order_cases(prefix: &str) -> Vec<StateCase> {
             "legacy-item-without-uid",
             vec![record("legacy-item-without-uid", C, None, 0.0, Some(5), 1)],
             record("legacy-item-without-uid", N, Some("b"), 300.0, Some(1), 2),
+            true,
+        ),
+        // Versionless evaluations in the same second (issue 19): the millisecond decides,
+        // then the event id.
+        case(
+            "versionless-same-second-earlier-ms",
+            vec![instant(
+                "versionless-same-second-earlier-ms",
+                C,
+                200,
+                "evt-a",
+            )],
+            instant("versionless-same-second-earlier-ms", N, 100, "evt-b"),
+            false,
+        ),
+        case(
+            "versionless-same-second-later-ms",
+            vec![instant("versionless-same-second-later-ms", C, 100, "evt-b")],
+            instant("versionless-same-second-later-ms", N, 200, "evt-a"),
+            true,
+        ),
+        case(
+            "versionless-same-ms-lower-event-id",
+            vec![instant(
+                "versionless-same-ms-lower-event-id",
+                N,
+                100,
+                "evt-b",
+            )],
+            instant("versionless-same-ms-lower-event-id", C, 100, "evt-a"),
+            false,
+        ),
+        case(
+            "versionless-same-ms-higher-event-id",
+            vec![instant(
+                "versionless-same-ms-higher-event-id",
+                C,
+                100,
+                "evt-a",
+            )],
+            instant("versionless-same-ms-higher-event-id", N, 100, "evt-b"),
             true,
         ),
     ]

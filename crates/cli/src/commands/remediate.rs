@@ -86,14 +86,10 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
             println!("{resource}: nothing to change");
             return Ok(ExitCode::SUCCESS);
         }
-        Plan::Skip(reason)
-        | Plan::WouldRevert {
+        Plan::Skip(reason) => return Ok(skipped(&resource, &reason)),
+        Plan::WouldRevert {
             note: Some(reason), ..
-        } => {
-            eprintln!("skipped: {reason}");
-            println!("{resource}: nothing to change");
-            return Ok(ExitCode::from(1));
-        }
+        } => return Ok(skipped(&resource, &reason)),
         Plan::WouldRevert { note: None, .. } => {
             println!("{resource}: nothing to change");
             return Ok(ExitCode::from(1));
@@ -142,4 +138,11 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
     let compliant =
         matches!(&handled, Handled::Evaluated(report) if report.non_compliant_rules.is_empty());
     Ok(ExitCode::from(u8::from(!compliant)))
+}
+
+/// Say why nothing is changed (exit code 1).
+fn skipped(resource: &impl std::fmt::Display, reason: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("skipped: {reason}");
+    println!("{resource}: nothing to change");
+    ExitCode::from(1)
 }

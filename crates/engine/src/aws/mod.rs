@@ -15,16 +15,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use std::time::Duration;
 
-/// The ARN partition of a region.
-pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
+/// The ARN partition of a region (one rule for the whole responder).
+pub use meshwarden_rules::resource::partition_of as partition;
 
 /// A response or request an adapter cannot work with: retrying would not change it.
 pub fn rejected(operation: &str, detail: String) -> PortError {

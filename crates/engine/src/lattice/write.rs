@@ -4,7 +4,6 @@
 
 use meshwarden_rules::lattice::model::AccessLogSubscription;
 use meshwarden_rules::model::Resource;
-use serde_json::Value;
 
 /// One write, in the order they are made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +89,7 @@ pub fn writes(current: &Resource, patched: &Resource) -> Result<Vec<Write>, Stri
     if expected != patched {
         return Err(format!(
             "the remediation changes members VPC Lattice cannot update in place: {}",
-            differing_members(&expected, &patched).join(", ")
+            crate::identity::differing_members(&expected, &patched).join(", ")
         ));
     }
     Ok(out)
@@ -108,24 +107,10 @@ fn create_access_log(entry: &AccessLogSubscription) -> Result<Write, String> {
     })
 }
 
-/// The top-level members (`service.authType`, ...) where two documents differ, for the error.
-fn differing_members(a: &Value, b: &Value) -> Vec<String> {
-    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
-        return vec!["the document".to_owned()];
-    };
-    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| a.get(*k) != b.get(*k))
-        .map(|k| k.to_owned())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn network(auth: &str, policy: Option<&str>, logs: Value) -> Resource {
         Resource::from_describe_value(&json!({

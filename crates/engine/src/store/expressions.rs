@@ -108,14 +108,22 @@ fn condition(
             values.insert(":ver".to_owned(), AttributeValue::N(version.to_string()));
             FORWARD.to_owned()
         }
-        // Versionless (VPC Lattice): the later describe wins.
+        // Versionless (VPC Lattice): the later describe wins, by `evaluationOrder`; an item
+        // written before it was kept, by its second-precision `evaluatedAt`.
         None => {
             name("#ev", "evaluatedAt");
+            name("#ord", "evaluationOrder");
             values.insert(
                 ":ev".to_owned(),
                 AttributeValue::S(crate::record::rfc3339(record.evaluated_at)),
             );
-            "attribute_not_exists(#ver) AND (attribute_not_exists(#ev) OR #ev <= :ev)".to_owned()
+            values.insert(
+                ":ord".to_owned(),
+                AttributeValue::S(record.evaluation_order()),
+            );
+            "attribute_not_exists(#ver) AND ((attribute_exists(#ord) AND #ord <= :ord) OR \
+             (attribute_not_exists(#ord) AND (attribute_not_exists(#ev) OR #ev <= :ev)))"
+                .to_owned()
         }
     };
     let Some(uid) = &record.identity.uid else {

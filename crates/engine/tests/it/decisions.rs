@@ -641,3 +641,42 @@ async fn a_state_update_lost_after_the_history_put_is_completed_by_the_retry() {
     assert_eq!(state.common.resource_version, Some(v));
     assert_eq!(store.history_of(&id("m")).len(), 1, "nothing written twice");
 }
+
+#[tokio::test]
+async fn the_evaluation_time_is_taken_after_the_describe() {
+    // Issue 19: a time taken before the describe lets an earlier describe be recorded as the
+    // later one. The describe here starts measurably after the event began to be processed.
+    let mesh = MemoryMesh::default();
+    let store = MemoryStore::default();
+    let v = allow_all_mesh(&mesh, "m", ACCOUNT);
+    let described_from = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let mark = described_from.clone();
+    let staged = Staged::new(mesh.clone()).before_describe(
+        1,
+        Box::new(move || {
+            Box::pin(async move {
+                // Let the clock move past the start of processing (not a synchronisation).
+                let entered = std::time::SystemTime::now();
+                while entered.elapsed().unwrap_or_default() < Duration::from_millis(2) {
+                    std::hint::spin_loop();
+                }
+                *mark.lock().unwrap() = Some(std::time::SystemTime::now());
+            })
+        }),
+    );
+    let engine = Engine::new(staged, store.clone(), config(AutoRevert::Off));
+    report(handle(&engine, &event("m", v), "d1").await.0);
+    let described_from = described_from.lock().unwrap().expect("described");
+    let history = store.history_of(&id("m"));
+    let evaluated_at = humantime::parse_rfc3339(&history[0].common.evaluated_at).unwrap();
+    assert!(
+        evaluated_at >= described_from,
+        "evaluated at {} before the describe began ({described_from:?})",
+        history[0].common.evaluated_at
+    );
+    assert_eq!(
+        history[0].common.evaluated_at.len(),
+        "2026-11-25T10:00:00.000000Z".len(),
+        "kept to the microsecond"
+    );
+}

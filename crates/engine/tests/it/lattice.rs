@@ -3,11 +3,15 @@
 
 use crate::pipeline::evaluated;
 use aws_sdk_vpclattice::types::AuthType;
+use meshwarden_engine::error::ErrorKind;
 use meshwarden_engine::ports::{ComplianceStore, MeshReader, Scope};
 use meshwarden_engine::record::{Action, Status};
-use meshwarden_engine::{AutoRevert, Handled};
+use meshwarden_engine::step;
+use meshwarden_engine::{AutoRevert, EngineError, Handled};
+use meshwarden_rules::catalog::Refusal;
 use meshwarden_rules::resource::{AwsService, ResourceKind, ResourceRef};
 use meshwarden_testkit::lattice::*;
+use meshwarden_testkit::memory::{MemoryStore, Strike};
 use meshwarden_testkit::staged::Staged;
 use meshwarden_testkit::*;
 use serde_json::{json, Value};
@@ -108,10 +112,121 @@ async fn without_a_known_policy_iam_is_not_switched_on() {
     assert_eq!(report.action, Action::RevertSkipped);
     let reason = report.reason.unwrap_or_default();
     assert!(
-        reason.contains("AWS_IAM without an auth policy denies every request"),
+        reason.contains(&Refusal::NoPolicySeenInForce.to_string()),
         "{reason}"
     );
     assert_eq!(h.auth_of(&id).await, (Some("NONE".to_owned()), None));
+}
+
+#[tokio::test]
+async fn iam_is_never_switched_on_with_a_policy_never_seen_in_force() {
+    // Issue 19: a deny-only policy passes "restricted"; enforcing it would deny every caller.
+    let h = Harness::new().await;
+    let id = compliant_network(&h).await;
+    let deny_only = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]})
+    .to_string();
+    h.put_auth_policy(&id, &deny_only).await;
+    h.set_network_auth(&id, AuthType::None).await;
+    let config = h.config(AutoRevert::On);
+    let (services, store) = h.ports(&config);
+    let engine = meshwarden_engine::Engine::new(services, store, config);
+    let resource = network_ref(&id);
+    let described = engine.mesh().describe(&resource).await.unwrap().unwrap();
+    let last = engine.store().last_compliant(&resource.id()).await.unwrap();
+    let last =
+        last.map(|doc| meshwarden_rules::model::Resource::from_describe_value(&doc).unwrap());
+    let plan = step::plan(
+        &described.resource,
+        &step::assess(&described.resource, None, &engine.config().rules),
+        &step::Guards {
+            mode: AutoRevert::On,
+            own_change: false,
+            own_account: Some(ACCOUNT),
+        },
+        None,
+        &engine.config().rules,
+        last.as_ref(),
+    );
+    match plan {
+        step::Plan::Skip(reason) => {
+            assert!(reason.refused(&Refusal::NoPolicySeenInForce), "{reason}")
+        }
+        other => panic!("expected a skip, got {other:?}"),
+    }
+    let report = evaluated(&engine, &update_network_event(&id, "NONE")).await;
+    assert_eq!(report.action, Action::RevertSkipped, "{report:?}");
+    assert_eq!(
+        h.auth_of(&id).await,
+        (Some("NONE".to_owned()), Some(deny_only)),
+        "neither the auth type nor the policy is touched"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_recognises_its_own_recreated_subscription_and_records_it_once() {
+    // Issue 19: the subscription is re-created, the completion write fails; the retry sees a
+    // subscription with an id, ARN and timestamps the plan could not know, to the planned
+    // destination: its own revert.
+    let h = Harness::new().await;
+    let config = h.config(AutoRevert::On);
+    let (services, _) = h.ports(&config);
+    let store = MemoryStore::default();
+    let engine = meshwarden_engine::Engine::new(services, store.clone(), config);
+    let id = h.create_network(&unique("sn"), AuthType::AwsIam).await;
+    h.put_auth_policy(&id, &restrictive_policy()).await;
+    h.subscribe_access_logs(&id, LOGS).await;
+    let report = evaluated(&engine, &put_policy_event(&id)).await;
+    assert_eq!(report.status, Status::Compliant, "{report:?}");
+    let subscription = h
+        .lattice
+        .list_access_log_subscriptions()
+        .resource_identifier(&id)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .remove(0)
+        .id;
+    h.lattice
+        .delete_access_log_subscription()
+        .access_log_subscription_identifier(&subscription)
+        .send()
+        .await
+        .unwrap();
+    let deleted = lattice_event(
+        "DeleteAccessLogSubscription",
+        json!({"accessLogSubscriptionIdentifier": subscription}),
+        Value::Null,
+        HUMAN_ROLE,
+        Duration::ZERO,
+    );
+    store.fail("complete_revert", ErrorKind::Throttled, Strike::Before);
+    let (first, _) = engine.handle_counted(&deleted, "d1").await;
+    assert!(matches!(first, Err(EngineError::Transient(_))), "{first:?}");
+    assert_eq!(h.access_log_destinations(&id).await, vec![LOGS.to_owned()]);
+    let (retry, counts) = engine.handle_counted(&deleted, "d1").await;
+    let Ok(Handled::Evaluated(report)) = retry else {
+        panic!("expected an evaluation, got {retry:?}");
+    };
+    assert_eq!(report.action, Action::Reverted, "{report:?}");
+    assert_eq!(
+        counts.reverted, 1,
+        "the retry reports the revert it completed"
+    );
+    assert_eq!(
+        h.access_log_destinations(&id).await,
+        vec![LOGS.to_owned()],
+        "created once"
+    );
+    let network = lattice_id("serviceNetwork", &id);
+    let reverts: Vec<_> = store
+        .history_of(&network)
+        .into_iter()
+        .filter(|item| item.common.action == Action::Reverted)
+        .collect();
+    assert_eq!(reverts.len(), 1, "recorded once");
+    assert_eq!(store.reverts_counted(&network), 1, "counted once");
 }
 
 #[tokio::test]

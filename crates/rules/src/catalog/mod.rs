@@ -87,6 +87,41 @@ pub struct RemediationContext<'a> {
     pub last_compliant: Option<&'a Resource>,
 }
 
+/// Why a rule makes no patch.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Switching `AWS_IAM` on would enforce an auth policy Meshwarden has never seen in force
+    /// (there is no last compliant copy with a restricting, `Active` policy): a policy that was
+    /// never enforced may deny every caller (a deny-only policy passes "restricted").
+    #[error(
+        "no auth policy seen in force is known (no last compliant copy holds one): AWS_IAM is \
+         switched on only together with the policy it last enforced, never with one never seen \
+         enforced, which may deny every caller"
+    )]
+    NoPolicySeenInForce,
+    /// No safe value exists; the text says why.
+    #[error("{0}")]
+    Unsafe(String),
+}
+
+impl From<String> for Refusal {
+    fn from(reason: String) -> Self {
+        Refusal::Unsafe(reason)
+    }
+}
+
+impl From<&str> for Refusal {
+    fn from(reason: &str) -> Self {
+        Refusal::Unsafe(reason.to_owned())
+    }
+}
+
+impl Serialize for Refusal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// One rule's answer to "make this compliant".
 // Held one at a time, by value: boxing the larger variant would only add an allocation.
 #[allow(clippy::large_enum_variant)]
@@ -97,7 +132,7 @@ pub enum Remediation {
     /// The resource with only this rule's field changed.
     Patched(Resource),
     /// No safe patch exists; the reason says why.
-    Skipped(String),
+    Skipped(Refusal),
 }
 
 /// A compliance rule.
@@ -109,7 +144,7 @@ pub trait Rule: Send + Sync {
     fn check(&self, resource: &Resource, ctx: &EvalContext<'_>) -> Verdict;
 
     /// Change the rule's field so the resource passes; `Err` is the reason no safe value exists.
-    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String>;
+    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), Refusal>;
 
     /// The verdict on any resource (other kinds and deleted resources are not applicable).
     fn evaluate(&self, resource: &Resource, ctx: &EvalContext<'_>) -> Verdict {
@@ -210,7 +245,7 @@ pub struct SkippedRemediation {
     /// The rule's id.
     pub rule: &'static str,
     /// Why no safe patch exists.
-    pub reason: String,
+    pub reason: Refusal,
 }
 
 /// The result of remediating every violated rule of one resource.

@@ -72,7 +72,15 @@ impl Rule for Tagged {
         }
     }
 
-    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
-        Err("tag values belong to the resource's owner and cannot be guessed".to_owned())
+    fn patch(
+        &self,
+        _: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
+        Err(
+            "tag values belong to the resource's owner and cannot be guessed"
+                .to_owned()
+                .into(),
+        )
     }
 }

@@ -206,6 +206,14 @@ pub enum IgnoreReason {
     /// association) and names neither its owner nor a way to find it (what it names is kept, e.g.
     /// `accessLogSubscription als-…`): the scheduled sweep re-evaluates the owner.
     OwnerNotNamed(String),
+    /// An ARN whose partition is not the one of the region it names (`arn:aws-cn:…` naming an
+    /// `aws` region, say): it names no resource of ours, whatever its region and id.
+    ForeignPartition {
+        /// The ARN's partition.
+        partition: String,
+        /// The ARN's region.
+        region: String,
+    },
 }
 
 impl fmt::Display for IgnoreReason {
@@ -225,6 +233,12 @@ impl fmt::Display for IgnoreReason {
             IgnoreReason::UntrustedSource { source, expected } => {
                 write!(f, "envelope source {source:?} is not {expected}")
             }
+            IgnoreReason::ForeignPartition { partition, region } => write!(
+                f,
+                "the ARN's partition {partition} is not the partition of its region {region} ({}): \
+                 not a resource of ours",
+                crate::resource::partition_of(region)
+            ),
             IgnoreReason::OwnerNotNamed(named) => {
                 write!(
                     f,

@@ -25,6 +25,7 @@ pub fn parse(arn: &str) -> Result<MeshArn<'_>, EventError> {
         region,
         account,
         resource,
+        ..
     }) = fields(arn)
     else {
         return Err(invalid());

@@ -82,7 +82,11 @@ impl Rule for BackendDefaultsTls {
         }
     }
 
-    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        fix: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         let last_compliant = fix
             .last_compliant
             .filter(|last| last.kind() == resource.kind())
@@ -183,7 +187,11 @@ impl Rule for ListenerTlsStrict {
         })
     }
 
-    fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         if let Some((i, _)) = resource.listeners().iter().enumerate().find(|(_, l)| {
             l.tls
                 .as_ref()
@@ -192,7 +200,7 @@ impl Rule for ListenerTlsStrict {
         }) {
             return Err(format!(
                 "spec.listeners[{i}] has no TLS certificate: a listener certificate cannot be guessed"
-            ));
+            ).into());
         }
         for tls in resource
             .listeners_mut()
@@ -241,8 +249,14 @@ impl Rule for ListenerMtls {
         })
     }
 
-    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
-        Err("the client CA for mutual TLS cannot be guessed".to_owned())
+    fn patch(
+        &self,
+        _: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
+        Err("the client CA for mutual TLS cannot be guessed"
+            .to_owned()
+            .into())
     }
 }
 
@@ -267,8 +281,12 @@ impl Rule for ListenerMember {
         every_listener(resource, |l| (!(self.member)(l)).then_some(self.missing))
     }
 
-    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
-        Err(self.no_patch.to_owned())
+    fn patch(
+        &self,
+        _: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
+        Err(self.no_patch.to_owned().into())
     }
 }
 
@@ -293,7 +311,11 @@ impl Rule for AccessLogging {
         }
     }
 
-    fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         let slot = resource.logging_slot().ok_or("resource has no logging")?;
         let file = slot
             .get_or_insert_with(Logging::default)
@@ -355,14 +377,18 @@ impl Rule for NodeDiscoveryIpPreference {
         }
     }
 
-    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        fix: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         let required = fix
             .config
             .node_ip_preference
             .clone()
             .ok_or("no required IP preference configured")?;
         let Resource::VirtualNode(node) = resource else {
-            return Err("not a virtual node".to_owned());
+            return Err("not a virtual node".to_owned().into());
         };
         let discovery = node
             .spec

@@ -49,9 +49,13 @@ impl Rule for MeshEgressDropAll {
         }
     }
 
-    fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         let Resource::Mesh(mesh) = resource else {
-            return Err("not a mesh".to_owned());
+            return Err("not a mesh".to_owned().into());
         };
         let spec = mesh.spec.get_or_insert_with(Default::default);
         spec.egress_filter

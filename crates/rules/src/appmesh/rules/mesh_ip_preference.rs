@@ -46,9 +46,13 @@ impl Rule for MeshIpPreference {
         )
     }
 
-    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        fix: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         let Resource::Mesh(mesh) = resource else {
-            return Err("not a mesh".to_owned());
+            return Err("not a mesh".to_owned().into());
         };
         let required = fix
             .config

@@ -177,7 +177,9 @@ fn gateway_tls_remediation_never_guesses_a_trust() {
         json!({"backendDefaults": {"clientPolicy": {}}, "listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}),
     );
     match remediate_with(rule, &seed, &RulesConfig::default(), None) {
-        Remediation::Skipped(reason) => assert!(reason.contains("no trust source"), "{reason}"),
+        Remediation::Skipped(reason) => {
+            assert!(reason.to_string().contains("no trust source"), "{reason}")
+        }
         other => panic!("expected a skip, got {other:?}"),
     }
     let config = RulesConfig {
@@ -297,7 +299,7 @@ fn listener_rules_check_every_listener() {
         .contains("tls is missing"));
     assert!(matches!(
         remediate_with("vgw-listener-tls-strict", &plaintext, &RulesConfig::default(), None),
-        Remediation::Skipped(reason) if reason.contains("no TLS certificate")
+        Remediation::Skipped(reason) if reason.to_string().contains("no TLS certificate")
     ));
     assert_eq!(
         status("vgw-listener-mtls-validation", &plaintext),

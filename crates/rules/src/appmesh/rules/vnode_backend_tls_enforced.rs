@@ -93,9 +93,13 @@ impl Rule for VnodeBackendTlsEnforced {
         }
     }
 
-    fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         let Resource::VirtualNode(node) = resource else {
-            return Err("not a virtual node".to_owned());
+            return Err("not a virtual node".to_owned().into());
         };
         let backends = node
             .spec

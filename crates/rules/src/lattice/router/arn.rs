@@ -25,6 +25,8 @@ pub(crate) struct Identified<'a> {
     pub id: &'a str,
     /// An ARN's region and account; `None` for an id.
     pub place: Option<(&'a str, &'a str)>,
+    /// An ARN's partition (`aws`, `aws-cn`, ...); `None` for an id.
+    pub partition: Option<&'a str>,
 }
 
 /// The kind an ARN resource type (`servicenetwork`, `targetgroup`, ...) or an id prefix names.
@@ -73,6 +75,7 @@ pub(crate) fn is_id(text: &str) -> bool {
 pub(crate) fn parse(arn: &str) -> Result<Identified<'_>, EventError> {
     let invalid = || EventError::InvalidArn(arn.to_owned());
     let Some(ArnFields {
+        partition,
         service: "vpc-lattice",
         region,
         account,
@@ -101,6 +104,7 @@ pub(crate) fn parse(arn: &str) -> Result<Identified<'_>, EventError> {
         named: kind_of_type(resource_type),
         id,
         place: Some((region, account)),
+        partition: Some(partition),
     })
 }
 
@@ -133,6 +137,7 @@ pub(crate) fn identifier<'a>(
         named,
         id: value,
         place: None,
+        partition: None,
     })
 }
 
@@ -151,6 +156,7 @@ mod tests {
                 named: Named::Evaluated(ResourceKind::ServiceNetwork),
                 id: "sn-0123456789abcdef0",
                 place: Some(("eu-west-1", "111122223333")),
+                partition: Some("aws"),
             }
         );
         let listener =
@@ -202,6 +208,7 @@ mod tests {
                 named: Named::Evaluated(ResourceKind::ServiceNetwork),
                 id: "sn-27a56bbf-b352-47b",
                 place: None,
+                partition: None,
             }
         );
         assert_eq!(
@@ -215,6 +222,7 @@ mod tests {
                 named: Named::Evaluated(ResourceKind::ServiceNetwork),
                 id: "sn-1",
                 place: Some(("us-west-2", "2")),
+                partition: Some("aws"),
             }
         );
         // An ARN of another kind, or something that is no id, is an error.

@@ -21,6 +21,7 @@ mod arn;
 
 use crate::event::fields::{EventError, Fields};
 use crate::event::{ignore, is_read_only, lower_camel, request, EventMeta, IgnoreReason, Route};
+use crate::resource::partition_of;
 use crate::resource::{ChildRef, ResourceKind, ResourceRef};
 use arn::{identifier, Identified, Named};
 use serde_json::Value;
@@ -194,6 +195,13 @@ enum Target {
     OwnerNotNamed(String),
     /// A child whose owner is looked up.
     Child(ChildRef),
+    /// An ARN of a partition other than its region's: not a resource of ours.
+    ForeignPartition {
+        /// The ARN's partition.
+        partition: String,
+        /// The ARN's region.
+        region: String,
+    },
 }
 
 /// The route of a VPC Lattice record (its envelope, if any, is already trusted).
@@ -246,6 +254,9 @@ fn ignore_target(target: Target) -> Route {
         Target::Child(child) => IgnoreReason::OwnerNotNamed(child.to_string()),
         Target::Unmodelled(kind) => IgnoreReason::UnmodelledKind(kind),
         Target::OwnerNotNamed(child) => IgnoreReason::OwnerNotNamed(child),
+        Target::ForeignPartition { partition, region } => {
+            IgnoreReason::ForeignPartition { partition, region }
+        }
     })
 }
 
@@ -279,6 +290,14 @@ fn unhandled(name: &str, record: Fields<'_>) -> Result<IgnoreReason, EventError>
 /// The target an identifier names: the evaluated resource (in the ARN's account and region, or
 /// the recipient's), or the other kind it names.
 fn named(meta: &EventMeta, identified: Identified<'_>) -> Target {
+    if let (Some(partition), Some((region, _))) = (identified.partition, identified.place) {
+        if partition != partition_of(region) {
+            return Target::ForeignPartition {
+                partition: partition.to_owned(),
+                region: region.to_owned(),
+            };
+        }
+    }
     match identified.named {
         Named::Evaluated(kind) => {
             let (region, account) = identified

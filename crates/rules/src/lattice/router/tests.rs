@@ -260,6 +260,63 @@ fn every_handled_call_routes_to_the_resource_it_changes() {
 }
 
 #[test]
+fn an_arn_of_another_partition_naming_an_aws_region_is_not_ours() {
+    for partition in ["aws-cn", "aws-us-gov", "aws-iso"] {
+        let foreign = format!("arn:{partition}:vpc-lattice:{REGION}:{ACCOUNT}:servicenetwork/sn-1");
+        let update = record(
+            "UpdateServiceNetwork",
+            json!({"serviceNetworkIdentifier": foreign, "authType": "NONE"}),
+            json!({}),
+        );
+        match routed(&update).route {
+            Route::Ignore {
+                reason:
+                    IgnoreReason::ForeignPartition {
+                        partition: p,
+                        region,
+                    },
+                ..
+            } => assert_eq!((p.as_str(), region.as_str()), (partition, REGION)),
+            other => panic!("{partition}: expected ignored, got {other:?}"),
+        }
+    }
+    // The partition of the region is ours: China and GovCloud ARNs in their own regions route.
+    for (partition, region) in [("aws-cn", "cn-north-1"), ("aws-us-gov", "us-gov-west-1")] {
+        let own = format!("arn:{partition}:vpc-lattice:{region}:{ACCOUNT}:service/svc-1");
+        let update = record(
+            "UpdateService",
+            json!({"serviceIdentifier": own}),
+            json!({}),
+        );
+        assert_eq!(
+            routed(&update).route,
+            evaluate_route(ResourceRef::lattice(
+                ResourceKind::Service,
+                ACCOUNT,
+                region,
+                "svc-1"
+            ))
+        );
+    }
+}
+
+#[test]
+fn partitions_follow_the_region() {
+    use crate::resource::partition_of;
+    for (region, partition) in [
+        ("eu-west-1", "aws"),
+        ("cn-northwest-1", "aws-cn"),
+        ("us-gov-east-1", "aws-us-gov"),
+        ("us-iso-east-1", "aws-iso"),
+        ("us-isob-east-1", "aws-iso-b"),
+        ("us-isof-south-1", "aws-iso-f"),
+        ("eu-isoe-west-1", "aws-iso-e"),
+    ] {
+        assert_eq!(partition_of(region), partition, "{region}");
+    }
+}
+
+#[test]
 fn arns_name_the_owner_and_ids_the_recipient() {
     let shared =
         format!("arn:aws:vpc-lattice:us-west-2:{OWNER}:servicenetwork/sn-27a56bbf-b352-47b");

@@ -49,7 +49,11 @@ impl Rule for AccessLogs {
         }
     }
 
-    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        fix: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         let mut recreated: Vec<AccessLogSubscription> = Vec::new();
         let known = last_compliant(resource, fix)
             .and_then(Resource::access_log_subscriptions)
@@ -71,7 +75,8 @@ impl Rule for AccessLogs {
             return Err(
                 "no last known access log destination for this resource: a destination \
                         cannot be guessed"
-                    .to_owned(),
+                    .to_owned()
+                    .into(),
             );
         }
         let slot = resource

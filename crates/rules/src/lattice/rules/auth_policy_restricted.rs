@@ -70,13 +70,18 @@ impl Rule for AuthPolicyRestricted {
         }
     }
 
-    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        fix: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         if resource.auth_type() != Some(AWS_IAM) {
             return Err(format!(
                 "{}.authType is not AWS_IAM, so no auth policy is enforced: the auth type is \
                  restored first (when a compliant policy is known), then the policy",
                 resource.lattice_member().unwrap_or("resource")
-            ));
+            )
+            .into());
         }
         let current = resource.auth_policy().flatten();
         let restored = if policy_document_problem(current).is_none() {

@@ -18,15 +18,20 @@ pub const PASSTHROUGH_ONLY: &str = "every listener is TLS_PASSTHROUGH: VPC Latti
                                     decrypt the traffic and auth policies can only name anonymous principals";
 
 /// The target group a target-group rule reads, or its not-applicable verdict: another kind, or a
-/// `LAMBDA`/`ALB` group, whose targets VPC Lattice neither health-checks nor speaks a protocol to
-/// (`why` ends the reason for those).
-pub fn target_group<'a>(resource: &'a Resource, why: &str) -> Result<&'a TargetGroupData, Verdict> {
+/// group whose type is one of `exempt` (`why` ends the reason for those). A `LAMBDA` group has
+/// no protocol and no health check; an `ALB` group is reached with its protocol and port (an
+/// `HTTP` one is a plaintext hop) but is not health-checked by VPC Lattice.
+pub fn target_group<'a>(
+    resource: &'a Resource,
+    exempt: &[&str],
+    why: &str,
+) -> Result<&'a TargetGroupData, Verdict> {
     let Resource::TargetGroup(doc) = resource else {
         return Err(Verdict::not_applicable("not a target group"));
     };
     let group = &doc.target_group;
     match group.target_type.as_deref() {
-        Some(kind @ ("LAMBDA" | "ALB")) => Err(Verdict::not_applicable(format!(
+        Some(kind) if exempt.contains(&kind) => Err(Verdict::not_applicable(format!(
             "targetGroup.type is {kind}: {why}"
         ))),
         _ => Ok(group),
@@ -129,6 +134,33 @@ pub fn last_compliant_policy<'a>(
     compliant_policy(last_compliant(resource, fix)?.auth_policy().flatten())
 }
 
+/// Whether switching `AWS_IAM` on would enforce an auth policy seen in force: there is a last
+/// compliant copy with a restricting `Active` policy, and the current policy is either that one
+/// (the same document) or does not restrict callers (then `lattice-auth-policy-restricted`
+/// restores the last compliant one in the same plan). A current restricting policy that differs
+/// (a deny-only policy passes "restricted") was never seen enforced: it may deny every caller.
+fn enforces_a_policy_seen_in_force(resource: &Resource, fix: &RemediationContext<'_>) -> bool {
+    let Some(known) = last_compliant_policy(resource, fix) else {
+        return false;
+    };
+    let current = resource.auth_policy().flatten();
+    policy_document_problem(current).is_some()
+        || current.is_some_and(|now| same_document(now, known))
+}
+
+/// Whether two auth policies hold the same document (as JSON when both parse, else as text).
+fn same_document(a: &AuthPolicy, b: &AuthPolicy) -> bool {
+    let parsed = |p: &AuthPolicy| {
+        p.policy
+            .as_deref()
+            .and_then(|t| serde_json::from_str::<Value>(t).ok())
+    };
+    match (parsed(a), parsed(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.policy == b.policy,
+    }
+}
+
 /// `authType` is `AWS_IAM` (absent means `NONE`). A service whose listeners are all
 /// `TLS_PASSTHROUGH` is not checked.
 pub struct AuthIam(pub RuleMeta);
@@ -154,17 +186,13 @@ impl Rule for AuthIam {
         }
     }
 
-    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), String> {
-        let current = resource.auth_policy().flatten();
-        let known = policy_document_problem(current).is_none()
-            || last_compliant_policy(resource, fix).is_some();
-        if !known {
-            return Err(
-                "no compliant auth policy is known (the current one does not restrict callers \
-                 and there is no last compliant copy): AWS_IAM without an auth policy denies every \
-                 request"
-                    .to_owned(),
-            );
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        fix: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
+        if !enforces_a_policy_seen_in_force(resource, fix) {
+            return Err(crate::catalog::Refusal::NoPolicySeenInForce);
         }
         let slot = resource
             .auth_type_slot()

@@ -56,11 +56,16 @@ impl Rule for ListenerHttps {
         }
     }
 
-    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        _: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         Err(
             "the API cannot change a listener's protocol in place (UpdateListener takes only its \
              default action): replace the listener with an HTTPS or TLS listener"
-                .to_owned(),
+                .to_owned()
+                .into(),
         )
     }
 }

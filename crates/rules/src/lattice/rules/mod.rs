@@ -70,6 +70,14 @@ pub(crate) mod source {
     pub const API_GET_AUTH_POLICY: &str = "VPC Lattice API reference, \
         [GetAuthPolicy](https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetAuthPolicy.html): \
         the policy is only active when the auth type is AWS_IAM; with NONE it remains inactive";
+    /// How VPC Lattice reaches an Application Load Balancer target, and that it does not
+    /// health-check it.
+    pub const UG_ALB_TARGETS: &str = "VPC Lattice User Guide, \
+        [Target groups](https://docs.aws.amazon.com/vpc-lattice/latest/ug/target-groups.html): \
+        Application Load Balancers are a target type, and a target group (ALB ones included) \
+        names the protocol and port VPC Lattice uses to reach its targets; \
+        [Health checks](https://docs.aws.amazon.com/vpc-lattice/latest/ug/target-group-health-checks.html): \
+        health checks do not support Lambda or Application Load Balancer target groups";
     /// What a TLS (passthrough) listener implies.
     pub const UG_TLS_LISTENERS: &str = "VPC Lattice User Guide, \
         [TLS listeners](https://docs.aws.amazon.com/vpc-lattice/latest/ug/tls-listeners.html): \

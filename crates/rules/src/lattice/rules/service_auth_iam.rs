@@ -18,11 +18,12 @@ pub static RULE: AuthIam = AuthIam(RuleMeta {
                 through; its auth policy, the fine-grained access control, is not enforced. A \
                 TLS passthrough service is exempt: VPC Lattice cannot authenticate callers it \
                 does not decrypt.",
-    remediation: "sets authType to AWS_IAM (UpdateService) only when a compliant auth policy is \
-                  known: the current one, or the last compliant copy, which \
-                  lattice-auth-policy-restricted restores in the same plan and which must be \
-                  written (PutAuthPolicy) before the auth type; otherwise skipped, since AWS_IAM \
-                  without an auth policy denies every request",
+    remediation: "sets authType to AWS_IAM (UpdateService) only together with the auth policy \
+                  last seen in force with it (the last compliant copy's): when the current policy \
+                  is that document, or does not restrict callers (lattice-auth-policy-restricted \
+                  then restores the last compliant one, written with PutAuthPolicy before the \
+                  auth type); otherwise skipped (no policy seen in force): a policy never seen \
+                  enforced, a deny-only one for instance, may deny every caller",
     sources: &[
         electric_eye!("6"),
         source::UG_AUTH_POLICIES,

@@ -57,7 +57,15 @@ impl Rule for ServiceCustomDomainCert {
         }
     }
 
-    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
-        Err("the certificate for the custom domain name cannot be guessed".to_owned())
+    fn patch(
+        &self,
+        _: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
+        Err(
+            "the certificate for the custom domain name cannot be guessed"
+                .to_owned()
+                .into(),
+        )
     }
 }

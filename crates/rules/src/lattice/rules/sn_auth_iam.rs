@@ -18,11 +18,12 @@ pub static RULE: AuthIam = AuthIam(RuleMeta {
                 network unauthenticated; the network's auth policy, its coarse-grained access \
                 control, is not enforced.",
     remediation:
-        "sets authType to AWS_IAM (UpdateServiceNetwork) only when a compliant auth policy is \
-                  known: the current one, or the last compliant copy, which \
-                  lattice-auth-policy-restricted restores in the same plan and which must be \
-                  written (PutAuthPolicy) before the auth type; otherwise skipped, since AWS_IAM \
-                  without an auth policy denies every request",
+        "sets authType to AWS_IAM (UpdateServiceNetwork) only together with the auth policy \
+                  last seen in force with it (the last compliant copy's): when the current policy \
+                  is that document, or does not restrict callers (lattice-auth-policy-restricted \
+                  then restores the last compliant one, written with PutAuthPolicy before the \
+                  auth type); otherwise skipped (no policy seen in force): a policy never seen \
+                  enforced, a deny-only one for instance, may deny every caller",
     sources: &[
         electric_eye!("3"),
         source::UG_AUTH_POLICIES,

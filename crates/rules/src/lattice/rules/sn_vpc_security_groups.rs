@@ -64,12 +64,17 @@ impl Rule for SnVpcSecurityGroups {
         }
     }
 
-    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        _: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         Err(
             "security groups are not reverted: an association without them was created that \
              way, so no earlier value is known, and which may reach the network is the owner's \
              choice"
-                .to_owned(),
+                .to_owned()
+                .into(),
         )
     }
 }

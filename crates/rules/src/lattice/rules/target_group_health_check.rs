@@ -79,11 +79,14 @@ impl Rule for TargetGroupHealthCheck {
     }
 
     fn check(&self, resource: &Resource, _: &EvalContext<'_>) -> Verdict {
-        let group =
-            match checks::target_group(resource, "VPC Lattice does not health-check its targets") {
-                Ok(group) => group,
-                Err(not_applicable) => return not_applicable,
-            };
+        let group = match checks::target_group(
+            resource,
+            &["LAMBDA", "ALB"],
+            "VPC Lattice does not health-check its targets",
+        ) {
+            Ok(group) => group,
+            Err(not_applicable) => return not_applicable,
+        };
         let enabled = group
             .config
             .as_ref()
@@ -100,12 +103,16 @@ impl Rule for TargetGroupHealthCheck {
         }
     }
 
-    fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        resource: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         let Resource::TargetGroup(doc) = resource else {
-            return Err("not a target group".to_owned());
+            return Err("not a target group".to_owned().into());
         };
         if let Some(why) = missing_settings(&doc.target_group) {
-            return Err(why.to_owned());
+            return Err(why.to_owned().into());
         }
         doc.target_group
             .config

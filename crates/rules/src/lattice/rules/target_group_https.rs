@@ -19,7 +19,9 @@ const META: RuleMeta = RuleMeta {
     kinds: &[ResourceKind::TargetGroup],
     field: "targetGroup.config.protocol",
     pass: "HTTPS, or TCP (a TCP target group is what a TLS passthrough listener forwards to: the \
-           client's TLS reaches the target); not applicable to LAMBDA and ALB target groups",
+           client's TLS reaches the target); ALB target groups are judged like IP and INSTANCE ones \
+           (VPC Lattice connects to the load balancer with the group's protocol and port); not \
+           applicable to LAMBDA target groups",
     rationale: "An HTTP target group carries every request from VPC Lattice to the targets in \
                 plaintext inside the VPC.",
     remediation: "none (alert only): UpdateTargetGroup cannot change the protocol; create an \
@@ -27,6 +29,7 @@ const META: RuleMeta = RuleMeta {
     sources: &[
         electric_eye!("9"),
         source::UG_TLS_LISTENERS,
+        source::UG_ALB_TARGETS,
         source::API_UPDATE_TARGET_GROUP,
     ],
 };
@@ -38,7 +41,7 @@ impl Rule for TargetGroupHttps {
 
     fn check(&self, resource: &Resource, _: &EvalContext<'_>) -> Verdict {
         let group =
-            match checks::target_group(resource, "VPC Lattice sets no protocol to its targets") {
+            match checks::target_group(resource, &["LAMBDA"], "VPC Lattice invokes the function") {
                 Ok(group) => group,
                 Err(not_applicable) => return not_applicable,
             };
@@ -54,12 +57,17 @@ impl Rule for TargetGroupHttps {
         }
     }
 
-    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), String> {
+    fn patch(
+        &self,
+        _: &mut Resource,
+        _: &RemediationContext<'_>,
+    ) -> Result<(), crate::catalog::Refusal> {
         Err(
             "the API cannot change a target group's protocol in place (UpdateTargetGroup takes \
              only its health check): create an HTTPS target group and move the listener rules \
              to it"
-                .to_owned(),
+                .to_owned()
+                .into(),
         )
     }
 }

@@ -110,21 +110,49 @@ fn auth_type_must_be_aws_iam_and_absent_is_none() {
 }
 
 #[test]
-fn auth_type_is_restored_only_with_a_compliant_policy_known() {
-    // The current policy restricts callers (inactive while NONE): the auth type alone is enough.
+fn auth_type_is_restored_only_with_a_policy_seen_in_force() {
+    use crate::catalog::Refusal;
+    let skipped = |resource: &Resource, last: Option<&Resource>| match remediate_with(
+        "lattice-sn-auth-iam",
+        resource,
+        last,
+    ) {
+        Remediation::Skipped(refusal) => Some(refusal),
+        _ => None,
+    };
+    let last = network(json!("AWS_IAM"), policy(org_only(), "Active"));
+    // The current policy is the one last seen in force (inactive while NONE): the auth type
+    // alone is enough.
     let inactive = network(json!("NONE"), policy(org_only(), "Inactive"));
-    let Remediation::Patched(patched) = remediate_with("lattice-sn-auth-iam", &inactive, None)
+    let Remediation::Patched(patched) =
+        remediate_with("lattice-sn-auth-iam", &inactive, Some(&last))
     else {
         panic!("expected a patch");
     };
     assert_eq!(patched.auth_type(), Some("AWS_IAM"));
     assert_eq!(patched.auth_policy(), inactive.auth_policy());
+    // The same restricting policy but never seen in force (no last compliant copy): skipped.
+    assert_eq!(skipped(&inactive, None), Some(Refusal::NoPolicySeenInForce));
+    // A deny-only policy restricts callers, but was never seen in force: switching AWS_IAM on
+    // would deny every caller. Skipped, with or without a last compliant copy.
+    let deny_only = network(
+        json!("NONE"),
+        policy(
+            json!([{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]),
+            "Inactive",
+        ),
+    );
+    assert_eq!(
+        skipped(&deny_only, None),
+        Some(Refusal::NoPolicySeenInForce)
+    );
+    assert_eq!(
+        skipped(&deny_only, Some(&last)),
+        Some(Refusal::NoPolicySeenInForce)
+    );
     // No policy now: only a last compliant copy makes AWS_IAM safe.
     let bare = network(json!("NONE"), json!(null));
-    let Remediation::Skipped(why) = remediate_with("lattice-sn-auth-iam", &bare, None) else {
-        panic!("expected a skip");
-    };
-    assert!(why.contains("denies every request"), "{why}");
+    assert_eq!(skipped(&bare, None), Some(Refusal::NoPolicySeenInForce));
     let last = network(json!("AWS_IAM"), policy(org_only(), "Active"));
     assert!(matches!(
         remediate_with("lattice-sn-auth-iam", &bare, Some(&last)),
@@ -283,14 +311,15 @@ fn auth_policy_is_restored_once_the_auth_type_enforces_it() {
     else {
         panic!("expected a skip");
     };
-    assert!(why.contains("cannot be guessed"), "{why}");
+    assert!(why.to_string().contains("cannot be guessed"), "{why}");
     let Remediation::Skipped(why) =
         remediate_with(rule, &network(json!("NONE"), json!(null)), Some(&last))
     else {
         panic!("expected a skip");
     };
     assert!(
-        why.contains("serviceNetwork.authType is not AWS_IAM"),
+        why.to_string()
+            .contains("serviceNetwork.authType is not AWS_IAM"),
         "{why}"
     );
     // The auth type was just restored: the restricting policy becomes Active.
@@ -331,7 +360,8 @@ fn listeners_must_be_https_or_passthrough_and_are_never_patched() {
         panic!("expected a skip");
     };
     assert!(
-        why.contains("cannot change a listener's protocol in place"),
+        why.to_string()
+            .contains("cannot change a listener's protocol in place"),
         "{why}"
     );
     assert_eq!(
@@ -353,17 +383,22 @@ fn target_groups_must_use_https_or_tcp_and_are_never_patched() {
         panic!("expected a skip");
     };
     assert!(
-        why.contains("cannot change a target group's protocol in place"),
+        why.to_string()
+            .contains("cannot change a target group's protocol in place"),
         "{why}"
     );
     for protocol in ["HTTPS", "TCP"] {
         let group = target_group(json!({"type": "INSTANCE", "config": {"protocol": protocol}}));
         assert_eq!(verdict(rule, &group), Verdict::Compliant, "{protocol}");
     }
-    for kind in ["LAMBDA", "ALB"] {
-        let group = target_group(json!({"type": kind, "config": {"protocol": "HTTP"}}));
-        assert_eq!(status(rule, &group), VerdictStatus::NotApplicable, "{kind}");
-    }
+    let lambda = target_group(json!({"type": "LAMBDA", "config": {"protocol": "HTTP"}}));
+    assert_eq!(status(rule, &lambda), VerdictStatus::NotApplicable);
+    // VPC Lattice reaches an ALB with the group's protocol: an HTTP ALB group is a plaintext hop.
+    let alb = |protocol: &str| {
+        target_group(json!({"type": "ALB", "config": {"protocol": protocol, "port": 80}}))
+    };
+    assert_eq!(status(rule, &alb("HTTP")), VerdictStatus::NonCompliant);
+    assert_eq!(verdict(rule, &alb("HTTPS")), Verdict::Compliant);
     assert!(reason(&verdict(rule, &target_group(json!({"type": "IP"})))).contains("missing"));
 }
 
@@ -403,7 +438,8 @@ fn access_logs_are_recreated_to_the_last_known_destinations() {
         panic!("expected a skip");
     };
     assert!(
-        why.contains("no last known access log destination"),
+        why.to_string()
+            .contains("no last known access log destination"),
         "{why}"
     );
 }
@@ -439,7 +475,10 @@ fn health_checks_follow_aws_defaults_and_need_no_guess_to_enable() {
     let Remediation::Skipped(why) = remediate_with(rule, &tcp, None) else {
         panic!("expected a skip");
     };
-    assert!(why.contains("protocol and a protocol version"), "{why}");
+    assert!(
+        why.to_string().contains("protocol and a protocol version"),
+        "{why}"
+    );
     let tcp_named = group(
         json!({"protocol": "TCP", "healthCheck": {"enabled": false, "protocol": "HTTPS", "protocolVersion": "HTTP1"}}),
     );
@@ -459,7 +498,7 @@ fn health_checks_follow_aws_defaults_and_need_no_guess_to_enable() {
     let Remediation::Skipped(why) = remediate_with(rule, &grpc, None) else {
         panic!("expected a skip");
     };
-    assert!(why.contains("GRPC"), "{why}");
+    assert!(why.to_string().contains("GRPC"), "{why}");
     for kind in ["LAMBDA", "ALB"] {
         let group =
             target_group(json!({"type": kind, "config": {"healthCheck": {"enabled": false}}}));
