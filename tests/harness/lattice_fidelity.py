@@ -21,6 +21,10 @@ by a harness admin call under ``/__harness/lattice/`` that tests make to the emu
   moto has none of them and no ``DeleteServiceNetworkVpcAssociation``/
   ``DeleteServiceNetworkServiceAssociation``: counts are computed from the associations at read
   time, the deletes are added (answering ``DELETE_IN_PROGRESS`` and removing at once).
+
+It also counts the writes the emulator applied, per resource and operation (``GET
+/__harness/lattice/writes``): a fault test proves each revert was written once, not merely
+recorded once (a request the fault proxy faulted never reaches the emulator and is not counted).
 """
 
 import io
@@ -274,7 +278,67 @@ def associations_counted():
         "serviceNetworkServiceAssociationIdentifier")
 
 
-SHIMS = (propagating_auth_policies, associations_counted)
+# --- counted writes -------------------------------------------------------------------------------
+
+class Writes:
+    """Writes applied, per (resource id, operation)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts = {}
+
+    def count(self, resource, operation):
+        with self.lock:
+            key = (resource.rsplit("/", 1)[-1], operation)
+            self.counts[key] = self.counts.get(key, 0) + 1
+
+    def snapshot(self):
+        with self.lock:
+            out = {}
+            for (resource, operation), n in self.counts.items():
+                out.setdefault(resource, {})[operation] = n
+            return out
+
+
+WRITES = Writes()
+COUNTED = (("update_service_network", "UpdateServiceNetwork"), ("update_service", "UpdateService"),
+           ("update_target_group", "UpdateTargetGroup"), ("put_auth_policy", "PutAuthPolicy"),
+           ("delete_auth_policy", "DeleteAuthPolicy"))
+
+
+def writes_counted():
+    """Each applied write counted once: the backend's update calls on success, an access log
+    subscription when it is made (a clientToken replay makes none) or deleted."""
+    for name, operation in COUNTED:
+        original = getattr(LatticeBackend, name)
+
+        def counted(self, *args, _original=original, _operation=operation, **kwargs):
+            answer = _original(self, *args, **kwargs)
+            identifier = args[0] if args else next(v for k, v in kwargs.items() if "dentifier" in k)
+            WRITES.count(identifier, _operation)
+            return answer
+
+        setattr(LatticeBackend, name, counted)
+
+    subscription = lattice_models.VPCLatticeAccessLogSubscription
+    original_init = subscription.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        WRITES.count(self.resourceId, "CreateAccessLogSubscription")
+
+    subscription.__init__ = init
+    original_delete = LatticeBackend.delete_access_log_subscription
+
+    def delete(self, accessLogSubscriptionIdentifier):
+        owner = self.get_access_log_subscription(accessLogSubscriptionIdentifier).resourceId
+        original_delete(self, accessLogSubscriptionIdentifier)
+        WRITES.count(owner, "DeleteAccessLogSubscription")
+
+    LatticeBackend.delete_access_log_subscription = delete
+
+
+SHIMS = (propagating_auth_policies, associations_counted, writes_counted)
 
 
 # --- the admin calls and the middleware -----------------------------------------------------------
@@ -282,7 +346,8 @@ SHIMS = (propagating_auth_policies, associations_counted)
 def admin(method, path, body):
     """POST /__harness/lattice/auth-policy-propagation {"reads": N | null}  (0 turns it off)
     POST /__harness/lattice/auth-policy-propagation/release                → {"released": n}
-    POST|DELETE /__harness/lattice/shares {"resourceArn": ..., "account": ...}"""
+    POST|DELETE /__harness/lattice/shares {"resourceArn": ..., "account": ...}
+    GET /__harness/lattice/writes → {resource id: {operation: n}}"""
     try:
         document = json.loads(body or b"{}")
     except ValueError:
@@ -302,6 +367,8 @@ def admin(method, path, body):
             return error("400 BAD REQUEST", "ValidationException", "resourceArn (a Lattice ARN) and account")
         (SHARES.share if method == "POST" else SHARES.unshare)(arn, account)
         answer = {"resourceArn": arn, "account": account, "shared": method == "POST"}
+    elif method == "GET" and action == "writes":
+        answer = WRITES.snapshot()
     else:
         return error("404 NOT FOUND", "NotFound", f"no harness call {method} {path}")
     body = json.dumps(answer).encode()

@@ -384,7 +384,9 @@ def lattice_as(port, account):
 def harness(port, method, action, body=None):
     """A /__harness/lattice/ admin call to the emulator; its JSON answer."""
     client = Client(port)
-    status, _, answer = client.json(method, f"/__harness/lattice/{action}", body=body if body is not None else {})
+    if body is None and method != "GET":
+        body = {}
+    status, _, answer = client.json(method, f"/__harness/lattice/{action}", body=body)
     client.close()
     expect(status == 200, f"harness call {method} {action} answered {status}: {answer}")
     return answer
@@ -505,10 +507,32 @@ def check_lattice_association_counts(port):
     expect(got.get("serviceArns") == [service["arn"]], f"GetTargetGroup serviceArns {got.get('serviceArns')}")
 
 
+def check_lattice_writes_counted(port):
+    """GET /__harness/lattice/writes counts each applied write once per resource and operation."""
+    api = lattice(port)
+    network = api.create_service_network(name="selftest-writes")
+    group = api.create_target_group(name="selftest-writes", type="IP", config={
+        "port": 443, "protocol": "HTTPS", "vpcIdentifier": "vpc-0123456789abcdef0"})
+    api.update_service_network(serviceNetworkIdentifier=network["arn"], authType="AWS_IAM")
+    api.update_service_network(serviceNetworkIdentifier=network["id"], authType="NONE")
+    api.put_auth_policy(resourceIdentifier=network["id"], policy=POLICY)
+    created = [api.create_access_log_subscription(resourceIdentifier=network["id"], destinationArn=DESTINATION,
+                                                  clientToken="selftest-writes") for _ in range(2)]
+    api.delete_access_log_subscription(accessLogSubscriptionIdentifier=created[0]["id"])
+    api.update_target_group(targetGroupIdentifier=group["id"], healthCheck={"enabled": True})
+    expect_not_found(api.update_service_network, serviceNetworkIdentifier="sn-0123456789abcdef0", authType="NONE")
+    counted = harness(port, "GET", "writes")
+    expected = {network["id"]: {"UpdateServiceNetwork": 2, "PutAuthPolicy": 1, "CreateAccessLogSubscription": 1,
+                                "DeleteAccessLogSubscription": 1},
+                group["id"]: {"UpdateTargetGroup": 1}}
+    expect({k: counted.get(k) for k in expected} == expected and "sn-0123456789abcdef0" not in counted,
+           f"writes counted {({k: counted.get(k) for k in expected})}, not {expected}")
+
+
 LATTICE_CHECKS = (check_lattice_updates, check_lattice_stable_documents, check_lattice_vpc_associations,
                   check_lattice_auth_policy, check_lattice_access_log_subscriptions,
                   check_lattice_auth_policy_propagation, check_lattice_foreign_accounts,
-                  check_lattice_association_counts)
+                  check_lattice_association_counts, check_lattice_writes_counted)
 
 
 def check_lattice(port):
@@ -667,7 +691,7 @@ def main():
     check_lattice(emulator_port)
     print("selftest: VPC Lattice shims OK (Update*, stable Gets, GetServiceNetworkVpcAssociation, auth policy "
           "state, idempotent access log subscriptions, ARN identifiers, 404 ResourceNotFoundException; auth policy "
-          "propagation, another account's ARNs, association counts)")
+          "propagation, another account's ARNs, association counts, counted writes)")
     check_proxy(emulator_port)
     print("selftest: fault proxy OK (throttle 429/400, 500, drop, deny, --only, pass-through, keep-alive, stats, "
           "seed, Lattice PATCH)")
