@@ -30,6 +30,8 @@ moto 5.2.x lacks VPC Lattice calls Meshwarden makes, and departs from that API e
   creation (RFC 3339 strings, as moto's other Lattice times) and ``lastUpdatedAt`` at each update;
 * ``CreateAccessLogSubscription`` ignores ``clientToken``: a repeated token returns the
   subscription it created (409 ``ConflictException`` with other parameters).
+What moto hides of AWS (auth policy propagation, another account's resources, association counts)
+is modelled by lattice_fidelity.py, driven by the tests through ``/__harness/lattice/`` calls.
 Nothing else is touched, and product code never knows about it.
 
 Usage: python moto_launcher.py [--port 0]   → prints "LISTENING <port>" once it accepts requests.
@@ -75,6 +77,8 @@ from moto.core.exceptions import JsonRESTError  # noqa: E402
 from moto.vpclattice import exceptions as lattice_exceptions  # noqa: E402
 from moto.vpclattice import models as lattice_models  # noqa: E402
 from moto.vpclattice import responses as lattice_responses  # noqa: E402
+
+import lattice_fidelity  # noqa: E402  (beside this file; imports moto, so after the environment is set)
 
 MOTO_TIME = re.compile(r"^\d{2}/\d{2}/\d{4}, \d{2}:\d{2}:\d{2}$")
 TIME_KEYS = ("createdAt", "lastUpdatedAt")
@@ -460,9 +464,9 @@ def main():
     accounts_as_owners()
     isolated_dynamodb()
     idempotent_app_mesh_updates()
-    for shim in LATTICE_SHIMS:
+    for shim in LATTICE_SHIMS + lattice_fidelity.SHIMS:
         shim()
-    app = ApiShim(DomainDispatcherApplication(create_backend_app))
+    app = ApiShim(lattice_fidelity.LatticeFidelity(DomainDispatcherApplication(create_backend_app)))
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
 
     def stop(_signum, _frame):

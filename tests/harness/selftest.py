@@ -367,8 +367,172 @@ def check_lattice_access_log_subscriptions(port):
     expect_not_found(api.delete_access_log_subscription, accessLogSubscriptionIdentifier=created[0]["id"])
 
 
+OTHER_ACCOUNT = "111111111111"
+
+
+def lattice_as(port, account):
+    """A Lattice client acting in `account` (moto's x-moto-account-id header picks the account)."""
+    api = lattice(port)
+
+    def add_header(params, **_):
+        params["headers"]["x-moto-account-id"] = account
+
+    api.meta.events.register("before-call.vpc-lattice", add_header)
+    return api
+
+
+def harness(port, method, action, body=None):
+    """A /__harness/lattice/ admin call to the emulator; its JSON answer."""
+    client = Client(port)
+    if body is None and method != "GET":
+        body = {}
+    status, _, answer = client.json(method, f"/__harness/lattice/{action}", body=body)
+    client.close()
+    expect(status == 200, f"harness call {method} {action} answered {status}: {answer}")
+    return answer
+
+
+def policy_allowing(account):
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+         "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}]})
+
+
+def check_lattice_auth_policy_propagation(port):
+    """With a propagation set, GetAuthPolicy answers the previous policy for N reads or until released."""
+    api = lattice(port)
+    network = api.create_service_network(name="selftest-propagation", authType="AWS_IAM")
+
+    def seen():
+        try:
+            got = api.get_auth_policy(resourceIdentifier=network["id"])
+        except ClientError as error:
+            return error.response["Error"]["Code"]
+        return got["policy"], got["state"]
+
+    first, second, third, fourth = (policy_allowing(str(n) * 12) for n in (2, 3, 4, 5))
+    harness(port, "POST", "auth-policy-propagation", {"reads": 2})
+    try:
+        api.put_auth_policy(resourceIdentifier=network["arn"], policy=first)
+        answers = [seen() for _ in range(3)]
+        expect(answers == ["ResourceNotFoundException"] * 2 + [(first, "Active")],
+               f"a new policy with 2 reads of propagation was read as {answers}")
+        api.put_auth_policy(resourceIdentifier=network["id"], policy=second)
+        answers = [seen() for _ in range(3)]
+        expect(answers == [(first, "Active")] * 2 + [(second, "Active")],
+               f"a changed policy with 2 reads of propagation was read as {answers}")
+        harness(port, "POST", "auth-policy-propagation", {"reads": None})
+        api.put_auth_policy(resourceIdentifier=network["id"], policy=third)
+        answers = [seen() for _ in range(5)]
+        expect(answers == [(second, "Active")] * 5, f"a change held until released was read as {answers}")
+        released = harness(port, "POST", "auth-policy-propagation/release")
+        expect(released == {"released": 1} and seen() == (third, "Active"),
+               f"release answered {released}; GetAuthPolicy then read {seen()}")
+    finally:
+        harness(port, "POST", "auth-policy-propagation", {"reads": 0})
+    api.put_auth_policy(resourceIdentifier=network["id"], policy=fourth)
+    expect(seen() == (fourth, "Active"), "with propagation off a policy is not read at once")
+
+
+def check_lattice_foreign_accounts(port):
+    """Another account's ARN is 403 AccessDeniedException unless shared (reads only); another
+    partition's or region's is 404; never our same-id resource."""
+    ours, theirs = lattice(port), lattice_as(port, OTHER_ACCOUNT)
+    mine = ours.create_service_network(name="selftest-foreign")
+    other = theirs.create_service_network(name="selftest-foreign")
+    expect(other["arn"].split(":")[4] == OTHER_ACCOUNT, f"the other account's network is {other['arn']}")
+    lookalike = mine["arn"].replace(":123456789012:", f":{OTHER_ACCOUNT}:")
+    for arn in (lookalike, other["arn"]):
+        status, code = error_of(ours.get_service_network, serviceNetworkIdentifier=arn)
+        expect((status, code) == (403, "AccessDeniedException"),
+               f"GetServiceNetwork({arn}) of an unshared network answered {status} {code}")
+    for call, kwargs in ((ours.update_service_network, {"serviceNetworkIdentifier": lookalike, "authType": "NONE"}),
+                         (ours.get_auth_policy, {"resourceIdentifier": lookalike}),
+                         (ours.list_access_log_subscriptions, {"resourceIdentifier": lookalike}),
+                         (ours.create_access_log_subscription, {"resourceIdentifier": lookalike,
+                                                                "destinationArn": DESTINATION})):
+        status, code = error_of(call, **kwargs)
+        expect((status, code) == (403, "AccessDeniedException"), f"{call.__name__}({kwargs}) answered {status} {code}")
+    for arn in (mine["arn"].replace("arn:aws:", "arn:aws-cn:"), mine["arn"].replace(":us-east-1:", ":eu-west-1:")):
+        expect_not_found(ours.get_service_network, serviceNetworkIdentifier=arn)
+    expect(ours.get_service_network(serviceNetworkIdentifier=mine["arn"])["id"] == mine["id"],
+           "our own ARN is no longer served")
+
+    harness(port, "POST", "shares", {"resourceArn": other["arn"], "account": "123456789012"})
+    shared = ours.get_service_network(serviceNetworkIdentifier=other["arn"])
+    expect(shared["arn"] == other["arn"], f"a shared network was answered as {shared}")
+    status, code = error_of(ours.update_service_network, serviceNetworkIdentifier=other["arn"], authType="AWS_IAM")
+    expect((status, code) == (403, "AccessDeniedException"), f"a write to a shared network answered {status} {code}")
+    harness(port, "DELETE", "shares", {"resourceArn": other["arn"], "account": "123456789012"})
+    status, code = error_of(ours.get_service_network, serviceNetworkIdentifier=other["arn"])
+    expect((status, code) == (403, "AccessDeniedException"), f"an unshared network answered {status} {code}")
+
+
+def check_lattice_association_counts(port):
+    """numberOfAssociatedVPCs/Services follow associations made and deleted; serviceArns the listeners."""
+    api = lattice(port)
+    network = api.create_service_network(name="selftest-counts")
+    service = api.create_service(name="selftest-counts")
+
+    def counts():
+        got = api.get_service_network(serviceNetworkIdentifier=network["id"])
+        listed = [item for item in api.list_service_networks()["items"] if item["id"] == network["id"]]
+        summary = {k: listed[0].get(k) for k in ("numberOfAssociatedVPCs", "numberOfAssociatedServices")}
+        counted = (got.get("numberOfAssociatedVPCs"), got.get("numberOfAssociatedServices"))
+        expect(summary == dict(zip(summary, counted)), f"ListServiceNetworks {summary} vs GetServiceNetwork {counted}")
+        return counted
+
+    expect(counts() == (0, 0), f"a new network counts {counts()}")
+    vpcs = [api.create_service_network_vpc_association(serviceNetworkIdentifier=network["id"],
+                                                       vpcIdentifier=f"vpc-0123456789abcdef{n}") for n in (1, 2)]
+    association = api.create_service_network_service_association(serviceNetworkIdentifier=network["id"],
+                                                                  serviceIdentifier=service["id"])
+    expect(counts() == (2, 1), f"two VPCs and a service associated count {counts()}")
+    deleted = api.delete_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=vpcs[0]["arn"])
+    expect(deleted.get("id") == vpcs[0]["id"] and deleted.get("status") == "DELETE_IN_PROGRESS",
+           f"DeleteServiceNetworkVpcAssociation answered {deleted}")
+    expect_not_found(api.get_service_network_vpc_association, serviceNetworkVpcAssociationIdentifier=vpcs[0]["id"])
+    api.delete_service_network_service_association(serviceNetworkServiceAssociationIdentifier=association["id"])
+    expect(counts() == (1, 0), f"after two deletes the network counts {counts()}")
+    expect_not_found(api.delete_service_network_service_association,
+                     serviceNetworkServiceAssociationIdentifier=association["id"])
+
+    group = api.create_target_group(name="selftest-counts", type="IP", config={
+        "port": 443, "protocol": "HTTPS", "vpcIdentifier": "vpc-0123456789abcdef0"})
+    expect("serviceArns" not in api.get_target_group(targetGroupIdentifier=group["id"]),
+           "a target group no listener forwards to names services")
+    api.create_listener(serviceIdentifier=service["id"], name="selftest-counts", protocol="HTTPS", port=443,
+                        defaultAction={"forward": {"targetGroups": [{"targetGroupIdentifier": group["id"]}]}})
+    got = api.get_target_group(targetGroupIdentifier=group["arn"])
+    expect(got.get("serviceArns") == [service["arn"]], f"GetTargetGroup serviceArns {got.get('serviceArns')}")
+
+
+def check_lattice_writes_counted(port):
+    """GET /__harness/lattice/writes counts each applied write once per resource and operation."""
+    api = lattice(port)
+    network = api.create_service_network(name="selftest-writes")
+    group = api.create_target_group(name="selftest-writes", type="IP", config={
+        "port": 443, "protocol": "HTTPS", "vpcIdentifier": "vpc-0123456789abcdef0"})
+    api.update_service_network(serviceNetworkIdentifier=network["arn"], authType="AWS_IAM")
+    api.update_service_network(serviceNetworkIdentifier=network["id"], authType="NONE")
+    api.put_auth_policy(resourceIdentifier=network["id"], policy=POLICY)
+    created = [api.create_access_log_subscription(resourceIdentifier=network["id"], destinationArn=DESTINATION,
+                                                  clientToken="selftest-writes") for _ in range(2)]
+    api.delete_access_log_subscription(accessLogSubscriptionIdentifier=created[0]["id"])
+    api.update_target_group(targetGroupIdentifier=group["id"], healthCheck={"enabled": True})
+    expect_not_found(api.update_service_network, serviceNetworkIdentifier="sn-0123456789abcdef0", authType="NONE")
+    counted = harness(port, "GET", "writes")
+    expected = {network["id"]: {"UpdateServiceNetwork": 2, "PutAuthPolicy": 1, "CreateAccessLogSubscription": 1,
+                                "DeleteAccessLogSubscription": 1},
+                group["id"]: {"UpdateTargetGroup": 1}}
+    expect({k: counted.get(k) for k in expected} == expected and "sn-0123456789abcdef0" not in counted,
+           f"writes counted {({k: counted.get(k) for k in expected})}, not {expected}")
+
+
 LATTICE_CHECKS = (check_lattice_updates, check_lattice_stable_documents, check_lattice_vpc_associations,
-                  check_lattice_auth_policy, check_lattice_access_log_subscriptions)
+                  check_lattice_auth_policy, check_lattice_access_log_subscriptions,
+                  check_lattice_auth_policy_propagation, check_lattice_foreign_accounts,
+                  check_lattice_association_counts, check_lattice_writes_counted)
 
 
 def check_lattice(port):
@@ -526,7 +690,8 @@ def main():
           "account owners)")
     check_lattice(emulator_port)
     print("selftest: VPC Lattice shims OK (Update*, stable Gets, GetServiceNetworkVpcAssociation, auth policy "
-          "state, idempotent access log subscriptions, ARN identifiers, 404 ResourceNotFoundException)")
+          "state, idempotent access log subscriptions, ARN identifiers, 404 ResourceNotFoundException; auth policy "
+          "propagation, another account's ARNs, association counts, counted writes)")
     check_proxy(emulator_port)
     print("selftest: fault proxy OK (throttle 429/400, 500, drop, deny, --only, pass-through, keep-alive, stats, "
           "seed, Lattice PATCH)")
