@@ -236,7 +236,8 @@ fn statuses(record: &Record) -> Option<BTreeMap<String, HubStatus>> {
                 .iter()
                 .filter_map(|f| {
                     let status = match f.verdict {
-                        VerdictStatus::NonCompliant => HubStatus::Failed,
+                        // An exempted rule still fails: Security Hub keeps showing it as such.
+                        VerdictStatus::NonCompliant | VerdictStatus::Exempted => HubStatus::Failed,
                         VerdictStatus::Compliant => HubStatus::Passed,
                         VerdictStatus::NotApplicable => return None,
                     };
