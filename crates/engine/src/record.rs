@@ -587,6 +587,7 @@ mod tests {
             severity: Severity::High,
             verdict: VerdictStatus::NonCompliant,
             reason: Some("missing".into()),
+            until: None,
         }];
         record.identity.version = Some(3);
         record.document = Some(json!({"virtualGateway": {"virtualGatewayName": "g"}}));
@@ -634,6 +635,7 @@ mod tests {
             severity: Severity::Low,
             verdict: VerdictStatus::NotApplicable,
             reason: Some("no required tag keys configured".into()),
+            until: None,
         });
         let item = r.history_item(Duration::ZERO);
         assert_eq!(item.common.findings.len(), 1);

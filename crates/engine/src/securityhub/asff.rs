@@ -394,6 +394,7 @@ mod tests {
             verdict,
             reason: (verdict == VerdictStatus::NonCompliant)
                 .then(|| "backendDefaults.clientPolicy.tls is missing".into()),
+            until: None,
         }
     }
 
@@ -607,6 +608,7 @@ mod tests {
                 severity: meta.severity,
                 verdict: VerdictStatus::NonCompliant,
                 reason: Some("x".repeat(5_000).into()),
+                until: None,
             }];
             let f = &changes(&r, None, ACCOUNT).unwrap().findings[0];
             assert!(f.title.chars().count() <= MAX_TITLE);
