@@ -229,8 +229,8 @@ pub struct ItemCommon {
     pub name: Option<String>,
     /// Recorded status.
     pub status: Status,
-    /// The failed findings (compliant and not-applicable verdicts are not stored: an item of a
-    /// compliant resource stays within one write unit).
+    /// The failed and exempted findings (compliant and not-applicable verdicts are not stored:
+    /// an item of a compliant resource stays within one write unit).
     #[serde(default)]
     pub findings: Vec<Finding>,
     /// Evaluated App Mesh version.
@@ -330,7 +330,12 @@ impl Record {
             findings: self
                 .findings
                 .iter()
-                .filter(|f| f.verdict == VerdictStatus::NonCompliant)
+                .filter(|f| {
+                    matches!(
+                        f.verdict,
+                        VerdictStatus::NonCompliant | VerdictStatus::Exempted
+                    )
+                })
                 .cloned()
                 .collect(),
             resource_version: self.identity.version,
