@@ -1,7 +1,7 @@
 //! `meshwarden`: the operator's command line.
 //!
 //! Offline commands (`rules`, `check`, `fix`, `event`) work on files. Operator commands (`scan`,
-//! `status`, `history`, `remediate`, `replay`, `dlq replay`) use AWS credentials the usual way
+//! `status`, `history`, `exempt`, `remediate`, `replay`, `dlq replay`) use AWS credentials the usual way
 //! (profiles, SSO, environment; `--endpoint-url` for an emulator) and the same engine as the
 //! Lambda.
 //!
@@ -41,6 +41,8 @@ enum Command {
     Status(commands::status::StatusArgs),
     /// One resource's compliance history, newest first.
     History(commands::history::HistoryArgs),
+    /// Accept a rule's failure on a resource for a while: add, list or remove exemptions.
+    Exempt(commands::exempt::ExemptArgs),
     /// Show the change that makes a resource compliant; apply it with --apply.
     Remediate(commands::remediate::RemediateArgs),
     /// Run one CloudTrail/EventBridge event through the responder pipeline.
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => block_on(commands::scan::run(args, aws)),
         Command::Status(args) => block_on(commands::status::run(args, aws)),
         Command::History(args) => block_on(commands::history::run(args, aws)),
+        Command::Exempt(args) => block_on(commands::exempt::run(args, aws)),
         Command::Remediate(args) => block_on(commands::remediate::run(args, aws)),
         Command::Replay(args) => block_on(commands::replay::run(args, aws)),
         Command::Dlq(args) => block_on(commands::dlq::run(args, aws)),

@@ -585,3 +585,132 @@ async fn dlq_replay_runs_a_dead_lettered_sweep_and_reports_an_unknown_queue() {
         "cannot receive from",
     );
 }
+
+#[tokio::test]
+async fn exempt_add_list_remove_refuses_bad_input_and_reflects_at_once() {
+    let h = Harness::new().await;
+    let mesh = unique("exempt");
+    let v = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
+    let engine = h.engine(AutoRevert::Off);
+    engine
+        .handle(&update_mesh_event(
+            &mesh,
+            "ALLOW_ALL",
+            v,
+            HUMAN_ROLE,
+            Duration::from_secs(3_600),
+        ))
+        .await
+        .unwrap();
+    let path = format!("mesh/{mesh}");
+    let rule = "mesh-egress-drop-all";
+    let add = |extra: &[&str]| {
+        let mut args = vec!["exempt", "add"];
+        args.extend_from_slice(extra);
+        meshwarden(&h.table, &args)
+    };
+    for (args, problem) in [
+        (
+            vec![path.as_str(), "--rule", rule, "--reason", " "],
+            "--reason is empty",
+        ),
+        (
+            vec![path.as_str(), "--rule", "no-such-rule", "--reason", "r"],
+            "unknown rule",
+        ),
+        (
+            vec!["mesh/never-recorded", "--rule", rule, "--reason", "r"],
+            "unknown resource",
+        ),
+        (
+            vec![
+                path.as_str(),
+                "--rule",
+                rule,
+                "--reason",
+                "r",
+                "--until",
+                "400d",
+            ],
+            "365 days",
+        ),
+        (
+            vec![
+                path.as_str(),
+                "--rule",
+                rule,
+                "--reason",
+                "r",
+                "--until",
+                "2020-01-01T00:00:00Z",
+            ],
+            "not in the future",
+        ),
+    ] {
+        one_line_error(&add(&args), problem);
+    }
+    let exempt_items =
+        |items: &[std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>]| {
+            items
+                .iter()
+                .filter(|i| i["sk"].as_s().unwrap().starts_with("EXEMPT#"))
+                .count()
+        };
+    assert_eq!(
+        exempt_items(&h.items(&mesh_id(&mesh)).await),
+        0,
+        "nothing written"
+    );
+
+    let added = add(&[
+        &path,
+        "--rule",
+        rule,
+        "--reason",
+        "legacy clients",
+        "--until",
+        "30d",
+    ]);
+    assert_eq!(added.status.code(), Some(0), "{added:?}");
+    let status = stdout_json(&meshwarden(
+        &h.table,
+        &["status", &path, "--format", "json"],
+    ));
+    assert_eq!(status[0]["status"], "COMPLIANT", "re-evaluated at once");
+    let finding = status[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap()
+        .clone();
+    assert_eq!(finding["verdict"], "EXEMPTED");
+    assert_eq!(finding["reason"], "legacy clients");
+    let table =
+        String::from_utf8_lossy(&meshwarden(&h.table, &["status", &path]).stdout).into_owned();
+    assert!(table.contains(&format!("{rule} (until ")), "{table}");
+    let index = stdout_json(&meshwarden(&h.table, &["status", "--format", "json"]));
+    assert!(
+        !index.to_string().contains(&mesh_id(&mesh)),
+        "not in the non-compliant index"
+    );
+    let listed = stdout_json(&meshwarden(
+        &h.table,
+        &["exempt", "list", &path, "--format", "json"],
+    ));
+    assert_eq!(listed[0]["rule"], rule);
+    assert_eq!(listed[0]["expired"], false);
+    assert!(listed[0]["createdBy"].as_str().unwrap().starts_with("arn:"));
+
+    let removed = meshwarden(&h.table, &["exempt", "remove", &path, "--rule", rule]);
+    assert_eq!(removed.status.code(), Some(0), "{removed:?}");
+    let status = stdout_json(&meshwarden(
+        &h.table,
+        &["status", &path, "--format", "json"],
+    ));
+    assert_eq!(status[0]["status"], "NON_COMPLIANT");
+    one_line_error(
+        &meshwarden(&h.table, &["exempt", "remove", &path, "--rule", rule]),
+        "no exemption",
+    );
+}

@@ -13,6 +13,7 @@ pub mod config;
 pub mod dispatch;
 pub mod engine;
 pub mod error;
+pub mod exemptions;
 pub mod fanout;
 pub mod identity;
 pub mod lattice;

@@ -29,6 +29,11 @@ pub struct Counts {
     pub missed_events: u64,
     /// Reverts the hourly cap stopped: the resource stays drifted until someone acts.
     pub reverts_capped: u64,
+    /// Resources that became non-compliant, or fail a (non-exempted) rule they did not fail in
+    /// their previous STATE: what drift alarms page on.
+    pub new_non_compliance: u64,
+    /// Resources evaluated with at least one exempted finding.
+    pub exempted: u64,
 }
 
 impl Counts {
@@ -42,10 +47,12 @@ impl Counts {
         self.events_received += other.events_received;
         self.missed_events += other.missed_events;
         self.reverts_capped += other.reverts_capped;
+        self.new_non_compliance += other.new_non_compliance;
+        self.exempted += other.exempted;
     }
 
     /// Every metric with its CloudWatch name (the infrastructure alarms on these names).
-    pub fn named(&self) -> [(&'static str, u64); 8] {
+    pub fn named(&self) -> [(&'static str, u64); 10] {
         [
             ("Evaluations", self.evaluations),
             ("NonCompliant", self.non_compliant),
@@ -55,6 +62,8 @@ impl Counts {
             ("EventsReceived", self.events_received),
             ("MissedEvents", self.missed_events),
             ("RevertsCapped", self.reverts_capped),
+            ("NewNonCompliance", self.new_non_compliance),
+            ("Exempted", self.exempted),
         ]
     }
 
@@ -102,6 +111,7 @@ mod tests {
             non_compliant: 1,
             reverted: 1,
             reverts_capped: 1,
+            new_non_compliance: 1,
             ..Counts::default()
         };
         let doc = counts.emf(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1500));
@@ -109,7 +119,7 @@ mod tests {
         let defs = doc["_aws"]["CloudWatchMetrics"][0]["Metrics"]
             .as_array()
             .unwrap();
-        assert_eq!(defs.len(), 8);
+        assert_eq!(defs.len(), 10);
         for def in defs {
             let name = def["Name"].as_str().unwrap();
             assert!(doc.get(name).is_some(), "{name} declared but missing");
@@ -117,6 +127,8 @@ mod tests {
         assert_eq!(doc["NonCompliant"], 1);
         assert_eq!(doc["RevertsCapped"], 1);
         assert_eq!(doc["MissedEvents"], 0);
+        assert_eq!(doc["NewNonCompliance"], 1);
+        assert_eq!(doc["Exempted"], 0);
         assert_eq!(
             doc["_aws"]["CloudWatchMetrics"][0]["Namespace"],
             "Meshwarden"

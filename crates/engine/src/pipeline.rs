@@ -5,6 +5,7 @@ use crate::config::AutoRevert;
 use crate::dispatch::{new_delivery_id, Handled};
 use crate::engine::Engine;
 use crate::error::{EngineError, PortError};
+use crate::exemptions::ExemptionItem;
 use crate::identity::{content_of, differing_members, Identity};
 use crate::metrics::Counts;
 use crate::ports::{
@@ -14,6 +15,7 @@ use crate::record::{epoch_seconds, Action, CapSlot, Cause, Record, RevertIntent,
 use crate::revert::{self, Recheck, Takeover};
 use crate::step::{self, Guards, Plan};
 use meshwarden_rules::event::{is_own_identity, IgnoreReason, Route, RoutedEvent};
+use meshwarden_rules::exemption::Exemption;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use meshwarden_rules::verdict::ComplianceStatus;
@@ -65,6 +67,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             started: Instant::now(),
             counts: Counts::default(),
             last_compliant: None,
+            exemptions: None,
         };
         // Boxed: the pipeline's nested futures (SDK calls included) are too large for a
         // test thread's stack in debug builds.
@@ -83,6 +86,9 @@ struct EventRun<'a, M, S, F> {
     counts: Counts,
     /// The last compliant copy of the resource, once read (a revert needs it twice).
     last_compliant: Option<Option<Resource>>,
+    /// The resource's exemptions, once read (a revert evaluates twice, a resumed one reads them
+    /// before it re-plans).
+    exemptions: Option<Vec<Exemption>>,
 }
 
 /// What an event asks the pipeline for.
@@ -161,19 +167,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let resource = &resource;
         let described = match self.engine.mesh.describe(resource).await {
             Ok(described) => described,
-            Err(err) => {
-                let refused = EngineError::refusal(err)?;
-                tracing::error!(resource = %resource, error = %refused, "describe refused");
-                self.counts.errors += 1;
-                let mut record = Record::new(
-                    resource.clone(),
-                    self.cause(),
-                    Status::Error,
-                    SystemTime::now(),
-                );
-                record.action_reason = Some(refused.to_string());
-                return Box::pin(self.write(record)).await;
-            }
+            Err(err) => return Box::pin(self.refused(resource, err, "describe refused")).await,
         };
         let described = match described {
             Some(d) if !Identity::of(&d.resource).deleted => d,
@@ -193,6 +187,22 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             }
         }
         Box::pin(self.evaluate(resource, described)).await
+    }
+
+    /// A call about the resource was refused: recorded as an error (transient faults are the
+    /// runtime's to retry).
+    async fn refused(
+        &mut self,
+        resource: &ResourceRef,
+        err: PortError,
+        what: &'static str,
+    ) -> Result<Handled, EngineError> {
+        let refused = EngineError::refusal(err)?;
+        tracing::error!(resource = %resource, error = %refused, "{what}");
+        self.counts.errors += 1;
+        let mut record = Record::new(resource.clone(), self.cause(), Status::Error, SystemTime::now());
+        record.action_reason = Some(refused.to_string());
+        Box::pin(self.write(record)).await
     }
 
     /// The resource is not there (or described as DELETED). Inside the consistency window a
@@ -241,7 +251,13 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             .engine
             .tags_if_needed(resource, &described.snapshot)
             .await?;
-        let assessment = step::assess(&described.resource, tags.as_deref(), &config.rules);
+        // Unreadable exemptions: nothing is judged (judging without them could revert an
+        // accepted failure).
+        if let Err(err) = self.read_exemptions(resource).await {
+            return Box::pin(self.refused(resource, err, "exemptions unreadable")).await;
+        }
+        let mut assessment = step::assess(&described.resource, tags.as_deref(), &config.rules);
+        self.counts.exempted += u64::from(step::exempt(&mut assessment, self.exempted(), self.now));
         self.counts.evaluations += 1;
         self.counts.non_compliant += u64::from(assessment.status == ComplianceStatus::NonCompliant);
         // The evaluation's time is taken after its describe: of two evaluations, the one
@@ -279,6 +295,20 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
                 Box::pin(self.write(record)).await
             }
         }
+    }
+
+    /// Read the resource's exemptions, once per event (one Query of its partition).
+    async fn read_exemptions(&mut self, resource: &ResourceRef) -> Result<(), PortError> {
+        if self.exemptions.is_none() {
+            let items = self.engine.store.exemptions(&resource.id()).await?;
+            self.exemptions = Some(items.iter().map(ExemptionItem::exemption).collect());
+        }
+        Ok(())
+    }
+
+    /// The exemptions read by [`Self::read_exemptions`] (none before).
+    fn exempted(&self) -> &[Exemption] {
+        self.exemptions.as_deref().unwrap_or_default()
     }
 
     /// The last compliant copy of the resource, from STATE (unreadable: none); read once per
@@ -361,7 +391,10 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let max = config.max_reverts_per_hour;
         match self.store_call(self.engine.store.reserve_revert(&intent, &slot, max).await)? {
             Err(refused) => Ok(refused),
-            Ok(Reservation::Reserved) => Box::pin(self.carry_out(intent, true)).await,
+            Ok(Reservation::Reserved) => {
+                Box::pin(self.count_new_before_revert(&record)).await;
+                Box::pin(self.carry_out(intent, true)).await
+            }
             Ok(Reservation::Exists(item)) => Box::pin(self.resume(&item)).await,
             Ok(Reservation::Capped) => {
                 tracing::warn!(resource = %record.resource, cap = max, "revert capped");
@@ -375,6 +408,23 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
                 Box::pin(self.write(record)).await
             }
         }
+    }
+
+    /// `NewNonCompliance` of an evaluation a revert will overwrite: compared with STATE as it is
+    /// before the revert (one read, on the revert path only: its transaction cannot return the
+    /// old item). Unreadable: counted as new (the drift alarm errs towards paging).
+    async fn count_new_before_revert(&mut self, evaluated: &Record) {
+        let previous_failed = match self.engine.store.state(&evaluated.resource.id()).await {
+            Ok(state) => state.map(|s| step::failed_rules(&s.common.findings)),
+            Err(err) => {
+                tracing::warn!(resource = %evaluated.resource, error = %err, "STATE unreadable");
+                Some(Vec::new())
+            }
+        };
+        self.counts.new_non_compliance += u64::from(step::newly_failing(
+            &evaluated.findings,
+            &previous_failed.unwrap_or_default(),
+        ));
     }
 
     /// The event already has a history item: finish its pending revert if this delivery may.
@@ -405,6 +455,11 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let mut done = intent.clone();
         done.intent = None;
         let resource = intent.resource.clone();
+        // A resumed revert has not read them yet: an exempted rule must not be reverted.
+        if let Err(err) = self.read_exemptions(&resource).await {
+            let refused = EngineError::refusal(err)?;
+            return Box::pin(self.failed_revert(done, &refused, slot)).await;
+        }
         let described = self.engine.mesh.describe(&resource).await;
         done.evaluated_at = SystemTime::now();
         let described = match described {
@@ -479,7 +534,8 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             .engine
             .tags_if_needed(&resource, &fresh.snapshot)
             .await?;
-        let assessment = step::assess(&fresh.resource, tags.as_deref(), &config.rules);
+        let mut assessment = step::assess(&fresh.resource, tags.as_deref(), &config.rules);
+        step::exempt(&mut assessment, self.exempted(), self.now);
         let plan = Box::pin(self.plan(
             &resource,
             &fresh.resource,
@@ -540,7 +596,8 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         action: Action,
         reason: Option<String>,
     ) {
-        let assessment = step::assess(reverted, None, &self.engine.config.rules);
+        let mut assessment = step::assess(reverted, None, &self.engine.config.rules);
+        step::exempt(&mut assessment, self.exempted(), self.now);
         // Tag rules keep the verdicts of the evaluation (tags are not changed by a revert).
         let tag_findings = done
             .findings
@@ -611,9 +668,18 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
     /// revert resumes it (a retry after a failure that followed the update lands here: the
     /// resource is compliant by then).
     async fn write(&mut self, record: Record) -> Result<Handled, EngineError> {
-        let result = self.engine.store.record(&record).await;
+        let result = self.engine.store.record_seen(&record).await;
         let outcome = match self.store_call(result)? {
-            Ok(outcome) => outcome,
+            Ok((outcome, previous)) => {
+                // STATE's previous failures came back with its update (ALL_OLD): no read.
+                if let (RecordOutcome::Written, Some(previous)) = (outcome, previous) {
+                    self.counts.new_non_compliance += u64::from(step::newly_failing(
+                        &record.findings,
+                        &previous.previous_failed,
+                    ));
+                }
+                outcome
+            }
             Err(_) => {
                 let minimal = record.minimal("the full record was refused");
                 let result = self.engine.store.record(&minimal).await;

@@ -4,6 +4,7 @@
 //! them for real; tests may wrap them to inject faults. No SDK type appears here.
 
 pub use crate::error::{ErrorKind, PortError};
+use crate::exemptions::ExemptionItem;
 use crate::record::{CapSlot, HistoryItem, Record, StateItem};
 use crate::securityhub::asff::{AsffFinding, Exported};
 use meshwarden_rules::model::{Resource, Tag};
@@ -131,6 +132,9 @@ pub struct SweepWrite {
     pub previous_version: Option<i64>,
     /// What Security Hub held for the resource before (when STATE took the update).
     pub previous_exported: Option<Exported>,
+    /// The rules STATE recorded as failing before (when it took the update; empty when there
+    /// was no STATE): what `NewNonCompliance` compares with.
+    pub previous_failed: Vec<String>,
 }
 
 /// One page of a query.
@@ -181,7 +185,16 @@ pub trait ComplianceStore: Send + Sync {
     fn record(
         &self,
         record: &Record,
-    ) -> impl Future<Output = Result<RecordOutcome, PortError>> + Send;
+    ) -> impl Future<Output = Result<RecordOutcome, PortError>> + Send {
+        async move { Ok(self.record_seen(record).await?.0) }
+    }
+
+    /// [`ComplianceStore::record`], also returning what STATE held before when it took the
+    /// update (from the update's own `ALL_OLD` return values: no extra read).
+    fn record_seen(
+        &self,
+        record: &Record,
+    ) -> impl Future<Output = Result<(RecordOutcome, Option<SweepWrite>), PortError>> + Send;
 
     /// The last compliant describe document of a resource (its `SPEC` item), when known.
     fn last_compliant(
@@ -247,6 +260,29 @@ pub trait ComplianceStore: Send + Sync {
         id: &str,
         query: &HistoryQuery,
     ) -> impl Future<Output = Result<Page<HistoryItem>, PortError>> + Send;
+
+    /// The exemptions of one resource (one Query: its partition, `sk` beginning `EXEMPT#`),
+    /// ended ones included.
+    fn exemptions(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Vec<ExemptionItem>, PortError>> + Send;
+
+    /// Every exemption of every resource (the sparse `exemptions` index; no scan).
+    fn all_exemptions(&self) -> impl Future<Output = Result<Vec<ExemptionItem>, PortError>> + Send;
+
+    /// Write an exemption (replacing the resource's exemption of the same rule).
+    fn put_exemption(
+        &self,
+        item: &ExemptionItem,
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
+
+    /// Remove the exemption of `rule` on the resource `id`; `false` when there was none.
+    fn remove_exemption(
+        &self,
+        id: &str,
+        rule: &str,
+    ) -> impl Future<Output = Result<bool, PortError>> + Send;
 
     /// Every resource that is non-compliant now (the sparse index; no scan).
     fn non_compliant(

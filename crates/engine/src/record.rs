@@ -229,8 +229,8 @@ pub struct ItemCommon {
     pub name: Option<String>,
     /// Recorded status.
     pub status: Status,
-    /// The failed findings (compliant and not-applicable verdicts are not stored: an item of a
-    /// compliant resource stays within one write unit).
+    /// The failed and exempted findings (compliant and not-applicable verdicts are not stored:
+    /// an item of a compliant resource stays within one write unit).
     #[serde(default)]
     pub findings: Vec<Finding>,
     /// Evaluated App Mesh version.
@@ -336,7 +336,12 @@ impl Record {
             findings: self
                 .findings
                 .iter()
-                .filter(|f| f.verdict == VerdictStatus::NonCompliant)
+                .filter(|f| {
+                    matches!(
+                        f.verdict,
+                        VerdictStatus::NonCompliant | VerdictStatus::Exempted
+                    )
+                })
                 .cloned()
                 .collect(),
             resource_version: self.identity.version,
@@ -610,6 +615,7 @@ mod tests {
             severity: Severity::High,
             verdict: VerdictStatus::NonCompliant,
             reason: Some("missing".into()),
+            until: None,
         }];
         record.identity.version = Some(3);
         record.document = Some(json!({"virtualGateway": {"virtualGatewayName": "g"}}));
@@ -657,6 +663,7 @@ mod tests {
             severity: Severity::Low,
             verdict: VerdictStatus::NotApplicable,
             reason: Some("no required tag keys configured".into()),
+            until: None,
         });
         let item = r.history_item(Duration::ZERO);
         assert_eq!(item.common.findings.len(), 1);

@@ -8,6 +8,7 @@ use crate::record::{Action, Cause, Record, Status};
 use meshwarden_rules::catalog::{
     self, EvalContext, Refusal, RemediationContext, RulesConfig, SkippedRemediation,
 };
+use meshwarden_rules::exemption::{self, Exemption};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use meshwarden_rules::verdict::{ComplianceStatus, Finding, VerdictStatus};
@@ -38,6 +39,32 @@ pub fn assess(resource: &Resource, tags: Option<&[Tag]>, rules: &RulesConfig) ->
         findings,
         identity: Identity::of(resource),
     }
+}
+
+/// Apply the exemptions in force at `now` to an assessment (exempted failures no longer make
+/// the resource non-compliant). Returns whether any finding was exempted.
+pub fn exempt(assessment: &mut Assessment, exemptions: &[Exemption], now: SystemTime) -> bool {
+    let any = exemption::apply(&mut assessment.findings, exemptions, now);
+    assessment.status = ComplianceStatus::of(&assessment.findings);
+    any
+}
+
+/// Ids of the rules whose failure is exempted.
+pub fn exempted_rules(findings: &[Finding]) -> Vec<&str> {
+    findings
+        .iter()
+        .filter(|f| f.verdict == VerdictStatus::Exempted)
+        .map(|f| f.rule.as_ref())
+        .collect()
+}
+
+/// Whether `findings` fail a rule that `previous_failed` (the rules the previous STATE failed)
+/// does not list: new non-compliance (an exemption that ended makes its rule fail anew).
+pub fn newly_failing(findings: &[Finding], previous_failed: &[String]) -> bool {
+    findings
+        .iter()
+        .filter(|f| f.verdict == VerdictStatus::NonCompliant)
+        .any(|f| !previous_failed.iter().any(|p| *p == f.rule))
 }
 
 /// The record of an assessment (no action yet): the one place records of described resources
@@ -154,7 +181,7 @@ pub fn plan(
     if let Some(reason) = not_ours(&assessment.identity, guards.own_account) {
         return Plan::Skip(reason);
     }
-    let remediation = catalog::remediate(
+    let remediation = catalog::remediate_except(
         resource,
         &EvalContext {
             config: rules,
@@ -164,6 +191,7 @@ pub fn plan(
             config: rules,
             last_compliant,
         },
+        &exempted_rules(&assessment.findings),
     );
     if remediation.applied.is_empty() {
         return Plan::Skip(SkipReason::NoSafePatch(remediation.skipped));

@@ -5,6 +5,7 @@
 
 use crate::engine::Engine;
 use crate::error::EngineError;
+use crate::exemptions::{self, ByResource};
 use crate::identity::Identity;
 use crate::metrics::Counts;
 use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, RecordOutcome, Scope, SweepWrite};
@@ -45,6 +46,10 @@ pub struct SweepReport {
     pub state_updated: usize,
     /// Resources whose version moved since STATE without an event having recorded it.
     pub missed_events: usize,
+    /// Resources that became non-compliant, or fail a rule their previous STATE did not.
+    pub new_non_compliance: usize,
+    /// Resources evaluated with at least one exempted finding.
+    pub exempted: usize,
     /// STATE items of resources that no longer exist, now recorded as deleted.
     pub retired: usize,
     /// Wall time in milliseconds.
@@ -68,6 +73,8 @@ pub(crate) struct Settled {
     pub(crate) state_updated: usize,
     /// Of those, resources whose version moved with no event having recorded it.
     pub(crate) missed_events: usize,
+    /// Of those, resources failing a rule their previous STATE did not.
+    pub(crate) new_non_compliance: usize,
     /// The findings to export, by resource id.
     pub(crate) changes: Vec<(String, Changes)>,
 }
@@ -91,6 +98,12 @@ impl SweepReport {
             errors: scan.errors,
             state_updated: settled.state_updated,
             missed_events: settled.missed_events,
+            new_non_compliance: settled.new_non_compliance,
+            exempted: scan
+                .records
+                .iter()
+                .filter(|r| !step::exempted_rules(&r.findings).is_empty())
+                .count(),
             ..SweepReport::default()
         }
     }
@@ -102,6 +115,8 @@ impl SweepReport {
             non_compliant: self.non_compliant as u64,
             errors: self.errors as u64 + export_errors,
             missed_events: self.missed_events as u64,
+            new_non_compliance: self.new_non_compliance as u64,
+            exempted: self.exempted as u64,
             ..Counts::default()
         }
     }
@@ -141,6 +156,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Scan, EngineError> {
         let now = SystemTime::now();
+        let exemptions = self.exemptions_by_resource().await?;
         let mut scan = Scan::default();
         for scope in scopes {
             let resources = self
@@ -155,7 +171,9 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             let done = std::sync::atomic::AtomicUsize::new(total - resources.len());
             let swept: Vec<Result<Swept, EngineError>> =
                 futures::stream::iter(resources.iter().map(|r| async {
-                    let outcome = self.sweep_one(r, scan_id, event_time, now).await;
+                    let outcome = self
+                        .sweep_one(r, &exemptions, scan_id, event_time, now)
+                        .await;
                     progress(
                         done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                         total,
@@ -241,6 +259,12 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             .checked_sub(self.config.missed_event_grace)
             .unwrap_or(SystemTime::UNIX_EPOCH);
         let missed = missed_events(records, &written, settled);
+        // STATE's previous failures came back with the writes (ALL_OLD): no read.
+        let new_non_compliance = records
+            .iter()
+            .zip(&written)
+            .filter(|(r, w)| w.updated && step::newly_failing(&r.findings, &w.previous_failed))
+            .count();
         let mut changes: Vec<(String, Changes)> = Vec::new();
         if self.exports() {
             // STATE's previous mark came back with the write (ALL_OLD): no read.
@@ -254,6 +278,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         Ok(Settled {
             state_updated: written.iter().filter(|w| w.updated).count(),
             missed_events: missed,
+            new_non_compliance,
             changes,
         })
     }
@@ -319,6 +344,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     pub(crate) async fn sweep_one(
         &self,
         resource: &ResourceRef,
+        exemptions: &ByResource,
         sweep_id: &str,
         event_time: &str,
         now: SystemTime,
@@ -333,7 +359,10 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             }
         };
         let tags = self.tags_if_needed(resource, &described.snapshot).await?;
-        let assessment = step::assess(&described.resource, tags.as_deref(), &self.config.rules);
+        let mut assessment = step::assess(&described.resource, tags.as_deref(), &self.config.rules);
+        if let Some(exempted) = exemptions.get(&resource.id()) {
+            step::exempt(&mut assessment, exempted, now);
+        }
         let cause = sweep_cause(sweep_id, resource, event_time);
         Ok(Swept::Recorded(Box::new(step::record_of(
             resource,
@@ -342,6 +371,19 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             &assessment,
             now,
         ))))
+    }
+}
+
+impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
+    /// Every exemption, by resource id: one Query of the `exemptions` index per scan or shard
+    /// (not one per resource).
+    pub(crate) async fn exemptions_by_resource(&self) -> Result<ByResource, EngineError> {
+        let items = self
+            .store
+            .all_exemptions()
+            .await
+            .map_err(EngineError::Transient)?;
+        Ok(exemptions::by_resource(&items))
     }
 }
 

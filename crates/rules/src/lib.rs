@@ -10,11 +10,13 @@
 //! * [`catalog`] runs every service's rules: metadata, `evaluate` and `remediate`.
 //! * [`event`] turns an EventBridge/CloudTrail event into a routing decision, asking the service
 //!   the record's `eventSource` names.
+//! * [`exemption`] turns the failures of exempted rules into `EXEMPTED` findings.
 //! * [`resource`] and [`verdict`] are the vocabulary the engine, store and CLI share.
 
 pub mod appmesh;
 pub mod catalog;
 pub mod event;
+pub mod exemption;
 pub mod lattice;
 pub mod model;
 pub mod resource;

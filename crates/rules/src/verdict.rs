@@ -100,6 +100,7 @@ impl Verdict {
             severity,
             verdict,
             reason,
+            until: None,
         }
     }
 }
@@ -114,6 +115,10 @@ pub enum VerdictStatus {
     NonCompliant,
     /// See [`Verdict::NotApplicable`].
     NotApplicable,
+    /// The resource violates the rule, but an exemption in force accepts it until its end
+    /// ([`Finding::until`]); the finding's reason is the exemption's. Not a failure: it does not
+    /// make the resource non-compliant and no revert touches it.
+    Exempted,
 }
 
 /// One rule's verdict on one resource, in the shape the CLI prints and the store keeps.
@@ -129,6 +134,9 @@ pub struct Finding {
     /// Why (absent for compliant findings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
+    /// When the exemption of an [`VerdictStatus::Exempted`] finding ends (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 /// The overall status of a resource given its findings.

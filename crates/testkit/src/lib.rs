@@ -317,6 +317,7 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
         .attribute_definitions(attr("sk"))
         .attribute_definitions(attr("nonCompliant"))
         .attribute_definitions(attr("scope"))
+        .attribute_definitions(attr("exemption"))
         .key_schema(key("pk", KeyType::Hash))
         .key_schema(key("sk", KeyType::Range))
         .global_secondary_indexes(
@@ -340,6 +341,19 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
                 .projection(
                     Projection::builder()
                         .projection_type(ProjectionType::KeysOnly)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("exemptions")
+                .key_schema(key("exemption", KeyType::Hash))
+                .key_schema(key("pk", KeyType::Range))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
                         .build(),
                 )
                 .build()

@@ -10,6 +10,7 @@
 //!   import left them; faults can be queued.
 
 use meshwarden_engine::error::{ErrorKind, PortError};
+use meshwarden_engine::exemptions::{self, ExemptionItem};
 use meshwarden_engine::ports::{
     ComplianceStore, Described, FindingsSink, HistoryQuery, MeshReader, MeshWriter, Page,
     RecordOutcome, Reservation, Scope, SweepWrite,
@@ -19,6 +20,7 @@ use meshwarden_engine::record::{
 };
 use meshwarden_engine::securityhub::asff::{AsffFinding, Exported};
 use meshwarden_engine::state_order::admits;
+use meshwarden_engine::step;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use serde_json::{json, Value};
@@ -243,6 +245,8 @@ pub enum Item {
     Spec(SpecItem),
     /// Whose part a part is.
     Owner(OwnerItem),
+    /// An accepted failure.
+    Exemption(ExemptionItem),
 }
 
 /// The compliance table in memory.
@@ -368,6 +372,30 @@ fn write_state(items: &mut Items, record: &Record) -> (bool, Option<StateItem>) 
     (true, stored)
 }
 
+/// What a STATE write found before it, as the DynamoDB adapter reports it (`ALL_OLD`).
+fn sweep_write(updated: bool, previous: Option<StateItem>) -> SweepWrite {
+    let previous = previous.filter(|_| updated);
+    SweepWrite {
+        updated,
+        previous_uid: previous
+            .as_ref()
+            .and_then(|p| p.common.resource_uid.clone()),
+        previous_version: previous.as_ref().and_then(|p| p.common.resource_version),
+        previous_failed: previous
+            .as_ref()
+            .map(|p| step::failed_rules(&p.common.findings))
+            .unwrap_or_default(),
+        previous_exported: previous.and_then(|p| p.security_hub),
+    }
+}
+
+fn exemption_items(items: &Items) -> impl Iterator<Item = ExemptionItem> + '_ {
+    items.values().filter_map(|item| match item {
+        Item::Exemption(e) => Some(e.clone()),
+        _ => None,
+    })
+}
+
 /// The history item, once per event (or replacing a pending intent when completing it);
 /// `false` when it was there already.
 fn write_history(items: &mut Items, record: &Record, completing: bool) -> bool {
@@ -404,17 +432,27 @@ impl ComplianceStore for MemoryStore {
         self.with("state", |items| stored_state(items, id))
     }
 
-    async fn record(&self, record: &Record) -> Result<RecordOutcome, PortError> {
+    async fn record_seen(
+        &self,
+        record: &Record,
+    ) -> Result<(RecordOutcome, Option<SweepWrite>), PortError> {
         // Two writes, as in DynamoDB: the history put, then the STATE update (its own fault
         // point, `record_state`), which a retry applies again.
         let first = self.with("record", |items| write_history(items, record, false))?;
-        let updated = record.status == Status::Error
-            || self.with("record_state", |items| write_state(items, record).0)?;
-        Ok(match (first, updated) {
+        let write = match record.status {
+            Status::Error => None,
+            _ => Some(self.with("record_state", |items| {
+                let (updated, previous) = write_state(items, record);
+                sweep_write(updated, previous)
+            })?),
+        };
+        let updated = write.as_ref().is_none_or(|w| w.updated);
+        let outcome = match (first, updated) {
             (false, _) => RecordOutcome::Duplicate,
             (true, true) => RecordOutcome::Written,
             (true, false) => RecordOutcome::StaleState,
-        })
+        };
+        Ok((outcome, write.filter(|w| w.updated)))
     }
 
     async fn owner_of(&self, part: &str) -> Result<Option<String>, PortError> {
@@ -492,17 +530,36 @@ impl ComplianceStore for MemoryStore {
                     let hk = key(record, record.history_sk());
                     let history = record.history_item(std::time::Duration::from_secs(86_400));
                     items.insert(hk, Item::History(history));
-                    let previous = previous.filter(|_| updated);
-                    SweepWrite {
-                        updated,
-                        previous_uid: previous
-                            .as_ref()
-                            .and_then(|p| p.common.resource_uid.clone()),
-                        previous_version: previous.as_ref().and_then(|p| p.common.resource_version),
-                        previous_exported: previous.and_then(|p| p.security_hub),
-                    }
+                    sweep_write(updated, previous)
                 })
                 .collect()
+        })
+    }
+
+    async fn exemptions(&self, id: &str) -> Result<Vec<ExemptionItem>, PortError> {
+        self.with("exemptions", |items| {
+            exemption_items(items).filter(|e| e.pk == id).collect()
+        })
+    }
+
+    async fn all_exemptions(&self) -> Result<Vec<ExemptionItem>, PortError> {
+        self.with("all_exemptions", |items| exemption_items(items).collect())
+    }
+
+    async fn put_exemption(&self, item: &ExemptionItem) -> Result<(), PortError> {
+        self.with("put_exemption", |items| {
+            items.insert(
+                (item.pk.clone(), item.sk.clone()),
+                Item::Exemption(item.clone()),
+            );
+        })
+    }
+
+    async fn remove_exemption(&self, id: &str, rule: &str) -> Result<bool, PortError> {
+        self.with("remove_exemption", |items| {
+            items
+                .remove(&(id.to_owned(), exemptions::sort_key(rule)))
+                .is_some()
         })
     }
 

@@ -43,6 +43,8 @@ export const MEMBER_FORWARD_ROLE_PREFIX = 'meshwarden-member-forward-';
 export const MEMBER_ALARM_PREFIX = 'meshwarden-member-';
 /** The sparse index of non-compliant resources. */
 export const NON_COMPLIANT_INDEX = 'nonCompliant';
+/** Sparse index of exemption items (every exemption with one Query). */
+export const EXEMPTIONS_INDEX = 'exemptions';
 /** The sparse index of resources not recorded as deleted, by `scope` (`service:account:region`): the sweep retires those it no longer finds. */
 export const LIVE_INDEX = 'live';
 /** The namespace of the metrics the responder emits (CloudWatch embedded metric format, no dimensions). */
@@ -57,7 +59,7 @@ export const SECURITY_HUB_ACTIONS = ['securityhub:BatchImportFindings'];
 export const DISCOVER_ACCOUNTS_ACTION = 'organizations:ListAccounts';
 /**
  * What the responder does to its table: GetItem, PutItem, UpdateItem, BatchWriteItem, Query (the
- * table and its `nonCompliant` and `live` indexes) and TransactWriteItems. No
+ * table and its `nonCompliant`, `live` and `exemptions` indexes) and TransactWriteItems. No
  * `dynamodb:TransactWriteItems` action exists: each Put or Update inside a transaction is
  * authorized by PutItem or UpdateItem (it makes no ConditionCheck) ("Using IAM with DynamoDB transactions",
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
@@ -122,6 +124,14 @@ export class ResponderStack extends Stack {
       sortKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
+    // Sparse: only exemption items carry `exemption`; `meshwarden exempt list` and the sweep
+    // read every exemption with one Query.
+    this.table.addGlobalSecondaryIndex({
+      indexName: EXEMPTIONS_INDEX,
+      partitionKey: { name: 'exemption', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
 
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     this.sweep = new SweepQueue(this, 'SweepShards', { timeout: settings.timeout });
@@ -156,6 +166,7 @@ export class ResponderStack extends Stack {
             this.table.tableArn,
             `${this.table.tableArn}/index/${NON_COMPLIANT_INDEX}`,
             `${this.table.tableArn}/index/${LIVE_INDEX}`,
+            `${this.table.tableArn}/index/${EXEMPTIONS_INDEX}`,
           ],
         }),
         // The sweep's shards (lib/sweep-queue.ts): sent to its queue only.

@@ -70,6 +70,7 @@ describe('least privilege', () => {
               { 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] },
               { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] }, '/index/nonCompliant']] },
               { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] }, '/index/live']] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] }, '/index/exemptions']] },
             ],
           }),
         ]),
@@ -98,9 +99,10 @@ describe('least privilege', () => {
     const table = statements.filter((st) => st.Sid === 'ComplianceTable');
     expect(table).toHaveLength(1);
     expect(table[0].Effect).toBe('Allow');
-    expect(table[0].Resource).toHaveLength(3);
+    expect(table[0].Resource).toHaveLength(4);
     expect(JSON.stringify(table[0].Resource[1])).toContain('/index/nonCompliant');
     expect(JSON.stringify(table[0].Resource[2])).toContain('/index/live');
+    expect(JSON.stringify(table[0].Resource[3])).toContain('/index/exemptions');
     expect(table[0].Action).not.toContain('dynamodb:ConditionCheckItem');
     for (const [call, actions] of Object.entries(authorizedBy)) {
       expect([call, table[0].Action]).toEqual([call, expect.arrayContaining(actions)]);
@@ -135,6 +137,10 @@ describe('the table', () => {
             IndexName: 'live',
             KeySchema: [{ AttributeName: 'scope', KeyType: 'HASH' }, { AttributeName: 'pk', KeyType: 'RANGE' }],
             Projection: { ProjectionType: 'KEYS_ONLY' },
+          }),
+          Match.objectLike({
+            IndexName: 'exemptions',
+            KeySchema: [{ AttributeName: 'exemption', KeyType: 'HASH' }, { AttributeName: 'pk', KeyType: 'RANGE' }],
           }),
         ],
       },

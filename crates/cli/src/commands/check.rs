@@ -90,6 +90,7 @@ pub fn verdict_name(verdict: VerdictStatus) -> &'static str {
         VerdictStatus::Compliant => "COMPLIANT",
         VerdictStatus::NonCompliant => "NON_COMPLIANT",
         VerdictStatus::NotApplicable => "NOT_APPLICABLE",
+        VerdictStatus::Exempted => "EXEMPTED",
     }
 }
 

@@ -1,8 +1,10 @@
 //! One module per subcommand, plus what they share.
 
 pub mod check;
+pub mod cli_event;
 pub mod dlq;
 pub mod event;
+pub mod exempt;
 pub mod fix;
 pub mod history;
 pub mod input;

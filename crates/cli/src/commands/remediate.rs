@@ -1,14 +1,14 @@
 //! `meshwarden remediate RESOURCE`: show the exact change (a diff of the spec); apply it, through
 //! the responder's own pipeline, only with `--apply`.
 
+use super::cli_event;
 use super::rule_args::RuleArgs;
 use super::session::{connect, AwsArgs, Wants};
 use anyhow::anyhow;
+use meshwarden_engine::exemptions::ExemptionItem;
 use meshwarden_engine::ports::{ComplianceStore, MeshReader};
-use meshwarden_engine::record::rfc3339;
 use meshwarden_engine::step::{self, Guards, Plan};
 use meshwarden_engine::{AutoRevert, Handled};
-use meshwarden_rules::event::{EventMeta, Route, RoutedEvent};
 use meshwarden_rules::model::Resource;
 use similar::TextDiff;
 use std::process::ExitCode;
@@ -62,7 +62,14 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
         .map_err(|e| session.store_error(e))?
         .and_then(|doc| Resource::from_describe_value(&doc).ok());
     let config = engine.config();
-    let assessment = step::assess(&described.resource, tags.as_deref(), &config.rules);
+    let exemptions = engine
+        .store()
+        .exemptions(&resource.id())
+        .await
+        .map_err(|e| session.store_error(e))?;
+    let exemptions: Vec<_> = exemptions.iter().map(ExemptionItem::exemption).collect();
+    let mut assessment = step::assess(&described.resource, tags.as_deref(), &config.rules);
+    step::exempt(&mut assessment, &exemptions, SystemTime::now());
     let guards = Guards {
         mode: AutoRevert::On,
         own_change: false,
@@ -110,29 +117,7 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
         println!("(not applied: pass --apply to make this change)");
         return Ok(ExitCode::from(u8::from(note.is_some())));
     }
-    let now = SystemTime::now();
-    let routed = RoutedEvent {
-        meta: EventMeta {
-            event_id: format!(
-                "cli-{}",
-                now.duration_since(SystemTime::UNIX_EPOCH)
-                    .map(|d| d.as_nanos())
-                    .unwrap_or_default()
-            ),
-            event_name: EVENT_NAME.to_owned(),
-            event_source: "meshwarden-cli".to_owned(),
-            event_time: rfc3339(now),
-            region: resource.region.clone(),
-            recipient_account: resource.account.clone(),
-            actor: Some(format!("meshwarden-cli ({})", session.account)),
-            actor_issuer: None,
-        },
-        route: Route::Evaluate {
-            resource: resource.clone(),
-            expected_version: None,
-            expected_uid: None,
-        },
-    };
+    let routed = cli_event::evaluate(&resource, EVENT_NAME, &session.account);
     let handled = engine.process(&routed).await?;
     println!("{}", serde_json::to_string(&handled)?);
     let compliant =

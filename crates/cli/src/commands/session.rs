@@ -31,6 +31,8 @@ pub struct Session {
     pub engine: Engine<AwsServices, DynamoStore>,
     /// The caller's account.
     pub account: String,
+    /// The caller's ARN (STS GetCallerIdentity), recorded as who made an exemption.
+    pub caller: String,
     /// The region commands default to.
     pub region: String,
     /// The SDK configuration the engine's clients were built from, for the clients a command
@@ -114,6 +116,7 @@ pub async fn connect(aws: &AwsArgs, wants: Wants) -> anyhow::Result<Session> {
     let mesh = AwsServices::new(&Accounts::new(&sdk, Some(account.clone())));
     Ok(Session {
         engine: Engine::new(mesh, store, config),
+        caller: identity.arn.unwrap_or_default(),
         account,
         region,
         sdk,

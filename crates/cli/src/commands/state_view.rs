@@ -1,20 +1,32 @@
 //! How stored items are shown: rows for tables, the failed rules of a finding list.
 
 use meshwarden_engine::record::{Action, ItemCommon, Status};
-use meshwarden_rules::verdict::VerdictStatus;
+use meshwarden_rules::verdict::{Finding, VerdictStatus};
 
 /// The rules an item failed, comma-separated (`-` when none).
 pub fn failed_rules(item: &ItemCommon) -> String {
-    let failed: Vec<&str> = item
+    listed(item, VerdictStatus::NonCompliant, |f| f.rule.to_string())
+}
+
+/// The rules whose failure is exempted, each with its end: `rule (until TIME)`, comma-separated
+/// (`-` when none).
+pub fn exempted_rules(item: &ItemCommon) -> String {
+    listed(item, VerdictStatus::Exempted, |f| {
+        format!("{} (until {})", f.rule, f.until.as_deref().unwrap_or("?"))
+    })
+}
+
+fn listed(item: &ItemCommon, verdict: VerdictStatus, show: impl Fn(&Finding) -> String) -> String {
+    let shown: Vec<String> = item
         .findings
         .iter()
-        .filter(|f| f.verdict == VerdictStatus::NonCompliant)
-        .map(|f| f.rule.as_ref())
+        .filter(|f| f.verdict == verdict)
+        .map(show)
         .collect();
-    if failed.is_empty() {
+    if shown.is_empty() {
         "-".to_owned()
     } else {
-        failed.join(",")
+        shown.join(",")
     }
 }
 

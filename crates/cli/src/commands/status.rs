@@ -67,6 +67,7 @@ pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
             let mut table = columns.table(&[
                 "STATUS",
                 "FAILED RULES",
+                "EXEMPTED",
                 "ACTION",
                 "LAST EVENT",
                 "ACTOR",
@@ -79,6 +80,7 @@ pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                     vec![
                         state_view::status(c.status),
                         state_view::failed_rules(c),
+                        state_view::exempted_rules(c),
                         state_view::action(c.action),
                         c.event_name.clone(),
                         state_view::actor(c),

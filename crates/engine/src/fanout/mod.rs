@@ -337,6 +337,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             ))
         })?;
         let region = resources.first().map(|r| r.region.clone());
+        let exemptions = &self.exemptions_by_resource().await?;
         let now = SystemTime::now();
         let stop = AtomicBool::new(false);
         let short_of_time = |at: Instant| deadline.is_some_and(|d| at + SHARD_RESERVE > d);
@@ -349,7 +350,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
                         return Step::NotStarted(resource);
                     }
                     match self
-                        .sweep_one(&resource, &message.sweep_id, &message.time, now)
+                        .sweep_one(&resource, exemptions, &message.sweep_id, &message.time, now)
                         .await
                     {
                         Ok(swept) => Step::Swept(swept),

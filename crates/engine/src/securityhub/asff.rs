@@ -236,7 +236,8 @@ fn statuses(record: &Record) -> Option<BTreeMap<String, HubStatus>> {
                 .iter()
                 .filter_map(|f| {
                     let status = match f.verdict {
-                        VerdictStatus::NonCompliant => HubStatus::Failed,
+                        // An exempted rule still fails: Security Hub keeps showing it as such.
+                        VerdictStatus::NonCompliant | VerdictStatus::Exempted => HubStatus::Failed,
                         VerdictStatus::Compliant => HubStatus::Passed,
                         VerdictStatus::NotApplicable => return None,
                     };
@@ -393,6 +394,7 @@ mod tests {
             verdict,
             reason: (verdict == VerdictStatus::NonCompliant)
                 .then(|| "backendDefaults.clientPolicy.tls is missing".into()),
+            until: None,
         }
     }
 
@@ -606,6 +608,7 @@ mod tests {
                 severity: meta.severity,
                 verdict: VerdictStatus::NonCompliant,
                 reason: Some("x".repeat(5_000).into()),
+                until: None,
             }];
             let f = &changes(&r, None, ACCOUNT).unwrap().findings[0];
             assert!(f.title.chars().count() <= MAX_TITLE);

@@ -3,6 +3,7 @@
 use super::{cursor, expressions};
 use crate::aws::classify;
 use crate::error::{ErrorKind, PortError};
+use crate::exemptions::{self, ExemptionItem, EXEMPTION_KEY, EXEMPT_SK_PREFIX};
 use crate::ports::{ComplianceStore, HistoryQuery, Page, RecordOutcome, Reservation, SweepWrite};
 use crate::record::{
     Action, CapSlot, HistoryItem, OwnerItem, Record, SpecItem, StateItem, Status,
@@ -18,6 +19,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::{FutureExt, StreamExt, TryStreamExt};
+use meshwarden_rules::verdict::Finding;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -28,6 +30,8 @@ use std::time::Duration;
 pub const NON_COMPLIANT_INDEX: &str = "nonCompliant";
 /// Name of the sparse index of STATE items not recorded as deleted, by scope.
 pub const LIVE_INDEX: &str = "live";
+/// Name of the sparse index of exemption items (partition key `exemption`).
+pub const EXEMPTIONS_INDEX: &str = "exemptions";
 /// BatchWriteItem's limit.
 const BATCH_SIZE: usize = 25;
 /// Attempts at writing a batch's unprocessed items before giving up (transient).
@@ -204,6 +208,13 @@ impl DynamoStore {
                 .get(SECURITY_HUB)
                 .cloned()
                 .and_then(|v| serde_dynamo::from_attribute_value(v).ok()),
+            // Unreadable: as if nothing failed before (a failure now counts as new).
+            previous_failed: old
+                .get("findings")
+                .cloned()
+                .and_then(|v| serde_dynamo::from_attribute_value::<_, Vec<Finding>>(v).ok())
+                .map(|findings| crate::step::failed_rules(&findings))
+                .unwrap_or_default(),
         })
     }
 
@@ -359,18 +370,26 @@ impl ComplianceStore for DynamoStore {
         self.get(id, STATE_SK).await
     }
 
-    async fn record(&self, record: &Record) -> Result<RecordOutcome, PortError> {
+    async fn record_seen(
+        &self,
+        record: &Record,
+    ) -> Result<(RecordOutcome, Option<SweepWrite>), PortError> {
         let first = self.put_history_once(record).await?;
-        if record.status == Status::Error {
-            // An error says nothing about the resource's state: history only.
-        } else if !self.apply_state(record).await?.updated && first {
-            return Ok(RecordOutcome::StaleState);
+        // An error says nothing about the resource's state: history only.
+        let mut write = None;
+        if record.status != Status::Error {
+            let applied = self.apply_state(record).await?;
+            if !applied.updated && first {
+                return Ok((RecordOutcome::StaleState, None));
+            }
+            write = Some(applied).filter(|w| w.updated);
         }
-        Ok(if first {
+        let outcome = if first {
             RecordOutcome::Written
         } else {
             RecordOutcome::Duplicate
-        })
+        };
+        Ok((outcome, write))
     }
 
     async fn last_compliant(&self, id: &str) -> Result<Option<Value>, PortError> {
@@ -521,6 +540,63 @@ impl ComplianceStore for DynamoStore {
             .await
             .map_err(|e| classify("Query", e))?;
         page(out.items, out.last_evaluated_key.as_ref())
+    }
+
+    async fn exemptions(&self, id: &str) -> Result<Vec<ExemptionItem>, PortError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", AttributeValue::S(id.to_owned()))
+            .expression_attribute_values(":prefix", AttributeValue::S(EXEMPT_SK_PREFIX.to_owned()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| classify("Query", e))?;
+        // One rule per item and a few rules per resource: far below a page (1 MB).
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    async fn all_exemptions(&self) -> Result<Vec<ExemptionItem>, PortError> {
+        self.client
+            .query()
+            .table_name(&self.table)
+            .index_name(EXEMPTIONS_INDEX)
+            .key_condition_expression("#e = :e")
+            .expression_attribute_names("#e", "exemption")
+            .expression_attribute_values(":e", AttributeValue::S(EXEMPTION_KEY.to_owned()))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| classify("Query", e))?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    async fn put_exemption(&self, item: &ExemptionItem) -> Result<(), PortError> {
+        self.put(item).await
+    }
+
+    async fn remove_exemption(&self, id: &str, rule: &str) -> Result<bool, PortError> {
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(id.to_owned()))
+            .key("sk", AttributeValue::S(exemptions::sort_key(rule)))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e| classify("DeleteItem", e))?;
+        Ok(out.attributes.is_some_and(|a| !a.is_empty()))
     }
 
     async fn non_compliant(

@@ -4,10 +4,12 @@
 //!   against the local emulator (`scripts/with-emulator.sh`);
 //! * `lattice`: VPC Lattice documents, reverts and alerts through the SDK on the emulator;
 //! * `securityhub`: findings exported to Security Hub, on the in-memory ports and the emulator;
+//! * `exemptions`: exempted findings, reverts and the new non-compliance count on the emulator;
 //! * `fanout`: the sweep fanned out over shards, on the in-memory ports and the emulator (SQS).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod decisions;
+mod exemptions;
 mod fanout;
 mod faults;
 mod lattice;

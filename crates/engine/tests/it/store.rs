@@ -202,3 +202,111 @@ async fn state_order_is_the_same_rule_in_dynamodb_and_in_memory() {
         );
     }
 }
+
+#[tokio::test]
+async fn exemptions_are_put_listed_by_resource_and_index_and_removed() {
+    use meshwarden_engine::exemptions::ExemptionItem;
+    use meshwarden_rules::exemption::Exemption;
+    let (h, store) = store().await;
+    let mesh = unique("exempt");
+    let id = mesh_id(&mesh);
+    let item = |rule: &str| {
+        ExemptionItem::new(
+            &id,
+            Exemption {
+                rule: rule.to_owned(),
+                reason: "legacy clients".to_owned(),
+                until: "2027-03-01T00:00:00Z".to_owned(),
+            },
+            HUMAN_ROLE,
+            "2026-12-01T00:00:00Z",
+        )
+    };
+    store
+        .put_exemption(&item("mesh-egress-drop-all"))
+        .await
+        .unwrap();
+    store
+        .put_exemption(&item("mesh-ip-preference"))
+        .await
+        .unwrap();
+    // A history and a STATE item in the same partition are not exemptions.
+    store
+        .record(&record(&mesh, 1, 0, Status::NonCompliant))
+        .await
+        .unwrap();
+    let mut rules: Vec<_> = store
+        .exemptions(&id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.rule)
+        .collect();
+    rules.sort();
+    assert_eq!(rules, ["mesh-egress-drop-all", "mesh-ip-preference"]);
+    let stored = &h.items(&id).await;
+    let raw = stored
+        .iter()
+        .find(|i| i["sk"].as_s().unwrap() == "EXEMPT#mesh-egress-drop-all")
+        .expect("the contract's sort key");
+    for attribute in ["rule", "reason", "until", "createdBy", "createdAt"] {
+        assert!(raw.contains_key(attribute), "{attribute}");
+    }
+    let indexed: Vec<_> = store
+        .all_exemptions()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.pk == id)
+        .collect();
+    assert_eq!(
+        indexed.len(),
+        2,
+        "the sparse index holds exemption items only"
+    );
+    assert!(store
+        .remove_exemption(&id, "mesh-ip-preference")
+        .await
+        .unwrap());
+    assert!(!store
+        .remove_exemption(&id, "mesh-ip-preference")
+        .await
+        .unwrap());
+    assert_eq!(
+        store.exemptions(&id).await.unwrap(),
+        vec![item("mesh-egress-drop-all")]
+    );
+}
+
+#[tokio::test]
+async fn recording_returns_the_rules_state_failed_before() {
+    use meshwarden_rules::verdict::{Finding, Severity, VerdictStatus};
+    let (_h, store) = store().await;
+    let mesh = unique("prev");
+    let failing = |rule: &'static str| Finding {
+        rule: rule.into(),
+        severity: Severity::High,
+        verdict: VerdictStatus::NonCompliant,
+        reason: None,
+        until: None,
+    };
+    let (outcome, first) = store
+        .record_seen(&record(&mesh, 1, 0, Status::Compliant))
+        .await
+        .unwrap();
+    assert_eq!(outcome, RecordOutcome::Written);
+    assert_eq!(first.unwrap().previous_failed, Vec::<String>::new());
+    let mut bad = record(&mesh, 2, 1, Status::NonCompliant);
+    bad.findings = vec![failing("mesh-egress-drop-all")];
+    store.record_seen(&bad).await.unwrap();
+    let (_, next) = store
+        .record_seen(&record(&mesh, 3, 2, Status::Compliant))
+        .await
+        .unwrap();
+    assert_eq!(next.unwrap().previous_failed, ["mesh-egress-drop-all"]);
+    let (stale, none) = store
+        .record_seen(&record(&mesh, 1, 3, Status::Compliant))
+        .await
+        .unwrap();
+    assert_eq!((stale, none), (RecordOutcome::StaleState, None));
+}

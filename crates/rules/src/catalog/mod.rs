@@ -270,12 +270,24 @@ pub fn remediate(
     ctx: &EvalContext<'_>,
     fix: &RemediationContext<'_>,
 ) -> RemediationPlan {
+    remediate_except(resource, ctx, fix, &[])
+}
+
+/// [`remediate`], leaving the rules named in `exempted` as they are (an exempted failure is
+/// accepted: no patch touches its field).
+pub fn remediate_except(
+    resource: &Resource,
+    ctx: &EvalContext<'_>,
+    fix: &RemediationContext<'_>,
+    exempted: &[&str],
+) -> RemediationPlan {
     let mut plan = RemediationPlan {
         resource: resource.clone(),
         applied: Vec::new(),
         skipped: Vec::new(),
     };
-    for rule in rules_for(resource.kind()) {
+    let judged = rules_for(resource.kind()).filter(|rule| !exempted.contains(&rule.meta().id));
+    for rule in judged {
         match rule.remediate(&plan.resource, ctx, fix) {
             Remediation::NotNeeded => {}
             Remediation::Patched(patched) => {

@@ -809,3 +809,30 @@ fn node_backend_tls_on_some_ports_fails_and_is_extended_to_every_port() {
     );
     assert_eq!(status(rule, &fixed), VerdictStatus::Compliant);
 }
+
+#[test]
+fn remediation_leaves_exempted_rules_alone() {
+    let open_mesh = mesh(json!({"egressFilter": {"type": "ALLOW_ALL"}}));
+    let config = RulesConfig::default();
+    let ctx = EvalContext {
+        config: &config,
+        tags: None,
+    };
+    let fix = RemediationContext {
+        config: &config,
+        last_compliant: None,
+    };
+    let all = remediate(&open_mesh, &ctx, &fix);
+    assert!(all.applied.contains(&"mesh-egress-drop-all"));
+    let except = remediate_except(&open_mesh, &ctx, &fix, &["mesh-egress-drop-all"]);
+    assert!(!except.applied.contains(&"mesh-egress-drop-all"));
+    assert!(except
+        .skipped
+        .iter()
+        .all(|s| s.rule != "mesh-egress-drop-all"));
+    assert_eq!(
+        status("mesh-egress-drop-all", &except.resource),
+        VerdictStatus::NonCompliant,
+        "the exempted field is not patched"
+    );
+}
