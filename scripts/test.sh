@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite — what CI runs (.ci/run). Installs what it needs (Python tools into .venv;
-# infra/cdk/run-tests.sh installs its npm packages), then: format, build, lint, the harness
+# Debian's chromium for the report's browser test; infra/cdk/run-tests.sh installs its npm packages), then: format, build, lint, the harness
 # self-test, every Rust test against the local AWS emulator, the infrastructure tests, and the
 # benchmarks in a short mode. Stops at the first failing step; prints a summary either way.
 set -euo pipefail
@@ -53,6 +53,9 @@ cargo clippy --workspace --all-targets "${locked[@]}" -- -D warnings
 
 step "emulator harness self-test (tests/harness/selftest.py)"
 "$MESHWARDEN_PYTHON" tests/harness/selftest.py
+
+step "chromium for the report's browser test (scripts/lib/chromium.sh)"
+source scripts/lib/chromium.sh
 
 step "cargo test --workspace (against the local emulator)"
 scripts/with-emulator.sh cargo test --workspace "${locked[@]}" --no-fail-fast

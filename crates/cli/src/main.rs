@@ -1,7 +1,7 @@
 //! `meshwarden`: the operator's command line.
 //!
 //! Offline commands (`rules`, `check`, `fix`, `event`) work on files. Operator commands (`scan`,
-//! `status`, `history`, `exempt`, `remediate`, `replay`, `dlq replay`) use AWS credentials the usual way
+//! `status`, `history`, `exempt`, `remediate`, `replay`, `dlq replay`, `report`) use AWS credentials the usual way
 //! (profiles, SSO, environment; `--endpoint-url` for an emulator) and the same engine as the
 //! Lambda.
 //!
@@ -49,6 +49,8 @@ enum Command {
     Replay(commands::replay::ReplayArgs),
     /// The responder's dead-letter queue: re-drive its messages through the pipeline.
     Dlq(commands::dlq::DlqArgs),
+    /// Write the drift report: one self-contained HTML file.
+    Report(commands::report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Remediate(args) => block_on(commands::remediate::run(args, aws)),
         Command::Replay(args) => block_on(commands::replay::run(args, aws)),
         Command::Dlq(args) => block_on(commands::dlq::run(args, aws)),
+        Command::Report(args) => block_on(commands::report::run(args, aws)),
     };
     match outcome {
         Ok(code) => code,

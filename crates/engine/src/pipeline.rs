@@ -200,7 +200,12 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let refused = EngineError::refusal(err)?;
         tracing::error!(resource = %resource, error = %refused, "{what}");
         self.counts.errors += 1;
-        let mut record = Record::new(resource.clone(), self.cause(), Status::Error, SystemTime::now());
+        let mut record = Record::new(
+            resource.clone(),
+            self.cause(),
+            Status::Error,
+            SystemTime::now(),
+        );
         record.action_reason = Some(refused.to_string());
         Box::pin(self.write(record)).await
     }

@@ -10,6 +10,7 @@ pub mod history;
 pub mod input;
 pub mod remediate;
 pub mod replay;
+pub mod report;
 pub mod resource_column;
 pub mod rule_args;
 pub mod rules;

@@ -1,0 +1,216 @@
+//! `meshwarden report`: the drift report, one self-contained HTML file.
+//!
+//! It reads the table through the queries `status` and `history` use, never a scan: the
+//! resources non-compliant now (index `nonCompliant`, every account and region), the live
+//! resources of each service in the caller's account and region (index `live`), then each
+//! resource's STATE item and history (queries on its partition).
+
+pub mod exemptions;
+pub mod html;
+pub mod model;
+pub mod timeline;
+
+use super::history::since;
+use super::session::{connect, AwsArgs, Session, Wants};
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use meshwarden_engine::ports::{ComplianceStore, HistoryQuery, Scope};
+use meshwarden_engine::record::{rfc3339, HistoryItem, StateItem, Status};
+use meshwarden_rules::resource::{AwsService, ResourceRef};
+use model::{history_is_enough, ReportData, ResourceReport};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+/// Arguments of `meshwarden report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Where to write the HTML (default: meshwarden-report.html; `-` = stdout).
+    #[arg(long, default_value = "meshwarden-report.html", value_name = "FILE")]
+    pub out: PathBuf,
+    /// Start of the period: RFC 3339 or an age (`2h`, `7d`).
+    #[arg(long, default_value = "7d", value_name = "AGE|TIME")]
+    pub since: String,
+    /// Only these services (`appmesh`, `vpc-lattice`; repeatable; default: every one).
+    #[arg(long = "service", value_name = "S", value_parser = parse_service)]
+    pub services: Vec<AwsService>,
+    /// Region whose live resources are listed (default: the configured region); the
+    /// non-compliant ones of every region are always included.
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+fn parse_service(text: &str) -> Result<AwsService, String> {
+    AwsService::ALL
+        .into_iter()
+        .find(|s| s.as_str() == text)
+        .ok_or_else(|| {
+            let known: Vec<&str> = AwsService::ALL.iter().map(|s| s.as_str()).collect();
+            format!(
+                "unknown service {text:?}: expected one of {}",
+                known.join(", ")
+            )
+        })
+}
+
+/// History items per query.
+const PAGE: u32 = 100;
+/// At most this many history items are read per resource.
+const MAX_HISTORY: usize = 1_000;
+
+/// Run the command.
+pub async fn run(args: &ReportArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
+    let now = SystemTime::now();
+    let since = since(&args.since, now)?;
+    let services = if args.services.is_empty() {
+        AwsService::ALL.to_vec()
+    } else {
+        args.services.clone()
+    };
+    let session = connect(aws, Wants::in_region(args.region.clone())).await?;
+    let progress = Progress::new();
+    let data = gather(&session, &services, &since, now, &progress).await?;
+    progress.done();
+    let page = html::render(&data);
+    if args.out.as_os_str() == "-" {
+        print!("{page}");
+    } else {
+        std::fs::write(&args.out, page)
+            .with_context(|| format!("cannot write {}", args.out.display()))?;
+        eprintln!(
+            "report of {} resource(s), {} non-compliant, written to {}",
+            data.resources.len(),
+            data.non_compliant().len(),
+            args.out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Read what the report shows.
+async fn gather(
+    session: &Session,
+    services: &[AwsService],
+    since: &str,
+    now: SystemTime,
+    progress: &Progress,
+) -> anyhow::Result<ReportData> {
+    let store = session.engine.store();
+    let wanted = |id: &str| ResourceRef::from_id(id).is_ok_and(|r| services.contains(&r.service()));
+    let mut states: BTreeMap<String, Option<StateItem>> = BTreeMap::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = store
+            .non_compliant(cursor.as_deref(), PAGE)
+            .await
+            .map_err(|e| session.store_error(e))?;
+        for item in page.items.into_iter().filter(|i| wanted(&i.common.pk)) {
+            states.insert(item.common.pk.clone(), Some(item));
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    for service in services {
+        let scope = Scope {
+            service: *service,
+            account: session.account.clone(),
+            region: session.region.clone(),
+        };
+        for id in store
+            .live_ids(&scope.id())
+            .await
+            .map_err(|e| session.store_error(e))?
+        {
+            states.entry(id).or_insert(None);
+        }
+    }
+    progress.start(states.len());
+    let mut resources = Vec::with_capacity(states.len());
+    for (id, known) in states {
+        let state = match known {
+            Some(state) => Some(state),
+            None => store.state(&id).await.map_err(|e| session.store_error(e))?,
+        };
+        if let Some(state) = state {
+            let non_compliant = state.common.status == Status::NonCompliant;
+            let history = read_history(session, &id, since, non_compliant).await?;
+            resources.push(ResourceReport { state, history });
+        }
+        progress.inc();
+    }
+    Ok(ReportData {
+        table: session.engine.config().table.clone(),
+        generated_at: rfc3339(now),
+        since: since.to_owned(),
+        resources,
+        exemptions: Vec::new(),
+    })
+}
+
+/// One resource's history, newest first, as far back as [`history_is_enough`] asks.
+async fn read_history(
+    session: &Session,
+    id: &str,
+    since: &str,
+    non_compliant: bool,
+) -> anyhow::Result<Vec<HistoryItem>> {
+    let store = session.engine.store();
+    let mut items: Vec<HistoryItem> = Vec::new();
+    let mut cursor = None;
+    while items.len() < MAX_HISTORY {
+        let query = HistoryQuery {
+            limit: PAGE,
+            since: None,
+            cursor,
+        };
+        let page = store
+            .history(id, &query)
+            .await
+            .map_err(|e| session.store_error(e))?;
+        items.extend(page.items);
+        match page.next {
+            Some(next) if !history_is_enough(&items, since, non_compliant) => cursor = Some(next),
+            _ => break,
+        }
+    }
+    Ok(items)
+}
+
+/// A progress bar on stderr when it is a terminal; nothing otherwise.
+struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    fn new() -> Self {
+        Progress(std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_message("reading the non-compliant and live resources");
+            bar
+        }))
+    }
+
+    fn start(&self, total: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total as u64);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} resources read")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+        }
+    }
+
+    fn inc(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+
+    fn done(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
