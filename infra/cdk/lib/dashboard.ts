@@ -1,6 +1,7 @@
 import { Aws, CfnOutput, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { FORWARDER_DEAD_LETTERS_NAME } from './forwarder-stack';
 import type { ResponderStack } from './responder-stack';
 import { METRIC_NAMESPACE } from './responder-stack';
 import { Settings } from './settings';
@@ -31,8 +32,8 @@ export interface ResponderDashboardProps {
 /**
  * The CloudWatch dashboard of the home stack (issue 21 §2): the responder's own metrics (total and
  * per service), the function's (invocations, errors, throttles, duration p50/p99 against its
- * timeout, concurrent executions), every dead-letter queue of the home stack and the sweep
- * queue's age. Its name and console link are stack outputs.
+ * timeout, concurrent executions), every dead-letter queue of the home stack and of each
+ * forwarder region, and the sweep queue's age. Its name and console link are stack outputs.
  */
 export class ResponderDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -91,9 +92,22 @@ export class ResponderDashboard extends Construct {
         [
           new cloudwatch.GraphWidget({
             title: 'Dead-letter queues (messages waiting)',
-            left: deadLetters.map(({ name, queue }) =>
-              queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: name }),
-            ),
+            left: [
+              ...deadLetters.map(({ name, queue }) => queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: name })),
+              // Each forwarder region's queue, by its fixed name (a dashboard may show other regions' metrics).
+              ...settings.otherRegions.map(
+                (region) =>
+                  new cloudwatch.Metric({
+                    namespace: 'AWS/SQS',
+                    metricName: 'ApproximateNumberOfMessagesVisible',
+                    dimensionsMap: { QueueName: FORWARDER_DEAD_LETTERS_NAME },
+                    region,
+                    period,
+                    statistic: 'Maximum',
+                    label: `forwarder ${region}`,
+                  }),
+              ),
+            ],
             width: 12,
           }),
           new cloudwatch.GraphWidget({

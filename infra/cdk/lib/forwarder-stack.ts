@@ -9,6 +9,13 @@ import { serviceRules } from './handled-events';
 import { serviceNames } from './services';
 import { AlarmNotifications, alarmActions, deadLetterQueue, overZero, ruleAlarms, StackRule } from './shared';
 
+/**
+ * The forwarder stacks' dead-letter queue, named so that the home stack's dashboard can show its
+ * depth in each region (a dashboard metric may name another region; a stack cannot reference
+ * another region's resources).
+ */
+export const FORWARDER_DEAD_LETTERS_NAME = 'meshwarden-forward-dead-letters';
+
 export interface ForwarderStackProps extends StackProps {
   /** The region of the responder stack. */
   readonly homeRegion: string;
@@ -31,6 +38,7 @@ export class ForwarderStack extends Stack {
       busArn: `arn:${Aws.PARTITION}:events:${home}:${Aws.ACCOUNT_ID}:event-bus/default`,
       roleDescription: `Meshwarden: lets this region's forwarder rules put ${serviceNames()} events on the default bus in ${home}`,
       ruleDescription: (what) => `Forward ${what} to the Meshwarden responder in ${home}`,
+      deadLetterQueueName: FORWARDER_DEAD_LETTERS_NAME,
     });
 
     this.alarms = [
@@ -67,6 +75,8 @@ export interface ForwardingProps {
   readonly roleDescription: string;
   /** The forwarding role's name (absent: generated). */
   readonly roleName?: string;
+  /** The dead-letter queue's name (absent: generated). */
+  readonly deadLetterQueueName?: string;
   /** A rule's description, from what it matches ("App Mesh API calls"). */
   readonly ruleDescription: (what: string) => string;
 }
@@ -91,7 +101,7 @@ export function forwardServiceEvents(scope: Construct, props: ForwardingProps) {
       conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
     }),
   });
-  const deadLetters = deadLetterQueue(scope, 'DeadLetters');
+  const deadLetters = deadLetterQueue(scope, 'DeadLetters', props.deadLetterQueueName);
   const rules: StackRule[] = serviceRules().map(({ id, what, eventPattern }) => ({
     id: `Forward${id}`,
     what,

@@ -18,9 +18,10 @@ export function acknowledge(scope: IConstruct, rule: string, findings: string[],
   ids.forEach((id) => Validations.of(scope).acknowledge({ id, reason }));
 }
 
-/** An encrypted, TLS-only dead-letter queue keeping failed events for 14 days. */
-export function deadLetterQueue(scope: Construct, id: string): sqs.Queue {
+/** An encrypted, TLS-only dead-letter queue keeping failed events for 14 days; `queueName` names it (absent: generated). */
+export function deadLetterQueue(scope: Construct, id: string, queueName?: string): sqs.Queue {
   const queue = new sqs.Queue(scope, id, {
+    queueName,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),

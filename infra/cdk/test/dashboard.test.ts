@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { DASHBOARD_METRICS, DASHBOARD_NAME, METRIC_SERVICES } from '../lib/dashboard';
+import { FORWARDER_DEAD_LETTERS_NAME } from '../lib/forwarder-stack';
 import { synthWith } from './helpers';
 
 type Widget = { type: string; properties: { title?: string; metrics?: unknown[][]; annotations?: { horizontal?: { value: number; label: string }[] } } };
@@ -18,7 +19,7 @@ function dashboard(template: Template): { name: string; widgets: Widget[] } {
   return { name: resource.Properties.DashboardName, widgets: JSON.parse(text).widgets };
 }
 
-const built = synthWith({ timeoutSeconds: 90, reservedConcurrency: 12 });
+const built = synthWith({ timeoutSeconds: 90, reservedConcurrency: 12, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] });
 const { name, widgets } = dashboard(built.template);
 const titled = (title: string) => widgets.find((w) => w.properties.title === title)!;
 /** A metric line's namespace, name and dimensions (the options object at the end dropped). */
@@ -70,9 +71,25 @@ describe('the dashboard (home stack)', () => {
     const queues = Object.keys(built.template.findResources('AWS::SQS::Queue'));
     const deadLetterQueues = queues.filter((q) => /DeadLetters/.test(q));
     const depth = titled('Dead-letter queues (messages waiting)');
-    expect(lines(depth).map((l) => l.slice(0, 2))).toEqual(deadLetterQueues.map(() => ['AWS/SQS', 'ApproximateNumberOfMessagesVisible']));
-    const named = JSON.stringify(depth.properties.metrics);
-    for (const q of deadLetterQueues) expect(named).toContain(q);
+    expect(lines(depth).map((l) => l.slice(0, 2))).toEqual(
+      [...deadLetterQueues, 'eu-west-1', 'ap-southeast-2'].map(() => ['AWS/SQS', 'ApproximateNumberOfMessagesVisible']),
+    );
+    const home = depth.properties.metrics!.slice(0, deadLetterQueues.length);
+    for (const q of deadLetterQueues) expect(JSON.stringify(home)).toContain(q);
+    // Then each forwarder region's queue, by the name its stack gives it.
+    const forwarders = depth.properties.metrics!.slice(deadLetterQueues.length);
+    expect(forwarders).toEqual(
+      ['eu-west-1', 'ap-southeast-2'].map((region) => [
+        'AWS/SQS',
+        'ApproximateNumberOfMessagesVisible',
+        'QueueName',
+        FORWARDER_DEAD_LETTERS_NAME,
+        expect.objectContaining({ region, stat: 'Maximum' }),
+      ]),
+    );
+    for (const forwarder of built.forwarders) {
+      Template.fromStack(forwarder).hasResourceProperties('AWS::SQS::Queue', { QueueName: FORWARDER_DEAD_LETTERS_NAME });
+    }
     const age = titled('Sweep queue: age of the oldest shard');
     expect(lines(age).map((l) => l.slice(0, 2))).toEqual([['AWS/SQS', 'ApproximateAgeOfOldestMessage']]);
     expect(JSON.stringify(age.properties.metrics)).toMatch(/SweepShardsQueue/);
