@@ -2,10 +2,12 @@
 
 pub mod check;
 pub mod dlq;
+pub mod escape;
 pub mod event;
 pub mod fix;
 pub mod history;
 pub mod input;
+pub mod regions;
 pub mod remediate;
 pub mod replay;
 pub mod resource_column;

@@ -1,6 +1,7 @@
 //! `meshwarden remediate RESOURCE`: show the exact change (a diff of the spec); apply it, through
 //! the responder's own pipeline, only with `--apply`.
 
+use super::escape::Escaped;
 use super::rule_args::RuleArgs;
 use super::session::{connect, AwsArgs, Wants};
 use anyhow::anyhow;
@@ -47,11 +48,12 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
     let session = connect(aws, wants).await?;
     let engine = &session.engine;
     let resource = session.resource(&args.resource)?;
+    let shown = Escaped(&resource);
     let described = engine
         .mesh()
         .describe(&resource)
         .await?
-        .ok_or_else(|| anyhow!("{resource} does not exist"))?;
+        .ok_or_else(|| anyhow!("{shown} does not exist"))?;
     let tags = engine
         .tags_if_needed(&resource, &described.snapshot)
         .await?;
@@ -83,7 +85,7 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
             note,
         } => (patched, applied, note),
         Plan::Record => {
-            println!("{resource}: nothing to change");
+            println!("{shown}: nothing to change");
             return Ok(ExitCode::SUCCESS);
         }
         Plan::Skip(reason)
@@ -91,11 +93,11 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
             note: Some(reason), ..
         } => {
             eprintln!("skipped: {reason}");
-            println!("{resource}: nothing to change");
+            println!("{shown}: nothing to change");
             return Ok(ExitCode::from(1));
         }
         Plan::WouldRevert { note: None, .. } => {
-            println!("{resource}: nothing to change");
+            println!("{shown}: nothing to change");
             return Ok(ExitCode::from(1));
         }
     };
@@ -107,7 +109,7 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
         "{}",
         TextDiff::from_lines(&before, &after)
             .unified_diff()
-            .header(&format!("{resource} (now)"), "remediated")
+            .header(&format!("{shown} (now)"), "remediated")
     );
     println!("rules fixed: {}", applied.join(", "));
     if !args.apply {
