@@ -4,11 +4,17 @@ forwarding. Faulted requests never reach the emulator, so a retry is always safe
 
 Usage: python fault_proxy.py --target http://127.0.0.1:PORT [--listen-port 0] [--fault-rate 0.2]
                              [--seed N] [--kinds throttle,500,drop,deny] [--only SUBSTRING]...
+                             [--record SUBSTRING]...
 Prints "LISTENING <port>" on stdout when ready, and nothing else there (diagnostics go to stderr).
-With --only, a request may be faulted only when every SUBSTRING occurs in its path or body; the
-others are always forwarded (and draw no random number).
+With --only, a request may be faulted only when every SUBSTRING occurs in its path, X-Amz-Target
+or body; the others are always forwarded (and draw no random number).
 GET /__faults/stats (never faulted, not counted) returns
 {"requests": n, "forwarded": n, "injected": {"throttle": n, "500": n, "drop": n, "deny": n}}.
+With --record, every request whose path, X-Amz-Target or body contains one of the SUBSTRINGs is
+recorded (faulted or not): GET /__faults/recorded (never faulted, not counted) returns them in
+order as [{"method": ..., "path": ..., "target": ..., "params": {NAME: VALUE}}], params being the
+decoded form of an awsQuery body (STS: Action=AssumeRole&RoleArn=...&ExternalId=...) and {} for
+other bodies, target the X-Amz-Target header of awsJson calls (Organizations, DynamoDB) or "".
 """
 
 import argparse
@@ -20,12 +26,13 @@ import socket
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 KINDS = ("throttle", "500", "drop", "deny")
 # Per-connection headers (RFC 9110 §7.6.1), and those this proxy recomputes itself.
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect"}
 STATS_PATH = "/__faults/stats"
+RECORDED_PATH = "/__faults/recorded"
 
 
 class State:
@@ -36,6 +43,7 @@ class State:
         self.random = random.Random(seed)
         self.lock = threading.Lock()
         self.stats = {"requests": 0, "forwarded": 0, "injected": {kind: 0 for kind in KINDS}}
+        self.recorded = []
 
     def decide(self, eligible=True):
         """The fault for the next request, or None to forward it (counted either way). A request
@@ -53,8 +61,16 @@ class State:
         with self.lock:
             return json.loads(json.dumps(self.stats))
 
+    def record(self, entry):
+        with self.lock:
+            self.recorded.append(entry)
 
-def make_handler(state, target, only=()):
+    def recordings(self):
+        with self.lock:
+            return list(self.recorded)
+
+
+def make_handler(state, target, only=(), record=()):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: every response carries a Content-Length
 
@@ -116,15 +132,28 @@ def make_handler(state, target, only=()):
             else:
                 self._error(403, "AccessDeniedException", message)
 
+        def _text(self, body):
+            """What --only and --record look for a SUBSTRING in."""
+            return "\n".join((self.path, self.headers.get("X-Amz-Target", ""), body.decode("latin-1")))
+
+        def _record(self, body):
+            if any(needle in self._text(body) for needle in record):
+                params = dict(parse_qsl(body.decode("utf-8", "replace"))) if self._is_aws_query() else {}
+                state.record({"method": self.command, "path": self.path,
+                              "target": self.headers.get("X-Amz-Target", ""), "params": params})
+
         def _eligible(self, body):
-            text = self.path + "\n" + body.decode("latin-1")
-            return all(needle in text for needle in only)
+            return all(needle in self._text(body) for needle in only)
 
         def _handle(self):
             body = self._read_body()
             if self.command == "GET" and self.path.split("?")[0] == STATS_PATH:
                 self._respond(200, [("Content-Type", "application/json")], json.dumps(state.snapshot()).encode())
                 return
+            if self.command == "GET" and self.path.split("?")[0] == RECORDED_PATH:
+                self._respond(200, [("Content-Type", "application/json")], json.dumps(state.recordings()).encode())
+                return
+            self._record(body)
             fault = state.decide(self._eligible(body))
             if fault == "drop":
                 # Close without a response: the SDK sees the connection closed/reset mid-call.
@@ -177,6 +206,8 @@ def main():
     parser.add_argument("--kinds", default="throttle,500,drop", help="comma-separated: throttle,500,drop,deny")
     parser.add_argument("--only", action="append", default=[], metavar="SUBSTRING",
                         help="fault only requests whose path or body contains SUBSTRING (repeat: all of them)")
+    parser.add_argument("--record", action="append", default=[], metavar="SUBSTRING",
+                        help=f"record requests whose path or body contains SUBSTRING (GET {RECORDED_PATH})")
     args = parser.parse_args()
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     unknown = set(kinds) - set(KINDS)
@@ -192,7 +223,7 @@ def main():
         daemon_threads = True
         request_queue_size = 128
 
-    server = Server(("127.0.0.1", args.listen_port), make_handler(State(args.fault_rate, args.seed, kinds), target, tuple(args.only)))
+    server = Server(("127.0.0.1", args.listen_port), make_handler(State(args.fault_rate, args.seed, kinds), target, tuple(args.only), tuple(args.record)))
 
     def stop(_signum, _frame):
         # serve_forever() runs in this (the main) thread, so shutdown() must come from another one;

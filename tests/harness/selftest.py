@@ -543,10 +543,11 @@ def check_lattice(port):
             fail(f"{check.__name__}: {error}")
 
 
-def proxy(emulator_port, rate, kinds, seed=7, only=()):
+def proxy(emulator_port, rate, kinds, seed=7, only=(), record=()):
     return start("fault_proxy.py", "--listen-port", "0", "--target", f"http://127.0.0.1:{emulator_port}",
                  "--fault-rate", str(rate), "--kinds", kinds, "--seed", str(seed),
-                 *[arg for needle in only for arg in ("--only", needle)])
+                 *[arg for needle in only for arg in ("--only", needle)],
+                 *[arg for needle in record for arg in ("--record", needle)])
 
 
 def stats(port):
@@ -663,6 +664,24 @@ def check_proxy(emulator_port):
            f"--only proxy stats {counters}")
     stop(process, "fault_proxy.py")
 
+    # --record: the matching requests, their awsQuery form decoded; the others not recorded.
+    process, port = proxy(emulator_port, 0, "throttle", record=("Action=AssumeRole",))
+    client = Client(port)
+    client.json("GET", "/v20190125/meshes/selftest")
+    form = (b"Action=AssumeRole&Version=2011-06-15&RoleSessionName=s&ExternalId=ext-1%3Ax"
+            b"&RoleArn=arn%3Aaws%3Aiam%3A%3A555555555555%3Arole%2Fmember")
+    client.connection.request("POST", "/", body=form, headers={
+        "Authorization": AUTH.format("sts"), "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    response = client.connection.getresponse()
+    response.read()
+    expect(response.status == 200, f"recorded AssumeRole answered {response.status}")
+    status, _, recorded = client.json("GET", "/__faults/recorded")
+    client.close()
+    expect(status == 200 and len(recorded) == 1 and recorded[0]["params"].get("ExternalId") == "ext-1:x"
+           and recorded[0]["params"].get("RoleArn") == "arn:aws:iam::555555555555:role/member",
+           f"--record kept {recorded}")
+    stop(process, "fault_proxy.py")
+
     # VPC Lattice (restJson1) through the proxy: PATCH, and an ARN (its "/" percent-encoded) in the
     # path, forwarded verbatim; a throttle is 429.
     network = lattice(emulator_port).create_service_network(name="selftest-proxy")
@@ -694,7 +713,7 @@ def main():
           "propagation, another account's ARNs, association counts, counted writes)")
     check_proxy(emulator_port)
     print("selftest: fault proxy OK (throttle 429/400, 500, drop, deny, --only, pass-through, keep-alive, stats, "
-          "seed, Lattice PATCH)")
+          "seed, Lattice PATCH, --record)")
     stop(launcher, "moto_launcher.py")
     print("selftest: emulator shims and fault proxy OK")
 

@@ -76,7 +76,8 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("meshwarden: {}", format!("{err:#}").replace('\n', " "));
+            let line = format!("{err:#}").replace('\n', " ");
+            eprintln!("meshwarden: {}", commands::escape::escaped(&line));
             ExitCode::from(2)
         }
     }

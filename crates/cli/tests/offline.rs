@@ -266,3 +266,37 @@ fn a_reader_that_goes_away_stops_the_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101), "a panic's exit status");
 }
+
+#[test]
+fn control_characters_in_names_are_escaped_in_human_output() {
+    let seed = std::fs::read_to_string(fixture("describe/seed-mesh-allow-all.json")).unwrap();
+    let mut document: Value = serde_json::from_str(&seed).unwrap();
+    // ESC (a terminal title sequence ended by BEL), NUL, DEL, a C1 CSI and a right-to-left override.
+    let evil = "evil\u{1b}]0;pwned\u{7}\u{0}\u{7f}\u{9b}\u{202e}";
+    document["mesh"]["meshName"] = evil.into();
+    let input = document.to_string();
+
+    let table = meshwarden(&["check", "-"], Some(&input));
+    assert_eq!(table.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.starts_with(
+            "mesh evil\\u{1b}]0;pwned\\u{7}\\u{0}\\u{7f}\\u{9b}\\u{202e}: NON_COMPLIANT"
+        ),
+        "{text}"
+    );
+    let raw = |b: &[u8]| b.iter().any(|c| *c < 0x20 && *c != b'\n' || *c == 0x7f);
+    assert!(
+        !raw(&table.stdout),
+        "a control character reached the terminal: {text:?}"
+    );
+    assert!(
+        !text.contains('\u{9b}') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+
+    // JSON output keeps the name exact (serde_json escapes C0 controls, ESC and NUL included).
+    let json_out = meshwarden(&["check", "-", "--format", "json"], Some(&input));
+    assert!(!json_out.stdout.iter().any(|c| *c < 0x20 && *c != b'\n'));
+    assert_eq!(json(&json_out)["resource"]["mesh"], evil);
+}

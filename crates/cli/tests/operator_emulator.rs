@@ -3,20 +3,54 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use aws_sdk_appmesh::types::EgressFilterType;
-use meshwarden_engine::AutoRevert;
+use meshwarden_engine::{AutoRevert, EngineConfig};
+use meshwarden_testkit::lattice::{lattice_id, update_network_event};
+use meshwarden_testkit::proxy::FaultProxy;
 use meshwarden_testkit::*;
 use serde_json::Value;
 use std::process::{Command, Output};
 use std::time::Duration;
 
 fn meshwarden(table: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_meshwarden"))
-        .args(args)
-        .args(["--table", table])
-        .env_remove("AUTO_REVERT")
-        .env_remove("MESHWARDEN_TLS_CA_ARNS")
-        .output()
-        .unwrap()
+    meshwarden_with(table, args, &[])
+}
+
+/// `meshwarden` with these variables set (every other engine variable unset).
+fn meshwarden_with(table: &str, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_meshwarden"));
+    command.args(args).args(["--table", table]);
+    for var in [
+        "AUTO_REVERT",
+        "MESHWARDEN_TLS_CA_ARNS",
+        "MESHWARDEN_SECURITY_HUB",
+        "MESHWARDEN_MEMBER_ROLE_NAME",
+        "MESHWARDEN_MEMBER_EXTERNAL_ID",
+        "MESHWARDEN_DISCOVER_ACCOUNTS",
+        "MESHWARDEN_SWEEP_ACCOUNTS",
+        "MESHWARDEN_SWEEP_QUEUE_URL",
+    ] {
+        command.env_remove(var);
+    }
+    command.envs(vars.iter().copied()).output().unwrap()
+}
+
+/// `event` written to a file of its own.
+fn event_file(event: &Value) -> std::path::PathBuf {
+    let file = std::env::temp_dir().join(format!("{}.json", unique("event")));
+    std::fs::write(&file, event.to_string()).unwrap();
+    file
+}
+
+/// Every key of `value`, nested ones included.
+fn keys(value: &Value) -> Vec<String> {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, v)| std::iter::once(k.clone()).chain(keys(v)))
+            .collect(),
+        Value::Array(items) => items.iter().flat_map(keys).collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn stdout_json(out: &Output) -> Value {
@@ -712,5 +746,210 @@ async fn exempt_add_list_remove_refuses_bad_input_and_reflects_at_once() {
     one_line_error(
         &meshwarden(&h.table, &["exempt", "remove", &path, "--rule", rule]),
         "no exemption",
+    );
+}
+
+#[tokio::test]
+async fn replay_exports_to_security_hub_as_the_lambda_does() {
+    let h = Harness::new().await;
+    let mesh = unique("hub-replay");
+    let version = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
+    // Two deliveries of the change (two event ids): a duplicate would be recorded only once.
+    let replay = |vars: &[(&str, &str)]| {
+        let event = update_mesh_event(&mesh, "ALLOW_ALL", version, HUMAN_ROLE, Duration::ZERO);
+        let file = event_file(&event);
+        let out = meshwarden_with(&h.table, &["replay", file.to_str().unwrap()], vars);
+        let _ = std::fs::remove_file(file);
+        stdout_json(&out)
+    };
+    let off = replay(&[]);
+    assert_eq!(off["status"], "NON_COMPLIANT", "{off}");
+    let id = mesh_id(&mesh);
+    assert!(security_hub_findings(&h.sdk, REGION, &id).await.is_empty());
+
+    let on = replay(&[("MESHWARDEN_SECURITY_HUB", "on")]);
+    assert_eq!(on["outcome"], "evaluated", "{on}");
+    let held = security_hub_findings(&h.sdk, REGION, &id).await;
+    assert!(
+        held.iter().any(|f| f
+            .compliance()
+            .and_then(|c| c.status())
+            .is_some_and(|s| *s == aws_sdk_securityhub::types::ComplianceStatus::Failed)),
+        "the replayed evaluation imported its FAILED finding: {held:?}"
+    );
+}
+
+#[tokio::test]
+async fn replay_describes_a_member_accounts_resource_through_its_role_and_external_id() {
+    const MEMBER: &str = "710987654321";
+    const EXTERNAL_ID: &str = "org-hub:meshwarden/7";
+    let h = Harness::new().await;
+    let mesh = unique("member-replay");
+    h.app_mesh_as(Some(MEMBER), REGION)
+        .await
+        .create_mesh()
+        .mesh_name(&mesh)
+        .spec(mesh_spec(EgressFilterType::AllowAll))
+        .send()
+        .await
+        .unwrap();
+    let mut event = update_mesh_event(&mesh, "ALLOW_ALL", 1, HUMAN_ROLE, Duration::ZERO);
+    as_member_event(&mut event, MEMBER);
+    let file = event_file(&event);
+    let proxy = FaultProxy::recording(&["Action=AssumeRole"]);
+    let out = meshwarden_with(
+        &h.table,
+        &[
+            "replay",
+            file.to_str().unwrap(),
+            "--endpoint-url",
+            &proxy.url,
+        ],
+        &[
+            ("MESHWARDEN_MEMBER_ROLE_NAME", "meshwarden-member"),
+            ("MESHWARDEN_MEMBER_EXTERNAL_ID", EXTERNAL_ID),
+        ],
+    );
+    let handled = stdout_json(&out);
+    assert_eq!(handled["outcome"], "evaluated", "{handled}");
+    assert_eq!(
+        handled["resource"],
+        format!("appmesh:{MEMBER}:{REGION}:mesh/{mesh}")
+    );
+    assert_eq!(
+        handled["status"], "NON_COMPLIANT",
+        "the mesh exists only in the member account: found with its role's credentials"
+    );
+    let assumed: Vec<Value> = proxy
+        .recorded()
+        .into_iter()
+        .map(|r| r["params"].clone())
+        .collect();
+    assert!(!assumed.is_empty(), "no AssumeRole");
+    for params in &assumed {
+        assert_eq!(
+            params["RoleArn"],
+            format!("arn:aws:iam::{MEMBER}:role/meshwarden-member")
+        );
+        assert_eq!(params["ExternalId"], EXTERNAL_ID);
+    }
+    let printed = [out.stdout, out.stderr].concat();
+    assert!(
+        !String::from_utf8_lossy(&printed).contains(EXTERNAL_ID),
+        "the external id was printed"
+    );
+    let _ = std::fs::remove_file(file);
+}
+
+#[tokio::test]
+async fn replay_speaks_camel_case_whatever_the_outcome() {
+    let h = Harness::new().await;
+    let mesh = unique("keys");
+    let version = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
+    let evaluated = update_mesh_event(&mesh, "ALLOW_ALL", version, HUMAN_ROLE, Duration::ZERO);
+    let ignored = cloudtrail_event(
+        "DescribeMesh",
+        serde_json::json!({"meshName": mesh}),
+        Value::Null,
+        HUMAN_ROLE,
+        Duration::ZERO,
+    );
+    let mut outcomes = Vec::new();
+    for event in [evaluated, ignored] {
+        let file = event_file(&event);
+        let handled = stdout_json(&meshwarden(&h.table, &["replay", file.to_str().unwrap()]));
+        let _ = std::fs::remove_file(file);
+        let snake: Vec<String> = keys(&handled)
+            .into_iter()
+            .filter(|k| k.contains('_'))
+            .collect();
+        assert!(snake.is_empty(), "{handled}: {snake:?}");
+        assert!(handled["eventId"].is_string(), "{handled}");
+        outcomes.push(handled["outcome"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(outcomes, ["evaluated", "ignored"]);
+}
+
+#[tokio::test]
+async fn stored_lattice_ids_are_accepted_wherever_a_resource_is_named() {
+    let h = Harness::new().await;
+    let network = h
+        .create_network(&unique("ids"), aws_sdk_vpclattice::types::AuthType::None)
+        .await;
+    let id = lattice_id("serviceNetwork", &network);
+    let quiet = EngineConfig {
+        emit_metrics: false,
+        ..h.config(AutoRevert::Off)
+    };
+    h.engine_with(quiet)
+        .handle(&update_network_event(&network, "NONE"))
+        .await
+        .unwrap();
+    let status = stdout_json(&meshwarden(&h.table, &["status", &id, "--format", "json"]));
+    let listed = status.as_array().map_or(&status, |items| &items[0]);
+    assert_eq!(listed["pk"], id.as_str(), "{status}");
+    let history = stdout_json(&meshwarden(&h.table, &["history", &id, "--format", "json"]));
+    assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
+    let remediate = meshwarden(&h.table, &["remediate", &id]);
+    assert_ne!(remediate.status.code(), Some(2), "{remediate:?}");
+    let text = String::from_utf8_lossy(&remediate.stdout);
+    assert!(text.contains(&network), "{text}");
+}
+
+#[tokio::test]
+async fn control_characters_in_a_named_resource_are_escaped_in_the_error() {
+    let h = Harness::new().await;
+    let out = meshwarden(&h.table, &["history", "mesh/evil\u{1b}[2J"]);
+    one_line_error(&out, "evil\\u{1b}[2J");
+    assert!(!out.stderr.contains(&0x1b), "ESC reached the terminal");
+}
+
+#[tokio::test]
+async fn scan_all_regions_covers_each_service_in_its_own_regions() {
+    // VPC Lattice only: ap-southeast-5; App Mesh only: il-central-1.
+    let h = Harness::new().await;
+    let lattice = aws_sdk_vpclattice::Client::from_conf(
+        aws_sdk_vpclattice::config::Builder::from(&h.sdk)
+            .region(aws_sdk_vpclattice::config::Region::new("ap-southeast-5"))
+            .build(),
+    );
+    let network = lattice
+        .create_service_network()
+        .name(unique("everywhere"))
+        .auth_type(aws_sdk_vpclattice::types::AuthType::None)
+        .send()
+        .await
+        .unwrap()
+        .id
+        .unwrap();
+    let mesh = unique("everywhere");
+    aws_sdk_appmesh::Client::from_conf(
+        aws_sdk_appmesh::config::Builder::from(&h.sdk)
+            .region(aws_sdk_appmesh::config::Region::new("il-central-1"))
+            .build(),
+    )
+    .create_mesh()
+    .mesh_name(&mesh)
+    .spec(mesh_spec(EgressFilterType::AllowAll))
+    .send()
+    .await
+    .unwrap();
+    let out = meshwarden(&h.table, &["scan", "--all-regions", "--format", "json"]);
+    let report = stdout_json(&out);
+    let ids: Vec<&str> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["resource"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(
+            &format!("lattice:{ACCOUNT}:ap-southeast-5:serviceNetwork/{network}").as_str()
+        ),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&format!("appmesh:{ACCOUNT}:il-central-1:mesh/{mesh}").as_str()),
+        "{ids:?}"
     );
 }

@@ -73,6 +73,81 @@ pub enum ConfigError {
          MESHWARDEN_OWN_ROLE_ARN or allow sts:GetCallerIdentity"
     )]
     UnknownIdentity(AutoRevert),
+    /// A secret variable holds an unusable value (the value is never repeated).
+    #[error("{var} is invalid: expected {expected}")]
+    InvalidSecret {
+        /// The environment variable.
+        var: &'static str,
+        /// What it may hold.
+        expected: &'static str,
+    },
+}
+
+/// The external id sent as `ExternalId` on every AssumeRole into a member account, when the
+/// member role's trust policy demands one (`sts:ExternalId`). Validated like STS validates the
+/// parameter: 2 to 1224 characters of `[\w+=,.@:/-]`
+/// (<https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>). Its `Debug`
+/// hides the value and it has no `Display`, so it cannot reach a log by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ExternalId(String);
+
+impl ExternalId {
+    /// The variable that sets it.
+    pub const VAR: &'static str = "MESHWARDEN_MEMBER_EXTERNAL_ID";
+
+    /// The value, for the AssumeRole call only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for ExternalId {
+    type Err = ConfigError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c);
+        if (2..=1224).contains(&value.len()) && value.chars().all(allowed) {
+            Ok(ExternalId(value.to_owned()))
+        } else {
+            Err(ConfigError::InvalidSecret {
+                var: Self::VAR,
+                expected: "2 to 1224 characters of letters, digits and _+=,.@:/-",
+            })
+        }
+    }
+}
+
+impl fmt::Debug for ExternalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ExternalId(<redacted>)")
+    }
+}
+
+/// Where the sweep learns of member accounts besides `MESHWARDEN_SWEEP_ACCOUNTS`
+/// (`MESHWARDEN_DISCOVER_ACCOUNTS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountDiscovery {
+    /// Only the listed accounts (default).
+    #[default]
+    Off,
+    /// Also every ACTIVE account of the organisation (`organizations:ListAccounts`).
+    Organizations,
+}
+
+impl FromStr for AccountDiscovery {
+    type Err = ConfigError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value.trim() {
+            "" | "off" => Ok(AccountDiscovery::Off),
+            "organizations" => Ok(AccountDiscovery::Organizations),
+            other => Err(ConfigError::Invalid {
+                var: "MESHWARDEN_DISCOVER_ACCOUNTS",
+                value: other.to_owned(),
+                expected: "one of off, organizations",
+            }),
+        }
+    }
 }
 
 /// When Lambda retries a failed asynchronous invocation (its default two retries): about one
@@ -115,6 +190,8 @@ pub struct EngineConfig {
     /// Organisation mode: the role (by name) the responder assumes in another account to
     /// describe and update that account's resources with its own credentials.
     pub member_role_name: Option<String>,
+    /// Sent as `ExternalId` on every AssumeRole of a member role (`MESHWARDEN_MEMBER_EXTERNAL_ID`).
+    pub member_external_id: Option<ExternalId>,
     /// At most this many reverts per resource per hour.
     pub max_reverts_per_hour: u32,
     /// While an event is younger than this, "not found" and "older version" are treated as
@@ -133,6 +210,8 @@ pub struct EngineConfig {
     pub sweep_concurrency: usize,
     /// Member accounts the sweep covers besides the responder's own (organisation mode).
     pub sweep_accounts: Vec<String>,
+    /// Whether the sweep adds the organisation's ACTIVE accounts to `sweep_accounts`.
+    pub discover_accounts: AccountDiscovery,
     /// The sweep's shard queue (SQS URL): when set, a scheduled sweep fans out over shards
     /// through it instead of sweeping inline.
     pub sweep_queue_url: Option<String>,
@@ -157,6 +236,7 @@ impl Default for EngineConfig {
             own_role_arn: None,
             account: None,
             member_role_name: None,
+            member_external_id: None,
             max_reverts_per_hour: 3,
             consistency_window: DEFAULT_CONSISTENCY_WINDOW,
             revert_lease: Duration::from_secs(MAX_WINDOW_SECS),
@@ -164,6 +244,7 @@ impl Default for EngineConfig {
             regions: Vec::new(),
             sweep_concurrency: 8,
             sweep_accounts: Vec::new(),
+            discover_accounts: AccountDiscovery::Off,
             sweep_queue_url: None,
             sweep_shard_size: 50,
             sweep_retry_delay: Duration::from_secs(30),
@@ -211,6 +292,7 @@ impl EngineConfig {
             own_role_arn: get("MESHWARDEN_OWN_ROLE_ARN").map(str::to_owned),
             account: None,
             member_role_name: get("MESHWARDEN_MEMBER_ROLE_NAME").map(str::to_owned),
+            member_external_id: get(ExternalId::VAR).map(str::parse).transpose()?,
             max_reverts_per_hour: number(
                 get("MESHWARDEN_MAX_REVERTS_PER_HOUR"),
                 "MESHWARDEN_MAX_REVERTS_PER_HOUR",
@@ -247,6 +329,9 @@ impl EngineConfig {
             .try_into()
             .unwrap_or(defaults.sweep_concurrency),
             sweep_accounts: list(get("MESHWARDEN_SWEEP_ACCOUNTS")),
+            discover_accounts: get("MESHWARDEN_DISCOVER_ACCOUNTS")
+                .unwrap_or("off")
+                .parse()?,
             sweep_queue_url: get("MESHWARDEN_SWEEP_QUEUE_URL").map(str::to_owned),
             sweep_shard_size: number(
                 get("MESHWARDEN_SWEEP_SHARD_SIZE"),
@@ -278,11 +363,12 @@ impl EngineConfig {
 
     /// What the sweep lists: every service in every configured region of the own account
     /// (empty when unknown: the account the credentials reach), then of each member account of
-    /// [`EngineConfig::sweep_accounts`] (reached through its member role), each account once.
-    pub fn sweep_scopes(&self) -> Vec<Scope> {
+    /// [`EngineConfig::sweep_accounts`] and of `discovered` (reached through its member role),
+    /// each account once.
+    pub fn sweep_scopes(&self, discovered: &[String]) -> Vec<Scope> {
         let own = self.own_account().unwrap_or_default();
         let mut accounts = vec![own];
-        for account in &self.sweep_accounts {
+        for account in self.sweep_accounts.iter().chain(discovered) {
             if !accounts.contains(&account.as_str()) {
                 accounts.push(account);
             }
@@ -419,6 +505,54 @@ mod tests {
     }
 
     #[test]
+    fn the_member_external_id_follows_sts_and_is_never_shown() {
+        let unset = EngineConfig::from_vars(vars(&[])).unwrap();
+        assert_eq!(unset.member_external_id, None);
+        let ok = "Org_1+=,.@:/-x";
+        let set = EngineConfig::from_vars(vars(&[(ExternalId::VAR, ok)])).unwrap();
+        let id = set.member_external_id.as_ref().unwrap();
+        assert_eq!(id.expose(), ok);
+        assert!(
+            !format!("{set:?}").contains(ok),
+            "Debug shows the external id"
+        );
+        let longest = "a".repeat(1224);
+        assert!(EngineConfig::from_vars(vars(&[(ExternalId::VAR, &longest)])).is_ok());
+        for bad in [
+            "q",
+            "has space",
+            "semi;colon",
+            "é-accent",
+            &"a".repeat(1225),
+        ] {
+            let err = EngineConfig::from_vars(vars(&[(ExternalId::VAR, bad)])).unwrap_err();
+            let text = err.to_string();
+            assert!(text.starts_with(ExternalId::VAR), "{text}");
+            assert!(
+                !text.contains(bad),
+                "the error repeats the external id: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn account_discovery_is_off_unless_organizations() {
+        let off = EngineConfig::from_vars(vars(&[])).unwrap();
+        assert_eq!(off.discover_accounts, AccountDiscovery::Off);
+        let on = vars(&[("MESHWARDEN_DISCOVER_ACCOUNTS", "organizations")]);
+        assert_eq!(
+            EngineConfig::from_vars(on).unwrap().discover_accounts,
+            AccountDiscovery::Organizations
+        );
+        let err =
+            EngineConfig::from_vars(vars(&[("MESHWARDEN_DISCOVER_ACCOUNTS", "on")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "MESHWARDEN_DISCOVER_ACCOUNTS=\"on\" is invalid: expected one of off, organizations"
+        );
+    }
+
+    #[test]
     fn bad_number_names_the_variable() {
         let err =
             EngineConfig::from_vars(vars(&[("MESHWARDEN_HISTORY_TTL_DAYS", "-1")])).unwrap_err();
@@ -514,12 +648,14 @@ mod tests {
             ),
         ]))
         .unwrap();
-        let scopes = c.sweep_scopes();
-        assert_eq!(scopes.len(), 2 * 2 * AwsService::ALL.len());
+        let discovered = ["111122223333".to_owned(), "777788889999".to_owned()];
+        let scopes = c.sweep_scopes(&discovered);
+        assert_eq!(scopes.len(), 2 * 3 * AwsService::ALL.len());
         let ids: std::collections::BTreeSet<String> = scopes.iter().map(Scope::id).collect();
         assert_eq!(ids.len(), scopes.len(), "each scope once");
         assert!(ids.contains("appmesh:444455556666:eu-west-1"));
         assert!(ids.contains("lattice:111122223333:us-east-1"));
+        assert!(ids.contains("lattice:777788889999:eu-west-1"), "discovered");
         assert_eq!(scopes[0].account, "111122223333", "the own account first");
         assert_eq!(
             c.sweep_queue_url.as_deref(),

@@ -14,9 +14,14 @@ use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Instant, SystemTime};
 
-/// What the engine did with one input. Every variant is a success for the runtime.
+/// What the engine did with one input. Every variant is a success for the runtime. As JSON,
+/// every key is camelCase (`eventId`), whatever the outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "outcome", rename_all = "camelCase")]
+#[serde(
+    tag = "outcome",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Handled {
     /// A resource was evaluated (or found deleted) and recorded.
     Evaluated(EventReport),
@@ -143,10 +148,10 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         };
         let routed = match incoming {
             Incoming::Sweep(request) if self.fans_out() => {
-                return (
-                    self.plan_sweep(&request).await.map(Handled::Planned),
-                    Counts::default(),
-                )
+                return match self.plan_sweep(&request).await {
+                    Ok((plan, counts)) => (Ok(Handled::Planned(plan)), counts),
+                    Err(err) => (Err(err), Counts::default()),
+                }
             }
             Incoming::Sweep(request) => {
                 return match self.sweep(&request).await {
@@ -177,5 +182,66 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         let (outcome, mut counts) = self.process_counted(&routed, delivery).await;
         counts.add(received);
         (outcome, counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fanout::batch::BatchResponse;
+    use serde_json::json;
+
+    /// Every key of `value`, nested ones included.
+    fn keys(value: &Value, into: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, nested) in map {
+                    into.push(key.clone());
+                    keys(nested, into);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| keys(v, into)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_outcome_speaks_camel_case() {
+        let outcomes = [
+            Handled::Ignored {
+                event_id: Some("e".into()),
+                reason: "read-only".into(),
+            },
+            Handled::Rejected { reason: "r".into() },
+            Handled::Failed {
+                event_id: "e".into(),
+                reason: "denied".into(),
+            },
+            Handled::Swept(SweepReport::default()),
+            Handled::Planned(PlanReport {
+                sweep_id: "s".into(),
+                time: "t".into(),
+                scopes: vec![],
+            }),
+            Handled::Shards(Box::new(ShardBatch {
+                shards: vec![],
+                response: BatchResponse::default(),
+            })),
+        ];
+        for handled in outcomes {
+            let value = serde_json::to_value(&handled).unwrap();
+            let mut found = Vec::new();
+            keys(&value, &mut found);
+            let snake: Vec<&String> = found.iter().filter(|k| k.contains('_')).collect();
+            assert!(snake.is_empty(), "{value}: {snake:?}");
+        }
+        let ignored = Handled::Ignored {
+            event_id: Some("e-1".into()),
+            reason: "r".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&ignored).unwrap(),
+            json!({"outcome": "ignored", "eventId": "e-1", "reason": "r"})
+        );
     }
 }

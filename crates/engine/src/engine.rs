@@ -5,7 +5,9 @@ use crate::config::EngineConfig;
 use crate::error::EngineError;
 use crate::error::PortError;
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, NoFindings, ShardQueue};
+use crate::ports::{
+    AccountDirectory, ComplianceStore, FindingsSink, MeshWriter, NoFindings, ShardQueue,
+};
 use crate::record::{Record, Status};
 use crate::securityhub::asff::{self, AsffFinding, Exported};
 use meshwarden_rules::model::Tag;
@@ -14,13 +16,16 @@ use std::sync::Arc;
 
 /// The responder: routing, evaluation, remediation and recording, over its ports. `F` is where
 /// findings are exported (none by default; see [`Engine::with_findings`]); a sweep queue, when
-/// there is one ([`Engine::with_queue`]), fans the scheduled sweep out over shards.
+/// there is one ([`Engine::with_queue`]), fans the scheduled sweep out over shards; an account
+/// directory, when there is one ([`Engine::with_directory`]), adds the organisation's accounts
+/// to the sweep.
 #[derive(Debug)]
 pub struct Engine<M, S, F = NoFindings> {
     pub(crate) mesh: M,
     pub(crate) store: S,
     pub(crate) findings: F,
     pub(crate) queue: Option<Arc<dyn ShardQueue>>,
+    pub(crate) directory: Option<Arc<dyn AccountDirectory>>,
     pub(crate) config: EngineConfig,
 }
 
@@ -32,6 +37,7 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
             store,
             findings: NoFindings,
             queue: None,
+            directory: None,
             config,
         }
     }
@@ -46,6 +52,7 @@ impl<M, S, F> Engine<M, S, F> {
             store: self.store,
             findings: sink,
             queue: self.queue,
+            directory: self.directory,
             config: self.config,
         }
     }
@@ -54,6 +61,13 @@ impl<M, S, F> Engine<M, S, F> {
     /// ([`crate::fanout`]); without one it sweeps inline.
     pub fn with_queue(mut self, queue: impl ShardQueue + 'static) -> Self {
         self.queue = Some(Arc::new(queue));
+        self
+    }
+
+    /// The same engine sweeping, besides the configured accounts, the ACTIVE accounts
+    /// `directory` lists ([`crate::discovery`]).
+    pub fn with_directory(mut self, directory: impl AccountDirectory + 'static) -> Self {
+        self.directory = Some(Arc::new(directory));
         self
     }
 }

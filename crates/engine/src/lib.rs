@@ -10,6 +10,7 @@
 pub mod appmesh;
 pub mod aws;
 pub mod config;
+pub mod discovery;
 pub mod dispatch;
 pub mod engine;
 pub mod error;
@@ -18,6 +19,8 @@ pub mod fanout;
 pub mod identity;
 pub mod lattice;
 pub mod metrics;
+pub mod on_aws;
+pub mod organizations;
 pub mod pipeline;
 pub mod ports;
 pub mod record;

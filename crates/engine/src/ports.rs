@@ -357,3 +357,10 @@ pub trait ShardQueue: Send + Sync + std::fmt::Debug {
         messages: &'a [QueuedMessage],
     ) -> futures::future::BoxFuture<'a, Result<(), PortError>>;
 }
+
+/// Where the sweep learns of member accounts it was not told of (organisation mode,
+/// `MESHWARDEN_DISCOVER_ACCOUNTS=organizations`). Dyn-compatible, like [`ShardQueue`].
+pub trait AccountDirectory: Send + Sync + std::fmt::Debug {
+    /// Every ACTIVE account of the organisation, the caller's own included.
+    fn active_accounts(&self) -> futures::future::BoxFuture<'_, Result<Vec<String>, PortError>>;
+}

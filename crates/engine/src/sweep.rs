@@ -207,26 +207,23 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             .time
             .clone()
             .unwrap_or_else(|| rfc3339(SystemTime::now()));
+        let covered = self.sweep_scopes().await?;
         let scan = self
-            .scan(
-                &self.config.sweep_scopes(),
-                &request.id,
-                &event_time,
-                &|_, _| {},
-            )
+            .scan(&covered.scopes, &request.id, &event_time, &|_, _| {})
             .await?;
         let mut settled = self.settle(&scan.records).await?;
         let listed: HashSet<&str> = scan.listed_ids.iter().map(|(_, id)| id.as_str()).collect();
         let mut scopes: BTreeSet<String> = scan.listed_ids.iter().map(|(s, _)| s.clone()).collect();
         if self.config.own_account().is_some() {
-            scopes.extend(self.config.sweep_scopes().iter().map(Scope::id));
+            scopes.extend(covered.scopes.iter().map(Scope::id));
         }
         let retired = self
             .retire(&listed, scopes, &request.id, &event_time)
             .await?;
         settled.changes.extend(retired.changes);
         // The sweep's one export: every change of every resource, in batches.
-        let export_errors = retired.errors + Box::pin(self.export(&settled.changes)).await;
+        let export_errors =
+            covered.errors + retired.errors + Box::pin(self.export(&settled.changes)).await;
         let mut report = SweepReport::of(&request.id, &scan, &settled);
         report.regions = self.config.regions.clone();
         report.retired = retired.count;

@@ -2,23 +2,18 @@
 //!
 //! Thin by design: configuration and AWS clients are built once, outside the handler; every
 //! invocation is handed to [`meshwarden_engine::Engine::handle_until`] with the invocation's
-//! deadline. Findings go to Security Hub when `MESHWARDEN_SECURITY_HUB=on` (the adapter is built
-//! only then); the scheduled sweep fans out over the sweep queue when
-//! `MESHWARDEN_SWEEP_QUEUE_URL` is set, and an SQS event of its shards is answered with a
-//! partial batch response. Transient faults return an error so Lambda retries the event (and the
+//! deadline. The engine is built by [`meshwarden_engine::on_aws::build`], like the CLI's:
+//! findings go to Security Hub when `MESHWARDEN_SECURITY_HUB=on`, the scheduled sweep fans out
+//! over the sweep queue when `MESHWARDEN_SWEEP_QUEUE_URL` is set (an SQS event of its shards is
+//! answered with a partial batch response), member accounts are reached through their role. Transient faults return an error so Lambda retries the event (and the
 //! dead-letter queue keeps what still fails); poison input returns success with a logged reason,
 //! so it is never retried.
 
 use anyhow::Context;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
-use meshwarden_engine::aws::Accounts;
 use meshwarden_engine::aws::{caller_arn, load_sdk_config, SdkOptions};
-use meshwarden_engine::fanout::sqs::SqsShardQueue;
-use meshwarden_engine::securityhub::SecurityHubAdapter;
-use meshwarden_engine::services::AwsServices;
-use meshwarden_engine::store::DynamoStore;
-use meshwarden_engine::{Engine, EngineConfig};
+use meshwarden_engine::{on_aws, EngineConfig};
 use serde::Deserialize;
 use serde_json::Value;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -47,28 +42,11 @@ async fn main() -> Result<(), Error> {
         }
     }
     config.check_identity().context("refusing to start")?;
-    let store = DynamoStore::new(
-        aws_sdk_dynamodb::Client::new(&sdk),
-        config.table.clone(),
-        config.history_ttl,
-    );
-    let accounts = Accounts::new(&sdk, config.own_account().map(str::to_owned))
-        .with_member_role(config.member_role_name.clone());
-    let mesh = AwsServices::new(&accounts);
-    // Security Hub off: no client, no call.
-    let findings = config.security_hub.then(|| SecurityHubAdapter::new(&sdk));
     tracing::info!(auto_revert = %config.auto_revert, table = %config.table, regions = ?config.regions,
-        security_hub = config.security_hub, sweep_queue = ?config.sweep_queue_url, "starting");
-    let queue = config
-        .sweep_queue_url
-        .clone()
-        .map(|url| SqsShardQueue::new(aws_sdk_sqs::Client::new(&sdk), url));
-    let engine = Engine::new(mesh, store, config).with_findings(findings);
-    // A sweep queue: the scheduled sweep fans out over it. None: the sweep runs inline.
-    let engine = match queue {
-        Some(queue) => engine.with_queue(queue),
-        None => engine,
-    };
+        security_hub = config.security_hub, sweep_queue = ?config.sweep_queue_url,
+        member_role = ?config.member_role_name, external_id = config.member_external_id.is_some(),
+        discover_accounts = ?config.discover_accounts, "starting");
+    let engine = on_aws::build(&sdk, config);
     let engine = &engine;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let span = invocation_span(&event);

@@ -60,6 +60,44 @@ pub fn sdk_with_endpoint(sdk: &SdkConfig, url: &str) -> SdkConfig {
     builder.build()
 }
 
+/// Credentials of `account`'s member role, assumed from `sdk` (moto maps the credentials STS
+/// returns to the role's account).
+pub async fn member_credentials(
+    sdk: &SdkConfig,
+    account: &str,
+) -> aws_config::sts::AssumeRoleProvider {
+    let role = format!("arn:aws:iam::{account}:role/meshwarden-member");
+    aws_config::sts::AssumeRoleProvider::builder(role)
+        .session_name("test")
+        .configure(sdk)
+        .build()
+        .await
+}
+
+/// The organisation of `sdk`'s account (created unless it exists: tests share the emulator) with
+/// `members` new accounts; returns the new accounts' ids.
+pub async fn organization_with(sdk: &SdkConfig, members: usize) -> Vec<String> {
+    let client = aws_sdk_organizations::Client::new(sdk);
+    if let Err(err) = client.create_organization().send().await {
+        let err = err.into_service_error();
+        assert!(err.is_already_in_organization_exception(), "{err:?}");
+    }
+    let mut ids = Vec::with_capacity(members);
+    for _ in 0..members {
+        let name = unique("member");
+        let created = client
+            .create_account()
+            .account_name(&name)
+            .email(format!("{name}@example.com"))
+            .send()
+            .await
+            .unwrap();
+        let status = created.create_account_status.unwrap();
+        ids.push(status.account_id.unwrap());
+    }
+    ids
+}
+
 pub async fn sdk_config() -> SdkConfig {
     let _ = endpoint();
     meshwarden_engine::aws::load_sdk_config(&meshwarden_engine::aws::SdkOptions {
@@ -102,15 +140,17 @@ impl Harness {
         let mut config = aws_sdk_appmesh::config::Builder::from(&self.sdk)
             .region(aws_config::Region::new(region.to_owned()));
         if let Some(account) = account {
-            let role = format!("arn:aws:iam::{account}:role/meshwarden-member");
-            let provider = aws_config::sts::AssumeRoleProvider::builder(role)
-                .session_name("test")
-                .configure(&self.sdk)
-                .build()
-                .await;
-            config = config.credentials_provider(provider);
+            config = config.credentials_provider(member_credentials(&self.sdk, account).await);
         }
         aws_sdk_appmesh::Client::from_conf(config.build())
+    }
+
+    /// A VPC Lattice client in `region`, acting in `account` through its member role.
+    pub async fn lattice_as(&self, account: &str, region: &str) -> aws_sdk_vpclattice::Client {
+        let config = aws_sdk_vpclattice::config::Builder::from(&self.sdk)
+            .region(aws_config::Region::new(region.to_owned()))
+            .credentials_provider(member_credentials(&self.sdk, account).await);
+        aws_sdk_vpclattice::Client::from_conf(config.build())
     }
 
     pub fn config(&self, auto_revert: AutoRevert) -> EngineConfig {
@@ -130,8 +170,8 @@ impl Harness {
             config.table.clone(),
             config.history_ttl,
         );
-        let accounts = Accounts::new(&self.sdk, config.own_account().map(str::to_owned))
-            .with_member_role(config.member_role_name.clone());
+        let accounts =
+            Accounts::new(&self.sdk, config.own_account().map(str::to_owned)).with_members(config);
         let mesh = AwsServices::new(&accounts);
         (mesh, store)
     }
@@ -437,6 +477,54 @@ pub fn api_call_event(
             "eventCategory": "Management"
         }
     })
+}
+
+/// `event` made an event of `account` (a member account's, forwarded to the hub).
+pub fn as_member_event(event: &mut Value, account: &str) {
+    event["account"] = account.into();
+    event["detail"]["recipientAccountId"] = account.into();
+    event["detail"]["userIdentity"]["accountId"] = account.into();
+}
+
+/// Every finding of the emulator's Security Hub in `region` whose `Id` starts with `prefix`.
+/// Read on a thread of its own: the SDK builds a finding's `ResourceDetails` (30 KB) by value,
+/// and deserializing one in a debug build needs more stack than a test thread has.
+pub async fn security_hub_findings(
+    sdk: &SdkConfig,
+    region: &str,
+    prefix: &str,
+) -> Vec<aws_sdk_securityhub::types::AwsSecurityFinding> {
+    let client = aws_sdk_securityhub::Client::from_conf(
+        aws_sdk_securityhub::config::Builder::from(sdk)
+            .region(aws_config::Region::new(region.to_owned()))
+            .build(),
+    );
+    let all = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                client
+                    .get_findings()
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .unwrap()
+            })
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    all.into_iter()
+        .filter(|f: &aws_sdk_securityhub::types::AwsSecurityFinding| {
+            f.id().is_some_and(|id| id.starts_with(prefix))
+        })
+        .collect()
 }
 
 /// An UpdateMesh event as CloudTrail records it.

@@ -23,6 +23,16 @@ impl FaultProxy {
     /// A proxy injecting `kinds` into a `rate` share of the requests that name every one of
     /// `only` (all requests when empty).
     pub fn start_with(rate: f64, seed: u64, kinds: &str, only: &[&str]) -> Self {
+        Self::spawn(rate, seed, kinds, only, &[])
+    }
+
+    /// A proxy that faults nothing and records every request naming one of `needles` (in its
+    /// path, `X-Amz-Target` or body): see [`FaultProxy::recorded`].
+    pub fn recording(needles: &[&str]) -> Self {
+        Self::spawn(0.0, 1, "throttle", &[], needles)
+    }
+
+    fn spawn(rate: f64, seed: u64, kinds: &str, only: &[&str], record: &[&str]) -> Self {
         let python = std::env::var("MESHWARDEN_PYTHON")
             .expect("MESHWARDEN_PYTHON: run under scripts/with-emulator.sh");
         let script = std::env::var("MESHWARDEN_FAULT_PROXY")
@@ -39,6 +49,7 @@ impl FaultProxy {
             ])
             .args(["--seed", &seed.to_string(), "--kinds", kinds])
             .args(only.iter().flat_map(|needle| ["--only", *needle]))
+            .args(record.iter().flat_map(|needle| ["--record", *needle]))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -60,8 +71,18 @@ impl FaultProxy {
 
     /// What the proxy did so far (`/__faults/stats`).
     pub fn stats(&self) -> Value {
+        self.get("/__faults/stats")
+    }
+
+    /// The requests recorded so far, in order (`/__faults/recorded`): each
+    /// `{"method", "path", "params"}`, `params` the decoded form of an awsQuery body (STS).
+    pub fn recorded(&self) -> Vec<Value> {
+        serde_json::from_value(self.get("/__faults/recorded")).unwrap()
+    }
+
+    fn get(&self, path: &str) -> Value {
         let out = Command::new("curl")
-            .args(["-sf", &format!("{}/__faults/stats", self.url)])
+            .args(["-sf", &format!("{}{path}", self.url)])
             .output()
             .unwrap();
         serde_json::from_slice(&out.stdout).unwrap()

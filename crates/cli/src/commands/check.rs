@@ -1,5 +1,6 @@
 //! `meshwarden check FILE`: evaluate a describe-* document offline.
 
+use super::escape::Escaped;
 use super::input::{self, Format};
 use super::rule_args::RuleArgs;
 use super::table::Table;
@@ -138,6 +139,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 (mesh, Some(name)) => format!("{mesh}/{name}"),
                 (mesh, None) => mesh.to_owned(),
             };
+            let label = Escaped(label);
             println!("{} {label}: {}", resource.kind(), status_name(status));
             let mut table = Table::new(&["RULE", "SEVERITY", "VERDICT", "REASON"]);
             finding_rows(&findings).for_each(|row| table.row(row));

@@ -18,9 +18,8 @@ use super::session::{one_line, AwsArgs};
 use anyhow::anyhow;
 use aws_sdk_sqs::types::Message;
 use meshwarden_engine::dispatch::new_delivery_id;
-use meshwarden_engine::services::AwsServices;
-use meshwarden_engine::store::DynamoStore;
-use meshwarden_engine::{Engine, Handled};
+use meshwarden_engine::on_aws::AwsEngine;
+use meshwarden_engine::Handled;
 use meshwarden_rules::event::{self, Decision};
 use serde::Serialize;
 use serde_json::Value;
@@ -325,12 +324,7 @@ fn read(message: &Message, id: String) -> (Report, Option<Letter>) {
 }
 
 /// Hand the message's event to the pipeline; delete the message once it was handled.
-async fn redrive(
-    engine: &Engine<AwsServices, DynamoStore>,
-    queue: &Queue,
-    message: &Message,
-    id: String,
-) -> Report {
+async fn redrive(engine: &AwsEngine, queue: &Queue, message: &Message, id: String) -> Report {
     let (mut report, letter) = read(message, id);
     let Some(letter) = letter else {
         return report;

@@ -1,5 +1,6 @@
 //! `meshwarden history RESOURCE`: one resource's compliance history, newest first.
 
+use super::escape::Escaped;
 use super::input::Format;
 use super::resource_column::ResourceColumns;
 use super::session::{connect, AwsArgs, Wants};
@@ -109,7 +110,7 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
                     c.action_reason.clone().unwrap_or_default(),
                 ]);
             }
-            println!("{}{}", resource.path(), columns.caption());
+            println!("{}{}", Escaped(resource.path()), columns.caption());
             print!("{}", table.render());
         }
     }

@@ -3,11 +3,13 @@
 pub mod check;
 pub mod cli_event;
 pub mod dlq;
+pub mod escape;
 pub mod event;
 pub mod exempt;
 pub mod fix;
 pub mod history;
 pub mod input;
+pub mod regions;
 pub mod remediate;
 pub mod replay;
 pub mod report;

@@ -2,6 +2,7 @@
 //! the responder's own pipeline, only with `--apply`.
 
 use super::cli_event;
+use super::escape::Escaped;
 use super::rule_args::RuleArgs;
 use super::session::{connect, AwsArgs, Wants};
 use anyhow::anyhow;
@@ -47,11 +48,12 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
     let session = connect(aws, wants).await?;
     let engine = &session.engine;
     let resource = session.resource(&args.resource)?;
+    let shown = Escaped(&resource);
     let described = engine
         .mesh()
         .describe(&resource)
         .await?
-        .ok_or_else(|| anyhow!("{resource} does not exist"))?;
+        .ok_or_else(|| anyhow!("{shown} does not exist"))?;
     let tags = engine
         .tags_if_needed(&resource, &described.snapshot)
         .await?;
@@ -90,15 +92,15 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
             note,
         } => (patched, applied, note),
         Plan::Record => {
-            println!("{resource}: nothing to change");
+            println!("{shown}: nothing to change");
             return Ok(ExitCode::SUCCESS);
         }
-        Plan::Skip(reason) => return Ok(skipped(&resource, &reason)),
+        Plan::Skip(reason) => return Ok(skipped(&shown, &reason)),
         Plan::WouldRevert {
             note: Some(reason), ..
-        } => return Ok(skipped(&resource, &reason)),
+        } => return Ok(skipped(&shown, &reason)),
         Plan::WouldRevert { note: None, .. } => {
-            println!("{resource}: nothing to change");
+            println!("{shown}: nothing to change");
             return Ok(ExitCode::from(1));
         }
     };
@@ -110,7 +112,7 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
         "{}",
         TextDiff::from_lines(&before, &after)
             .unified_diff()
-            .header(&format!("{resource} (now)"), "remediated")
+            .header(&format!("{shown} (now)"), "remediated")
     );
     println!("rules fixed: {}", applied.join(", "));
     if !args.apply {

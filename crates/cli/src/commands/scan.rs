@@ -4,6 +4,7 @@
 
 use super::check::{status_name, verdict_name};
 use super::input::Format;
+use super::regions;
 use super::resource_column::ResourceColumns;
 use super::rule_args::RuleArgs;
 use super::session::{connect, AwsArgs, Wants};
@@ -16,38 +17,13 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-/// Regions where App Mesh was offered (AWS's endpoint list, 2026), for `--all-regions`.
-pub const APP_MESH_REGIONS: &[&str] = &[
-    "af-south-1",
-    "ap-east-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "me-south-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
-
 /// Arguments of `meshwarden scan`.
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
     /// Region to scan (repeatable; default: the configured region).
     #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
-    /// Scan every region App Mesh was offered in.
+    /// Scan every service in every region it is offered in (each service its own regions).
     #[arg(long, conflicts_with = "regions")]
     pub all_regions: bool,
     /// Output format.
@@ -66,7 +42,7 @@ pub struct ScanArgs {
 /// Run the command: exit 1 when anything is non-compliant.
 pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
     let regions: Vec<String> = if args.all_regions {
-        APP_MESH_REGIONS.iter().map(|r| (*r).to_owned()).collect()
+        regions::any_service()
     } else {
         args.regions.clone()
     };
@@ -94,13 +70,19 @@ pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
     };
     let now = SystemTime::now();
     let scan_id = format!("scan-{}", humantime::format_rfc3339_seconds(now));
+    let mut covered = engine.sweep_scopes().await?;
+    if args.all_regions {
+        covered
+            .scopes
+            .retain(|s| regions::offered_in(s.service).contains(&s.region.as_str()));
+    }
+    if covered.errors > 0 {
+        eprintln!(
+            "meshwarden: member accounts not discovered: scanning the configured accounts only"
+        );
+    }
     let scan = engine
-        .scan(
-            &engine.config().sweep_scopes(),
-            &scan_id,
-            &rfc3339(now),
-            &progress,
-        )
+        .scan(&covered.scopes, &scan_id, &rfc3339(now), &progress)
         .await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();

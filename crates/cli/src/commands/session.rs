@@ -1,15 +1,14 @@
 //! Connecting the operator commands to AWS: the SDK configuration (profiles, SSO, environment,
-//! `--endpoint-url`), the caller's account, and the same engine the Lambda runs.
+//! `--endpoint-url`), the caller's account, and the same engine the Lambda runs, built the same
+//! way from the same variables (Security Hub, member roles and external id, account discovery).
 
 use anyhow::{anyhow, Context};
-use meshwarden_engine::aws::Accounts;
 use meshwarden_engine::aws::{load_sdk_config, SdkOptions};
 use meshwarden_engine::config::DEFAULT_TABLE;
+use meshwarden_engine::on_aws::{self, AwsEngine};
 use meshwarden_engine::ports::PortError;
-use meshwarden_engine::services::AwsServices;
-use meshwarden_engine::store::DynamoStore;
-use meshwarden_engine::{AutoRevert, Engine, EngineConfig};
-use meshwarden_rules::resource::ResourceRef;
+use meshwarden_engine::{AutoRevert, EngineConfig};
+use meshwarden_rules::resource::{AwsService, ResourceRef};
 
 /// Options every command that talks to AWS shares.
 #[derive(Debug, Clone, clap::Args)]
@@ -27,8 +26,8 @@ pub struct AwsArgs {
 
 /// The engine, and who and where we are.
 pub struct Session {
-    /// The engine, configured like the responder.
-    pub engine: Engine<AwsServices, DynamoStore>,
+    /// The engine, configured and built like the responder's ([`on_aws::build`]).
+    pub engine: AwsEngine,
     /// The caller's account.
     pub account: String,
     /// The caller's ARN (STS GetCallerIdentity), recorded as who made an exemption.
@@ -108,14 +107,8 @@ pub async fn connect(aws: &AwsArgs, wants: Wants) -> anyhow::Result<Session> {
     if let Some(rules) = wants.rules {
         config.rules = rules;
     }
-    let store = DynamoStore::new(
-        aws_sdk_dynamodb::Client::new(&sdk),
-        config.table.clone(),
-        config.history_ttl,
-    );
-    let mesh = AwsServices::new(&Accounts::new(&sdk, Some(account.clone())));
     Ok(Session {
-        engine: Engine::new(mesh, store, config),
+        engine: on_aws::build(&sdk, config),
         caller: identity.arn.unwrap_or_default(),
         account,
         region,
@@ -149,10 +142,14 @@ impl Session {
         }
     }
 
-    /// A resource named on the command line: a stored id, or a path in the caller's account and
-    /// the session's region.
+    /// A resource named on the command line: a stored id of any service (`appmesh:…`,
+    /// `lattice:…`, as `status --format json` prints them), or a path in the caller's account
+    /// and the session's region.
     pub fn resource(&self, text: &str) -> anyhow::Result<ResourceRef> {
-        let parsed = if text.starts_with("appmesh:") {
+        let stored_id = text
+            .split_once(':')
+            .is_some_and(|(prefix, _)| AwsService::from_id_prefix(prefix).is_some());
+        let parsed = if stored_id {
             ResourceRef::from_id(text)
         } else {
             ResourceRef::from_path(text, &self.account, &self.region)

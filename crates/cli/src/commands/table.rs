@@ -1,4 +1,6 @@
-//! Aligned text tables for people.
+//! Aligned text tables for people (every cell escaped: [`super::escape`]).
+
+use super::escape::escaped;
 
 /// A table: a header row and rows of cells, printed with columns padded to their widest cell.
 #[derive(Debug, Clone)]
@@ -14,9 +16,10 @@ impl Table {
         }
     }
 
-    /// Append a row.
+    /// Append a row, its control characters escaped.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows
+            .push(cells.iter().map(|c| escaped(c).into_owned()).collect());
     }
 
     /// The table as text, one line per row (the last column is not padded).
@@ -57,5 +60,12 @@ mod tests {
         let mut t = Table::new(&["A", "BB"]);
         t.row(vec!["long".into(), "x".into()]);
         assert_eq!(t.render(), "A     BB\nlong  x\n");
+    }
+
+    #[test]
+    fn cells_cannot_drive_the_terminal() {
+        let mut t = Table::new(&["NAME"]);
+        t.row(vec!["evil\u{1b}]0;pwned\u{7}".into()]);
+        assert_eq!(t.render(), "NAME\nevil\\u{1b}]0;pwned\\u{7}\n");
     }
 }

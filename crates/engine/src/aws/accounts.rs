@@ -4,9 +4,11 @@
 //! With a member role name (organisation mode), a resource of another account is read and
 //! written with that account's own credentials: `arn:aws:iam::{account}:role/{member role}` is
 //! assumed once per account (the SDK caches the credentials and refreshes them before they
-//! expire). Without one, every account is reached with the responder's own credentials (shared
+//! expire), with the configured external id as `ExternalId` when the member role's trust policy
+//! demands one (`sts:ExternalId`). Without one, every account is reached with the responder's own credentials (shared
 //! resources addressed by their owner).
 
+use crate::config::{EngineConfig, ExternalId};
 use aws_config::SdkConfig;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
@@ -24,6 +26,7 @@ struct Inner {
     base: SdkConfig,
     own_account: Option<String>,
     member_role: Option<String>,
+    external_id: Option<ExternalId>,
     interceptors: Vec<SharedInterceptor>,
     credentials: Mutex<HashMap<String, SharedCredentialsProvider>>,
 }
@@ -31,48 +34,47 @@ struct Inner {
 impl Accounts {
     /// Accounts reached from `base`; `own_account` is the responder's own account.
     pub fn new(base: &SdkConfig, own_account: Option<String>) -> Self {
-        Self::build(base.clone(), own_account, None, Vec::new())
-    }
-
-    fn build(
-        base: SdkConfig,
-        own_account: Option<String>,
-        member_role: Option<String>,
-        interceptors: Vec<SharedInterceptor>,
-    ) -> Self {
         Accounts {
             inner: Arc::new(Inner {
-                base,
+                base: base.clone(),
                 own_account,
-                member_role,
-                interceptors,
+                member_role: None,
+                external_id: None,
+                interceptors: Vec::new(),
                 credentials: Mutex::new(HashMap::new()),
             }),
         }
     }
 
-    /// Reach other accounts through the role of this name in each account.
-    pub fn with_member_role(self, role_name: Option<String>) -> Self {
+    /// The same accounts with `change` applied to a fresh copy (no credentials cached yet).
+    fn rebuilt(self, change: impl FnOnce(&mut Inner)) -> Self {
         let inner = &self.inner;
-        Self::build(
-            inner.base.clone(),
-            inner.own_account.clone(),
-            role_name,
-            inner.interceptors.clone(),
-        )
+        let mut copy = Inner {
+            base: inner.base.clone(),
+            own_account: inner.own_account.clone(),
+            member_role: inner.member_role.clone(),
+            external_id: inner.external_id.clone(),
+            interceptors: inner.interceptors.clone(),
+            credentials: Mutex::new(HashMap::new()),
+        };
+        change(&mut copy);
+        Accounts {
+            inner: Arc::new(copy),
+        }
+    }
+
+    /// Reach other accounts through the member role of `config` (`member_role_name`, assumed
+    /// with `member_external_id` when set).
+    pub fn with_members(self, config: &EngineConfig) -> Self {
+        self.rebuilt(|inner| {
+            inner.member_role.clone_from(&config.member_role_name);
+            inner.external_id.clone_from(&config.member_external_id);
+        })
     }
 
     /// Add an SDK interceptor to every client built from here on (benchmarks count calls).
     pub fn with_interceptor(self, interceptor: SharedInterceptor) -> Self {
-        let inner = &self.inner;
-        let mut interceptors = inner.interceptors.clone();
-        interceptors.push(interceptor);
-        Self::build(
-            inner.base.clone(),
-            inner.own_account.clone(),
-            inner.member_role.clone(),
-            interceptors,
-        )
+        self.rebuilt(|inner| inner.interceptors.push(interceptor))
     }
 
     /// The responder's own account, when known.
@@ -116,11 +118,12 @@ impl Accounts {
         if let Some(found) = self.lock().get(account) {
             return Some(found.clone());
         }
-        let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
-            .session_name("meshwarden")
-            .configure(&self.inner.base)
-            .build()
-            .await;
+        let mut builder =
+            aws_config::sts::AssumeRoleProvider::builder(role_arn).session_name("meshwarden");
+        if let Some(external_id) = &self.inner.external_id {
+            builder = builder.external_id(external_id.expose());
+        }
+        let provider = builder.configure(&self.inner.base).build().await;
         Some(
             self.lock()
                 .entry(account.to_owned())

@@ -1,7 +1,8 @@
 //! The fanned-out sweep: the scheduled sweep as shards on an SQS queue feeding the same function.
 //!
 //! * **plan** (the scheduled event, when the engine has a [`ShardQueue`]): one *list* shard per
-//!   scope (service × account × region, [`crate::EngineConfig::sweep_scopes`]), then done;
+//!   scope (service × account × region, [`Engine::sweep_scopes`]: discovered accounts are
+//!   listed here, once per sweep), then done;
 //! * **list** (one scope): list it, retire its resources that are gone, send *evaluate* shards
 //!   of at most [`crate::EngineConfig::sweep_shard_size`] resources;
 //! * **evaluate**: describe, evaluate and record its resources as the inline sweep does (missed
@@ -150,15 +151,20 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         self.queue.is_some()
     }
 
-    /// Plan a fanned-out sweep: one list shard per scope, sent to the sweep queue. `Err`
-    /// (transient) when the queue did not take them all: the schedule's retry plans again, and
-    /// shards sent twice write the same items.
-    pub async fn plan_sweep(&self, request: &SweepRequest) -> Result<PlanReport, EngineError> {
+    /// Plan a fanned-out sweep: one list shard per scope, sent to the sweep queue, and the
+    /// metrics to emit (a refused account discovery is an error). `Err` (transient) when the
+    /// queue did not take them all: the schedule's retry plans again, and shards sent twice
+    /// write the same items.
+    pub async fn plan_sweep(
+        &self,
+        request: &SweepRequest,
+    ) -> Result<(PlanReport, Counts), EngineError> {
         let time = request
             .time
             .clone()
             .unwrap_or_else(|| rfc3339(SystemTime::now()));
-        let scopes = self.config.sweep_scopes();
+        let covered = self.sweep_scopes().await?;
+        let scopes = covered.scopes;
         let shards = shard::plan(&request.id, &time, &scopes);
         self.queue()?
             .send(&queued(&shards, Duration::ZERO))
@@ -170,7 +176,11 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             scopes: scopes.iter().map(Scope::id).collect(),
         };
         tracing::info!(sweep_id = %report.sweep_id, shards = report.scopes.len(), "sweep planned");
-        Ok(report)
+        let counts = Counts {
+            errors: covered.errors,
+            ..Counts::default()
+        };
+        Ok((report, counts))
     }
 
     /// Run a batch of shards (an SQS event's messages) one after the other, each within

@@ -26,7 +26,7 @@ const OTHER: &str = "444455556666";
 const ELSEWHERE: &str = "eu-west-1";
 const TIME: &str = "2026-11-25T06:00:00Z";
 
-fn schedule(id: &str) -> Value {
+pub(crate) fn schedule(id: &str) -> Value {
     json!({"version": "0", "id": id, "detail-type": "Scheduled Event", "source": "meshwarden.sweep",
            "time": TIME, "detail": {}})
 }

@@ -5,7 +5,8 @@
 //! * `lattice`: VPC Lattice documents, reverts and alerts through the SDK on the emulator;
 //! * `securityhub`: findings exported to Security Hub, on the in-memory ports and the emulator;
 //! * `exemptions`: exempted findings, reverts and the new non-compliance count on the emulator;
-//! * `fanout`: the sweep fanned out over shards, on the in-memory ports and the emulator (SQS).
+//! * `fanout`: the sweep fanned out over shards, on the in-memory ports and the emulator (SQS);
+//! * `members`: member accounts (external id, Organizations discovery), built like the Lambda.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod decisions;
@@ -13,6 +14,7 @@ mod exemptions;
 mod fanout;
 mod faults;
 mod lattice;
+mod members;
 mod pipeline;
 mod securityhub;
 mod store;

@@ -600,9 +600,7 @@ async fn a_member_accounts_event_is_described_and_reverted_in_that_account() {
     config.member_role_name = Some("meshwarden-member".to_owned());
     let engine = h.engine_with(config);
     let mut event = update_mesh_event(&mesh, "ALLOW_ALL", 1, HUMAN_ROLE, Duration::ZERO);
-    event["account"] = MEMBER.into();
-    event["detail"]["recipientAccountId"] = MEMBER.into();
-    event["detail"]["userIdentity"]["accountId"] = MEMBER.into();
+    as_member_event(&mut event, MEMBER);
     let report = evaluated(&engine, &event).await;
     assert_eq!(report.action, Action::Reverted, "{report:?}");
     assert_eq!(

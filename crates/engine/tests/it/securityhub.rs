@@ -16,7 +16,7 @@ use meshwarden_engine::securityhub::SecurityHubAdapter;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
 use meshwarden_testkit::memory::{MemoryFindings, MemoryMesh, MemoryStore, Strike};
 use meshwarden_testkit::{
-    mesh_id, unique, update_mesh_event, Harness, ACCOUNT, HUMAN_ROLE, REGION,
+    mesh_id, security_hub_findings, unique, update_mesh_event, Harness, ACCOUNT, HUMAN_ROLE, REGION,
 };
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime};
@@ -183,39 +183,8 @@ async fn switched_off_nothing_is_read_exported_or_marked() {
 
 // ---- against the emulator ----
 
-/// Every finding of the emulator's Security Hub whose `Id` starts with `prefix`. Read on a
-/// thread of its own: the SDK builds a finding's `ResourceDetails` (30 KB) by value, and
-/// deserializing one in a debug build needs more stack than a test thread has.
 async fn findings(h: &Harness, region: &str, prefix: &str) -> Vec<AwsSecurityFinding> {
-    let client = aws_sdk_securityhub::Client::from_conf(
-        aws_sdk_securityhub::config::Builder::from(&h.sdk)
-            .region(aws_config::Region::new(region.to_owned()))
-            .build(),
-    );
-    let all = std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                client
-                    .get_findings()
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await
-                    .unwrap()
-            })
-        })
-        .unwrap()
-        .join()
-        .unwrap();
-    all.into_iter()
-        .filter(|f: &AwsSecurityFinding| f.id().is_some_and(|id| id.starts_with(prefix)))
-        .collect()
+    security_hub_findings(&h.sdk, region, prefix).await
 }
 
 fn hub_engine(
