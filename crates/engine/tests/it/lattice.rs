@@ -376,6 +376,43 @@ async fn a_change_between_evaluation_and_update_is_never_undone() {
 }
 
 #[tokio::test]
+async fn a_change_landing_while_the_writes_are_made_is_a_conflict_never_reverted() {
+    // Issue 19: VPC Lattice's writes take no condition. A change landing between the
+    // re-describe and the writes is not prevented, but the describe after them shows content
+    // that is neither the planned nor the evaluated one: REVERT_CONFLICT, naming what differs.
+    let h = Harness::new().await;
+    let id = compliant_network(&h).await;
+    h.set_network_auth(&id, AuthType::None).await;
+    let client = h.lattice.clone();
+    let network = id.clone();
+    let config = h.config(AutoRevert::On);
+    let (services, store) = h.ports(&config);
+    let staged = Staged::new(services).before_update(Box::new(move || {
+        Box::pin(async move {
+            client
+                .create_access_log_subscription()
+                .resource_identifier(&network)
+                .destination_arn("arn:aws:s3:::audit-bucket")
+                .send()
+                .await
+                .unwrap();
+        })
+    }));
+    let engine = meshwarden_engine::Engine::new(staged, store, config);
+    let (handled, counts) = engine
+        .handle_counted(&update_network_event(&id, "NONE"), "d1")
+        .await;
+    let Ok(Handled::Evaluated(report)) = handled else {
+        panic!("expected an evaluation, got {handled:?}");
+    };
+    assert_eq!(report.action, Action::RevertConflict, "{report:?}");
+    let reason = report.reason.unwrap_or_default();
+    assert!(reason.contains("accessLogSubscriptions"), "{reason}");
+    assert_eq!(counts.errors, 1, "an error someone must see");
+    assert_eq!(h.auth_of(&id).await.0.as_deref(), Some("AWS_IAM"));
+}
+
+#[tokio::test]
 async fn the_listing_covers_every_lattice_kind_and_the_sweep_records_them() {
     let h = Harness::new().await;
     let network = h.create_network(&unique("sn"), AuthType::None).await;
