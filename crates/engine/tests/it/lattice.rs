@@ -321,6 +321,42 @@ async fn a_deleted_access_log_subscription_is_recreated_to_its_last_destination(
 }
 
 #[tokio::test]
+async fn an_association_call_naming_only_the_association_evaluates_its_recorded_owner() {
+    // Issue 19: UpdateServiceNetworkVpcAssociation names only `snva-…`; the network's compliant
+    // copy recorded the association's owner.
+    let h = Harness::new().await;
+    let id = h.create_network(&unique("sn"), AuthType::AwsIam).await;
+    h.put_auth_policy(&id, &restrictive_policy()).await;
+    h.subscribe_access_logs(&id, LOGS).await;
+    h.associate_vpc(&id, "vpc-0example", &["sg-0example"]).await;
+    let engine = h.engine(AutoRevert::Off);
+    let report = evaluated(&engine, &put_policy_event(&id)).await;
+    assert_eq!(report.status, Status::Compliant, "{report:?}");
+    let association = h
+        .lattice
+        .list_service_network_vpc_associations()
+        .service_network_identifier(&id)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .remove(0)
+        .id
+        .unwrap();
+    let updated = lattice_event(
+        "UpdateServiceNetworkVpcAssociation",
+        json!({"serviceNetworkVpcAssociationIdentifier": association,
+               "securityGroupIds": ["sg-0example"]}),
+        json!({"id": association}),
+        HUMAN_ROLE,
+        Duration::ZERO,
+    );
+    let report = evaluated(&engine, &updated).await;
+    assert_eq!(report.resource, lattice_id("serviceNetwork", &id));
+    assert_eq!(report.status, Status::Compliant, "{report:?}");
+}
+
+#[tokio::test]
 async fn a_subscription_never_seen_in_a_compliant_copy_is_ignored_with_the_reason() {
     let h = Harness::new().await;
     let event = lattice_event(
