@@ -36,12 +36,52 @@ fn put_policy_event(id: &str) -> Value {
 /// A service network that is compliant (AWS_IAM, a restrictive policy, access logs), recorded
 /// as such, so its last compliant copy is known.
 async fn compliant_network(h: &Harness) -> String {
+    compliant_network_recorded_by(h, &h.engine(AutoRevert::Off)).await
+}
+
+/// The same, recorded by `engine`.
+async fn compliant_network_recorded_by(
+    h: &Harness,
+    engine: &meshwarden_engine::Engine<
+        impl meshwarden_engine::ports::MeshWriter,
+        impl ComplianceStore,
+        impl meshwarden_engine::ports::FindingsSink,
+    >,
+) -> String {
     let id = h.create_network(&unique("sn"), AuthType::AwsIam).await;
     h.put_auth_policy(&id, &restrictive_policy()).await;
     h.subscribe_access_logs(&id, LOGS).await;
-    let report = evaluated(&h.engine(AutoRevert::Off), &put_policy_event(&id)).await;
+    let report = evaluated(engine, &put_policy_event(&id)).await;
     assert_eq!(report.status, Status::Compliant, "{report:?}");
     id
+}
+
+/// Delete the network's first access log subscription as someone would; the event of it, which
+/// names only the subscription.
+async fn delete_first_subscription(h: &Harness, network: &str) -> Value {
+    let subscription = h
+        .lattice
+        .list_access_log_subscriptions()
+        .resource_identifier(network)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .remove(0)
+        .id;
+    h.lattice
+        .delete_access_log_subscription()
+        .access_log_subscription_identifier(&subscription)
+        .send()
+        .await
+        .unwrap();
+    lattice_event(
+        "DeleteAccessLogSubscription",
+        json!({"accessLogSubscriptionIdentifier": subscription}),
+        Value::Null,
+        HUMAN_ROLE,
+        Duration::ZERO,
+    )
 }
 
 #[tokio::test]
@@ -173,34 +213,8 @@ async fn a_retry_recognises_its_own_recreated_subscription_and_records_it_once()
     let (services, _) = h.ports(&config);
     let store = MemoryStore::default();
     let engine = meshwarden_engine::Engine::new(services, store.clone(), config);
-    let id = h.create_network(&unique("sn"), AuthType::AwsIam).await;
-    h.put_auth_policy(&id, &restrictive_policy()).await;
-    h.subscribe_access_logs(&id, LOGS).await;
-    let report = evaluated(&engine, &put_policy_event(&id)).await;
-    assert_eq!(report.status, Status::Compliant, "{report:?}");
-    let subscription = h
-        .lattice
-        .list_access_log_subscriptions()
-        .resource_identifier(&id)
-        .send()
-        .await
-        .unwrap()
-        .items
-        .remove(0)
-        .id;
-    h.lattice
-        .delete_access_log_subscription()
-        .access_log_subscription_identifier(&subscription)
-        .send()
-        .await
-        .unwrap();
-    let deleted = lattice_event(
-        "DeleteAccessLogSubscription",
-        json!({"accessLogSubscriptionIdentifier": subscription}),
-        Value::Null,
-        HUMAN_ROLE,
-        Duration::ZERO,
-    );
+    let id = compliant_network_recorded_by(&h, &engine).await;
+    let deleted = delete_first_subscription(&h, &id).await;
     store.fail("complete_revert", ErrorKind::Throttled, Strike::Before);
     let (first, _) = engine.handle_counted(&deleted, "d1").await;
     assert!(matches!(first, Err(EngineError::Transient(_))), "{first:?}");
@@ -289,31 +303,9 @@ async fn a_disabled_health_check_is_switched_back_on_keeping_its_settings() {
 async fn a_deleted_access_log_subscription_is_recreated_to_its_last_destination() {
     let h = Harness::new().await;
     let id = compliant_network(&h).await;
-    let subscription = h
-        .lattice
-        .list_access_log_subscriptions()
-        .resource_identifier(&id)
-        .send()
-        .await
-        .unwrap()
-        .items
-        .remove(0)
-        .id;
-    h.lattice
-        .delete_access_log_subscription()
-        .access_log_subscription_identifier(&subscription)
-        .send()
-        .await
-        .unwrap();
     // The deletion names only the subscription: its owner is the one recorded with the last
     // compliant copy.
-    let deleted = lattice_event(
-        "DeleteAccessLogSubscription",
-        json!({"accessLogSubscriptionIdentifier": subscription}),
-        Value::Null,
-        HUMAN_ROLE,
-        Duration::ZERO,
-    );
+    let deleted = delete_first_subscription(&h, &id).await;
     let report = evaluated(&h.engine(AutoRevert::On), &deleted).await;
     assert_eq!(report.resource, lattice_id("serviceNetwork", &id));
     assert_eq!(report.action, Action::Reverted, "{report:?}");
