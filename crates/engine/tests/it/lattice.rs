@@ -36,12 +36,52 @@ fn put_policy_event(id: &str) -> Value {
 /// A service network that is compliant (AWS_IAM, a restrictive policy, access logs), recorded
 /// as such, so its last compliant copy is known.
 async fn compliant_network(h: &Harness) -> String {
+    compliant_network_recorded_by(h, &h.engine(AutoRevert::Off)).await
+}
+
+/// The same, recorded by `engine`.
+async fn compliant_network_recorded_by(
+    h: &Harness,
+    engine: &meshwarden_engine::Engine<
+        impl meshwarden_engine::ports::MeshWriter,
+        impl ComplianceStore,
+        impl meshwarden_engine::ports::FindingsSink,
+    >,
+) -> String {
     let id = h.create_network(&unique("sn"), AuthType::AwsIam).await;
     h.put_auth_policy(&id, &restrictive_policy()).await;
     h.subscribe_access_logs(&id, LOGS).await;
-    let report = evaluated(&h.engine(AutoRevert::Off), &put_policy_event(&id)).await;
+    let report = evaluated(engine, &put_policy_event(&id)).await;
     assert_eq!(report.status, Status::Compliant, "{report:?}");
     id
+}
+
+/// Delete the network's first access log subscription as someone would; the event of it, which
+/// names only the subscription.
+async fn delete_first_subscription(h: &Harness, network: &str) -> Value {
+    let subscription = h
+        .lattice
+        .list_access_log_subscriptions()
+        .resource_identifier(network)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .remove(0)
+        .id;
+    h.lattice
+        .delete_access_log_subscription()
+        .access_log_subscription_identifier(&subscription)
+        .send()
+        .await
+        .unwrap();
+    lattice_event(
+        "DeleteAccessLogSubscription",
+        json!({"accessLogSubscriptionIdentifier": subscription}),
+        Value::Null,
+        HUMAN_ROLE,
+        Duration::ZERO,
+    )
 }
 
 #[tokio::test]
@@ -173,34 +213,8 @@ async fn a_retry_recognises_its_own_recreated_subscription_and_records_it_once()
     let (services, _) = h.ports(&config);
     let store = MemoryStore::default();
     let engine = meshwarden_engine::Engine::new(services, store.clone(), config);
-    let id = h.create_network(&unique("sn"), AuthType::AwsIam).await;
-    h.put_auth_policy(&id, &restrictive_policy()).await;
-    h.subscribe_access_logs(&id, LOGS).await;
-    let report = evaluated(&engine, &put_policy_event(&id)).await;
-    assert_eq!(report.status, Status::Compliant, "{report:?}");
-    let subscription = h
-        .lattice
-        .list_access_log_subscriptions()
-        .resource_identifier(&id)
-        .send()
-        .await
-        .unwrap()
-        .items
-        .remove(0)
-        .id;
-    h.lattice
-        .delete_access_log_subscription()
-        .access_log_subscription_identifier(&subscription)
-        .send()
-        .await
-        .unwrap();
-    let deleted = lattice_event(
-        "DeleteAccessLogSubscription",
-        json!({"accessLogSubscriptionIdentifier": subscription}),
-        Value::Null,
-        HUMAN_ROLE,
-        Duration::ZERO,
-    );
+    let id = compliant_network_recorded_by(&h, &engine).await;
+    let deleted = delete_first_subscription(&h, &id).await;
     store.fail("complete_revert", ErrorKind::Throttled, Strike::Before);
     let (first, _) = engine.handle_counted(&deleted, "d1").await;
     assert!(matches!(first, Err(EngineError::Transient(_))), "{first:?}");
@@ -289,35 +303,49 @@ async fn a_disabled_health_check_is_switched_back_on_keeping_its_settings() {
 async fn a_deleted_access_log_subscription_is_recreated_to_its_last_destination() {
     let h = Harness::new().await;
     let id = compliant_network(&h).await;
-    let subscription = h
+    // The deletion names only the subscription: its owner is the one recorded with the last
+    // compliant copy.
+    let deleted = delete_first_subscription(&h, &id).await;
+    let report = evaluated(&h.engine(AutoRevert::On), &deleted).await;
+    assert_eq!(report.resource, lattice_id("serviceNetwork", &id));
+    assert_eq!(report.action, Action::Reverted, "{report:?}");
+    assert_eq!(h.access_log_destinations(&id).await, vec![LOGS.to_owned()]);
+}
+
+#[tokio::test]
+async fn an_association_call_naming_only_the_association_evaluates_its_recorded_owner() {
+    // Issue 19: UpdateServiceNetworkVpcAssociation names only `snva-…`; the network's compliant
+    // copy recorded the association's owner.
+    let h = Harness::new().await;
+    let id = h.create_network(&unique("sn"), AuthType::AwsIam).await;
+    h.put_auth_policy(&id, &restrictive_policy()).await;
+    h.subscribe_access_logs(&id, LOGS).await;
+    h.associate_vpc(&id, "vpc-0example", &["sg-0example"]).await;
+    let engine = h.engine(AutoRevert::Off);
+    let report = evaluated(&engine, &put_policy_event(&id)).await;
+    assert_eq!(report.status, Status::Compliant, "{report:?}");
+    let association = h
         .lattice
-        .list_access_log_subscriptions()
-        .resource_identifier(&id)
+        .list_service_network_vpc_associations()
+        .service_network_identifier(&id)
         .send()
         .await
         .unwrap()
         .items
         .remove(0)
-        .id;
-    h.lattice
-        .delete_access_log_subscription()
-        .access_log_subscription_identifier(&subscription)
-        .send()
-        .await
+        .id
         .unwrap();
-    // The deletion names only the subscription: its owner is the one recorded with the last
-    // compliant copy.
-    let deleted = lattice_event(
-        "DeleteAccessLogSubscription",
-        json!({"accessLogSubscriptionIdentifier": subscription}),
-        Value::Null,
+    let updated = lattice_event(
+        "UpdateServiceNetworkVpcAssociation",
+        json!({"serviceNetworkVpcAssociationIdentifier": association,
+               "securityGroupIds": ["sg-0example"]}),
+        json!({"id": association}),
         HUMAN_ROLE,
         Duration::ZERO,
     );
-    let report = evaluated(&h.engine(AutoRevert::On), &deleted).await;
+    let report = evaluated(&engine, &updated).await;
     assert_eq!(report.resource, lattice_id("serviceNetwork", &id));
-    assert_eq!(report.action, Action::Reverted, "{report:?}");
-    assert_eq!(h.access_log_destinations(&id).await, vec![LOGS.to_owned()]);
+    assert_eq!(report.status, Status::Compliant, "{report:?}");
 }
 
 #[tokio::test]
@@ -373,6 +401,43 @@ async fn a_change_between_evaluation_and_update_is_never_undone() {
     let reason = report.reason.unwrap_or_default();
     assert!(reason.contains("changed since evaluated"), "{reason}");
     assert_eq!(h.auth_of(&id).await.0.as_deref(), Some("NONE"));
+}
+
+#[tokio::test]
+async fn a_change_landing_while_the_writes_are_made_is_a_conflict_never_reverted() {
+    // Issue 19: VPC Lattice's writes take no condition. A change landing between the
+    // re-describe and the writes is not prevented, but the describe after them shows content
+    // that is neither the planned nor the evaluated one: REVERT_CONFLICT, naming what differs.
+    let h = Harness::new().await;
+    let id = compliant_network(&h).await;
+    h.set_network_auth(&id, AuthType::None).await;
+    let client = h.lattice.clone();
+    let network = id.clone();
+    let config = h.config(AutoRevert::On);
+    let (services, store) = h.ports(&config);
+    let staged = Staged::new(services).before_update(Box::new(move || {
+        Box::pin(async move {
+            client
+                .create_access_log_subscription()
+                .resource_identifier(&network)
+                .destination_arn("arn:aws:s3:::audit-bucket")
+                .send()
+                .await
+                .unwrap();
+        })
+    }));
+    let engine = meshwarden_engine::Engine::new(staged, store, config);
+    let (handled, counts) = engine
+        .handle_counted(&update_network_event(&id, "NONE"), "d1")
+        .await;
+    let Ok(Handled::Evaluated(report)) = handled else {
+        panic!("expected an evaluation, got {handled:?}");
+    };
+    assert_eq!(report.action, Action::RevertConflict, "{report:?}");
+    let reason = report.reason.unwrap_or_default();
+    assert!(reason.contains("accessLogSubscriptions"), "{reason}");
+    assert_eq!(counts.errors, 1, "an error someone must see");
+    assert_eq!(h.auth_of(&id).await.0.as_deref(), Some("AWS_IAM"));
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! check; the tags come from the [`EvalContext`], not from the document.
 
 use super::{EvalContext, RemediationContext, Rule, RuleMeta};
+use crate::catalog::Refusal;
 use crate::model::Resource;
 use crate::resource::ResourceKind;
 use crate::verdict::{Severity, Verdict};
@@ -72,11 +73,7 @@ impl Rule for Tagged {
         }
     }
 
-    fn patch(
-        &self,
-        _: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         Err(
             "tag values belong to the resource's owner and cannot be guessed"
                 .to_owned()

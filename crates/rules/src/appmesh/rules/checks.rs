@@ -1,6 +1,7 @@
 //! Checks that more than one rule runs (gateways and nodes share their TLS, listener and logging
 //! shapes). Each rule module gives one of these its metadata; the logic lives here once.
 
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::{
     AccessLog, BackendDefaults, ClientPolicy, ClientPolicyTls, FileAccessLog, Listener, Logging,
@@ -82,11 +83,7 @@ impl Rule for BackendDefaultsTls {
         }
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        fix: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), Refusal> {
         let last_compliant = fix
             .last_compliant
             .filter(|last| last.kind() == resource.kind())
@@ -187,11 +184,7 @@ impl Rule for ListenerTlsStrict {
         })
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         if let Some((i, _)) = resource.listeners().iter().enumerate().find(|(_, l)| {
             l.tls
                 .as_ref()
@@ -249,11 +242,7 @@ impl Rule for ListenerMtls {
         })
     }
 
-    fn patch(
-        &self,
-        _: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         Err("the client CA for mutual TLS cannot be guessed"
             .to_owned()
             .into())
@@ -281,11 +270,7 @@ impl Rule for ListenerMember {
         every_listener(resource, |l| (!(self.member)(l)).then_some(self.missing))
     }
 
-    fn patch(
-        &self,
-        _: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         Err(self.no_patch.to_owned().into())
     }
 }
@@ -311,11 +296,7 @@ impl Rule for AccessLogging {
         }
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         let slot = resource.logging_slot().ok_or("resource has no logging")?;
         let file = slot
             .get_or_insert_with(Logging::default)
@@ -377,11 +358,7 @@ impl Rule for NodeDiscoveryIpPreference {
         }
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        fix: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), Refusal> {
         let required = fix
             .config
             .node_ip_preference

@@ -1,6 +1,7 @@
 //! `mesh-egress-drop-all`: a mesh must not let workloads reach arbitrary external hosts.
 
 use super::source;
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::{EgressFilter, Resource};
 use crate::resource::ResourceKind;
@@ -49,11 +50,7 @@ impl Rule for MeshEgressDropAll {
         }
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         let Resource::Mesh(mesh) = resource else {
             return Err("not a mesh".to_owned().into());
         };

@@ -1,6 +1,7 @@
 //! `mesh-ip-preference`: a mesh uses the configured IP preference.
 
 use super::checks::ip_preference;
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::{MeshServiceDiscovery, Resource};
 use crate::resource::ResourceKind;
@@ -46,11 +47,7 @@ impl Rule for MeshIpPreference {
         )
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        fix: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), Refusal> {
         let Resource::Mesh(mesh) = resource else {
             return Err("not a mesh".to_owned().into());
         };

@@ -2,6 +2,7 @@
 
 use super::checks::{cover_every_port, plaintext_problem};
 use super::{aws_config_tls_all_ports, source};
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::{ClientPolicyTls, Resource};
 use crate::resource::ResourceKind;
@@ -93,11 +94,7 @@ impl Rule for VnodeBackendTlsEnforced {
         }
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         let Resource::VirtualNode(node) = resource else {
             return Err("not a virtual node".to_owned().into());
         };

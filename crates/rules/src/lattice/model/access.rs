@@ -60,15 +60,24 @@ impl Resource {
     }
 
     /// The parts of the resource, with their own ids, that a call may name without naming the
-    /// resource (`DeleteAccessLogSubscription` names only `als-…`): `(kind, id)` pairs, the kind
+    /// resource (`DeleteAccessLogSubscription` names only `als-…`, `DeleteServiceNetworkVpcAssociation`
+    /// only `snva-…`): `(kind, id)` pairs, the kind
     /// camelCase as in [`crate::resource::ChildRef`].
     pub fn named_parts(&self) -> Vec<(&'static str, &str)> {
-        self.access_log_subscriptions()
+        let subscriptions = self
+            .access_log_subscriptions()
             .unwrap_or_default()
             .iter()
             .filter_map(|s| s.id.as_deref())
-            .map(|id| ("accessLogSubscription", id))
-            .collect()
+            .map(|id| ("accessLogSubscription", id));
+        let associations = match self {
+            Resource::ServiceNetwork(d) => d.vpc_associations.as_deref().unwrap_or_default(),
+            _ => &[],
+        }
+        .iter()
+        .filter_map(|a| a.id.as_deref())
+        .map(|id| ("serviceNetworkVpcAssociation", id));
+        subscriptions.chain(associations).collect()
     }
 
     /// Where a service network's or service's `accessLogSubscriptions` live.

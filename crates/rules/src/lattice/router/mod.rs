@@ -99,6 +99,9 @@ enum Finder {
     ResponseOwner,
     /// `requestParameters.accessLogSubscriptionIdentifier`, a child whose owner is looked up.
     AccessLogSubscription,
+    /// `requestParameters.{0}` (`…AssociationIdentifier`), an association naming neither its
+    /// service network nor its service: a child whose owner is looked up.
+    Association(&'static str),
 }
 
 /// How each handled call names its resource (same names as [`HANDLED_EVENT_NAMES`]).
@@ -157,7 +160,8 @@ const FINDERS: [(&str, Finder); 30] = {
 /// The calls that delete the evaluated resource itself (others on it change it).
 const DELETES: [&str; 3] = ["DeleteService", "DeleteServiceNetwork", "DeleteTargetGroup"];
 
-/// Mutating calls that name only the child they change, with the parameter naming it.
+/// Mutating calls that name only the association they change, with the parameter naming it:
+/// routed as a child whose owner (recorded when the owner was described) is looked up.
 const OWNER_NOT_NAMED: [(&str, &str); 4] = [
     (
         "DeleteServiceNetworkResourceAssociation",
@@ -213,9 +217,15 @@ pub(crate) fn decide(meta: &EventMeta, record: Fields<'_>) -> Result<Route, Even
             other => ignore_target(other),
         });
     }
+    let association = || {
+        OWNER_NOT_NAMED
+            .iter()
+            .find_map(|(call, param)| (*call == name).then_some(Finder::Association(param)))
+    };
     let Some(finder) = FINDERS
         .iter()
         .find_map(|(call, finder)| (*call == name).then_some(*finder))
+        .or_else(association)
     else {
         return Ok(ignore(unhandled(name, record)?));
     };
@@ -264,18 +274,6 @@ fn ignore_target(target: Target) -> Route {
 fn unhandled(name: &str, record: Fields<'_>) -> Result<IgnoreReason, EventError> {
     if is_read_only(name, record) {
         return Ok(IgnoreReason::ReadOnly);
-    }
-    if let Some((_, param)) = OWNER_NOT_NAMED.iter().find(|(call, _)| *call == name) {
-        let child = lower_camel(param.trim_end_matches("Identifier"));
-        let id = record
-            .opt_object("requestParameters", "requestParameters")?
-            .map(|r| r.opt_str(param))
-            .transpose()?
-            .flatten();
-        return Ok(IgnoreReason::OwnerNotNamed(match id {
-            Some(id) => format!("{child} {id}"),
-            None => child,
-        }));
     }
     let kind = ["Create", "Update", "Delete", "Start"]
         .iter()
@@ -350,21 +348,29 @@ fn target(meta: &EventMeta, record: Fields<'_>, finder: Finder) -> Result<Target
             }
         }
         Finder::AccessLogSubscription => access_log_subscription(meta, record),
+        Finder::Association(param) => child(meta, record, param),
     }
 }
 
 /// The access log subscription a call names, as a child whose owner is looked up.
 fn access_log_subscription(meta: &EventMeta, record: Fields<'_>) -> Result<Target, EventError> {
-    const PARAM: &str = "accessLogSubscriptionIdentifier";
-    let field = format!("requestParameters.{PARAM}");
-    let identified = identifier(&field, request(record)?.str(PARAM)?, None)?;
+    child(meta, record, "accessLogSubscriptionIdentifier")
+}
+
+/// The child `requestParameters.{param}` names (its kind is the parameter's name without
+/// `Identifier`), as a child whose owner is looked up; anything else it names, as not naming
+/// the owner.
+fn child(meta: &EventMeta, record: Fields<'_>, param: &str) -> Result<Target, EventError> {
+    let field = format!("requestParameters.{param}");
+    let identified = identifier(&field, request(record)?.str(param)?, None)?;
     let (region, account) = identified
         .place
         .unwrap_or((&meta.region, &meta.recipient_account));
+    let kind = lower_camel(param.trim_end_matches("Identifier"));
     Ok(match identified.named {
-        Named::Other("accessLogSubscription") => Target::Child(ChildRef {
+        Named::Other(named) if named == kind => Target::Child(ChildRef {
             service: crate::resource::AwsService::VpcLattice,
-            kind: "accessLogSubscription".to_owned(),
+            kind,
             account: account.to_owned(),
             region: region.to_owned(),
             id: identified.id.to_owned(),

@@ -495,33 +495,31 @@ fn access_log_calls_naming_only_the_subscription_look_its_owner_up() {
 }
 
 #[test]
-fn calls_naming_only_a_child_say_so() {
-    let reason = |name: &str, request: Value, response: Value| match routed(&record(
-        name, request, response,
-    ))
-    .route
-    {
-        Route::Ignore {
-            reason: IgnoreReason::OwnerNotNamed(named),
-            resource: None,
-        } => named,
+fn association_calls_naming_only_the_association_are_routed_through_its_owner() {
+    let child = |name: &str, request: Value| match routed(&record(name, request, json!({}))).route {
+        Route::Child { child } => child,
         other => panic!("{name}: {other:?}"),
     };
-    assert_eq!(
-        reason(
-            "DeleteServiceNetworkVpcAssociation",
-            json!({"serviceNetworkVpcAssociationIdentifier": "snva-1"}),
-            json!({"id": "snva-1"})
-        ),
-        "serviceNetworkVpcAssociation snva-1"
+    let deleted = child(
+        "DeleteServiceNetworkVpcAssociation",
+        json!({"serviceNetworkVpcAssociationIdentifier": "snva-1"}),
     );
-    for name in [
+    assert_eq!(
+        deleted.key(),
+        format!("lattice:{ACCOUNT}:{REGION}:serviceNetworkVpcAssociation/snva-1")
+    );
+    let updated = child(
         "UpdateServiceNetworkVpcAssociation",
+        json!({"serviceNetworkVpcAssociationIdentifier": "snva-1", "securityGroupIds": []}),
+    );
+    assert_eq!(updated, deleted);
+    // A record without the association is malformed: a typed error, never a guess.
+    assert!(route(&record(
         "DeleteServiceNetworkServiceAssociation",
-        "DeleteServiceNetworkResourceAssociation",
-    ] {
-        assert!(!reason(name, json!({}), json!(null)).is_empty(), "{name}");
-    }
+        json!({}),
+        json!(null)
+    ))
+    .is_err());
     assert_eq!(
         IgnoreReason::OwnerNotNamed("accessLogSubscription als-1".into()).to_string(),
         "the record names accessLogSubscription als-1, not the service network, service or target \
@@ -714,17 +712,33 @@ fn every_mutating_call_is_routed_or_ignored_for_a_reason() {
     );
     for name in others.iter().chain(&not_named) {
         assert!(!HANDLED_EVENT_NAMES.contains(name), "{name}");
+    }
+    for name in others {
         let reason = match routed(&record(name, json!({}), json!({}))).route {
             Route::Ignore { reason, .. } => reason,
             other => panic!("{name}: {other:?}"),
         };
         assert!(
-            matches!(
-                reason,
-                IgnoreReason::UnmodelledKind(_) | IgnoreReason::OwnerNotNamed(_)
-            ),
+            matches!(reason, IgnoreReason::UnmodelledKind(_)),
             "{name}: {reason:?}"
         );
+    }
+    // Association calls naming only the association are routed through its recorded owner.
+    for (name, param) in OWNER_NOT_NAMED {
+        let prefix = match param {
+            "serviceNetworkVpcAssociationIdentifier" => "snva",
+            "serviceNetworkServiceAssociationIdentifier" => "snsa",
+            _ => "snra",
+        };
+        let id = format!("{prefix}-1");
+        match routed(&record(name, json!({param: id}), json!({}))).route {
+            Route::Child { child } => assert_eq!(
+                (child.kind.as_str(), child.id.as_str()),
+                (param.trim_end_matches("Identifier"), id.as_str()),
+                "{name}"
+            ),
+            other => panic!("{name}: {other:?}"),
+        }
     }
 }
 

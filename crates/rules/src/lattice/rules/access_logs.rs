@@ -2,6 +2,7 @@
 
 use super::checks::last_compliant;
 use super::{electric_eye, source};
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::lattice::model::AccessLogSubscription;
 use crate::model::Resource;
@@ -49,11 +50,7 @@ impl Rule for AccessLogs {
         }
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        fix: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), Refusal> {
         let mut recreated: Vec<AccessLogSubscription> = Vec::new();
         let known = last_compliant(resource, fix)
             .and_then(Resource::access_log_subscriptions)

@@ -6,6 +6,7 @@ use super::checks::{
     PASSTHROUGH_ONLY,
 };
 use super::{electric_eye, source};
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::Resource;
 use crate::resource::ResourceKind;
@@ -70,11 +71,7 @@ impl Rule for AuthPolicyRestricted {
         }
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        fix: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), Refusal> {
         if resource.auth_type() != Some(AWS_IAM) {
             return Err(format!(
                 "{}.authType is not AWS_IAM, so no auth policy is enforced: the auth type is \

@@ -1,6 +1,7 @@
 //! Checks and helpers more than one VPC Lattice rule uses: the auth type of service networks and
 //! services, the reading of an auth policy, and the last compliant copy of the same resource.
 
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::lattice::model::{AuthPolicy, TargetGroupData};
 use crate::model::Resource;
@@ -186,13 +187,9 @@ impl Rule for AuthIam {
         }
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        fix: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, fix: &RemediationContext<'_>) -> Result<(), Refusal> {
         if !enforces_a_policy_seen_in_force(resource, fix) {
-            return Err(crate::catalog::Refusal::NoPolicySeenInForce);
+            return Err(Refusal::NoPolicySeenInForce);
         }
         let slot = resource
             .auth_type_slot()

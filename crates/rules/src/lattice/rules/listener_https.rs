@@ -1,6 +1,7 @@
 //! `lattice-listener-https`: every listener of a service encrypts its clients' traffic.
 
 use super::{electric_eye, source};
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::lattice::model::TLS_PASSTHROUGH;
 use crate::model::Resource;
@@ -56,11 +57,7 @@ impl Rule for ListenerHttps {
         }
     }
 
-    fn patch(
-        &self,
-        _: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         Err(
             "the API cannot change a listener's protocol in place (UpdateListener takes only its \
              default action): replace the listener with an HTTPS or TLS listener"

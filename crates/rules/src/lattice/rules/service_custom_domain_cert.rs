@@ -2,6 +2,7 @@
 //! certificate.
 
 use super::source;
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::Resource;
 use crate::resource::ResourceKind;
@@ -57,11 +58,7 @@ impl Rule for ServiceCustomDomainCert {
         }
     }
 
-    fn patch(
-        &self,
-        _: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         Err(
             "the certificate for the custom domain name cannot be guessed"
                 .to_owned()

@@ -2,6 +2,7 @@
 //! groups.
 
 use super::source;
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::Resource;
 use crate::resource::ResourceKind;
@@ -64,11 +65,7 @@ impl Rule for SnVpcSecurityGroups {
         }
     }
 
-    fn patch(
-        &self,
-        _: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         Err(
             "security groups are not reverted: an association without them was created that \
              way, so no earlier value is known, and which may reach the network is the owner's \

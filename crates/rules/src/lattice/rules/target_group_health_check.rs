@@ -1,6 +1,7 @@
 //! `lattice-target-group-health-check`: a target group checks its targets' health.
 
 use super::{checks, electric_eye, source};
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::lattice::model::{HealthCheck, TargetGroupData};
 use crate::model::Resource;
@@ -103,11 +104,7 @@ impl Rule for TargetGroupHealthCheck {
         }
     }
 
-    fn patch(
-        &self,
-        resource: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, resource: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         let Resource::TargetGroup(doc) = resource else {
             return Err("not a target group".to_owned().into());
         };

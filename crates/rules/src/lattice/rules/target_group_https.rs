@@ -1,6 +1,7 @@
 //! `lattice-target-group-https`: a target group encrypts the traffic to its targets.
 
 use super::{checks, electric_eye, source};
+use crate::catalog::Refusal;
 use crate::catalog::{EvalContext, RemediationContext, Rule, RuleMeta};
 use crate::model::Resource;
 use crate::resource::ResourceKind;
@@ -57,11 +58,7 @@ impl Rule for TargetGroupHttps {
         }
     }
 
-    fn patch(
-        &self,
-        _: &mut Resource,
-        _: &RemediationContext<'_>,
-    ) -> Result<(), crate::catalog::Refusal> {
+    fn patch(&self, _: &mut Resource, _: &RemediationContext<'_>) -> Result<(), Refusal> {
         Err(
             "the API cannot change a target group's protocol in place (UpdateTargetGroup takes \
              only its health check): create an HTTPS target group and move the listener rules \

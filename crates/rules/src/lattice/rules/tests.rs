@@ -1,6 +1,7 @@
 //! Edge cases of every VPC Lattice rule: absent vs null vs empty, each auth policy shape, the
 //! TLS passthrough exemptions, and remediation from the last compliant copy.
 
+use crate::catalog::Refusal;
 use crate::catalog::*;
 use crate::model::{Resource, Tag};
 use crate::verdict::{Verdict, VerdictStatus};
@@ -111,7 +112,7 @@ fn auth_type_must_be_aws_iam_and_absent_is_none() {
 
 #[test]
 fn auth_type_is_restored_only_with_a_policy_seen_in_force() {
-    use crate::catalog::Refusal;
+    use Refusal;
     let skipped = |resource: &Resource, last: Option<&Resource>| match remediate_with(
         "lattice-sn-auth-iam",
         resource,
