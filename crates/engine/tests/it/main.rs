@@ -3,14 +3,20 @@
 //! * `pipeline`, `sweep`, `store`, `faults`: the same engine through the real AWS SDK clients
 //!   against the local emulator (`scripts/with-emulator.sh`);
 //! * `lattice`: VPC Lattice documents, reverts and alerts through the SDK on the emulator;
+//! * `lattice_decisions`: VPC Lattice reverts on the in-memory ports (`MemoryLattice`), faults included;
+//! * `lattice_faults`: VPC Lattice reverts through 20 % injected faults, each made and recorded once;
 //! * `securityhub`: findings exported to Security Hub, on the in-memory ports and the emulator;
-//! * `fanout`: the sweep fanned out over shards, on the in-memory ports and the emulator (SQS).
+//! * `fanout`: the sweep fanned out over shards, on the in-memory ports and the emulator (SQS);
+//! * `list_budget`: list shards that stop between pages before their time and hand the rest on.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod decisions;
 mod fanout;
 mod faults;
 mod lattice;
+mod lattice_decisions;
+mod lattice_faults;
+mod list_budget;
 mod pipeline;
 mod securityhub;
 mod store;
