@@ -59,28 +59,36 @@ class AuthPolicyPropagation:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.reads = 0  # 0: changes are visible at once (the default); None: until released
+        # resource id (None: every resource) → reads a change stays pending (None: until released);
+        # absent or 0: changes are visible at once (the default)
+        self.reads = {}
         self.pending = {}  # (account, region, resource id) → [previous answer or None, reads left]
 
-    def configure(self, reads):
+    def configure(self, reads, resource=None):
+        """`reads` for `resource` (None: every resource); 0 for a resource drops its own setting."""
         with self.lock:
-            self.reads = reads
+            if reads == 0 and resource is not None:
+                self.reads.pop(resource, None)
+            else:
+                self.reads[resource] = reads
 
-    def release(self):
+    def release(self, resource=None):
         with self.lock:
-            released = len(self.pending)
-            self.pending.clear()
-        return released
+            keys = [k for k in self.pending if resource is None or k[2] == resource]
+            for key in keys:
+                del self.pending[key]
+        return len(keys)
 
     def changed(self, key, previous):
         """A put or delete landed; `previous` is what GetAuthPolicy answered before it."""
         with self.lock:
-            if self.reads == 0:
+            reads = self.reads.get(key[2], self.reads.get(None, 0))
+            if reads == 0:
                 return
             if key in self.pending:  # a second change while pending: still the first one's previous
-                self.pending[key][1] = self.reads
+                self.pending[key][1] = reads
             else:
-                self.pending[key] = [previous, self.reads]
+                self.pending[key] = [previous, reads]
 
     def read(self, key):
         """(True, previous) while the change at `key` is pending (counting this read), else (False, None)."""
@@ -344,8 +352,8 @@ SHIMS = (propagating_auth_policies, associations_counted, writes_counted)
 # --- the admin calls and the middleware -----------------------------------------------------------
 
 def admin(method, path, body):
-    """POST /__harness/lattice/auth-policy-propagation {"reads": N | null}  (0 turns it off)
-    POST /__harness/lattice/auth-policy-propagation/release                → {"released": n}
+    """POST /__harness/lattice/auth-policy-propagation {"reads": N | null, "resource": id?}  (0: off)
+    POST /__harness/lattice/auth-policy-propagation/release {"resource": id?} → {"released": n}
     POST|DELETE /__harness/lattice/shares {"resourceArn": ..., "account": ...}
     GET /__harness/lattice/writes → {resource id: {operation: n}}"""
     try:
@@ -353,14 +361,17 @@ def admin(method, path, body):
     except ValueError:
         return error("400 BAD REQUEST", "ValidationException", "the body is not JSON")
     action = path[len(ADMIN_PREFIX):]
+    resource = document.get("resource")
+    if resource is not None and not isinstance(resource, str):
+        return error("400 BAD REQUEST", "ValidationException", "resource: a service network's or service's id")
     if method == "POST" and action == "auth-policy-propagation":
         reads = document.get("reads")
         if reads is not None and (not isinstance(reads, int) or reads < 0):
             return error("400 BAD REQUEST", "ValidationException", "reads: a non-negative integer or null")
-        PROPAGATION.configure(reads)
-        answer = {"reads": reads}
+        PROPAGATION.configure(reads, resource)
+        answer = {"reads": reads, "resource": resource}
     elif method == "POST" and action == "auth-policy-propagation/release":
-        answer = {"released": PROPAGATION.release()}
+        answer = {"released": PROPAGATION.release(resource)}
     elif method in ("POST", "DELETE") and action == "shares":
         arn, account = document.get("resourceArn"), document.get("account")
         if not (isinstance(arn, str) and LATTICE_ARN.fullmatch(arn) and isinstance(account, str)):

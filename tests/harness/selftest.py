@@ -411,6 +411,13 @@ def check_lattice_auth_policy_propagation(port):
         return got["policy"], got["state"]
 
     first, second, third, fourth = (policy_allowing(str(n) * 12) for n in (2, 3, 4, 5))
+    # Only for this network: another resource's changes stay visible at once.
+    other = api.create_service_network(name="selftest-propagation-other", authType="AWS_IAM")
+    harness(port, "POST", "auth-policy-propagation", {"reads": 2, "resource": network["id"]})
+    api.put_auth_policy(resourceIdentifier=other["id"], policy=first)
+    expect(api.get_auth_policy(resourceIdentifier=other["id"])["policy"] == first,
+           "a propagation set for one network delayed another's policy")
+    harness(port, "POST", "auth-policy-propagation", {"reads": 0, "resource": network["id"]})
     harness(port, "POST", "auth-policy-propagation", {"reads": 2})
     try:
         api.put_auth_policy(resourceIdentifier=network["arn"], policy=first)
@@ -425,7 +432,7 @@ def check_lattice_auth_policy_propagation(port):
         api.put_auth_policy(resourceIdentifier=network["id"], policy=third)
         answers = [seen() for _ in range(5)]
         expect(answers == [(second, "Active")] * 5, f"a change held until released was read as {answers}")
-        released = harness(port, "POST", "auth-policy-propagation/release")
+        released = harness(port, "POST", "auth-policy-propagation/release", {"resource": network["id"]})
         expect(released == {"released": 1} and seen() == (third, "Active"),
                f"release answered {released}; GetAuthPolicy then read {seen()}")
     finally:
