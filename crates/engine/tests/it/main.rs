@@ -4,6 +4,7 @@
 //!   against the local emulator (`scripts/with-emulator.sh`);
 //! * `lattice`: VPC Lattice documents, reverts and alerts through the SDK on the emulator;
 //! * `lattice_decisions`: VPC Lattice reverts on the in-memory ports (`MemoryLattice`), faults included;
+//! * `lattice_fidelity`: VPC Lattice as AWS behaves and moto does not (the harness's models);
 //! * `lattice_faults`: VPC Lattice reverts through 20 % injected faults, each made and recorded once;
 //! * `securityhub`: findings exported to Security Hub, on the in-memory ports and the emulator;
 //! * `fanout`: the sweep fanned out over shards, on the in-memory ports and the emulator (SQS);
@@ -16,6 +17,7 @@ mod faults;
 mod lattice;
 mod lattice_decisions;
 mod lattice_faults;
+mod lattice_fidelity;
 mod list_budget;
 mod pipeline;
 mod securityhub;
