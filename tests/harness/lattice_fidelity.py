@@ -24,7 +24,8 @@ by a harness admin call under ``/__harness/lattice/`` that tests make to the emu
 
 It also counts the writes the emulator applied, per resource and operation (``GET
 /__harness/lattice/writes``): a fault test proves each revert was written once, not merely
-recorded once (a request the fault proxy faulted never reaches the emulator and is not counted).
+recorded once (a request the fault proxy faulted never reaches the emulator and is not counted;
+the attempts of one SDK operation, which share its ``amz-sdk-invocation-id``, count once).
 """
 
 import io
@@ -288,16 +289,28 @@ def associations_counted():
 
 # --- counted writes -------------------------------------------------------------------------------
 
+REQUEST = threading.local()  # the request being served (werkzeug serves each on its own thread)
+
+
 class Writes:
-    """Writes applied, per (resource id, operation)."""
+    """Writes applied, per (resource id, operation). The SDKs send one `amz-sdk-invocation-id`
+    with every attempt of one operation: attempts of the same operation (an SDK retry after a
+    timed-out attempt the server did apply) count once, as the one operation the caller made."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.counts = {}
+        self.seen = set()  # (resource id, operation, invocation id)
 
     def count(self, resource, operation):
+        resource = resource.rsplit("/", 1)[-1]
+        invocation = getattr(REQUEST, "invocation", None)
         with self.lock:
-            key = (resource.rsplit("/", 1)[-1], operation)
+            if invocation is not None:
+                if (resource, operation, invocation) in self.seen:
+                    return
+                self.seen.add((resource, operation, invocation))
+            key = (resource, operation)
             self.counts[key] = self.counts.get(key, 0) + 1
 
     def snapshot(self):
@@ -393,6 +406,7 @@ class LatticeFidelity:
         self.app = app
 
     def __call__(self, environ, start_response):
+        REQUEST.invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
         path = environ.get("PATH_INFO", "")
         if path.startswith(ADMIN_PREFIX):
             answer = admin(environ.get("REQUEST_METHOD"), path, read_body(environ))
