@@ -24,7 +24,8 @@ by a harness admin call under ``/__harness/lattice/`` that tests make to the emu
 
 It also counts the writes the emulator applied, per resource and operation (``GET
 /__harness/lattice/writes``): a fault test proves each revert was written once, not merely
-recorded once (a request the fault proxy faulted never reaches the emulator and is not counted).
+recorded once (a request the fault proxy faulted never reaches the emulator and is not counted;
+the attempts of one SDK operation, which share its ``amz-sdk-invocation-id``, count once).
 """
 
 import io
@@ -59,28 +60,36 @@ class AuthPolicyPropagation:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.reads = 0  # 0: changes are visible at once (the default); None: until released
+        # resource id (None: every resource) → reads a change stays pending (None: until released);
+        # absent or 0: changes are visible at once (the default)
+        self.reads = {}
         self.pending = {}  # (account, region, resource id) → [previous answer or None, reads left]
 
-    def configure(self, reads):
+    def configure(self, reads, resource=None):
+        """`reads` for `resource` (None: every resource); 0 for a resource drops its own setting."""
         with self.lock:
-            self.reads = reads
+            if reads == 0 and resource is not None:
+                self.reads.pop(resource, None)
+            else:
+                self.reads[resource] = reads
 
-    def release(self):
+    def release(self, resource=None):
         with self.lock:
-            released = len(self.pending)
-            self.pending.clear()
-        return released
+            keys = [k for k in self.pending if resource is None or k[2] == resource]
+            for key in keys:
+                del self.pending[key]
+        return len(keys)
 
     def changed(self, key, previous):
         """A put or delete landed; `previous` is what GetAuthPolicy answered before it."""
         with self.lock:
-            if self.reads == 0:
+            reads = self.reads.get(key[2], self.reads.get(None, 0))
+            if reads == 0:
                 return
             if key in self.pending:  # a second change while pending: still the first one's previous
-                self.pending[key][1] = self.reads
+                self.pending[key][1] = reads
             else:
-                self.pending[key] = [previous, self.reads]
+                self.pending[key] = [previous, reads]
 
     def read(self, key):
         """(True, previous) while the change at `key` is pending (counting this read), else (False, None)."""
@@ -280,16 +289,28 @@ def associations_counted():
 
 # --- counted writes -------------------------------------------------------------------------------
 
+REQUEST = threading.local()  # the request being served (werkzeug serves each on its own thread)
+
+
 class Writes:
-    """Writes applied, per (resource id, operation)."""
+    """Writes applied, per (resource id, operation). The SDKs send one `amz-sdk-invocation-id`
+    with every attempt of one operation: attempts of the same operation (an SDK retry after a
+    timed-out attempt the server did apply) count once, as the one operation the caller made."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.counts = {}
+        self.seen = set()  # (resource id, operation, invocation id)
 
     def count(self, resource, operation):
+        resource = resource.rsplit("/", 1)[-1]
+        invocation = getattr(REQUEST, "invocation", None)
         with self.lock:
-            key = (resource.rsplit("/", 1)[-1], operation)
+            if invocation is not None:
+                if (resource, operation, invocation) in self.seen:
+                    return
+                self.seen.add((resource, operation, invocation))
+            key = (resource, operation)
             self.counts[key] = self.counts.get(key, 0) + 1
 
     def snapshot(self):
@@ -344,8 +365,8 @@ SHIMS = (propagating_auth_policies, associations_counted, writes_counted)
 # --- the admin calls and the middleware -----------------------------------------------------------
 
 def admin(method, path, body):
-    """POST /__harness/lattice/auth-policy-propagation {"reads": N | null}  (0 turns it off)
-    POST /__harness/lattice/auth-policy-propagation/release                → {"released": n}
+    """POST /__harness/lattice/auth-policy-propagation {"reads": N | null, "resource": id?}  (0: off)
+    POST /__harness/lattice/auth-policy-propagation/release {"resource": id?} → {"released": n}
     POST|DELETE /__harness/lattice/shares {"resourceArn": ..., "account": ...}
     GET /__harness/lattice/writes → {resource id: {operation: n}}"""
     try:
@@ -353,14 +374,17 @@ def admin(method, path, body):
     except ValueError:
         return error("400 BAD REQUEST", "ValidationException", "the body is not JSON")
     action = path[len(ADMIN_PREFIX):]
+    resource = document.get("resource")
+    if resource is not None and not isinstance(resource, str):
+        return error("400 BAD REQUEST", "ValidationException", "resource: a service network's or service's id")
     if method == "POST" and action == "auth-policy-propagation":
         reads = document.get("reads")
         if reads is not None and (not isinstance(reads, int) or reads < 0):
             return error("400 BAD REQUEST", "ValidationException", "reads: a non-negative integer or null")
-        PROPAGATION.configure(reads)
-        answer = {"reads": reads}
+        PROPAGATION.configure(reads, resource)
+        answer = {"reads": reads, "resource": resource}
     elif method == "POST" and action == "auth-policy-propagation/release":
-        answer = {"released": PROPAGATION.release()}
+        answer = {"released": PROPAGATION.release(resource)}
     elif method in ("POST", "DELETE") and action == "shares":
         arn, account = document.get("resourceArn"), document.get("account")
         if not (isinstance(arn, str) and LATTICE_ARN.fullmatch(arn) and isinstance(account, str)):
@@ -382,6 +406,7 @@ class LatticeFidelity:
         self.app = app
 
     def __call__(self, environ, start_response):
+        REQUEST.invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
         path = environ.get("PATH_INFO", "")
         if path.startswith(ADMIN_PREFIX):
             answer = admin(environ.get("REQUEST_METHOD"), path, read_body(environ))

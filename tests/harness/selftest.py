@@ -87,9 +87,9 @@ class Client:
     def __init__(self, port):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def call(self, method, path, body=None, service="appmesh", target=None):
+    def call(self, method, path, body=None, service="appmesh", target=None, extra=None):
         data = json.dumps(body).encode() if body is not None else None
-        headers = {"Authorization": AUTH.format(service)}
+        headers = {"Authorization": AUTH.format(service), **(extra or {})}
         if data is not None:
             headers["Content-Type"] = "application/x-amz-json-1.0" if target else "application/json"
         if target:
@@ -411,6 +411,13 @@ def check_lattice_auth_policy_propagation(port):
         return got["policy"], got["state"]
 
     first, second, third, fourth = (policy_allowing(str(n) * 12) for n in (2, 3, 4, 5))
+    # Only for this network: another resource's changes stay visible at once.
+    other = api.create_service_network(name="selftest-propagation-other", authType="AWS_IAM")
+    harness(port, "POST", "auth-policy-propagation", {"reads": 2, "resource": network["id"]})
+    api.put_auth_policy(resourceIdentifier=other["id"], policy=first)
+    expect(api.get_auth_policy(resourceIdentifier=other["id"])["policy"] == first,
+           "a propagation set for one network delayed another's policy")
+    harness(port, "POST", "auth-policy-propagation", {"reads": 0, "resource": network["id"]})
     harness(port, "POST", "auth-policy-propagation", {"reads": 2})
     try:
         api.put_auth_policy(resourceIdentifier=network["arn"], policy=first)
@@ -425,7 +432,7 @@ def check_lattice_auth_policy_propagation(port):
         api.put_auth_policy(resourceIdentifier=network["id"], policy=third)
         answers = [seen() for _ in range(5)]
         expect(answers == [(second, "Active")] * 5, f"a change held until released was read as {answers}")
-        released = harness(port, "POST", "auth-policy-propagation/release")
+        released = harness(port, "POST", "auth-policy-propagation/release", {"resource": network["id"]})
         expect(released == {"released": 1} and seen() == (third, "Active"),
                f"release answered {released}; GetAuthPolicy then read {seen()}")
     finally:
@@ -521,8 +528,16 @@ def check_lattice_writes_counted(port):
     api.delete_access_log_subscription(accessLogSubscriptionIdentifier=created[0]["id"])
     api.update_target_group(targetGroupIdentifier=group["id"], healthCheck={"enabled": True})
     expect_not_found(api.update_service_network, serviceNetworkIdentifier="sn-0123456789abcdef0", authType="NONE")
+    # Two attempts of one operation (the same amz-sdk-invocation-id: an SDK retry after a timed-out
+    # attempt the server applied) are one write; another operation is another.
+    client = Client(port)
+    for invocation in ("selftest-invocation-1", "selftest-invocation-1", "selftest-invocation-2"):
+        status, _, raw = client.call("PATCH", f"/servicenetworks/{label(network['id'])}", body={"authType": "NONE"},
+                                     service="vpc-lattice", extra={"amz-sdk-invocation-id": invocation})
+        expect(status == 200, f"UpdateServiceNetwork answered {status}: {raw[:200]!r}")
+    client.close()
     counted = harness(port, "GET", "writes")
-    expected = {network["id"]: {"UpdateServiceNetwork": 2, "PutAuthPolicy": 1, "CreateAccessLogSubscription": 1,
+    expected = {network["id"]: {"UpdateServiceNetwork": 4, "PutAuthPolicy": 1, "CreateAccessLogSubscription": 1,
                                 "DeleteAccessLogSubscription": 1},
                 group["id"]: {"UpdateTargetGroup": 1}}
     expect({k: counted.get(k) for k in expected} == expected and "sn-0123456789abcdef0" not in counted,

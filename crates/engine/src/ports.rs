@@ -70,6 +70,23 @@ pub trait MeshReader: Send + Sync {
         &self,
         scope: &Scope,
     ) -> impl Future<Output = Result<Vec<ResourceRef>, PortError>> + Send;
+
+    /// One page of [`MeshReader::list`]: the resources from `cursor` on (`None`: from the
+    /// start) and the cursor of the rest (`None`: the listing is complete), so a list shard can
+    /// stop between pages and hand the rest on. By default everything is one page.
+    fn list_page(
+        &self,
+        scope: &Scope,
+        cursor: Option<&str>,
+    ) -> impl Future<Output = Result<Page<ResourceRef>, PortError>> + Send {
+        async move {
+            let items = match cursor {
+                None => self.list(scope).await?,
+                Some(_) => Vec::new(),
+            };
+            Ok(Page { items, next: None })
+        }
+    }
 }
 
 /// Writes remediated resources back.

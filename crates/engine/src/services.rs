@@ -6,7 +6,7 @@ use crate::appmesh::{self, AppMeshAdapter};
 use crate::aws::Accounts;
 use crate::error::{ErrorKind, PortError};
 use crate::lattice::{self, LatticeAdapter};
-use crate::ports::{Described, MeshReader, MeshWriter, Scope};
+use crate::ports::{Described, MeshReader, MeshWriter, Page, Scope};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::{AwsService, ResourceRef};
 
@@ -97,6 +97,17 @@ impl MeshReader for AwsServices {
         match scope.service {
             AwsService::AppMesh => self.appmesh.list(scope).await,
             AwsService::VpcLattice => self.lattice.list(scope).await,
+        }
+    }
+
+    async fn list_page(
+        &self,
+        scope: &Scope,
+        cursor: Option<&str>,
+    ) -> Result<Page<ResourceRef>, PortError> {
+        match scope.service {
+            AwsService::AppMesh => self.appmesh.list_page(scope, cursor).await,
+            AwsService::VpcLattice => self.lattice.list_page(scope, cursor).await,
         }
     }
 }

@@ -109,6 +109,17 @@ impl MemoryQueue {
         engine: &Engine<M, S, F>,
         batch: usize,
     ) -> Drained {
+        self.drain_within(engine, batch, None).await
+    }
+
+    /// [`MemoryQueue::drain`], each delivery with `budget` (the function's timeout) before its
+    /// deadline (`Some(Duration::ZERO)`: every shard is short of time from its start).
+    pub async fn drain_within<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
+        &self,
+        engine: &Engine<M, S, F>,
+        batch: usize,
+        budget: Option<Duration>,
+    ) -> Drained {
         let mut drained = Drained::default();
         loop {
             let taken: Vec<(String, String, u32)> = {
@@ -119,7 +130,7 @@ impl MemoryQueue {
             if taken.is_empty() {
                 return drained;
             }
-            let shards = deliver(engine, &taken, None).await;
+            let shards = deliver(engine, &taken, budget.map(|b| Instant::now() + b)).await;
             let failed: Vec<&str> = shards
                 .response
                 .batch_item_failures

@@ -204,8 +204,8 @@ impl Harness {
         out.id
     }
 
-    /// The destinations a resource's access logs go to now.
-    pub async fn access_log_destinations(&self, id: &str) -> Vec<String> {
+    /// A resource's access log subscriptions now.
+    pub async fn access_logs(&self, id: &str) -> Vec<vl::AccessLogSubscriptionSummary> {
         let out = self
             .lattice
             .list_access_log_subscriptions()
@@ -213,6 +213,135 @@ impl Harness {
             .send()
             .await
             .unwrap();
-        out.items.into_iter().map(|i| i.destination_arn).collect()
+        out.items
+    }
+
+    /// The destinations a resource's access logs go to now.
+    pub async fn access_log_destinations(&self, id: &str) -> Vec<String> {
+        let items = self.access_logs(id).await;
+        items.into_iter().map(|i| i.destination_arn).collect()
+    }
+}
+
+/// An auth policy that lets anyone in (an `Allow` for principal `*` without a condition).
+pub fn open_policy() -> String {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}]})
+    .to_string()
+}
+
+/// A PutAuthPolicy event putting `policy` on a service network or service, by a person.
+pub fn put_auth_policy_event(id: &str, policy: &str) -> Value {
+    lattice_event(
+        "PutAuthPolicy",
+        json!({"resourceIdentifier": id, "policy": policy}),
+        json!({"policy": policy}),
+        crate::HUMAN_ROLE,
+        Duration::ZERO,
+    )
+}
+
+/// A DeleteAccessLogSubscription event (it names only the subscription), by a person.
+pub fn delete_access_log_event(subscription: &str) -> Value {
+    lattice_event(
+        "DeleteAccessLogSubscription",
+        json!({"accessLogSubscriptionIdentifier": subscription}),
+        Value::Null,
+        crate::HUMAN_ROLE,
+        Duration::ZERO,
+    )
+}
+
+/// An UpdateTargetGroup event switching a target group's health check on or off, by a person.
+pub fn update_health_check_event(target_group: &str, enabled: bool) -> Value {
+    lattice_event(
+        "UpdateTargetGroup",
+        json!({"targetGroupIdentifier": target_group, "healthCheck": {"enabled": enabled}}),
+        json!({"id": target_group}),
+        crate::HUMAN_ROLE,
+        Duration::ZERO,
+    )
+}
+
+/// A harness admin call to the emulator (`{AWS_ENDPOINT_URL}/__harness/lattice/{action}`, see
+/// tests/harness/README.md): its JSON answer. Never through the fault proxy.
+pub fn emulator_admin(method: &str, action: &str, body: Option<&Value>) -> Value {
+    let url = format!("{}/__harness/lattice/{action}", crate::endpoint());
+    let mut curl = std::process::Command::new("curl");
+    curl.args(["-sf", "-X", method, &url]);
+    if let Some(body) = body {
+        curl.args([
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            &body.to_string(),
+        ]);
+    }
+    let out = curl.output().expect("curl runs");
+    assert!(
+        out.status.success(),
+        "harness call {method} {action} failed"
+    );
+    serde_json::from_slice(&out.stdout).expect("the harness answers JSON")
+}
+
+/// The writes the emulator applied to one VPC Lattice resource (by id), per operation
+/// (`UpdateServiceNetwork`, `PutAuthPolicy`, `CreateAccessLogSubscription`, ...).
+pub fn lattice_writes(id: &str) -> std::collections::BTreeMap<String, u64> {
+    let all = emulator_admin("GET", "writes", None);
+    all[id]
+        .as_object()
+        .map(|ops| {
+            ops.iter()
+                .map(|(op, n)| (op.clone(), n.as_u64().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Harness {
+    /// Delete every access log subscription of a resource (as a person would); their ids.
+    pub async fn delete_access_logs(&self, id: &str) -> Vec<String> {
+        let mut deleted = Vec::new();
+        for item in self.access_logs(id).await {
+            self.lattice
+                .delete_access_log_subscription()
+                .access_log_subscription_identifier(&item.id)
+                .send()
+                .await
+                .unwrap();
+            deleted.push(item.id);
+        }
+        deleted
+    }
+
+    /// Switch a target group's health check on or off (as a person would).
+    pub async fn set_health_check(&self, target_group: &str, enabled: bool) {
+        self.lattice
+            .update_target_group()
+            .target_group_identifier(target_group)
+            .health_check(
+                vl::HealthCheckConfig::builder()
+                    .enabled(enabled)
+                    .path("/healthz")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// Whether a target group's health check is on, as described now.
+    pub async fn health_check_enabled(&self, target_group: &str) -> Option<bool> {
+        let out = self
+            .lattice
+            .get_target_group()
+            .target_group_identifier(target_group)
+            .send()
+            .await
+            .unwrap();
+        out.config
+            .and_then(|c| c.health_check)
+            .and_then(|h| h.enabled)
     }
 }

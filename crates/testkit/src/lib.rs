@@ -5,6 +5,7 @@
 
 pub mod fanout;
 pub mod lattice;
+pub mod lattice_memory;
 pub mod memory;
 pub mod proxy;
 pub mod staged;

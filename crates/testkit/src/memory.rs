@@ -1,11 +1,12 @@
 //! In-memory implementations of the engine's ports, for fast unit tests of the pipeline's
 //! decisions (the emulator tests stay for every SDK path).
 //!
-//! * [`MemoryMesh`]: resources as describe documents; every update bumps `metadata.version`,
+//! * [`MemoryMesh`]: App Mesh resources as describe documents; every update bumps `metadata.version`,
 //!   every creation gets a new `metadata.uid`; faults can be queued per operation.
 //! * [`MemoryStore`]: the table's items with the store's contract — history once per event,
 //!   STATE ordered by [`meshwarden_engine::state_order::admits`], atomic revert reservations
 //!   against an hourly counter — plus queued faults, before or after the write is applied.
+//! * [`crate::lattice_memory::MemoryLattice`]: VPC Lattice (versionless; its own module);
 //! * [`MemoryFindings`]: Security Hub — every import, and the findings by `Id` as the latest
 //!   import left them; faults can be queued.
 
@@ -38,19 +39,34 @@ pub enum Strike {
 
 /// Faults queued per operation name, taken one per call.
 #[derive(Debug, Default)]
-struct Faults(HashMap<&'static str, VecDeque<(ErrorKind, Strike)>>);
+pub(crate) struct Faults(HashMap<&'static str, VecDeque<(ErrorKind, Strike)>>);
 
 impl Faults {
-    fn take(&mut self, operation: &'static str) -> Option<(ErrorKind, Strike)> {
+    pub(crate) fn push(&mut self, operation: &'static str, kind: ErrorKind, strike: Strike) {
+        self.0
+            .entry(operation)
+            .or_default()
+            .push_back((kind, strike));
+    }
+
+    pub(crate) fn take(&mut self, operation: &'static str) -> Option<(ErrorKind, Strike)> {
         self.0.get_mut(operation)?.pop_front()
+    }
+
+    /// The answer of a fake without tags: none, or a queued `tags` fault.
+    pub(crate) fn no_tags(&mut self) -> Result<Vec<Tag>, PortError> {
+        match self.take("tags") {
+            Some((kind, _)) => Err(fault("ListTagsForResource", kind)),
+            None => Ok(Vec::new()),
+        }
     }
 }
 
-fn fault(operation: &str, kind: ErrorKind) -> PortError {
+pub(crate) fn fault(operation: &str, kind: ErrorKind) -> PortError {
     PortError::new(operation, kind, "injected fault")
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -63,6 +79,13 @@ pub struct MeshWorld {
     next_uid: u64,
     clock: f64,
     faults: Faults,
+    /// Resources per page of a listing (`None`: one page), for list shards that stop between
+    /// pages.
+    pub page_size: Option<usize>,
+    /// Listing pages served (faulted ones included).
+    pub pages: u32,
+    /// Pages (by cursor) whose next listing fails, once each.
+    failing_pages: HashMap<String, ErrorKind>,
     /// Every update call: (resource id, client token, version it produced).
     pub updates: Vec<(String, String, i64)>,
     /// Describe calls, by resource id (faulted ones included).
@@ -143,6 +166,11 @@ impl MemoryMesh {
             .push_back((kind, strike));
     }
 
+    /// Fail the next listing of the page at `cursor` (a paged listing's offset) once.
+    pub fn fail_page_at(&self, cursor: &str, kind: ErrorKind) {
+        self.world().failing_pages.insert(cursor.to_owned(), kind);
+    }
+
     /// How many updates were made.
     pub fn update_count(&self) -> usize {
         self.world().updates.len()
@@ -170,10 +198,7 @@ impl MeshReader for MemoryMesh {
     }
 
     async fn tags(&self, _resource: &ResourceRef, _snapshot: &()) -> Result<Vec<Tag>, PortError> {
-        match self.world().faults.take("tags") {
-            Some((kind, _)) => Err(fault("ListTagsForResource", kind)),
-            None => Ok(Vec::new()),
-        }
+        self.world().faults.no_tags()
     }
 
     async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
@@ -181,8 +206,41 @@ impl MeshReader for MemoryMesh {
         if let Some((kind, _)) = world.faults.take("list") {
             return Err(fault("List", kind));
         }
-        Ok(world
-            .documents
+        Ok(world.listing(scope))
+    }
+
+    /// Pages of [`MeshWorld::page_size`] resources; the cursor is the next one's offset.
+    async fn list_page(
+        &self,
+        scope: &Scope,
+        cursor: Option<&str>,
+    ) -> Result<Page<ResourceRef>, PortError> {
+        let mut world = self.world();
+        world.pages += 1;
+        if let Some((kind, _)) = world.faults.take("list") {
+            return Err(fault("List", kind));
+        }
+        if let Some(kind) = cursor.and_then(|c| world.failing_pages.remove(c)) {
+            return Err(fault("List", kind));
+        }
+        let start: usize = match cursor.map(str::parse).transpose() {
+            Ok(start) => start.unwrap_or(0),
+            Err(_) => return Err(PortError::new("List", ErrorKind::Rejected, "bad cursor")),
+        };
+        let all = world.listing(scope);
+        let end = world
+            .page_size
+            .map_or(all.len(), |size| (start + size.max(1)).min(all.len()));
+        Ok(Page {
+            items: all.get(start..end).unwrap_or_default().to_vec(),
+            next: (end < all.len()).then(|| end.to_string()),
+        })
+    }
+}
+
+impl MeshWorld {
+    fn listing(&self, scope: &Scope) -> Vec<ResourceRef> {
+        self.documents
             .values()
             .filter(|(r, _)| {
                 r.region == scope.region
@@ -190,7 +248,7 @@ impl MeshReader for MemoryMesh {
                     && (scope.account.is_empty() || r.account == scope.account)
             })
             .map(|(r, _)| r.clone())
-            .collect())
+            .collect()
     }
 }
 

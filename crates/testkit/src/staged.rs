@@ -4,7 +4,7 @@
 
 use futures::future::BoxFuture;
 use meshwarden_engine::error::PortError;
-use meshwarden_engine::ports::{Described, MeshReader, MeshWriter, Scope};
+use meshwarden_engine::ports::{Described, MeshReader, MeshWriter, Page, Scope};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use std::collections::BTreeMap;
@@ -100,6 +100,14 @@ impl<M: MeshReader> MeshReader for Staged<M> {
 
     async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
         self.inner.list(scope).await
+    }
+
+    async fn list_page(
+        &self,
+        scope: &Scope,
+        cursor: Option<&str>,
+    ) -> Result<Page<ResourceRef>, PortError> {
+        self.inner.list_page(scope, cursor).await
     }
 }
 

@@ -9,13 +9,17 @@ pub mod to_json;
 
 use crate::aws::{classify, not_this_service, rejected, tags_arn, Accounts, Clients};
 use crate::error::PortError;
-use crate::ports::{Described, MeshReader, MeshWriter, Scope};
+use crate::ports::{Described, MeshReader, MeshWriter, Page, Scope};
 use aws_sdk_appmesh::types as am;
 use aws_sdk_appmesh::Client;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use serde_json::{json, Value};
 use to_json::ToJson;
+
+/// Meshes per page of a listing ([`MeshReader::list_page`]): each with all its gateways and
+/// nodes, so a list shard checks its time budget at least every this many meshes.
+pub const MESHES_PER_PAGE: i32 = 10;
 
 /// What was described, kept for writing a patch back.
 #[derive(Debug, Clone)]
@@ -208,18 +212,36 @@ impl MeshReader for AppMeshAdapter {
     }
 
     async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
+        let mut refs = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = self.list_page(scope, cursor.as_deref()).await?;
+            refs.extend(page.items);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(refs),
+            }
+        }
+    }
+
+    /// One `ListMeshes` page of [`MESHES_PER_PAGE`] meshes, each with its gateways and nodes;
+    /// the cursor is `ListMeshes`'s `nextToken`.
+    async fn list_page(
+        &self,
+        scope: &Scope,
+        cursor: Option<&str>,
+    ) -> Result<Page<ResourceRef>, PortError> {
         let region = scope.region.as_str();
         let client = self.clients.get(&scope.account, region).await;
-        let meshes: Vec<am::MeshRef> = client
+        let out = client
             .list_meshes()
-            .into_paginator()
-            .items()
+            .limit(MESHES_PER_PAGE)
+            .set_next_token(cursor.map(str::to_owned))
             .send()
-            .collect::<Result<Vec<_>, _>>()
             .await
             .map_err(|e| classify("ListMeshes", e))?;
         let mut refs = Vec::new();
-        for mesh in meshes {
+        for mesh in out.meshes {
             let account = mesh.mesh_owner.clone();
             // In organisation mode another member's shared mesh is listed in its owner's scope.
             if account != scope.account && self.clients.accounts().through_member_role(&account) {
@@ -265,7 +287,10 @@ impl MeshReader for AppMeshAdapter {
                     .map(|n| at(ResourceKind::VirtualNode, Some(n.virtual_node_name))),
             );
         }
-        Ok(refs)
+        Ok(Page {
+            items: refs,
+            next: out.next_token.filter(|t| !t.is_empty()),
+        })
     }
 }
 

@@ -3,8 +3,11 @@
 //! * **plan** (the scheduled event, when the engine has a [`ShardQueue`]): one *list* shard per
 //!   scope (service × account × region, [`Engine::sweep_scopes`]: discovered accounts are
 //!   listed here, once per sweep), then done;
-//! * **list** (one scope): list it, retire its resources that are gone, send *evaluate* shards
-//!   of at most [`crate::EngineConfig::sweep_shard_size`] resources;
+//! * **list** (one scope): list it page by page, send *evaluate* shards of at most
+//!   [`crate::EngineConfig::sweep_shard_size`] resources, and once the listing is complete
+//!   retire its resources that are gone. Short of time with pages left ([`SHARD_RESERVE`]), it
+//!   hands the rest on as a list shard of the same scope carrying the next page's cursor and
+//!   what was listed ([`shard::Continuation`]), so no list shard runs past its time;
 //! * **evaluate**: describe, evaluate and record its resources as the inline sweep does (missed
 //!   events, Security Hub), with bounded concurrency and a time budget.
 //!
@@ -35,7 +38,7 @@ use futures::StreamExt;
 use meshwarden_rules::event::SweepRequest;
 use meshwarden_rules::resource::ResourceRef;
 use serde::Serialize;
-use shard::{Shard, ShardMessage};
+use shard::{Continuation, Shard, ShardMessage};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -44,6 +47,11 @@ use std::time::{Duration, Instant, SystemTime};
 /// the rest back: it starts no describe once less than this remains. Two of the SDK's operation
 /// timeouts (15 s each): the record and the send.
 pub const SHARD_RESERVE: Duration = Duration::from_secs(30);
+
+/// The largest shard body a list shard hands on: what one `SendMessageBatch` call carries (256
+/// KiB, also SQS's default message size limit). A listing whose continuation would be larger is
+/// listed on to its end by the same shard.
+pub const MAX_BODY_BYTES: usize = sqs::MAX_BATCH_BYTES;
 
 /// What planning a sweep sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,6 +130,17 @@ enum Step {
     Failed(ResourceRef, EngineError),
     /// Not started: a fault stopped the shard, or it ran short of time.
     NotStarted(ResourceRef),
+}
+
+/// The resources a shard names (decoding checked them already: a failure here is a refusal).
+fn decoded(message: &ShardMessage) -> Result<Vec<ResourceRef>, EngineError> {
+    message.resources().map_err(|e| {
+        EngineError::Transient(PortError::new(
+            "Decode",
+            crate::ErrorKind::Rejected,
+            e.to_string(),
+        ))
+    })
 }
 
 fn queued(shards: &[ShardMessage], delay: Duration) -> Vec<QueuedMessage> {
@@ -239,7 +258,13 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         };
         report.shard = Some(shard.describe());
         let ran = match &shard.shard {
-            Shard::List { scope } => self.run_list(&shard, scope).await,
+            Shard::List {
+                scope,
+                continuation,
+            } => {
+                self.run_list(&shard, scope, continuation.as_ref(), deadline)
+                    .await
+            }
             Shard::Evaluate { .. } => self.run_evaluate(&shard, deadline).await,
         };
         let counts = match ran {
@@ -289,40 +314,79 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         (report, counts)
     }
 
-    /// A list shard: list the scope, retire what is gone, send evaluate shards for the rest.
-    async fn run_list(&self, message: &ShardMessage, scope: &Scope) -> Result<Ran, EngineError> {
+    /// A list shard: list the scope page by page and send evaluate shards for what it listed.
+    /// Short of time with pages left, it hands the rest on as a list shard of the same scope
+    /// (the next page's cursor and everything listed so far) and retires nothing; the shard
+    /// that lists the last page retires what the whole listing did not find.
+    async fn run_list(
+        &self,
+        message: &ShardMessage,
+        scope: &Scope,
+        continuation: Option<&Continuation>,
+        deadline: Option<Instant>,
+    ) -> Result<Ran, EngineError> {
         let queue = self.queue()?;
-        let resources = self
-            .mesh
-            .list(scope)
-            .await
-            .map_err(EngineError::Transient)?;
-        let listed: HashSet<String> = resources.iter().map(ResourceRef::id).collect();
-        let mut scopes: BTreeSet<String> = resources.iter().map(scope_of).collect();
-        if !scope.account.is_empty() {
-            scopes.insert(scope.id());
-        }
-        let listed_ids: HashSet<&str> = listed.iter().map(String::as_str).collect();
-        let retired = self
-            .retire(&listed_ids, scopes, &message.sweep_id, &message.time)
-            .await?;
-        let export_errors = retired.errors + Box::pin(self.export(&retired.changes)).await;
-        let shards = shard::split(
+        let before = decoded(message)?;
+        let mut cursor = continuation.map(|c| c.cursor.clone());
+        let mut resources: Vec<ResourceRef> = Vec::new();
+        let handed_on = loop {
+            let page = self
+                .mesh
+                .list_page(scope, cursor.as_deref())
+                .await
+                .map_err(EngineError::Transient)?;
+            resources.extend(page.items);
+            let Some(next) = page.next else {
+                break None;
+            };
+            if deadline.is_some_and(|d| Instant::now() + SHARD_RESERVE > d) {
+                let listed: Vec<ResourceRef> = before.iter().chain(&resources).cloned().collect();
+                let continued = message.continued(scope, next.clone(), &listed);
+                if continued.encode().len() <= MAX_BODY_BYTES {
+                    break Some(continued);
+                }
+                tracing::warn!(sweep_id = %message.sweep_id, scope = %scope.id(),
+                    listed = listed.len(), "listing too long to hand on: listing on");
+            }
+            cursor = Some(next);
+        };
+        let mut shards = shard::split(
             &message.sweep_id,
             &message.time,
             &resources,
             self.config.sweep_shard_size,
         );
+        let mut sweep = SweepReport {
+            regions: vec![scope.region.clone()],
+            listed: resources.len(),
+            ..SweepReport::default()
+        };
+        let mut export_errors = 0;
+        match handed_on {
+            Some(continued) => {
+                tracing::info!(sweep_id = %message.sweep_id, shard = %continued.describe(),
+                    "listing handed on: out of time");
+                shards.push(continued);
+            }
+            None => {
+                let all: Vec<&ResourceRef> = before.iter().chain(&resources).collect();
+                let listed_ids: HashSet<String> = all.iter().map(|r| r.id()).collect();
+                let mut scopes: BTreeSet<String> = all.iter().map(|r| scope_of(r)).collect();
+                if !scope.account.is_empty() {
+                    scopes.insert(scope.id());
+                }
+                let listed_ids: HashSet<&str> = listed_ids.iter().map(String::as_str).collect();
+                let retired = self
+                    .retire(&listed_ids, scopes, &message.sweep_id, &message.time)
+                    .await?;
+                export_errors = retired.errors + Box::pin(self.export(&retired.changes)).await;
+                sweep.retired = retired.count;
+            }
+        }
         queue
             .send(&queued(&shards, Duration::ZERO))
             .await
             .map_err(EngineError::Transient)?;
-        let sweep = SweepReport {
-            regions: vec![scope.region.clone()],
-            listed: resources.len(),
-            retired: retired.count,
-            ..SweepReport::default()
-        };
         Ok(Ran {
             counts: sweep.counts(export_errors),
             sweep,
@@ -339,13 +403,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         message: &ShardMessage,
         deadline: Option<Instant>,
     ) -> Result<Ran, EngineError> {
-        let resources = message.resources().map_err(|e| {
-            EngineError::Transient(PortError::new(
-                "Decode",
-                crate::ErrorKind::Rejected,
-                e.to_string(),
-            ))
-        })?;
+        let resources = decoded(message)?;
         let region = resources.first().map(|r| r.region.clone());
         let exemptions = &self.exemptions_by_resource().await?;
         let now = SystemTime::now();

@@ -14,6 +14,18 @@
 //! Every shard carries the sweep's id and the schedule's time: history keys derive from them
 //! (event id `{sweepId}/{resource path}`, sort key `EVT#{time}#…`), so a shard run twice writes
 //! the same items.
+//!
+//! A list shard that ran short of time between two pages of its listing hands the rest on as a
+//! list shard of the same scope with a `continuation`: the cursor of the next page and every
+//! resource listed so far (retirement needs the whole listing). A body without one starts the
+//! listing from its first page, as every version-1 body did, so the field is optional and the
+//! version stays 1:
+//!
+//! ```json
+//! {"meshwarden": "sweep-shard", "version": 1, "sweepId": "…", "time": "…",
+//!  "shard": {"kind": "list", "scope": {…},
+//!            "continuation": {"cursor": "…", "listed": ["appmesh:…:mesh/m", …]}}}
+//! ```
 
 use crate::ports::Scope;
 use meshwarden_rules::resource::ResourceRef;
@@ -62,12 +74,25 @@ pub enum Shard {
     List {
         /// Service × account × region.
         scope: Scope,
+        /// Where an earlier list shard of the same scope stopped (none: from the start).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        continuation: Option<Continuation>,
     },
     /// Describe, evaluate and record these resources (canonical ids).
     Evaluate {
         /// The resources, at most the configured shard size.
         resources: Vec<String>,
     },
+}
+
+/// Where a listing stopped: the next page's cursor and what the pages before it listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Continuation {
+    /// The cursor of the next page ([`crate::ports::MeshReader::list_page`]).
+    pub cursor: String,
+    /// Canonical ids of every resource listed before it, in listing order.
+    pub listed: Vec<String>,
 }
 
 /// Why a message body is not a shard this engine can run (poison: never retried).
@@ -132,20 +157,45 @@ impl ShardMessage {
         Ok(message)
     }
 
-    /// The resources of an evaluate shard (none for a list shard).
+    /// The resources of an evaluate shard, or those a list shard's continuation says were
+    /// listed before it (none for a list shard from the start).
     pub fn resources(&self) -> Result<Vec<ResourceRef>, ShardError> {
-        let Shard::Evaluate { resources } = &self.shard else {
-            return Ok(Vec::new());
+        let resources = match &self.shard {
+            Shard::Evaluate { resources } => resources,
+            Shard::List {
+                continuation: Some(continuation),
+                ..
+            } => {
+                if continuation.cursor.is_empty() {
+                    return Err(ShardError::Malformed(
+                        "a continuation without a cursor".to_owned(),
+                    ));
+                }
+                return parse_ids(&continuation.listed);
+            }
+            Shard::List { .. } => return Ok(Vec::new()),
         };
         if resources.is_empty() {
             return Err(ShardError::Malformed(
                 "an evaluate shard without resources".to_owned(),
             ));
         }
-        resources
-            .iter()
-            .map(|id| ResourceRef::from_id(id).map_err(|e| ShardError::Malformed(e.to_string())))
-            .collect()
+        parse_ids(resources)
+    }
+
+    /// The same sweep's list shard of `scope` from `cursor` on, after `listed`.
+    pub fn continued(&self, scope: &Scope, cursor: String, listed: &[ResourceRef]) -> Self {
+        ShardMessage::new(
+            &self.sweep_id,
+            &self.time,
+            Shard::List {
+                scope: scope.clone(),
+                continuation: Some(Continuation {
+                    cursor,
+                    listed: listed.iter().map(ResourceRef::id).collect(),
+                }),
+            },
+        )
     }
 
     /// The same sweep's evaluate shard for `resources`, what this shard could not finish: one
@@ -168,10 +218,23 @@ impl ShardMessage {
     /// `evaluate 50 resource(s)`.
     pub fn describe(&self) -> String {
         match &self.shard {
-            Shard::List { scope } => format!("list {}", scope.id()),
+            Shard::List {
+                scope,
+                continuation: None,
+            } => format!("list {}", scope.id()),
+            Shard::List {
+                scope,
+                continuation: Some(c),
+            } => format!("list {} after {} resource(s)", scope.id(), c.listed.len()),
             Shard::Evaluate { resources } => format!("evaluate {} resource(s)", resources.len()),
         }
     }
+}
+
+fn parse_ids(ids: &[String]) -> Result<Vec<ResourceRef>, ShardError> {
+    ids.iter()
+        .map(|id| ResourceRef::from_id(id).map_err(|e| ShardError::Malformed(e.to_string())))
+        .collect()
 }
 
 /// The first shards of sweep `sweep_id`: one list shard per scope.
@@ -184,6 +247,7 @@ pub fn plan(sweep_id: &str, time: &str, scopes: &[Scope]) -> Vec<ShardMessage> {
                 time,
                 Shard::List {
                     scope: scope.clone(),
+                    continuation: None,
                 },
             )
         })
@@ -259,7 +323,13 @@ mod tests {
         assert!(shards
             .iter()
             .all(|s| s.sweep_id == "s-1" && s.time == "2026-11-23T06:00:00Z" && s.attempt == 0));
-        assert_eq!(shards[1].shard, Shard::List { scope: other });
+        assert_eq!(
+            shards[1].shard,
+            Shard::List {
+                scope: other,
+                continuation: None
+            }
+        );
         assert_eq!(shards[0].describe(), "list appmesh:111122223333:eu-west-1");
     }
 
@@ -363,6 +433,47 @@ mod tests {
             ),
             ("s-1", "2026-11-23T06:00:00Z", 1)
         );
+    }
+
+    #[test]
+    fn a_continued_listing_round_trips_and_a_body_without_one_starts_from_the_first_page() {
+        let first = plan("s-1", "2026-11-23T06:00:00Z", &[scope()]).remove(0);
+        let listed = gateways(3);
+        let next = first.continued(&scope(), "token-2".to_owned(), &listed);
+        assert_eq!(
+            (next.sweep_id.as_str(), next.time.as_str(), next.attempt),
+            ("s-1", "2026-11-23T06:00:00Z", 0)
+        );
+        let body = next.encode();
+        let value: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            value["version"], 1,
+            "the field is optional: still version 1"
+        );
+        assert_eq!(value["shard"]["continuation"]["cursor"], "token-2");
+        let decoded = ShardMessage::decode(&body).unwrap();
+        assert_eq!(decoded, next);
+        assert_eq!(decoded.resources().unwrap(), listed);
+        assert_eq!(
+            decoded.describe(),
+            "list appmesh:111122223333:eu-west-1 after 3 resource(s)"
+        );
+        // A version-1 body written before continuations existed.
+        let old = json!({"meshwarden": "sweep-shard", "version": 1, "sweepId": "s-1",
+            "time": "2026-11-23T06:00:00Z", "shard": {"kind": "list",
+            "scope": {"service": "appmesh", "account": "111122223333", "region": "eu-west-1"}}});
+        assert_eq!(ShardMessage::decode(&old.to_string()).unwrap(), first);
+        let mut bad = value.clone();
+        bad["shard"]["continuation"]["cursor"] = json!("");
+        assert!(matches!(
+            ShardMessage::decode(&bad.to_string()),
+            Err(ShardError::Malformed(_))
+        ));
+        bad["shard"]["continuation"] = json!({"cursor": "t", "listed": ["not-an-id"]});
+        assert!(matches!(
+            ShardMessage::decode(&bad.to_string()),
+            Err(ShardError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn memory(per_scope: usize) -> (Memory, Vec<ResourceRef>) {
 }
 
 /// Plan sweep `id` and check it sent one list shard per scope.
-async fn plan<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
+pub(crate) async fn plan<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
     engine: &Engine<M, S, F>,
     id: &str,
 ) -> usize {
@@ -102,7 +102,7 @@ async fn plan<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
 }
 
 /// History items of `id` carrying sweep `sweep`'s event id.
-fn sweep_items(store: &MemoryStore, r: &ResourceRef, sweep: &str) -> usize {
+pub(crate) fn sweep_items(store: &MemoryStore, r: &ResourceRef, sweep: &str) -> usize {
     let expected = format!("{sweep}/{}", r.path());
     store
         .history_of(&r.id())
@@ -400,7 +400,7 @@ async fn the_sweep_retires_in_the_list_shard_what_is_gone() {
 
 // ---- against the emulator ----
 
-async fn seed(
+pub(crate) async fn seed(
     client: &aws_sdk_appmesh::Client,
     account: &str,
     region: &str,
@@ -432,7 +432,7 @@ async fn seed(
 }
 
 /// The emulator's configuration for a fanned-out sweep of `regions` and `members`.
-fn emulator_config(h: &Harness, regions: &[&str], members: &[&str]) -> EngineConfig {
+pub(crate) fn emulator_config(h: &Harness, regions: &[&str], members: &[&str]) -> EngineConfig {
     EngineConfig {
         account: Some(ACCOUNT.to_owned()),
         regions: regions.iter().map(|r| (*r).to_owned()).collect(),
@@ -446,7 +446,7 @@ fn emulator_config(h: &Harness, regions: &[&str], members: &[&str]) -> EngineCon
     }
 }
 
-fn shards_of(drained: &Drained, prefix: &str) -> Vec<ShardReport> {
+pub(crate) fn shards_of(drained: &Drained, prefix: &str) -> Vec<ShardReport> {
     drained
         .reports
         .iter()

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// Handle `event` as Lambda would: retry the same delivery while the handler returns `Err`.
 /// Returns the outcome and how many attempts failed.
-async fn until_handled<M: MeshWriter, S: ComplianceStore>(
+pub(crate) async fn until_handled<M: MeshWriter, S: ComplianceStore>(
     engine: &Engine<M, S>,
     event: &Value,
     delivery: &str,
