@@ -115,6 +115,9 @@ pub struct EngineConfig {
     /// Organisation mode: the role (by name) the responder assumes in another account to
     /// describe and update that account's resources with its own credentials.
     pub member_role_name: Option<String>,
+    /// `MESHWARDEN_EXEMPTION_TAG_KEY`: the tag whose value names a resource's exempted rules
+    /// (unset: exempting by tag is off; whoever may tag could otherwise exempt).
+    pub exemption_tag_key: Option<String>,
     /// At most this many reverts per resource per hour.
     pub max_reverts_per_hour: u32,
     /// While an event is younger than this, "not found" and "older version" are treated as
@@ -157,6 +160,7 @@ impl Default for EngineConfig {
             own_role_arn: None,
             account: None,
             member_role_name: None,
+            exemption_tag_key: None,
             max_reverts_per_hour: 3,
             consistency_window: DEFAULT_CONSISTENCY_WINDOW,
             revert_lease: Duration::from_secs(MAX_WINDOW_SECS),
@@ -211,6 +215,7 @@ impl EngineConfig {
             own_role_arn: get("MESHWARDEN_OWN_ROLE_ARN").map(str::to_owned),
             account: None,
             member_role_name: get("MESHWARDEN_MEMBER_ROLE_NAME").map(str::to_owned),
+            exemption_tag_key: get("MESHWARDEN_EXEMPTION_TAG_KEY").map(str::to_owned),
             max_reverts_per_hour: number(
                 get("MESHWARDEN_MAX_REVERTS_PER_HOUR"),
                 "MESHWARDEN_MAX_REVERTS_PER_HOUR",
