@@ -38,8 +38,8 @@ pub(crate) async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     rows.push(row(
         "VPC Lattice service network (one VPC association), compliant event",
         counts,
-        7,
-        "GetServiceNetwork + GetAuthPolicy + ListAccessLogSubscriptions + \
+        8,
+        "exemptions Query + GetServiceNetwork + GetAuthPolicy + ListAccessLogSubscriptions + \
          ListServiceNetworkVpcAssociations (at once), one GetServiceNetworkVpcAssociation per \
          association (the summaries lack security groups) + history put + STATE update: two \
          rounds of reads",
@@ -60,8 +60,8 @@ pub(crate) async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     rows.push(row(
         "VPC Lattice service network opened, AUTO_REVERT=on (policy, then AWS_IAM)",
         counts,
-        22,
-        "describe (5) + last compliant copy + intent and cap slot + re-describe (5) + \
+        24,
+        "describe (5) + exemptions Query + previous STATE read + last compliant copy + intent and cap slot + re-describe (5) + \
          PutAuthPolicy + UpdateServiceNetwork + describe after the writes (5; VPC Lattice's \
          updates return no document) + completion + the SPEC item",
         units,
@@ -88,8 +88,8 @@ pub(crate) async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     rows.push(row(
         "VPC Lattice target group, compliant event",
         counts,
-        3,
-        "GetTargetGroup + history put + STATE update",
+        4,
+        "GetTargetGroup + exemptions Query + history put + STATE update",
         units,
     ));
     Ok(rows)

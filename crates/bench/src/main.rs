@@ -188,8 +188,9 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     rows.push(row(
         "first compliant event of a resource",
         counts,
-        3,
-        "Describe + history put + STATE update (+ the SPEC item and its hash, once)",
+        4,
+        "Describe + exemptions Query + history put + STATE update (+ the SPEC item and its \
+         hash, once)",
         first_units,
     ));
     handle(&off, &event).await?;
@@ -198,8 +199,8 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     rows.push(row(
         "compliant event",
         counts,
-        3,
-        "Describe + history put + STATE update",
+        4,
+        "Describe + exemptions Query + history put + STATE update",
         units,
     ));
 
@@ -213,8 +214,8 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     rows.push(row(
         "non-compliant, AUTO_REVERT=off",
         counts,
-        3,
-        "Describe + history put + STATE update",
+        4,
+        "Describe + exemptions Query + history put + STATE update",
         units,
     ));
 
@@ -228,8 +229,9 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     rows.push(row(
         "non-compliant, AUTO_REVERT=on",
         counts,
-        8,
-        "Describe + last compliant copy read (TLS trust) + intent and cap slot (one \
+        10,
+        "Describe + exemptions Query + previous STATE read (NewNonCompliance; a transaction \
+         returns no old item) + last compliant copy read (TLS trust) + intent and cap slot (one \
          transaction) + re-describe before the update (never undo an unseen change) + Update + \
          completion (one transaction) + the reverted document kept as the last compliant copy \
          (SPEC item and its hash on STATE)",
@@ -242,8 +244,9 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
     rows.push(row(
         "duplicate delivery",
         counts,
-        4,
-        "Describe + the history put that finds the event recorded + the STATE update (a retry \
+        5,
+        "Describe + exemptions Query + the history put that finds the event recorded + the \
+         STATE update (a retry \
          completes what a failure left) + reading what it was recorded as (a pending revert is \
          resumed)",
         units,

@@ -723,6 +723,9 @@ async fn exempt_add_list_remove_refuses_bad_input_and_reflects_at_once() {
     let table =
         String::from_utf8_lossy(&meshwarden(&h.table, &["status", &path]).stdout).into_owned();
     assert!(table.contains(&format!("{rule} (until ")), "{table}");
+    let history =
+        String::from_utf8_lossy(&meshwarden(&h.table, &["history", &path]).stdout).into_owned();
+    assert!(history.contains(&format!("{rule} (until ")), "{history}");
     let index = stdout_json(&meshwarden(&h.table, &["status", "--format", "json"]));
     assert!(
         !index.to_string().contains(&mesh_id(&mesh)),

@@ -192,6 +192,9 @@ pub struct EngineConfig {
     pub member_role_name: Option<String>,
     /// Sent as `ExternalId` on every AssumeRole of a member role (`MESHWARDEN_MEMBER_EXTERNAL_ID`).
     pub member_external_id: Option<ExternalId>,
+    /// `MESHWARDEN_EXEMPTION_TAG_KEY`: the tag whose value names a resource's exempted rules
+    /// (unset: exempting by tag is off; whoever may tag could otherwise exempt).
+    pub exemption_tag_key: Option<String>,
     /// At most this many reverts per resource per hour.
     pub max_reverts_per_hour: u32,
     /// While an event is younger than this, "not found" and "older version" are treated as
@@ -237,6 +240,7 @@ impl Default for EngineConfig {
             account: None,
             member_role_name: None,
             member_external_id: None,
+            exemption_tag_key: None,
             max_reverts_per_hour: 3,
             consistency_window: DEFAULT_CONSISTENCY_WINDOW,
             revert_lease: Duration::from_secs(MAX_WINDOW_SECS),
@@ -293,6 +297,7 @@ impl EngineConfig {
             account: None,
             member_role_name: get("MESHWARDEN_MEMBER_ROLE_NAME").map(str::to_owned),
             member_external_id: get(ExternalId::VAR).map(str::parse).transpose()?,
+            exemption_tag_key: get("MESHWARDEN_EXEMPTION_TAG_KEY").map(str::to_owned),
             max_reverts_per_hour: number(
                 get("MESHWARDEN_MAX_REVERTS_PER_HOUR"),
                 "MESHWARDEN_MAX_REVERTS_PER_HOUR",

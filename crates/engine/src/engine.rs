@@ -8,11 +8,17 @@ use crate::metrics::Counts;
 use crate::ports::{
     AccountDirectory, ComplianceStore, FindingsSink, MeshWriter, NoFindings, ShardQueue,
 };
-use crate::record::{Record, Status};
+use crate::record::{rfc3339, Record, Status};
 use crate::securityhub::asff::{self, AsffFinding, Exported};
+use meshwarden_rules::exemption::{self, Exemption};
 use meshwarden_rules::model::Tag;
 use meshwarden_rules::resource::ResourceRef;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// How long an exemption made by a tag lasts: a day, the sweep's period, so every resource's
+/// tags are read again before it ends (an event on the resource reads them sooner).
+pub const TAG_EXEMPTION_LENGTH: Duration = Duration::from_secs(86_400);
 
 /// The responder: routing, evaluation, remediation and recording, over its ports. `F` is where
 /// findings are exported (none by default; see [`Engine::with_findings`]); a sweep queue, when
@@ -176,6 +182,18 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         }
     }
 
+    /// The exemptions the resource's tags make (none unless `MESHWARDEN_EXEMPTION_TAG_KEY` is
+    /// set), lasting [`TAG_EXEMPTION_LENGTH`] from `now`: the sweep reads the tags again within
+    /// that time, so removing the tag ends the exemption by the next sweep at the latest.
+    pub fn tag_exemptions(&self, tags: Option<&[Tag]>, now: SystemTime) -> Vec<Exemption> {
+        match (&self.config.exemption_tag_key, tags) {
+            (Some(key), Some(tags)) => {
+                exemption::from_tags(tags, key, &rfc3339(now + TAG_EXEMPTION_LENGTH))
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Fetch tags when a tag rule is configured (one extra call; none otherwise). Tags the
     /// service refuses to show leave the tag rules "not fetched"; every other rule still runs.
     pub async fn tags_if_needed(
@@ -183,7 +201,8 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         resource: &ResourceRef,
         snapshot: &M::Snapshot,
     ) -> Result<Option<Vec<Tag>>, EngineError> {
-        if self.config.rules.required_tag_keys.is_none() {
+        if self.config.rules.required_tag_keys.is_none() && self.config.exemption_tag_key.is_none()
+        {
             return Ok(None);
         }
         match self.mesh.tags(resource, snapshot).await {

@@ -261,6 +261,10 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         if let Err(err) = self.read_exemptions(resource).await {
             return Box::pin(self.refused(resource, err, "exemptions unreadable")).await;
         }
+        let by_tag = self.engine.tag_exemptions(tags.as_deref(), self.now);
+        if let Some(read) = self.exemptions.as_mut() {
+            read.extend(by_tag);
+        }
         let mut assessment = step::assess(&described.resource, tags.as_deref(), &config.rules);
         self.counts.exempted += u64::from(step::exempt(&mut assessment, self.exempted(), self.now));
         self.counts.evaluations += 1;

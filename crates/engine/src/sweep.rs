@@ -357,9 +357,15 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         };
         let tags = self.tags_if_needed(resource, &described.snapshot).await?;
         let mut assessment = step::assess(&described.resource, tags.as_deref(), &self.config.rules);
-        if let Some(exempted) = exemptions.get(&resource.id()) {
-            step::exempt(&mut assessment, exempted, now);
-        }
+        let mut exempted = self.tag_exemptions(tags.as_deref(), now);
+        exempted.extend(
+            exemptions
+                .get(&resource.id())
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        step::exempt(&mut assessment, &exempted, now);
         let cause = sweep_cause(sweep_id, resource, event_time);
         Ok(Swept::Recorded(Box::new(step::record_of(
             resource,

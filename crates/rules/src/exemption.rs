@@ -5,6 +5,7 @@
 //! exemption's reason and end. Only failures are exempted: a rule that passes (or does not apply)
 //! keeps its verdict, and once the exemption ends the rule is judged again.
 
+use crate::model::Tag;
 use crate::verdict::{Finding, VerdictStatus};
 use serde::{Deserialize, Serialize};
 use std::time::SystemTime;
@@ -49,6 +50,22 @@ pub fn apply(findings: &mut [Finding], exemptions: &[Exemption], now: SystemTime
         any = true;
     }
     any
+}
+
+/// The exemptions a resource's tags make when exempting by tag is switched on: the value of the
+/// tag `key` names the exempted rules ([`rules_in_tag`]); each lasts `until` (tags carry no end:
+/// the caller sets one, and the next evaluation reads the tag again), with the reason
+/// `tag {key}`.
+pub fn from_tags(tags: &[Tag], key: &str, until: &str) -> Vec<Exemption> {
+    tags.iter()
+        .filter(|tag| tag.key == key)
+        .flat_map(|tag| rules_in_tag(&tag.value))
+        .map(|rule| Exemption {
+            rule: rule.to_owned(),
+            reason: format!("tag {key}"),
+            until: until.to_owned(),
+        })
+        .collect()
 }
 
 /// The rule ids a tag value names: ids separated by spaces and/or commas (`a b`, `a,b`, `a, b`).
@@ -138,5 +155,24 @@ mod tests {
         let ids: Vec<_> = rules_in_tag(" a,b  c ,, d").collect();
         assert_eq!(ids, ["a", "b", "c", "d"]);
         assert_eq!(rules_in_tag("").count(), 0);
+    }
+
+    #[test]
+    fn only_the_configured_tag_exempts_with_its_name_as_reason() {
+        let tags = [
+            Tag {
+                key: "meshwarden:exempt".into(),
+                value: "a, b".into(),
+            },
+            Tag {
+                key: "other".into(),
+                value: "c".into(),
+            },
+        ];
+        let made = from_tags(&tags, "meshwarden:exempt", "2026-12-07T00:00:00Z");
+        let rules: Vec<_> = made.iter().map(|e| e.rule.as_str()).collect();
+        assert_eq!(rules, ["a", "b"]);
+        assert_eq!(made[0].reason, "tag meshwarden:exempt");
+        assert_eq!(made[0].until, "2026-12-07T00:00:00Z");
     }
 }

@@ -95,6 +95,7 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
                 "ACTOR",
                 "STATUS",
                 "FAILED RULES",
+                "EXEMPTED",
                 "ACTION",
                 "REASON",
             ]);
@@ -106,6 +107,7 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
                     state_view::actor(c),
                     state_view::status(c.status),
                     state_view::failed_rules(c),
+                    state_view::exempted_rules(c),
                     state_view::action(c.action),
                     c.action_reason.clone().unwrap_or_default(),
                 ]);

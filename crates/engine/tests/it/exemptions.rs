@@ -188,3 +188,59 @@ async fn a_scan_applies_the_exemptions_of_the_index() {
     let finding = record.findings.iter().find(|f| f.rule == RULE).unwrap();
     assert_eq!(finding.verdict, VerdictStatus::Exempted);
 }
+
+#[tokio::test]
+async fn with_the_setting_a_tag_exempts_the_rules_it_names_and_without_it_nothing() {
+    let h = Harness::new().await;
+    let mesh = unique("tagged");
+    let key = "meshwarden:exempt";
+    let created = h
+        .appmesh
+        .create_mesh()
+        .mesh_name(&mesh)
+        .spec(mesh_spec(EgressFilterType::AllowAll))
+        .tags(
+            aws_sdk_appmesh::types::TagRef::builder()
+                .key(key)
+                .value("mesh-ip-preference, mesh-egress-drop-all")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let v = created
+        .mesh
+        .and_then(|m| m.metadata)
+        .map_or(1, |m| m.version);
+    let off = h.engine(AutoRevert::Off);
+    let first = update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::from_secs(60));
+    let (report, _) = handled(&off, &first).await;
+    assert_eq!(report.status, Status::NonCompliant, "off by default");
+
+    let mut config = h.config(AutoRevert::On);
+    config.exemption_tag_key = Some(key.to_owned());
+    let on = h.engine_with(config);
+    let event = update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO);
+    let (report, counts) = handled(&on, &event).await;
+    assert_eq!(
+        (report.status, report.action),
+        (Status::Compliant, Action::None)
+    );
+    assert_eq!(counts.exempted, 1);
+    assert_eq!(h.egress(&mesh).await, Some(EgressFilterType::AllowAll));
+    let state = on.store().state(&mesh_id(&mesh)).await.unwrap().unwrap();
+    let finding = state
+        .common
+        .findings
+        .iter()
+        .find(|f| f.rule == RULE)
+        .unwrap();
+    assert_eq!(finding.verdict, VerdictStatus::Exempted);
+    assert_eq!(finding.reason.as_deref(), Some("tag meshwarden:exempt"));
+    let until = humantime::parse_rfc3339(finding.until.as_deref().unwrap()).unwrap();
+    assert!(
+        until <= SystemTime::now() + meshwarden_engine::engine::TAG_EXEMPTION_LENGTH,
+        "a tag exempts until the next sweep reads it again"
+    );
+}
