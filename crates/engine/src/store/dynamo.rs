@@ -360,10 +360,17 @@ impl ComplianceStore for DynamoStore {
     }
 
     async fn record(&self, record: &Record) -> Result<RecordOutcome, PortError> {
-        let first = self.put_history_once(record).await?;
-        if record.status == Status::Error {
-            // An error says nothing about the resource's state: history only.
-        } else if !self.apply_state(record).await?.updated && first {
+        // An error says nothing about the resource's state: history only. Otherwise the two
+        // writes go together (docs/architecture.md, "Record": either may land without the
+        // other, and the retry completes both).
+        let (first, state) = if record.status == Status::Error {
+            (self.put_history_once(record).await?, None)
+        } else {
+            let (first, state) =
+                futures::try_join!(self.put_history_once(record), self.apply_state(record))?;
+            (first, Some(state))
+        };
+        if first && state.is_some_and(|s| !s.updated) {
             return Ok(RecordOutcome::StaleState);
         }
         Ok(if first {
