@@ -3,8 +3,11 @@
 * init: process start → its first poll of /runtime/invocation/next, over several runs, for the
   Rust bootstrap and, in the same run, for a Python baseline doing the same init (boto3 + two
   clients: python_baseline.py);
-* peak RSS (VmHWM) of the bootstrap after handling N real events (UpdateMesh on a mesh in the
-  emulator: one DescribeMesh and one TransactWriteItems each), and its events/s;
+* peak RSS (VmHWM) of the bootstrap after handling N real events (UpdateMesh on a compliant mesh
+  in the emulator: one DescribeMesh, the history put and the STATE update each), its events/s
+  and its CPU time per event (user + system, from /proc);
+* what each event writes to CloudWatch Logs at the default level (info): the bytes of the log
+  line and of the EMF metrics line, as the function prints them to stdout;
 * the size of the deployment zip (the bootstrap, deflated).
 
 Run under scripts/with-emulator.sh (scripts/bench.sh does). Prints JSON.
@@ -128,6 +131,25 @@ def vm(pid, key):
     return None
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def line_bytes(path, events):
+    """Bytes per event of the log lines and of the EMF lines in the function's stdout."""
+    logs = emf = 0
+    with open(path, "rb") as out:
+        for line in out:
+            if line.startswith(b'{"_aws"'):
+                emf += len(line)
+            else:
+                logs += len(line)
+    return {"logBytesPerEvent": round(logs / events), "emfBytesPerEvent": round(emf / events)}
+
+
 def summary(samples):
     ms = sorted(s * 1000 for s in samples)
     return {"runs": len(ms), "p50Ms": round(statistics.median(ms), 2), "minMs": round(ms[0], 2), "maxMs": round(ms[-1], 2)}
@@ -163,15 +185,24 @@ def main():
                           "responseElements": {"mesh": {"meshName": mesh, "metadata": {"version": version}}}}}
               for _ in range(args.events)]
     api = RuntimeApi(events)
-    process = subprocess.Popen([args.bootstrap], env=lambda_env(api, env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    started = time.perf_counter()
-    if not api.answered.wait(600):
-        sys.exit(f"the function answered {api.responses} of {args.events} events within 600 s")
-    elapsed = time.perf_counter() - started
-    peak, current = vm(process.pid, "VmHWM"), vm(process.pid, "VmRSS")
-    process.kill()
-    process.wait()
+    # What the function prints at its default level (info), as Lambda would ship it to CloudWatch.
+    stdout_path = f"/tmp/{table}.stdout"
+    with open(stdout_path, "wb") as stdout:
+        process = subprocess.Popen([args.bootstrap], env=lambda_env(api, dict(env, RUST_LOG="info")),
+                                   stdout=stdout, stderr=subprocess.DEVNULL)
+        api.first_poll.wait(60)
+        cpu_before = cpu_seconds(process.pid)  # init excluded
+        started = time.perf_counter()
+        if not api.answered.wait(600):
+            sys.exit(f"the function answered {api.responses} of {args.events} events within 600 s")
+        elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(process.pid) - cpu_before
+        peak, current = vm(process.pid, "VmHWM"), vm(process.pid, "VmRSS")
+        process.kill()
+        process.wait()
     api.close()
+    sizes = line_bytes(stdout_path, args.events)
+    os.remove(stdout_path)
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -180,6 +211,7 @@ def main():
         "initRust": summary(rust), "initPythonBoto3": summary(python),
         "events": args.events, "responses": api.responses, "errors": api.errors,
         "eventsPerSecond": round(args.events / elapsed, 1), "peakRssMiB": round(peak, 1), "rssMiB": round(current, 1),
+        "cpuMsPerEvent": round(cpu * 1000 / args.events, 3), **sizes,
         "binaryMiB": round(os.path.getsize(args.bootstrap) / 2**20, 2), "zipMiB": round(len(buffer.getvalue()) / 2**20, 2),
     }, indent=2))
     for body in api.error_bodies:

@@ -18,7 +18,7 @@ use aws_sdk_appmesh::types::EgressFilterType;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, Update};
 use clap::Parser;
 use counter::{total, CallCounter};
-use futures::StreamExt;
+use futures::{StreamExt, TryFutureExt};
 use meshwarden_engine::aws::Accounts;
 use meshwarden_engine::services::AwsServices;
 use meshwarden_engine::store::{size, DynamoStore};
@@ -44,6 +44,12 @@ struct Args {
     /// Run only the fanned-out sweep.
     #[arg(long)]
     fanout_only: bool,
+    /// Run only the pipeline's overhead against the bare arm (interleaved events).
+    #[arg(long)]
+    overhead_only: bool,
+    /// Events per arm in the overhead benchmark (default 300; quick: 20).
+    #[arg(long)]
+    overhead_events: Option<usize>,
     /// Gateways the fanned-out sweep covers (quick: 200).
     #[arg(long, default_value_t = 10_000)]
     fanout_resources: usize,
@@ -256,9 +262,10 @@ async fn api_calls(rig: &Rig) -> anyhow::Result<Vec<Value>> {
 }
 
 /// The calls a minimal hand-written responder makes for a compliant event: describe, then a
-/// conditional put of the history item and a conditional update of the state item (its own
-/// item, so its condition never meets the pipeline's writes).
-async fn direct(h: &Harness, mesh: &str, event_id: &str) -> anyhow::Result<()> {
+/// conditional put of the history item and a conditional update of the state item sent
+/// together, as the store does (its own item, so its condition never meets the pipeline's
+/// writes).
+async fn direct(h: &Harness, mesh: &str, event_id: &str, together: bool) -> anyhow::Result<()> {
     let described = h.appmesh.describe_mesh().mesh_name(mesh).send().await?;
     let version = described
         .mesh
@@ -305,18 +312,21 @@ async fn direct(h: &Harness, mesh: &str, event_id: &str) -> anyhow::Result<()> {
             .expression_attribute_names(format!("#a{i}"), name)
             .expression_attribute_values(format!(":a{i}"), value);
     }
-    // The store's shape: a conditional history put, then the conditional STATE update.
-    h.dynamodb
+    // The store's shape: the conditional history put and the conditional STATE update, sent
+    // together (`together`; else one after the other, as the store did before).
+    let update = update
+        .update_expression(format!("SET {}", sets.join(", ")))
+        .build()?;
+    let put = h
+        .dynamodb
         .put_item()
         .table_name(put.table_name())
         .set_item(Some(put.item().clone()))
         .condition_expression("attribute_not_exists(pk)")
         .send()
-        .await?;
-    let update = update
-        .update_expression(format!("SET {}", sets.join(", ")))
-        .build()?;
-    h.dynamodb
+        .map_err(anyhow::Error::from);
+    let update = h
+        .dynamodb
         .update_item()
         .table_name(update.table_name())
         .set_key(Some(update.key().clone()))
@@ -325,7 +335,13 @@ async fn direct(h: &Harness, mesh: &str, event_id: &str) -> anyhow::Result<()> {
         .set_expression_attribute_names(update.expression_attribute_names().cloned())
         .set_expression_attribute_values(update.expression_attribute_values().cloned())
         .send()
-        .await?;
+        .map_err(anyhow::Error::from);
+    if together {
+        tokio::try_join!(put, update)?;
+    } else {
+        put.await?;
+        update.await?;
+    }
     Ok(())
 }
 
@@ -342,7 +358,7 @@ async fn overhead(rig: &Rig, iterations: usize) -> anyhow::Result<Value> {
     let engine = rig.engine(rig.config(AutoRevert::Off));
     let mesh = unique("bench-overhead");
     let v = h.create_mesh(&mesh, EgressFilterType::DropAll).await;
-    let (mut pipeline, mut sdk) = (Vec::new(), Vec::new());
+    let (mut pipeline, mut sdk, mut sequential) = (Vec::new(), Vec::new(), Vec::new());
     let (mut pipeline_cpu, mut sdk_cpu) = (Duration::ZERO, Duration::ZERO);
     for i in 0..iterations + 10 {
         let event = update_mesh_event(&mesh, "DROP_ALL", v, HUMAN_ROLE, Duration::ZERO);
@@ -350,12 +366,16 @@ async fn overhead(rig: &Rig, iterations: usize) -> anyhow::Result<Value> {
         handle(&engine, &event).await?;
         let (p, p_cpu) = (started.elapsed(), cpu_time().saturating_sub(cpu));
         let (started, cpu) = (Instant::now(), cpu_time());
-        direct(h, &mesh, &unique("direct")).await?;
+        direct(h, &mesh, &unique("direct"), true).await?;
         let (d, d_cpu) = (started.elapsed(), cpu_time().saturating_sub(cpu));
+        let started = Instant::now();
+        direct(h, &mesh, &unique("direct"), false).await?;
+        let s = started.elapsed();
         if i >= 10 {
-            // The first rounds warm connections and caches on both sides.
+            // The first rounds warm connections and caches on every side.
             pipeline.push(p);
             sdk.push(d);
+            sequential.push(s);
             pipeline_cpu += p_cpu;
             sdk_cpu += d_cpu;
         }
@@ -364,7 +384,8 @@ async fn overhead(rig: &Rig, iterations: usize) -> anyhow::Result<Value> {
     let ratio = |key: &str| p[key].as_f64().unwrap_or(0.0) / d[key].as_f64().unwrap_or(1.0);
     let per_event = |cpu: Duration| cpu.as_secs_f64() * 1000.0 / iterations.max(1) as f64;
     Ok(
-        json!({"pipeline": p, "directSdk": d, "ratioP50": ratio("p50Ms"), "ratioMean": ratio("meanMs"),
+        json!({"pipeline": p, "directSdk": d, "directSdkWritesInSequence": stats(&mut sequential),
+        "ratioP50": ratio("p50Ms"), "ratioMean": ratio("meanMs"),
         "clientCpuMsPerEvent": {"pipeline": per_event(pipeline_cpu), "directSdk": per_event(sdk_cpu)}}),
     )
 }
@@ -465,6 +486,14 @@ async fn main() -> anyhow::Result<()> {
         let fanout = fanout_section(&rig, &args).await?;
         return write_out(args.out.as_deref(), &json!({ "fanout": fanout }));
     }
+    let events = args
+        .overhead_events
+        .unwrap_or(if args.quick { 20 } else { 300 });
+    if args.overhead_only {
+        let overhead = overhead(&rig, events).await?;
+        println!("{}", serde_json::to_string_pretty(&overhead)?);
+        return write_out(args.out.as_deref(), &json!({ "overhead": overhead }));
+    }
     let calls = api_calls(&rig).await?;
     println!("## API calls per event");
     println!("| scenario | calls | floor | write units | by operation |\n|---|---|---|---|---|");
@@ -478,7 +507,7 @@ async fn main() -> anyhow::Result<()> {
             r["byOperation"]
         );
     }
-    let overhead = overhead(&rig, if args.quick { 20 } else { 300 }).await?;
+    let overhead = overhead(&rig, events).await?;
     println!(
         "\n## Pipeline overhead (interleaved, same run)\n{}",
         serde_json::to_string_pretty(&overhead)?

@@ -8,7 +8,7 @@ use crate::metrics::Counts;
 use crate::pipeline::EventReport;
 use crate::ports::{ComplianceStore, FindingsSink, MeshWriter};
 use crate::sweep::SweepReport;
-use meshwarden_rules::event::{self, Incoming, Route};
+use meshwarden_rules::event::{self, service_of_event_source, Incoming, Route};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -164,7 +164,8 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         let received = Counts {
             events_received: 1,
             ..Counts::default()
-        };
+        }
+        .of(service_of_event_source(&routed.meta.event_source));
         if let Route::Ignore { reason, .. } = &routed.route {
             tracing::info!(
                 event_id = %routed.meta.event_id,

@@ -1,6 +1,13 @@
 //! CloudWatch Embedded Metric Format: one JSON line per handled event on stdout, which the
 //! Lambda service turns into metrics without any API call.
+//!
+//! Every metric is published with the dimension sets `[[], ["Service"]]`: the dimensionless
+//! series (alarms) and one per service (`appmesh` | `vpc-lattice`, dashboards). The line is
+//! ingested as a log line and paid for by the byte, so it carries nothing optional: no `Unit`
+//! (CloudWatch records `None`; alarms and dashboards here name no unit).
+//! <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html>
 
+use meshwarden_rules::resource::AwsService;
 use serde_json::{json, Map, Value};
 use std::io::Write;
 use std::time::SystemTime;
@@ -8,9 +15,34 @@ use std::time::SystemTime;
 /// Namespace of every metric.
 pub const NAMESPACE: &str = "Meshwarden";
 
+/// Which service counts belong to, for the `Service` dimension.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Attribution {
+    /// Not known (a malformed event, a sweep plan): published without the `Service` set.
+    #[default]
+    Unknown,
+    /// One service.
+    Service(AwsService),
+    /// Several (an inline sweep of every service): published without the `Service` set.
+    Mixed,
+}
+
+impl Attribution {
+    /// The attribution of counts of both.
+    pub fn merge(self, other: Attribution) -> Attribution {
+        match (self, other) {
+            (Attribution::Unknown, x) | (x, Attribution::Unknown) => x,
+            (Attribution::Service(a), Attribution::Service(b)) if a == b => self,
+            _ => Attribution::Mixed,
+        }
+    }
+}
+
 /// Counts for one handled event or sweep.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// The service counted (the `Service` dimension's value).
+    pub service: Attribution,
     /// Resources evaluated.
     pub evaluations: u64,
     /// Resources found non-compliant (before any revert).
@@ -39,6 +71,7 @@ pub struct Counts {
 impl Counts {
     /// Add another set of counts.
     pub fn add(&mut self, other: Counts) {
+        self.service = self.service.merge(other.service);
         self.evaluations += other.evaluations;
         self.non_compliant += other.non_compliant;
         self.reverted += other.reverted;
@@ -67,7 +100,16 @@ impl Counts {
         ]
     }
 
-    /// The EMF document for these counts (no dimensions, so alarms need none).
+    /// These counts, attributed to `service`.
+    pub fn of(self, service: Option<AwsService>) -> Counts {
+        Counts {
+            service: service.map_or(self.service, Attribution::Service),
+            ..self
+        }
+    }
+
+    /// The EMF document for these counts: dimension sets `[[], ["Service"]]` when one service
+    /// is counted, else `[[]]` (alarms use the dimensionless series either way).
     pub fn emf(&self, at: SystemTime) -> Value {
         let millis = at
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -76,16 +118,23 @@ impl Counts {
         let named = self.named();
         let definitions: Vec<Value> = named
             .iter()
-            .map(|(name, _)| json!({"Name": name, "Unit": "Count"}))
+            .map(|(name, _)| json!({ "Name": name }))
             .collect();
         let mut doc = Map::new();
+        let dimensions = match self.service {
+            Attribution::Service(_) => json!([[], ["Service"]]),
+            Attribution::Unknown | Attribution::Mixed => json!([[]]),
+        };
         doc.insert(
             "_aws".into(),
             json!({
                 "Timestamp": millis,
-                "CloudWatchMetrics": [{"Namespace": NAMESPACE, "Dimensions": [[]], "Metrics": definitions}]
+                "CloudWatchMetrics": [{"Namespace": NAMESPACE, "Dimensions": dimensions, "Metrics": definitions}]
             }),
         );
+        if let Attribution::Service(service) = self.service {
+            doc.insert("Service".into(), json!(service.as_str()));
+        }
         for (name, value) in named {
             doc.insert(name.into(), json!(value));
         }
@@ -132,6 +181,37 @@ mod tests {
         assert_eq!(
             doc["_aws"]["CloudWatchMetrics"][0]["Namespace"],
             "Meshwarden"
+        );
+        assert_eq!(
+            doc["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            json!([[]]),
+            "no service known: the dimensionless set only"
+        );
+        assert!(doc.get("Service").is_none());
+    }
+
+    #[test]
+    fn one_service_is_a_dimension_and_several_are_not() {
+        let at = SystemTime::UNIX_EPOCH;
+        let lattice = Counts::default().of(Some(AwsService::VpcLattice));
+        let doc = lattice.emf(at);
+        assert_eq!(
+            doc["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            json!([[], ["Service"]])
+        );
+        assert_eq!(doc["Service"], "vpc-lattice");
+        let mut both = lattice;
+        both.add(Counts::default().of(Some(AwsService::VpcLattice)));
+        assert_eq!(both.service, Attribution::Service(AwsService::VpcLattice));
+        both.add(Counts::default());
+        assert_eq!(both.service, Attribution::Service(AwsService::VpcLattice));
+        both.add(Counts::default().of(Some(AwsService::AppMesh)));
+        assert_eq!(both.service, Attribution::Mixed);
+        both.add(Counts::default().of(Some(AwsService::AppMesh)));
+        assert_eq!(both.service, Attribution::Mixed, "mixed stays mixed");
+        assert_eq!(
+            both.emf(at)["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            json!([[]])
         );
     }
 }

@@ -14,7 +14,9 @@ use crate::ports::{
 use crate::record::{epoch_seconds, Action, CapSlot, Cause, Record, RevertIntent, Status};
 use crate::revert::{self, Recheck, Takeover};
 use crate::step::{self, Guards, Plan};
-use meshwarden_rules::event::{is_own_identity, IgnoreReason, Route, RoutedEvent};
+use meshwarden_rules::event::{
+    is_own_identity, service_of_event_source, IgnoreReason, Route, RoutedEvent,
+};
 use meshwarden_rules::exemption::Exemption;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
@@ -65,7 +67,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             delivery,
             now: SystemTime::now(),
             started: Instant::now(),
-            counts: Counts::default(),
+            counts: Counts::default().of(service_of_event_source(&routed.meta.event_source)),
             last_compliant: None,
             exemptions: None,
         };
@@ -767,19 +769,25 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             non_compliant_rules: step::failed_rules(&record.findings),
             recorded: outcome.as_str(),
         };
+        // One compact line per event at info (what finds an event: id, resource, status,
+        // action, duration); the details at debug. CloudWatch Logs bills the bytes.
         tracing::info!(
+            event_id = %report.event_id,
             resource = %report.resource,
+            status = ?report.status,
+            action = ?report.action,
+            ms = self.started.elapsed().as_millis() as u64,
+            "evaluated"
+        );
+        tracing::debug!(
             event_id = %report.event_id,
             event_name = %record.cause.event_name,
             actor = record.cause.actor.as_deref().unwrap_or("-"),
-            status = ?report.status,
-            action = ?report.action,
             reason = report.reason.as_deref().unwrap_or(""),
             non_compliant = ?report.non_compliant_rules,
             version = record.identity.version,
             recorded = report.recorded,
-            latency_ms = self.started.elapsed().as_millis() as u64,
-            "evaluated"
+            "evaluated (details)"
         );
         Handled::Evaluated(report)
     }

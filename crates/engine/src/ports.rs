@@ -197,8 +197,10 @@ pub trait ComplianceStore: Send + Sync {
     /// Record one event's evaluation: history exactly once per event id, state only when the
     /// evaluation does not move it backwards ([`crate::state_order::admits`]), and a compliant
     /// document as the last compliant copy when it changed. Not one transaction: the history put
-    /// comes first, and a retry (which finds the history written: `Duplicate`) still applies
-    /// the state update, so a failure between the two is completed by the retry.
+    /// and the state update are sent together, and a retry completes whichever failed (it finds
+    /// the history written — `Duplicate` — and still applies the state update; or it finds no
+    /// history, writes it, and re-applies the state update, which the state order admits for
+    /// the same evaluation).
     fn record(
         &self,
         record: &Record,

@@ -27,6 +27,9 @@ async fn main() -> Result<(), Error> {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
+        // Compact: the event's fields at the top level, and the invocation span (request and
+        // envelope ids) only at debug: the per-event line is billed by the byte.
+        .flatten_event(true)
         .with_current_span(true)
         .with_span_list(false)
         .with_target(false)
@@ -70,10 +73,11 @@ fn deadline(epoch_millis: u64) -> Instant {
     Instant::now() + Duration::from_millis(epoch_millis.saturating_sub(now))
 }
 
-/// A span naming the invocation and, for EventBridge deliveries, the envelope's id and type.
+/// A span naming the invocation and, for EventBridge deliveries, the envelope's id and type
+/// (debug level: at info the lines carry the event id, which finds an event by itself).
 fn invocation_span(event: &LambdaEvent<Value>) -> tracing::Span {
     let envelope = EventBridgeEvent::<Value>::deserialize(&event.payload).ok();
-    tracing::info_span!(
+    tracing::debug_span!(
         "invocation",
         request_id = %event.context.request_id,
         envelope_id = envelope.as_ref().and_then(|e| e.id.as_deref()).unwrap_or("-"),

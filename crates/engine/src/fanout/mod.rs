@@ -295,7 +295,8 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
                     }
                 }
             }
-        };
+        }
+        .of(shard.service());
         report.sweep.sweep_id = shard.sweep_id.clone();
         report.sweep.duration_ms = started.elapsed().as_millis() as u64;
         let level_error = report.outcome == ShardOutcome::Failed;

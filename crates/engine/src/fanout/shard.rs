@@ -28,7 +28,7 @@
 //! ```
 
 use crate::ports::Scope;
-use meshwarden_rules::resource::ResourceRef;
+use meshwarden_rules::resource::{AwsService, ResourceRef};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
@@ -155,6 +155,18 @@ impl ShardMessage {
         }
         message.resources()?;
         Ok(message)
+    }
+
+    /// The service the shard covers (its scope's, or its first resource's: a shard holds one
+    /// scope), for the metrics' `Service` dimension.
+    pub fn service(&self) -> Option<AwsService> {
+        match &self.shard {
+            Shard::List { scope, .. } => Some(scope.service),
+            Shard::Evaluate { resources } => resources
+                .first()
+                .and_then(|id| ResourceRef::from_id(id).ok())
+                .map(|r| r.service()),
+        }
     }
 
     /// The resources of an evaluate shard, or those a list shard's continuation says were

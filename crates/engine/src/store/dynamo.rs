@@ -374,15 +374,20 @@ impl ComplianceStore for DynamoStore {
         &self,
         record: &Record,
     ) -> Result<(RecordOutcome, Option<SweepWrite>), PortError> {
-        let first = self.put_history_once(record).await?;
-        // An error says nothing about the resource's state: history only.
-        let mut write = None;
-        if record.status != Status::Error {
-            let applied = self.apply_state(record).await?;
-            if !applied.updated && first {
-                return Ok((RecordOutcome::StaleState, None));
-            }
-            write = Some(applied).filter(|w| w.updated);
+        // An error says nothing about the resource's state: history only. Otherwise the two
+        // writes go together (docs/architecture.md, "Record": either may land without the
+        // other, and the retry completes both).
+        let (first, state) = if record.status == Status::Error {
+            (self.put_history_once(record).await?, None)
+        } else {
+            let (first, state) =
+                futures::try_join!(self.put_history_once(record), self.apply_state(record))?;
+            (first, Some(state))
+        };
+        if first && state.as_ref().is_some_and(|s| !s.updated) {
+            return Ok((RecordOutcome::StaleState, None));
+        }
+        let write = state.filter(|w| w.updated);
         }
         let outcome = if first {
             RecordOutcome::Written

@@ -4,12 +4,12 @@
 
 use futures::future::join_all;
 use meshwarden_engine::error::ErrorKind;
-use meshwarden_engine::metrics::Counts;
+use meshwarden_engine::metrics::{Attribution, Counts};
 use meshwarden_engine::pipeline::EventReport;
 use meshwarden_engine::ports::{ComplianceStore, FindingsSink, MeshWriter};
 use meshwarden_engine::record::{Action, Status};
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, EngineError, Handled};
-use meshwarden_rules::resource::{ResourceKind, ResourceRef};
+use meshwarden_rules::resource::{AwsService, ResourceKind, ResourceRef};
 use meshwarden_testkit::memory::{MemoryMesh, MemoryStore, Strike};
 use meshwarden_testkit::staged::Staged;
 use meshwarden_testkit::{update_mesh_event, ACCOUNT, HUMAN_ROLE, OWN_ROLE, REGION};
@@ -167,6 +167,11 @@ async fn a_revert_writes_version_plus_one_with_the_event_id_as_client_token() {
     assert_eq!(store.reverts_counted(&id("m")), 1);
     assert_eq!(counts.reverted, 1);
     assert_eq!(counts.events_received, 1);
+    assert_eq!(
+        counts.service,
+        Attribution::Service(AwsService::AppMesh),
+        "the metrics carry the Service dimension"
+    );
     let history = store.history_of(&id("m"));
     assert_eq!(history.len(), 1);
     let item = &history[0];

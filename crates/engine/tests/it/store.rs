@@ -1,6 +1,7 @@
 //! The DynamoDB store's guarantees, directly: exactly-once history, no state regression,
 //! newest-first paginated history, the sparse non-compliant index.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use meshwarden_engine::ports::{ComplianceStore, HistoryQuery, RecordOutcome};
 use meshwarden_engine::record::{Cause, Record, Status};
 use meshwarden_engine::store::DynamoStore;
@@ -47,6 +48,33 @@ async fn history_is_written_once_per_event() {
     assert_eq!(h.history_count(&mesh_id(&mesh)).await, 1);
     let item = &h.items(&mesh_id(&mesh)).await[0];
     assert!(item.contains_key("expiresAt"), "history items carry a TTL");
+}
+
+/// The two writes go together, so either may land alone. STATE landed and the history put
+/// failed: the retry (the same evaluation, as Lambda redelivers it) writes the history and
+/// re-applies STATE, which the state order admits for the same evaluation: recorded as written,
+/// not as stale. (History landed and STATE failed is `history_is_written_once_per_event`'s
+/// duplicate, which still applies STATE.)
+#[tokio::test]
+async fn a_retry_completes_a_state_written_without_its_history() {
+    let (h, store) = store().await;
+    let mesh = unique("halfway");
+    let r = record(&mesh, 4, 7, Status::NonCompliant);
+    assert_eq!(store.record(&r).await.unwrap(), RecordOutcome::Written);
+    h.dynamodb
+        .delete_item()
+        .table_name(&h.table)
+        .key("pk", AttributeValue::S(mesh_id(&mesh)))
+        .key("sk", AttributeValue::S(r.history_sk()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(h.history_count(&mesh_id(&mesh)).await, 0, "history failed");
+    assert_eq!(store.record(&r).await.unwrap(), RecordOutcome::Written);
+    assert_eq!(h.history_count(&mesh_id(&mesh)).await, 1);
+    let state = store.state(&mesh_id(&mesh)).await.unwrap().unwrap();
+    assert_eq!(state.common.event_id, r.cause.event_id);
+    assert_eq!(state.common.status, Status::NonCompliant);
 }
 
 #[tokio::test]

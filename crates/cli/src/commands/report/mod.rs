@@ -137,8 +137,13 @@ async fn gather(
         };
         if let Some(state) = state {
             let non_compliant = state.common.status == Status::NonCompliant;
-            let history = read_history(session, &id, since, non_compliant).await?;
-            resources.push(ResourceReport { state, history });
+            let (history, history_complete) =
+                read_history(session, &id, since, non_compliant).await?;
+            resources.push(ResourceReport {
+                state,
+                history,
+                history_complete,
+            });
         }
         progress.inc();
     }
@@ -151,13 +156,14 @@ async fn gather(
     })
 }
 
-/// One resource's history, newest first, as far back as [`history_is_enough`] asks.
+/// One resource's history, newest first, as far back as [`history_is_enough`] asks, and
+/// whether that is all of it.
 async fn read_history(
     session: &Session,
     id: &str,
     since: &str,
     non_compliant: bool,
-) -> anyhow::Result<Vec<HistoryItem>> {
+) -> anyhow::Result<(Vec<HistoryItem>, bool)> {
     let store = session.engine.store();
     let mut items: Vec<HistoryItem> = Vec::new();
     let mut cursor = None;
@@ -173,11 +179,12 @@ async fn read_history(
             .map_err(|e| session.store_error(e))?;
         items.extend(page.items);
         match page.next {
-            Some(next) if !history_is_enough(&items, since, non_compliant) => cursor = Some(next),
-            _ => break,
+            None => return Ok((items, true)),
+            Some(_) if history_is_enough(&items, since, non_compliant) => break,
+            Some(next) => cursor = Some(next),
         }
     }
-    Ok(items)
+    Ok((items, false))
 }
 
 /// A progress bar on stderr when it is a terminal; nothing otherwise.

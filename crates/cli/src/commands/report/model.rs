@@ -32,6 +32,8 @@ pub struct ResourceReport {
     pub state: StateItem,
     /// Its history, newest first.
     pub history: Vec<HistoryItem>,
+    /// Whether `history` is all the table holds (else older items were not read).
+    pub history_complete: bool,
 }
 
 /// How many resources of one service are in each status.
@@ -103,7 +105,8 @@ impl ResourceReport {
 
     /// Since when it has been non-compliant: the event time of the oldest evaluation of the
     /// current run of non-compliant ones, and whether the run may go back further than the
-    /// history read (`true`: "at or before").
+    /// history read (`true`: "at or before"; `false` when the run starts at a compliant item or
+    /// at the first item the table holds).
     pub fn non_compliant_since(&self) -> Option<(&str, bool)> {
         if !self.non_compliant() {
             return None;
@@ -115,7 +118,10 @@ impl ResourceReport {
             .count();
         match self.history.get(..run).and_then(<[_]>::last) {
             None => Some((self.state.common.event_time.as_str(), true)),
-            Some(oldest) => Some((oldest.common.event_time.as_str(), run == self.history.len())),
+            Some(oldest) => Some((
+                oldest.common.event_time.as_str(),
+                run == self.history.len() && !self.history_complete,
+            )),
         }
     }
 
