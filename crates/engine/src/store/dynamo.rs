@@ -388,7 +388,6 @@ impl ComplianceStore for DynamoStore {
             return Ok((RecordOutcome::StaleState, None));
         }
         let write = state.filter(|w| w.updated);
-        }
         let outcome = if first {
             RecordOutcome::Written
         } else {
