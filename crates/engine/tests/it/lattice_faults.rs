@@ -8,6 +8,7 @@ use crate::faults::until_handled;
 use crate::lattice_decisions::{Drift, RECOGNISED};
 use crate::pipeline::evaluated;
 use aws_sdk_vpclattice::types::AuthType;
+use futures::StreamExt;
 use meshwarden_engine::record::{Action, Status};
 use meshwarden_engine::{AutoRevert, Handled};
 use meshwarden_testkit::lattice::*;
@@ -19,6 +20,8 @@ use std::collections::BTreeMap;
 const LOGS: &str = "arn:aws:logs:us-east-1:123456789012:log-group:/lattice/faults";
 const ROUNDS: usize = 10;
 const PER_KIND: usize = 5;
+/// Resources drifted and reverted at once.
+const SIDE_BY_SIDE: usize = 4;
 
 impl Drift {
     /// A compliant resource, recorded as such (so its last compliant copy and its parts' owner
@@ -189,7 +192,11 @@ async fn fault_run(kinds: &[Drift], seed: u64) {
             failed
         }
     });
-    let handler_errors: u32 = futures::future::join_all(per_resource)
+    // Four resources at a time: the emulator is shared with the rest of the suite, and a deeper
+    // queue behind its one DynamoDB lock only turns the suite's own calls into timeouts.
+    let handler_errors: u32 = futures::stream::iter(per_resource)
+        .buffer_unordered(SIDE_BY_SIDE)
+        .collect::<Vec<u32>>()
         .await
         .into_iter()
         .sum();
