@@ -227,7 +227,6 @@ async fn a_revert_whose_record_failed_is_recognised_by_the_retry() {
 }
 
 #[tokio::test]
-#[ignore = "needs lattice-core"]
 async fn a_re_created_access_log_subscription_whose_answer_or_record_was_lost_is_recorded_once() {
     // Issue 19, point 2: the retry must match what the plan controls (destination, log type),
     // not the id, ARN and timestamps the server assigned.
@@ -358,7 +357,6 @@ async fn lattice_reverts_of_the_recognised_kinds_through_seeded_faults_are_each_
 }
 
 #[tokio::test]
-#[ignore = "needs lattice-core"]
 async fn two_hundred_lattice_reverts_of_every_kind_through_seeded_faults_are_each_made_and_recorded_once(
 ) {
     seeded_fault_run(&Drift::ALL).await;

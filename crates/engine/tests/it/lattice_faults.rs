@@ -238,7 +238,6 @@ async fn lattice_reverts_of_the_recognised_kinds_are_made_and_recorded_exactly_o
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "needs lattice-core"]
 async fn every_lattice_revert_is_made_and_recorded_exactly_once_through_20_percent_faults() {
     fault_run(&Drift::ALL, 20261206).await;
 }

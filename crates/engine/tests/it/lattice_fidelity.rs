@@ -52,7 +52,6 @@ async fn an_arn_naming_another_account_is_never_evaluated_or_written_as_our_same
 }
 
 #[tokio::test]
-#[ignore = "needs lattice-core"]
 async fn a_revert_whose_policy_is_still_propagating_is_not_a_conflict_and_is_written_once() {
     // Issue 19, point 7: AWS documents that an auth policy change "might take a few minutes to
     // be ready"; the describe after the revert's PutAuthPolicy may still show the old policy.
@@ -97,7 +96,6 @@ async fn a_revert_whose_policy_is_still_propagating_is_not_a_conflict_and_is_wri
 }
 
 #[tokio::test]
-#[ignore = "needs lattice-core"]
 async fn a_service_associated_by_someone_else_meanwhile_does_not_stop_the_revert() {
     // Issue 19, point 7: numberOfAssociatedServices changes when another team associates a
     // service; no rule reads it, so it is no "change since evaluated".
