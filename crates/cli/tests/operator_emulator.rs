@@ -34,6 +34,16 @@ fn meshwarden_with(table: &str, args: &[&str], vars: &[(&str, &str)]) -> Output 
     command.envs(vars.iter().copied()).output().unwrap()
 }
 
+/// The stored ids `scan --format json` reported.
+fn scanned_ids(report: &Value) -> Vec<&str> {
+    report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["resource"].as_str().unwrap())
+        .collect()
+}
+
 /// `event` written to a file of its own.
 fn event_file(event: &Value) -> std::path::PathBuf {
     let file = std::env::temp_dir().join(format!("{}.json", unique("event")));
@@ -117,12 +127,7 @@ async fn scan_finds_the_seeds_across_regions_and_records_them() {
     );
     assert_eq!(out.status.code(), Some(1), "non-compliant resources exist");
     let report = stdout_json(&out);
-    let ids: Vec<&str> = report["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["resource"].as_str().unwrap())
-        .collect();
+    let ids = scanned_ids(&report);
     assert!(ids.contains(&mesh_id(&mesh).as_str()), "{ids:?}");
     assert!(
         ids.iter()
@@ -788,14 +793,7 @@ async fn replay_describes_a_member_accounts_resource_through_its_role_and_extern
     const EXTERNAL_ID: &str = "org-hub:meshwarden/7";
     let h = Harness::new().await;
     let mesh = unique("member-replay");
-    h.app_mesh_as(Some(MEMBER), REGION)
-        .await
-        .create_mesh()
-        .mesh_name(&mesh)
-        .spec(mesh_spec(EgressFilterType::AllowAll))
-        .send()
-        .await
-        .unwrap();
+    h.create_mesh_in(Some(MEMBER), REGION, &mesh).await;
     let mut event = update_mesh_event(&mesh, "ALLOW_ALL", 1, HUMAN_ROLE, Duration::ZERO);
     as_member_event(&mut event, MEMBER);
     let file = event_file(&event);
@@ -926,25 +924,10 @@ async fn scan_all_regions_covers_each_service_in_its_own_regions() {
         .id
         .unwrap();
     let mesh = unique("everywhere");
-    aws_sdk_appmesh::Client::from_conf(
-        aws_sdk_appmesh::config::Builder::from(&h.sdk)
-            .region(aws_sdk_appmesh::config::Region::new("il-central-1"))
-            .build(),
-    )
-    .create_mesh()
-    .mesh_name(&mesh)
-    .spec(mesh_spec(EgressFilterType::AllowAll))
-    .send()
-    .await
-    .unwrap();
+    h.create_mesh_in(None, "il-central-1", &mesh).await;
     let out = meshwarden(&h.table, &["scan", "--all-regions", "--format", "json"]);
     let report = stdout_json(&out);
-    let ids: Vec<&str> = report["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["resource"].as_str().unwrap())
-        .collect();
+    let ids = scanned_ids(&report);
     assert!(
         ids.contains(
             &format!("lattice:{ACCOUNT}:ap-southeast-5:serviceNetwork/{network}").as_str()

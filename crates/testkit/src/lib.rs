@@ -146,6 +146,19 @@ impl Harness {
         aws_sdk_appmesh::Client::from_conf(config.build())
     }
 
+    /// A mesh `name` left ALLOW_ALL (non-compliant) in `region`, of `account` (through its
+    /// member role) or of the harness's own account.
+    pub async fn create_mesh_in(&self, account: Option<&str>, region: &str, name: &str) {
+        self.app_mesh_as(account, region)
+            .await
+            .create_mesh()
+            .mesh_name(name)
+            .spec(mesh_spec(am::EgressFilterType::AllowAll))
+            .send()
+            .await
+            .unwrap();
+    }
+
     /// A VPC Lattice client in `region`, acting in `account` through its member role.
     pub async fn lattice_as(&self, account: &str, region: &str) -> aws_sdk_vpclattice::Client {
         let config = aws_sdk_vpclattice::config::Builder::from(&self.sdk)

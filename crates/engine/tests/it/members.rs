@@ -4,7 +4,6 @@
 //! once per sweep (Organizations `ListAccounts`), a refusal counted in `Errors`.
 
 use crate::fanout::schedule;
-use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::config::{AccountDiscovery, ExternalId};
 use meshwarden_engine::fanout::ShardOutcome;
 use meshwarden_engine::on_aws::{self, AwsEngine};
@@ -45,14 +44,7 @@ fn assumed(proxy: &FaultProxy) -> Vec<(String, Option<String>)> {
 /// A mesh left ALLOW_ALL (non-compliant) in `account`'s `region`.
 async fn member_mesh(h: &Harness, account: &str, region: &str) -> ResourceRef {
     let name = unique("member-mesh");
-    h.app_mesh_as(Some(account), region)
-        .await
-        .create_mesh()
-        .mesh_name(&name)
-        .spec(mesh_spec(EgressFilterType::AllowAll))
-        .send()
-        .await
-        .unwrap();
+    h.create_mesh_in(Some(account), region, &name).await;
     mesh_in(account, region, &name)
 }
 
