@@ -12,7 +12,7 @@ use crate::ports::{
     ComplianceStore, Described, FindingsSink, MeshWriter, RecordOutcome, Reservation,
 };
 use crate::record::{epoch_seconds, Action, CapSlot, Cause, Record, RevertIntent, Status};
-use crate::revert::{self, Recheck, Takeover};
+use crate::revert::{self, AfterWrites, Recheck, Takeover};
 use crate::step::{self, Guards, Plan};
 use meshwarden_rules::event::{
     is_own_identity, service_of_event_source, IgnoreReason, Route, RoutedEvent,
@@ -581,16 +581,34 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         };
         done.evaluated_at = SystemTime::now();
         done.before = Some(fresh.resource.to_describe_value());
-        // Without versions: what was described after the writes must be what was planned.
+        // Without versions: what was described after the writes must be what was planned, or
+        // still what was there before where AWS documents propagation.
         let differing = || {
-            differing_members(
-                &content_of(&patched.to_describe_value()),
-                &content_of(&updated.to_describe_value()),
-            )
+            let planned = content_of(&patched.to_describe_value());
+            let after = content_of(&updated.to_describe_value());
+            let before = content_of(&fresh.resource.to_describe_value());
+            differing_members(&planned, &after)
+                .into_iter()
+                .map(|member| revert::Differing {
+                    as_before: after.get(&member) == before.get(&member),
+                    member,
+                })
+                .collect()
         };
-        match revert::conflict(done.identity.version, &updated, differing) {
-            None => self.settle(&mut done, &updated, Action::Reverted, note),
-            Some(conflict) => {
+        match revert::after_writes(done.identity.version, &updated, differing) {
+            AfterWrites::Landed => self.settle(&mut done, &updated, Action::Reverted, note),
+            // Accepted and propagating: recorded as written (the planned document), and the
+            // next evaluation confirms it.
+            AfterWrites::Propagating(members) => {
+                let lag = format!(
+                    "written; {} still propagating (AWS applies auth policy changes within \
+                     minutes): the next evaluation confirms it",
+                    members.join(", ")
+                );
+                let reason = note.map_or_else(|| lag.clone(), |note| format!("{note}; {lag}"));
+                self.settle(&mut done, &patched, Action::Reverted, Some(reason));
+            }
+            AfterWrites::Conflict(conflict) => {
                 tracing::error!(resource = %resource, %conflict, "revert conflict");
                 self.counts.errors += 1;
                 self.settle(&mut done, &updated, Action::RevertConflict, Some(conflict));

@@ -94,35 +94,72 @@ pub fn recheck(
     }
 }
 
-/// Why the answer to an update shows that it did not land as planned, if it did not. A
-/// versioned resource must come back at the evaluated version + 1 (anything else means another
-/// write came between ours and the describe before it). One without versions (VPC Lattice:
-/// `PutAuthPolicy` and the other writes take no condition) is described again after the writes
-/// and must hold the planned content: `differing` lists the members where it does not (a change
-/// that landed while our writes were in flight). It is detected, not prevented.
-pub fn conflict(
+/// Members of a document whose writes AWS documents as taking effect after the call returns:
+/// "auth policy changes might take a few minutes to be ready"
+/// (<https://docs.aws.amazon.com/vpc-lattice/latest/ug/auth-policies.html>).
+pub const PROPAGATING_MEMBERS: &[&str] = &["authPolicy"];
+
+/// What the answer to an update says of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterWrites {
+    /// It landed as planned.
+    Landed,
+    /// It was accepted, but for these members (each of [`PROPAGATING_MEMBERS`]) the describe
+    /// after it still shows what was there before: propagation, which the next evaluation (the
+    /// next event's, the sweep's at the latest) confirms — not a conflict.
+    Propagating(Vec<String>),
+    /// It did not land as planned: the reason.
+    Conflict(String),
+}
+
+/// A member of the document that differs from the planned content after the writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Differing {
+    /// The member's name.
+    pub member: String,
+    /// Whether it still holds what was described before the writes.
+    pub as_before: bool,
+}
+
+/// Whether the answer to an update shows that it landed as planned. A versioned resource must
+/// come back at the evaluated version + 1 (anything else means another write came between ours
+/// and the describe before it). One without versions (VPC Lattice: `PutAuthPolicy` and the
+/// other writes take no condition) is described again after the writes and must hold the
+/// planned content; `differing` lists the members where it does not. A member that still holds
+/// its value from before the writes, where AWS documents propagation, is lag; any other
+/// difference is a change that landed while our writes were in flight — detected, not prevented.
+pub fn after_writes(
     evaluated: Option<i64>,
     updated: &Resource,
-    differing: impl FnOnce() -> Vec<String>,
-) -> Option<String> {
+    differing: impl FnOnce() -> Vec<Differing>,
+) -> AfterWrites {
     let returned = updated.version();
     match evaluated {
-        Some(version) if returned == Some(version + 1) => None,
-        Some(version) => Some(format!(
+        Some(version) if returned == Some(version + 1) => AfterWrites::Landed,
+        Some(version) => AfterWrites::Conflict(format!(
             "conflict: the update returned version {} where {} was expected; a concurrent \
              change may have been overwritten",
             returned.map_or_else(|| "unknown".to_owned(), |v| v.to_string()),
             version + 1
         )),
         None => {
-            let members = differing();
-            (!members.is_empty()).then(|| {
-                format!(
+            let differing = differing();
+            let lagging =
+                |d: &Differing| d.as_before && PROPAGATING_MEMBERS.contains(&d.member.as_str());
+            let (propagating, changed): (Vec<_>, Vec<_>) = differing.into_iter().partition(lagging);
+            let names =
+                |members: Vec<Differing>| members.into_iter().map(|d| d.member).collect::<Vec<_>>();
+            if !changed.is_empty() {
+                AfterWrites::Conflict(format!(
                     "conflict: after the writes, {} differ from the planned content; a \
                      concurrent change landed while they were made and may have been overwritten",
-                    members.join(", ")
-                )
-            })
+                    names(changed).join(", ")
+                ))
+            } else if !propagating.is_empty() {
+                AfterWrites::Propagating(names(propagating))
+            } else {
+                AfterWrites::Landed
+            }
         }
     }
 }
@@ -242,11 +279,37 @@ mod tests {
         let network = Resource::from_describe_value(&json!({
             "serviceNetwork": {"id": "sn-1", "authType": "AWS_IAM"}}))
         .unwrap();
-        assert_eq!(conflict(None, &network, Vec::new), None);
-        let reason = conflict(None, &network, || vec!["authPolicy".to_owned()]).unwrap();
+        let differ = |member: &str, as_before: bool| Differing {
+            member: member.to_owned(),
+            as_before,
+        };
+        assert_eq!(after_writes(None, &network, Vec::new), AfterWrites::Landed);
+        let AfterWrites::Conflict(reason) =
+            after_writes(None, &network, || vec![differ("authPolicy", false)])
+        else {
+            panic!("a policy neither planned nor evaluated is a conflict");
+        };
         assert!(reason.contains("authPolicy differ"), "{reason}");
+        assert_eq!(
+            after_writes(None, &network, || vec![differ("authPolicy", true)]),
+            AfterWrites::Propagating(vec!["authPolicy".to_owned()]),
+            "the previous policy still served is propagation"
+        );
         assert!(
-            conflict(Some(3), &network, || panic!("versions decide")).is_some(),
+            matches!(
+                after_writes(None, &network, || vec![
+                    differ("authPolicy", true),
+                    differ("authType", true)
+                ]),
+                AfterWrites::Conflict(_)
+            ),
+            "only documented propagation is lag: an auth type still as before is not"
+        );
+        assert!(
+            matches!(
+                after_writes(Some(3), &network, || panic!("versions decide")),
+                AfterWrites::Conflict(_)
+            ),
             "a versioned answer without the next version is a conflict"
         );
     }
