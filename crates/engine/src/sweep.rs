@@ -145,18 +145,20 @@ pub struct Scan {
 }
 
 impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
-    /// Evaluate every resource in `scopes` without recording anything. Records carry
-    /// `scan_id`-based event ids, so recording them twice writes the same history keys.
-    /// `progress` is called with (done, total) after each resource.
+    /// Evaluate every resource in `scopes` without recording anything, judging the rules
+    /// `exemptions` exempt as exempted ([`Engine::exemptions_by_resource`] for a scan that
+    /// records; none for one that only looks). Records carry `scan_id`-based event ids, so
+    /// recording them twice writes the same history keys. `progress` is called with (done,
+    /// total) after each resource.
     pub async fn scan(
         &self,
         scopes: &[Scope],
+        exemptions: &ByResource,
         scan_id: &str,
         event_time: &str,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Scan, EngineError> {
         let now = SystemTime::now();
-        let exemptions = self.exemptions_by_resource().await?;
         let mut scan = Scan::default();
         for scope in scopes {
             let resources = self
@@ -172,7 +174,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             let swept: Vec<Result<Swept, EngineError>> =
                 futures::stream::iter(resources.iter().map(|r| async {
                     let outcome = self
-                        .sweep_one(r, &exemptions, scan_id, event_time, now)
+                        .sweep_one(r, exemptions, scan_id, event_time, now)
                         .await;
                     progress(
                         done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
@@ -208,8 +210,15 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             .clone()
             .unwrap_or_else(|| rfc3339(SystemTime::now()));
         let covered = self.sweep_scopes().await?;
+        let exemptions = self.exemptions_by_resource().await?;
         let scan = self
-            .scan(&covered.scopes, &request.id, &event_time, &|_, _| {})
+            .scan(
+                &covered.scopes,
+                &exemptions,
+                &request.id,
+                &event_time,
+                &|_, _| {},
+            )
             .await?;
         let mut settled = self.settle(&scan.records).await?;
         let listed: HashSet<&str> = scan.listed_ids.iter().map(|(_, id)| id.as_str()).collect();
@@ -380,7 +389,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
 impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     /// Every exemption, by resource id: one Query of the `exemptions` index per scan or shard
     /// (not one per resource).
-    pub(crate) async fn exemptions_by_resource(&self) -> Result<ByResource, EngineError> {
+    pub async fn exemptions_by_resource(&self) -> Result<ByResource, EngineError> {
         let items = self
             .store
             .all_exemptions()

@@ -9,6 +9,7 @@ use super::resource_column::ResourceColumns;
 use super::rule_args::RuleArgs;
 use super::session::{connect, AwsArgs, Wants};
 use indicatif::{ProgressBar, ProgressStyle};
+use meshwarden_engine::exemptions::ByResource;
 use meshwarden_engine::ports::ComplianceStore;
 use meshwarden_engine::record::{rfc3339, Record, Status};
 use meshwarden_rules::verdict::{ComplianceStatus, VerdictStatus};
@@ -81,8 +82,20 @@ pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
             "meshwarden: member accounts not discovered: scanning the configured accounts only"
         );
     }
+    // Exemptions are the table's: a scan that records judges by them, one that only looks
+    // needs no table at all.
+    let exemptions = match args.record {
+        true => engine.exemptions_by_resource().await?,
+        false => ByResource::default(),
+    };
     let scan = engine
-        .scan(&covered.scopes, &scan_id, &rfc3339(now), &progress)
+        .scan(
+            &covered.scopes,
+            &exemptions,
+            &scan_id,
+            &rfc3339(now),
+            &progress,
+        )
         .await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();

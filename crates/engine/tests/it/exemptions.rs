@@ -173,6 +173,7 @@ async fn a_scan_applies_the_exemptions_of_the_index() {
     let scan = engine
         .scan(
             &[scope],
+            &engine.exemptions_by_resource().await.unwrap(),
             &unique("scan"),
             &rfc3339(SystemTime::now()),
             &|_, _| {},

@@ -106,15 +106,18 @@ mod tests {
             non_compliant,
             reverted,
         };
+        // Intervals of 100 s, whatever the number of buckets.
+        let step = 100;
+        let length = BUCKETS as u64 * step;
         let counted = buckets(
             &[
                 mark(0, true, false),
-                mark(479, false, true),
-                mark(480, true, false),
-                mark(4800, false, false),
-                mark(4801, true, true),
+                mark(step - 1, false, true),
+                mark(step, true, false),
+                mark(length, false, false),
+                mark(length + 1, true, true),
             ],
-            4800,
+            length,
         );
         assert_eq!(
             counted[0],
