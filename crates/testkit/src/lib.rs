@@ -349,6 +349,13 @@ pub fn mesh_spec(egress: am::EgressFilterType) -> am::MeshSpec {
 }
 
 pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+    let key = |n: &str, t: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(n)
+            .key_type(t)
+            .build()
+            .unwrap()
+    };
     let attr = |n: &str| {
         AttributeDefinition::builder()
             .attribute_name(n)
@@ -356,10 +363,13 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
             .build()
             .unwrap()
     };
-    let key = |n: &str, t: KeyType| {
-        KeySchemaElement::builder()
-            .attribute_name(n)
-            .key_type(t)
+    // Each index is keyed by its attribute, then `pk`, as the infrastructure defines it.
+    let index = |name: &str, hash: &str, projection: ProjectionType| {
+        GlobalSecondaryIndex::builder()
+            .index_name(name)
+            .key_schema(key(hash, KeyType::Hash))
+            .key_schema(key("pk", KeyType::Range))
+            .projection(Projection::builder().projection_type(projection).build())
             .build()
             .unwrap()
     };
@@ -374,45 +384,9 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
         .attribute_definitions(attr("exemption"))
         .key_schema(key("pk", KeyType::Hash))
         .key_schema(key("sk", KeyType::Range))
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name("nonCompliant")
-                .key_schema(key("nonCompliant", KeyType::Hash))
-                .key_schema(key("pk", KeyType::Range))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name("live")
-                .key_schema(key("scope", KeyType::Hash))
-                .key_schema(key("pk", KeyType::Range))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::KeysOnly)
-                        .build(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name("exemptions")
-                .key_schema(key("exemption", KeyType::Hash))
-                .key_schema(key("pk", KeyType::Range))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
-                .build()
-                .unwrap(),
-        )
+        .global_secondary_indexes(index("nonCompliant", "nonCompliant", ProjectionType::All))
+        .global_secondary_indexes(index("live", "scope", ProjectionType::KeysOnly))
+        .global_secondary_indexes(index("exemptions", "exemption", ProjectionType::All))
         .send()
         .await
         .unwrap();
