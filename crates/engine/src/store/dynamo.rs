@@ -330,6 +330,15 @@ impl DynamoStore {
                 .build(),
         ];
         items.extend(extra.clone());
+        // The OWNER items first: a retry that finds this record written (a duplicate) does not
+        // come back here, so a failure after the transaction would lose them, and with them the
+        // routing of the next call naming only a part (a re-created access log subscription).
+        // They only say whose part an id is: writing them early is harmless.
+        if let Some(spec) = record.compliant_spec() {
+            for owner in spec.owner_items(&record.resource) {
+                self.put(&owner).await?;
+            }
+        }
         match self.transact(items).await? {
             None => {
                 self.keep_spec(record, None).await?;
