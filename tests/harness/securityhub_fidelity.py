@@ -8,8 +8,11 @@
   https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html
 - BatchImportFindings cannot change ``Workflow`` or ``Note`` of an existing finding (they belong
   to the customer's triage; BatchUpdateFindings changes them): moto overwrites them. The shim keeps
-  the stored ones.
+  the stored ones, except for the reset Security Hub makes itself: ``NOTIFIED`` or ``RESOLVED``
+  back to ``NEW`` when ``RecordState`` goes from ``ARCHIVED`` to ``ACTIVE`` or
+  ``Compliance.Status`` from ``PASSED`` to ``WARNING``, ``FAILED`` or ``NOT_AVAILABLE``.
   https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html
+  https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_Workflow.html
 """
 
 import json
@@ -50,15 +53,31 @@ def import_keeps_triage():
     original = securityhub_models.SecurityHubBackend.batch_import_findings
 
     def batch_import_findings(self, findings):
-        kept = {f.id: {k: f.data[k] for k in TRIAGE if k in f.data} for f in self.findings}
+        before = {f.id: dict(f.data) for f in self.findings}
         result = original(self, findings=findings)
         for finding in self.findings:
+            old = before.get(finding.id)
+            if old is None:
+                continue
             for key in TRIAGE:
-                if key in kept.get(finding.id, {}):
-                    finding.data[key] = kept[finding.id][key]
+                if key in old:
+                    finding.data[key] = old[key]
+                else:
+                    finding.data.pop(key, None)
+            if reset_to_new(old, finding.data):
+                finding.data["Workflow"] = {"Status": "NEW"}
         return result
 
     securityhub_models.SecurityHubBackend.batch_import_findings = batch_import_findings
+
+
+def reset_to_new(old, new):
+    """Whether Security Hub resets the workflow of a finding updated from ``old`` to ``new``."""
+    workflow = old.get("Workflow", {}).get("Status")
+    reactivated = old.get("RecordState") == "ARCHIVED" and new.get("RecordState") == "ACTIVE"
+    failing = (old.get("Compliance", {}).get("Status") == "PASSED"
+               and new.get("Compliance", {}).get("Status") in ("WARNING", "FAILED", "NOT_AVAILABLE"))
+    return workflow in ("NOTIFIED", "RESOLVED") and (reactivated or failing)
 
 
 SHIMS = (batch_update_findings, import_keeps_triage)

@@ -594,6 +594,13 @@ def check_securityhub(port):
     kept = stored()
     expect(kept["Workflow"]["Status"] == "SUPPRESSED" and kept["Note"]["Text"] == "accepted until the proxy ships",
            f"an import changed the triage of an existing finding: {kept}")
+    # Security Hub's own reset: RESOLVED goes back to NEW when a PASSED finding fails again.
+    hub.batch_update_findings(FindingIdentifiers=[{"Id": "selftest/rule", "ProductArn": product}],
+                              Workflow={"Status": "RESOLVED"}, Note={"Text": "passes", "UpdatedBy": "selftest"})
+    hub.batch_import_findings(Findings=[dict(finding("NEW"), Compliance={"Status": "PASSED"})])
+    expect(stored()["Workflow"]["Status"] == "RESOLVED", "an import of the same status reset the workflow")
+    hub.batch_import_findings(Findings=[dict(finding("SUPPRESSED"), Compliance={"Status": "FAILED"})])
+    expect(stored()["Workflow"]["Status"] == "NEW", f"PASSED to FAILED did not reset RESOLVED: {stored()}")
 
 
 def proxy(emulator_port, rate, kinds, seed=7, only=(), record=()):
