@@ -134,6 +134,48 @@ async fn a_refused_import_is_an_error_never_a_retry_and_the_sweep_makes_it() {
 }
 
 #[tokio::test]
+async fn a_failed_suppression_is_sent_again_by_the_sweep_and_then_never() {
+    let w = World::default();
+    let v = allow_all_mesh(&w.mesh, "m", ACCOUNT);
+    let off = w.engine(hub_config(AutoRevert::Off));
+    report(handle(&off, &event("m", v), "d1").await.0);
+    assert_eq!(w.finding("m").triage, None, "a plain failure is left NEW");
+    let engine = w.engine(hub_config(AutoRevert::On));
+    w.store
+        .put_exemption(&ExemptionItem::new(
+            &id("m"),
+            Exemption {
+                rule: RULE.to_owned(),
+                reason: "accepted".to_owned(),
+                until: rfc3339(SystemTime::now() + Duration::from_secs(86_400)),
+            },
+            HUMAN_ROLE,
+            &rfc3339(SystemTime::now()),
+        ))
+        .await
+        .unwrap();
+    w.hub.fail_next(ErrorKind::Rejected);
+    let (handled, counts) = handle(&engine, &event("m", v), "d2").await;
+    assert_eq!(
+        report(handled).action,
+        Action::None,
+        "exempted: not reverted"
+    );
+    assert_eq!(counts.errors, 1);
+    let mark = w.store.state_of(&id("m")).unwrap().security_hub.unwrap();
+    assert_eq!(mark.findings[RULE].suppressed, None, "not sent: not marked");
+    assert_eq!(swept(&engine).await, 0);
+    let suppressed = w.finding("m");
+    assert_eq!(
+        suppressed.triage.map(|t| (t.workflow, t.note)),
+        Some(("SUPPRESSED", "accepted".to_owned()))
+    );
+    let imports = w.hub.imports().len();
+    assert_eq!(swept(&engine).await, 0);
+    assert_eq!(w.hub.imports().len(), imports, "sent once");
+}
+
+#[tokio::test]
 async fn switched_on_later_the_next_sweep_imports_what_stands() {
     let w = World::default();
     let v = allow_all_mesh(&w.mesh, "m", ACCOUNT);
