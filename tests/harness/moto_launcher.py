@@ -79,6 +79,7 @@ from moto.vpclattice import models as lattice_models  # noqa: E402
 from moto.vpclattice import responses as lattice_responses  # noqa: E402
 
 import lattice_fidelity  # noqa: E402  (beside this file; imports moto, so after the environment is set)
+import securityhub_fidelity  # noqa: E402  (likewise)
 
 MOTO_TIME = re.compile(r"^\d{2}/\d{2}/\d{4}, \d{2}:\d{2}:\d{2}$")
 TIME_KEYS = ("createdAt", "lastUpdatedAt")
@@ -464,7 +465,7 @@ def main():
     accounts_as_owners()
     isolated_dynamodb()
     idempotent_app_mesh_updates()
-    for shim in LATTICE_SHIMS + lattice_fidelity.SHIMS:
+    for shim in LATTICE_SHIMS + lattice_fidelity.SHIMS + securityhub_fidelity.SHIMS:
         shim()
     app = ApiShim(lattice_fidelity.LatticeFidelity(DomainDispatcherApplication(create_backend_app)))
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)

@@ -558,6 +558,51 @@ def check_lattice(port):
             fail(f"{check.__name__}: {error}")
 
 
+def check_securityhub(port):
+    """BatchUpdateFindings sets Workflow and Note, which GetFindings returns; a later import keeps them."""
+    hub = boto3.client("securityhub", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing",
+                       config=Config(retries={"max_attempts": 1}))
+    product = "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default"
+
+    def finding(workflow):
+        return {"SchemaVersion": "2018-10-08", "Id": "selftest/rule", "ProductArn": product,
+                "GeneratorId": "meshwarden/rule", "AwsAccountId": "123456789012",
+                "Types": ["Software and Configuration Checks"], "CreatedAt": "2026-01-01T00:00:00Z",
+                "UpdatedAt": "2026-01-01T00:00:00Z", "Severity": {"Label": "HIGH"}, "Title": "t",
+                "Description": "d", "Resources": [{"Type": "Other", "Id": "x"}],
+                "Workflow": {"Status": workflow}}
+
+    def stored():
+        found = [f for f in hub.get_findings()["Findings"] if f["Id"] == "selftest/rule"]
+        expect(len(found) == 1, f"GetFindings: {found}")
+        return found[0]
+
+    expect(hub.batch_import_findings(Findings=[finding("NEW")])["FailedCount"] == 0, "import refused")
+    out = hub.batch_update_findings(FindingIdentifiers=[{"Id": "selftest/rule", "ProductArn": product},
+                                                        {"Id": "absent", "ProductArn": product}],
+                                    Workflow={"Status": "SUPPRESSED"},
+                                    Note={"Text": "accepted until the proxy ships", "UpdatedBy": "selftest"})
+    expect([f["Id"] for f in out["ProcessedFindings"]] == ["selftest/rule"]
+           and [f["FindingIdentifier"]["Id"] for f in out["UnprocessedFindings"]] == ["absent"],
+           f"BatchUpdateFindings answered {out}")
+    after = stored()
+    expect(after.get("Workflow", {}).get("Status") == "SUPPRESSED"
+           and after.get("Note", {}).get("Text") == "accepted until the proxy ships"
+           and after["Note"].get("UpdatedBy") == "selftest", f"BatchUpdateFindings not applied: {after}")
+    hub.batch_import_findings(Findings=[finding("NEW")])
+    kept = stored()
+    expect(kept["Workflow"]["Status"] == "SUPPRESSED" and kept["Note"]["Text"] == "accepted until the proxy ships",
+           f"an import changed the triage of an existing finding: {kept}")
+    # Security Hub's own reset: RESOLVED goes back to NEW when a PASSED finding fails again.
+    hub.batch_update_findings(FindingIdentifiers=[{"Id": "selftest/rule", "ProductArn": product}],
+                              Workflow={"Status": "RESOLVED"}, Note={"Text": "passes", "UpdatedBy": "selftest"})
+    hub.batch_import_findings(Findings=[dict(finding("NEW"), Compliance={"Status": "PASSED"})])
+    expect(stored()["Workflow"]["Status"] == "RESOLVED", "an import of the same status reset the workflow")
+    hub.batch_import_findings(Findings=[dict(finding("SUPPRESSED"), Compliance={"Status": "FAILED"})])
+    expect(stored()["Workflow"]["Status"] == "NEW", f"PASSED to FAILED did not reset RESOLVED: {stored()}")
+
+
 def proxy(emulator_port, rate, kinds, seed=7, only=(), record=()):
     return start("fault_proxy.py", "--listen-port", "0", "--target", f"http://127.0.0.1:{emulator_port}",
                  "--fault-rate", str(rate), "--kinds", kinds, "--seed", str(seed),
@@ -726,6 +771,8 @@ def main():
     print("selftest: VPC Lattice shims OK (Update*, stable Gets, GetServiceNetworkVpcAssociation, auth policy "
           "state, idempotent access log subscriptions, ARN identifiers, 404 ResourceNotFoundException; auth policy "
           "propagation, another account's ARNs, association counts, counted writes)")
+    check_securityhub(emulator_port)
+    print("selftest: Security Hub shims OK (BatchUpdateFindings sets Workflow and Note; imports keep them)")
     check_proxy(emulator_port)
     print("selftest: fault proxy OK (throttle 429/400, 500, drop, deny, --only, pass-through, keep-alive, stats, "
           "seed, Lattice PATCH, --record)")

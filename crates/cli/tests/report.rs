@@ -6,7 +6,11 @@
 
 use aws_sdk_appmesh::types::EgressFilterType;
 use aws_sdk_vpclattice::types::AuthType;
+use meshwarden_engine::exemptions::ExemptionItem;
+use meshwarden_engine::ports::ComplianceStore;
+use meshwarden_engine::record::rfc3339;
 use meshwarden_engine::AutoRevert;
+use meshwarden_rules::exemption::Exemption;
 use meshwarden_rules::resource::ResourceRef;
 use meshwarden_testkit::lattice::update_network_event;
 use meshwarden_testkit::*;
@@ -14,7 +18,7 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// An actor whose name is markup: the report must show it as text.
 const EVIL_ROLE: &str = "arn:aws:iam::123456789012:role/<img src=x onerror=alert(1)>";
@@ -87,6 +91,56 @@ async fn seed(h: &Harness) {
         .unwrap();
 }
 
+/// An exemption in force, made with `meshwarden exempt add` on a drifted mesh, and one that
+/// has ended; returns `(path, until)` of each.
+async fn seed_exemptions(h: &Harness) -> ((String, String), (String, String)) {
+    let legacy = unique("legacy");
+    let version = h.create_mesh(&legacy, EgressFilterType::AllowAll).await;
+    h.engine(AutoRevert::Off)
+        .handle(&update_mesh_event(
+            &legacy,
+            "ALLOW_ALL",
+            version,
+            HUMAN_ROLE,
+            Duration::from_secs(3600),
+        ))
+        .await
+        .unwrap();
+    let in_force = rfc3339(SystemTime::now() + Duration::from_secs(30 * 86_400));
+    let path = format!("mesh/{legacy}");
+    meshwarden(
+        &h.table,
+        &[
+            "exempt",
+            "add",
+            &path,
+            "--rule",
+            "mesh-egress-drop-all",
+            "--reason",
+            "legacy clients until the proxy ships",
+            "--until",
+            &in_force,
+        ],
+    );
+    let old = unique("retired");
+    let ended = rfc3339(SystemTime::now() - Duration::from_secs(86_400));
+    h.engine(AutoRevert::Off)
+        .store()
+        .put_exemption(&ExemptionItem::new(
+            &mesh_id(&old),
+            Exemption {
+                rule: "mesh-egress-drop-all".to_owned(),
+                reason: "migration window".to_owned(),
+                until: ended.clone(),
+            },
+            HUMAN_ROLE,
+            &rfc3339(SystemTime::now() - Duration::from_secs(10 * 86_400)),
+        ))
+        .await
+        .unwrap();
+    ((path, in_force), (format!("mesh/{old}"), ended))
+}
+
 fn report(h: &Harness, dir: &Path) -> (PathBuf, String) {
     let out = dir.join("report.html");
     meshwarden(
@@ -114,6 +168,7 @@ fn section<'a>(html: &'a str, id: &str, next: &str) -> &'a str {
 async fn the_report_names_every_non_compliant_resource_and_rule() {
     let h = Harness::new().await;
     seed(&h).await;
+    let ((active, active_until), (old, old_until)) = seed_exemptions(&h).await;
     let (_, html) = report(&h, &temp_dir("report"));
 
     let status = meshwarden(&h.table, &["status", "--non-compliant", "--format", "json"]);
@@ -143,6 +198,28 @@ async fn the_report_names_every_non_compliant_resource_and_rule() {
         "a compliant mesh is not listed"
     );
     assert!(!listed.contains("mesh/checkout-"), "nor a reverted one");
+
+    let exempted = section(&html, "exemptions", "timeline");
+    let row = |path: &str| {
+        let start = exempted
+            .find(path)
+            .unwrap_or_else(|| panic!("{path} missing"));
+        let end = exempted[start..].find("</tr>").unwrap();
+        &exempted[start..start + end]
+    };
+    let in_force = row(&active);
+    assert!(
+        in_force.contains("mesh-egress-drop-all")
+            && in_force.contains("legacy clients until the proxy ships")
+            && in_force.contains(&active_until)
+            && !in_force.contains("ended"),
+        "{in_force}"
+    );
+    let over = row(&old);
+    assert!(
+        over.contains(&old_until) && over.contains("ended"),
+        "an ended exemption is marked: {over}"
+    );
 
     let totals = section(&html, "totals", "non-compliant");
     assert!(totals.contains("AWS App Mesh") && totals.contains("Amazon VPC Lattice"));
@@ -176,6 +253,10 @@ async fn the_report_names_every_non_compliant_resource_and_rule() {
     );
     let lattice = std::fs::read_to_string(lattice_only).unwrap();
     assert!(lattice.contains("lattice-sn-auth-iam"));
+    assert!(
+        !lattice.contains(&active) && lattice.contains("No exemptions recorded."),
+        "--service filters the exemptions too"
+    );
     assert!(
         !lattice.contains("mesh-egress-drop-all"),
         "--service filters"

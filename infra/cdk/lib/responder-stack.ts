@@ -55,6 +55,9 @@ export const TRAIL_NAME = 'meshwarden-management-events';
 export const HEARTBEAT_MEMORY_DAYS = 7;
 /** Granted only with `securityHub: true`, on each listed region's default product of this account. */
 export const SECURITY_HUB_ACTIONS = ['securityhub:BatchImportFindings'];
+/** Granted only with `securityHub: true`, on each listed region's hub of this account: suppressing
+ * exempted findings and lifting the suppression (`Workflow`, `Note`), which an import cannot set. */
+export const SECURITY_HUB_TRIAGE_ACTIONS = ['securityhub:BatchUpdateFindings'];
 /** Granted only with `discoverMemberAccounts: true`, on `*`. */
 export const DISCOVER_ACCOUNTS_ACTION = 'organizations:ListAccounts';
 /**
@@ -201,6 +204,12 @@ export class ResponderStack extends Stack {
                 actions: SECURITY_HUB_ACTIONS,
                 resources: regions.map((r) => `arn:${Aws.PARTITION}:securityhub:${r}:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`),
                 conditions: { StringEquals: { 'securityhub:TargetAccount': Aws.ACCOUNT_ID } },
+              }),
+              // BatchUpdateFindings authorizes on the account's hub (resource type hub, same page).
+              new iam.PolicyStatement({
+                sid: 'TriageFindings',
+                actions: SECURITY_HUB_TRIAGE_ACTIONS,
+                resources: regions.map((r) => `arn:${Aws.PARTITION}:securityhub:${r}:${Aws.ACCOUNT_ID}:hub/default`),
               }),
             ]
           : []),

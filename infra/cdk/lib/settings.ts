@@ -190,7 +190,7 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
     kind: 'boolean',
     default: false,
     description:
-      'Send findings to AWS Security Hub (MESHWARDEN_SECURITY_HUB=on) and grant securityhub:BatchImportFindings on the default product of this account in the listed regions.',
+      'Send findings to AWS Security Hub (MESHWARDEN_SECURITY_HUB=on) and grant securityhub:BatchImportFindings on the default product and securityhub:BatchUpdateFindings (suppressing exempted findings) on the hub of this account in the listed regions.',
   },
   createTrail: {
     kind: 'boolean',

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { SECURITY_HUB_ACTIONS, TRAIL_NAME } from '../lib/responder-stack';
+import { SECURITY_HUB_ACTIONS, SECURITY_HUB_TRIAGE_ACTIONS, TRAIL_NAME } from '../lib/responder-stack';
 import { grantedActions, synthWith } from './helpers';
 
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -15,7 +15,7 @@ describe('Security Hub', () => {
     expect(grantedActions(template).filter((a) => a.startsWith('securityhub:'))).toEqual([]);
   });
 
-  test("securityHub: true sets it on and grants BatchImportFindings on this account's default product in each listed region", () => {
+  test("securityHub: true sets it on and grants BatchImportFindings on this account's default product and BatchUpdateFindings on its hub in each listed region", () => {
     const { template } = synthWith({ securityHub: true, regions: ['us-east-1', 'eu-west-1'] });
     expect(variables(template).MESHWARDEN_SECURITY_HUB).toBe('on');
     const product = (region: string) => ({
@@ -23,6 +23,9 @@ describe('Security Hub', () => {
         '',
         ['arn:', { Ref: 'AWS::Partition' }, `:securityhub:${region}:`, { Ref: 'AWS::AccountId' }, ':product/', { Ref: 'AWS::AccountId' }, '/default'],
       ],
+    });
+    const hub = (region: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:securityhub:${region}:`, { Ref: 'AWS::AccountId' }, ':hub/default']],
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -34,10 +37,19 @@ describe('Security Hub', () => {
             Resource: [product('us-east-1'), product('eu-west-1')],
             Condition: { StringEquals: { 'securityhub:TargetAccount': { Ref: 'AWS::AccountId' } } },
           },
+          {
+            Sid: 'TriageFindings',
+            Effect: 'Allow',
+            Action: SECURITY_HUB_TRIAGE_ACTIONS[0],
+            Resource: [hub('us-east-1'), hub('eu-west-1')],
+          },
         ]),
       },
     });
-    expect(grantedActions(template).filter((a) => a.startsWith('securityhub:'))).toEqual(['securityhub:BatchImportFindings']);
+    expect(grantedActions(template).filter((a) => a.startsWith('securityhub:')).sort()).toEqual([
+      'securityhub:BatchImportFindings',
+      'securityhub:BatchUpdateFindings',
+    ]);
   });
 });
 

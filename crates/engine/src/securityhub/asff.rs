@@ -12,6 +12,12 @@
 //! is written only after Security Hub accepted the import, so an import that failed (or never
 //! happened: Security Hub switched on later) is made by the next evaluation of the resource, the
 //! sweep's at the latest.
+//!
+//! An exempted rule's finding stays `FAILED` and is triaged `SUPPRESSED` with the exemption's
+//! reason as its note; when the exemption ends it goes back to `NEW` (or `RESOLVED` if the rule
+//! passes by then). `BatchImportFindings` cannot change `Workflow` or `Note` of an existing
+//! finding, so these go with `BatchUpdateFindings` ([`Triage`]); the mark keeps the note last
+//! sent ([`ExportedFinding::suppressed`]) so each change is sent once, and again if it failed.
 
 use crate::aws::partition;
 use crate::record::{rfc3339, Record, Status};
@@ -37,6 +43,14 @@ const MAX_TITLE: usize = 256;
 const MAX_DESCRIPTION: usize = 1_024;
 const MAX_RECOMMENDATION: usize = 512;
 const MAX_DETAIL: usize = 1_024;
+/// `Note.Text` limit of `BatchUpdateFindings`.
+const MAX_NOTE: usize = 512;
+/// `Note.UpdatedBy` of every triage.
+pub const NOTE_BY: &str = "meshwarden";
+/// `Note.Text` when a failing rule passes.
+pub const PASSED_NOTE: &str = "Meshwarden: the rule passes.";
+/// `Note.Text` when an exemption has ended.
+pub const ENDED_NOTE: &str = "Meshwarden: the exemption ended; the rule is judged again.";
 
 /// `Compliance.Status` of a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -93,6 +107,20 @@ pub struct ExportedFinding {
     pub status: HubStatus,
     /// Its `CreatedAt` (kept across updates: when the finding was first imported).
     pub created_at: String,
+    /// The note it was suppressed with (`Workflow.Status` `SUPPRESSED`), while its rule is
+    /// exempted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
+}
+
+/// A `BatchUpdateFindings` of one finding's `Workflow.Status` and `Note`, sent after its import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Triage {
+    /// `Workflow.Status`: `SUPPRESSED` while exempted, `NEW` once the exemption ended, `RESOLVED`
+    /// once the rule passes.
+    pub workflow: &'static str,
+    /// `Note.Text` (at most 512 characters).
+    pub note: String,
 }
 
 /// The STATE mark of what Security Hub holds for a resource (attribute `securityHub`).
@@ -143,6 +171,9 @@ pub struct AsffFinding {
     pub workflow: &'static str,
     /// `RecordState`.
     pub record_state: RecordState,
+    /// The triage to send with `BatchUpdateFindings` once it is imported (its exemption began
+    /// or ended).
+    pub triage: Option<Triage>,
 }
 
 /// `Resources[0]` of a finding: the App Mesh resource, type `Other`.
@@ -184,24 +215,29 @@ pub fn changes(record: &Record, previous: Option<&Exported>, account: &str) -> O
         at: previous.at,
         findings: BTreeMap::new(),
     };
-    for (rule, status) in &now {
+    for (rule, (status, suppressed)) in &now {
         let before = previous.findings.get(rule);
         let created_at = before.map_or_else(|| updated_at.clone(), |b| b.created_at.clone());
-        if refresh || before.is_none_or(|b| b.status != *status) {
-            findings.push(finding(
-                record,
-                rule,
-                *status,
-                RecordState::Active,
-                &created_at,
-                account,
-            ));
+        let triage = triage(*status, before, suppressed.as_ref());
+        if refresh || triage.is_some() || before.is_none_or(|b| b.status != *status) {
+            findings.push(AsffFinding {
+                triage,
+                ..finding(
+                    record,
+                    rule,
+                    *status,
+                    RecordState::Active,
+                    &created_at,
+                    account,
+                )
+            });
         }
         exported.findings.insert(
             rule.clone(),
             ExportedFinding {
                 status: *status,
                 created_at,
+                suppressed: suppressed.clone(),
             },
         );
     }
@@ -224,9 +260,40 @@ pub fn changes(record: &Record, previous: Option<&Exported>, account: &str) -> O
     Some(Changes { findings, exported })
 }
 
-/// Per rule, the status Security Hub should show; `None` for a record that says nothing about
-/// the resource (an error). A deleted resource has no active finding.
-fn statuses(record: &Record) -> Option<BTreeMap<String, HubStatus>> {
+/// The `BatchUpdateFindings` a finding needs, given what Security Hub holds (`before`: its last
+/// status and suppression note; `None`: the import creates it) and its status and suppression
+/// note now; `None` when its workflow is right already. An import sets `Workflow` only on a new
+/// finding, and Security Hub itself resets only `RESOLVED` to `NEW` when a finding fails again;
+/// suppressing, lifting a suppression and resolving an existing finding are triage.
+fn triage(
+    status: HubStatus,
+    before: Option<&ExportedFinding>,
+    suppressed: Option<&String>,
+) -> Option<Triage> {
+    let was_suppressed = before.and_then(|b| b.suppressed.as_ref());
+    match (suppressed, was_suppressed) {
+        (Some(note), _) if was_suppressed != Some(note) => Some(Triage {
+            workflow: "SUPPRESSED",
+            note: note.clone(),
+        }),
+        (Some(_), _) => None,
+        (None, Some(_)) => Some(Triage {
+            workflow: status.workflow(),
+            note: ENDED_NOTE.to_owned(),
+        }),
+        (None, None) => before
+            .filter(|b| b.status == HubStatus::Failed && status == HubStatus::Passed)
+            .map(|_| Triage {
+                workflow: status.workflow(),
+                note: PASSED_NOTE.to_owned(),
+            }),
+    }
+}
+
+/// Per rule, the status Security Hub should show and, for an exempted rule, the note it is
+/// suppressed with; `None` for a record that says nothing about the resource (an error). A
+/// deleted resource has no active finding.
+fn statuses(record: &Record) -> Option<BTreeMap<String, (HubStatus, Option<String>)>> {
     match record.status {
         Status::Error => None,
         Status::Deleted => Some(BTreeMap::new()),
@@ -236,9 +303,14 @@ fn statuses(record: &Record) -> Option<BTreeMap<String, HubStatus>> {
                 .iter()
                 .filter_map(|f| {
                     let status = match f.verdict {
-                        // An exempted rule still fails: Security Hub keeps showing it as such.
-                        VerdictStatus::NonCompliant | VerdictStatus::Exempted => HubStatus::Failed,
-                        VerdictStatus::Compliant => HubStatus::Passed,
+                        // An exempted rule still fails: Security Hub keeps showing it as such,
+                        // suppressed with the exemption's reason.
+                        VerdictStatus::Exempted => (
+                            HubStatus::Failed,
+                            Some(bounded(f.reason.as_deref().unwrap_or("exempted"), MAX_NOTE)),
+                        ),
+                        VerdictStatus::NonCompliant => (HubStatus::Failed, None),
+                        VerdictStatus::Compliant => (HubStatus::Passed, None),
                         VerdictStatus::NotApplicable => return None,
                     };
                     Some((f.rule.to_string(), status))
@@ -318,6 +390,7 @@ fn finding(
         compliance: status,
         workflow: status.workflow(),
         record_state: state,
+        triage: None,
     }
 }
 
@@ -426,6 +499,72 @@ mod tests {
             .unwrap()
     }
 
+    fn exempted(secs: u64) -> Record {
+        let mut r = record(Status::Compliant, Some(VerdictStatus::Exempted), secs);
+        r.findings[0].reason = Some("legacy clients until the proxy ships".into());
+        r.findings[0].until = Some("2027-01-01T00:00:00Z".into());
+        r
+    }
+
+    #[test]
+    fn an_exempted_failure_is_suppressed_once_and_new_again_when_the_exemption_ends() {
+        let failing = record(
+            Status::NonCompliant,
+            Some(VerdictStatus::NonCompliant),
+            1_000,
+        );
+        let first = changes(&failing, None, ACCOUNT).unwrap();
+        assert_eq!(tls(&first).triage, None, "a plain failure is left NEW");
+
+        let suppressed = changes(&exempted(2_000), Some(&first.exported), ACCOUNT).unwrap();
+        let f = tls(&suppressed);
+        assert_eq!(
+            f.compliance,
+            HubStatus::Failed,
+            "an exempted rule still fails"
+        );
+        let triage = Triage {
+            workflow: "SUPPRESSED",
+            note: "legacy clients until the proxy ships".into(),
+        };
+        assert_eq!(f.triage, Some(triage.clone()));
+        // Not marked (the export failed): the next evaluation sends the triage again.
+        let again = changes(&exempted(2_500), Some(&first.exported), ACCOUNT).unwrap();
+        assert_eq!(tls(&again).triage, Some(triage));
+        // Marked: sent once.
+        assert_eq!(
+            changes(&exempted(3_000), Some(&suppressed.exported), ACCOUNT),
+            None
+        );
+
+        let ended = record(
+            Status::NonCompliant,
+            Some(VerdictStatus::NonCompliant),
+            4_000,
+        );
+        let renewed = changes(&ended, Some(&suppressed.exported), ACCOUNT).unwrap();
+        assert_eq!(
+            tls(&renewed).triage,
+            Some(Triage {
+                workflow: "NEW",
+                note: ENDED_NOTE.into(),
+            })
+        );
+        assert_eq!(
+            renewed.exported.findings["vgw-backend-tls-enforced"].suppressed,
+            None
+        );
+        assert_eq!(changes(&ended, Some(&renewed.exported), ACCOUNT), None);
+
+        let fixed = record(Status::Compliant, Some(VerdictStatus::Compliant), 5_000);
+        let resolved = changes(&fixed, Some(&suppressed.exported), ACCOUNT).unwrap();
+        assert_eq!(
+            tls(&resolved).triage.as_ref().map(|t| t.workflow),
+            Some("RESOLVED"),
+            "an exempted rule that passes is resolved, not left suppressed"
+        );
+    }
+
     #[test]
     fn a_failing_rule_is_one_failed_finding_with_a_stable_id() {
         let failing = record(
@@ -492,6 +631,11 @@ mod tests {
         assert_eq!(after.id, before.id, "the same finding, never a second one");
         assert_eq!(after.compliance, HubStatus::Passed);
         assert_eq!(after.workflow, "RESOLVED");
+        assert_eq!(
+            after.triage.as_ref().map(|t| t.workflow),
+            Some("RESOLVED"),
+            "an import cannot resolve an existing finding: triage does"
+        );
         assert_eq!(after.record_state, RecordState::Active);
         assert_eq!(after.created_at, before.created_at, "CreatedAt is kept");
         assert_eq!(after.updated_at, "1970-01-01T00:33:20Z");

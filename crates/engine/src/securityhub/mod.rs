@@ -2,6 +2,12 @@
 //! [`FindingsSink`] that imports them with `BatchImportFindings`
 //! (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchImportFindings.html>).
 //!
+//! A finding whose exemption began or ended ([`asff::Triage`]) is then triaged with
+//! `BatchUpdateFindings` (`Workflow.Status` and `Note`, which an import cannot change on an
+//! existing finding:
+//! <https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html>), one
+//! call per region and triage, after the import that creates or updates it.
+//!
 //! Findings are imported in the resource's region (one client per region, built on first use,
 //! like the App Mesh adapter), at most [`BATCH_SIZE`] per call. Security Hub answers a partly
 //! refused batch with HTTP 200 and `FailedCount` > 0: that is an error here.
@@ -11,14 +17,14 @@ pub mod asff;
 use crate::aws::classify;
 use crate::error::{ErrorKind, PortError};
 use crate::ports::FindingsSink;
-use asff::AsffFinding;
+use asff::{AsffFinding, Triage};
 use aws_config::SdkConfig;
 use aws_sdk_securityhub::types as sh;
 use aws_sdk_securityhub::Client;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
-/// `BatchImportFindings` takes at most this many findings per call.
+/// `BatchImportFindings` (and `BatchUpdateFindings`) take at most this many findings per call.
 pub const BATCH_SIZE: usize = 100;
 
 /// Security Hub through the AWS SDK, one client per region.
@@ -62,6 +68,7 @@ impl SecurityHubAdapter {
             .await
             .map_err(|e| classify("BatchImportFindings", e))?;
         partial_failure(
+            "BatchImportFindings",
             out.failed_count().unwrap_or(0),
             out.failed_findings().iter().map(|f| {
                 (
@@ -71,6 +78,98 @@ impl SecurityHubAdapter {
                 )
             }),
         )
+    }
+
+    /// One `BatchUpdateFindings` call setting `triage` on `batch`; `Err` when it failed or left
+    /// any finding unprocessed.
+    async fn triage(
+        &self,
+        region: &str,
+        triage: &Triage,
+        batch: &[&AsffFinding],
+    ) -> Result<(), PortError> {
+        let identifiers = batch
+            .iter()
+            .map(|f| {
+                sh::AwsSecurityFindingIdentifier::builder()
+                    .id(&f.id)
+                    .product_arn(&f.product_arn)
+                    .build()
+            })
+            .collect();
+        let out = self
+            .client(region)
+            .batch_update_findings()
+            .set_finding_identifiers(Some(identifiers))
+            .workflow(
+                sh::WorkflowUpdate::builder()
+                    .status(sh::WorkflowStatus::from(triage.workflow))
+                    .build(),
+            )
+            .note(
+                sh::NoteUpdate::builder()
+                    .text(&triage.note)
+                    .updated_by(asff::NOTE_BY)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| classify("BatchUpdateFindings", e))?;
+        let unprocessed = out.unprocessed_findings();
+        partial_failure(
+            "BatchUpdateFindings",
+            i32::try_from(unprocessed.len()).unwrap_or(i32::MAX),
+            unprocessed.iter().map(|f| {
+                (
+                    f.finding_identifier().and_then(|i| i.id()).unwrap_or("?"),
+                    f.error_code().unwrap_or("?"),
+                    f.error_message().unwrap_or(""),
+                )
+            }),
+        )
+    }
+
+    /// Import one region's findings, then triage those that ask for it (a finding must exist
+    /// before it can be triaged).
+    async fn export_region(
+        &self,
+        region: &str,
+        findings: &[AsffFinding],
+    ) -> (usize, Option<PortError>) {
+        let mut first_error = None;
+        let mut failed = 0;
+        for batch in findings.chunks(BATCH_SIZE) {
+            if let Err(err) = self.import(region, batch).await {
+                failed += 1;
+                first_error.get_or_insert(err);
+            }
+        }
+        if first_error.is_some() {
+            // Not triaged: the mark is not written, so the next evaluation sends both again.
+            return (failed, first_error);
+        }
+        let mut by_triage: BTreeMap<(&str, &str), Vec<&AsffFinding>> = BTreeMap::new();
+        for finding in findings {
+            if let Some(t) = &finding.triage {
+                by_triage
+                    .entry((t.workflow, t.note.as_str()))
+                    .or_default()
+                    .push(finding);
+            }
+        }
+        for (&(workflow, note), triaged) in &by_triage {
+            let triage = Triage {
+                workflow,
+                note: note.to_owned(),
+            };
+            for batch in triaged.chunks(BATCH_SIZE) {
+                if let Err(err) = self.triage(region, &triage, batch).await {
+                    failed += 1;
+                    first_error.get_or_insert(err);
+                }
+            }
+        }
+        (failed, first_error)
     }
 }
 
@@ -87,11 +186,10 @@ impl FindingsSink for SecurityHubAdapter {
         let mut first_error = None;
         let mut failed = 0;
         for (region, findings) in &by_region {
-            for batch in findings.chunks(BATCH_SIZE) {
-                if let Err(err) = self.import(region, batch).await {
-                    failed += 1;
-                    first_error.get_or_insert(err);
-                }
+            let (region_failed, region_error) = self.export_region(region, findings).await;
+            failed += region_failed;
+            if let Some(err) = region_error {
+                first_error.get_or_insert(err);
             }
         }
         match first_error {
@@ -105,8 +203,10 @@ impl FindingsSink for SecurityHubAdapter {
     }
 }
 
-/// The error of an answer reporting `failed_count` refused findings (`(id, code, message)`).
+/// The error of an `operation`'s answer reporting `failed_count` refused findings
+/// (`(id, code, message)`).
 pub fn partial_failure<'a>(
+    operation: &'static str,
     failed_count: i32,
     failed: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
 ) -> Result<(), PortError> {
@@ -118,7 +218,7 @@ pub fn partial_failure<'a>(
         .map(|(id, code, message)| format!("{id}: {code} {message}"))
         .collect();
     Err(PortError::new(
-        "BatchImportFindings",
+        operation,
         ErrorKind::Rejected,
         format!("{failed_count} findings refused ({})", examples.join("; ")),
     ))
@@ -192,8 +292,9 @@ mod tests {
 
     #[test]
     fn a_partly_refused_batch_is_an_error_naming_the_refused() {
-        assert!(partial_failure(0, std::iter::empty()).is_ok());
+        assert!(partial_failure("BatchImportFindings", 0, std::iter::empty()).is_ok());
         let err = partial_failure(
+            "BatchImportFindings",
             2,
             [
                 ("a/rule", "InvalidInput", "bad"),

@@ -2,18 +2,20 @@
 //! `FAILED` finding that turns `PASSED` on the same `Id`, unchanged evaluations import nothing,
 //! a refused import is an error but never a retry and the sweep makes it later, deletions
 //! archive, switched off nothing is read), then the SDK adapter against the emulator's
-//! `BatchImportFindings` and `GetFindings`.
+//! `BatchImportFindings`, `BatchUpdateFindings` (exempted failures suppressed) and `GetFindings`.
 
 use crate::decisions::{allow_all_mesh, config, event, handle, id, mesh_ref, report};
 use crate::pipeline::evaluated;
 use aws_sdk_appmesh::types::EgressFilterType;
 use aws_sdk_securityhub::types::{AwsSecurityFinding, ComplianceStatus, RecordState as Sdk};
 use meshwarden_engine::error::ErrorKind;
+use meshwarden_engine::exemptions::ExemptionItem;
 use meshwarden_engine::ports::ComplianceStore;
-use meshwarden_engine::record::{Action, Status};
+use meshwarden_engine::record::{rfc3339, Action, Status};
 use meshwarden_engine::securityhub::asff::{HubStatus, RecordState};
 use meshwarden_engine::securityhub::SecurityHubAdapter;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
+use meshwarden_rules::exemption::Exemption;
 use meshwarden_testkit::memory::{MemoryFindings, MemoryMesh, MemoryStore, Strike};
 use meshwarden_testkit::{
     mesh_id, security_hub_findings, unique, update_mesh_event, Harness, ACCOUNT, HUMAN_ROLE, REGION,
@@ -129,6 +131,48 @@ async fn a_refused_import_is_an_error_never_a_retry_and_the_sweep_makes_it() {
     assert_eq!(w.finding("m").compliance, HubStatus::Failed);
     assert_eq!(swept(&engine).await, 0);
     assert_eq!(w.hub.imports().len(), 1, "a second sweep has nothing new");
+}
+
+#[tokio::test]
+async fn a_failed_suppression_is_sent_again_by_the_sweep_and_then_never() {
+    let w = World::default();
+    let v = allow_all_mesh(&w.mesh, "m", ACCOUNT);
+    let off = w.engine(hub_config(AutoRevert::Off));
+    report(handle(&off, &event("m", v), "d1").await.0);
+    assert_eq!(w.finding("m").triage, None, "a plain failure is left NEW");
+    let engine = w.engine(hub_config(AutoRevert::On));
+    w.store
+        .put_exemption(&ExemptionItem::new(
+            &id("m"),
+            Exemption {
+                rule: RULE.to_owned(),
+                reason: "accepted".to_owned(),
+                until: rfc3339(SystemTime::now() + Duration::from_secs(86_400)),
+            },
+            HUMAN_ROLE,
+            &rfc3339(SystemTime::now()),
+        ))
+        .await
+        .unwrap();
+    w.hub.fail_next(ErrorKind::Rejected);
+    let (handled, counts) = handle(&engine, &event("m", v), "d2").await;
+    assert_eq!(
+        report(handled).action,
+        Action::None,
+        "exempted: not reverted"
+    );
+    assert_eq!(counts.errors, 1);
+    let mark = w.store.state_of(&id("m")).unwrap().security_hub.unwrap();
+    assert_eq!(mark.findings[RULE].suppressed, None, "not sent: not marked");
+    assert_eq!(swept(&engine).await, 0);
+    let suppressed = w.finding("m");
+    assert_eq!(
+        suppressed.triage.map(|t| (t.workflow, t.note)),
+        Some(("SUPPRESSED", "accepted".to_owned()))
+    );
+    let imports = w.hub.imports().len();
+    assert_eq!(swept(&engine).await, 0);
+    assert_eq!(w.hub.imports().len(), imports, "sent once");
 }
 
 #[tokio::test]
@@ -318,6 +362,83 @@ async fn security_hub_shows_passed_once_the_owner_fixes_the_mesh() {
             Some(&Sdk::Active)
         )
     );
+}
+
+/// The note STATE's `securityHub` mark keeps for the rule's finding of `mesh`.
+async fn suppressed_mark(h: &Harness, mesh: &str) -> Option<String> {
+    let state = hub_engine(h, AutoRevert::Off)
+        .store()
+        .state(&mesh_id(mesh))
+        .await
+        .unwrap()
+        .unwrap();
+    state.security_hub.unwrap().findings[RULE]
+        .suppressed
+        .clone()
+}
+
+#[tokio::test]
+async fn an_exempted_failure_is_suppressed_with_its_reason_and_new_once_the_exemption_is_removed() {
+    let h = Harness::new().await;
+    let mesh = unique("hub-exempt");
+    let v = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
+    let engine = hub_engine(&h, AutoRevert::On);
+    let drift = || update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO);
+    let reason = "legacy clients reach the internet until the proxy ships";
+    engine
+        .store()
+        .put_exemption(&ExemptionItem::new(
+            &mesh_id(&mesh),
+            Exemption {
+                rule: RULE.to_owned(),
+                reason: reason.to_owned(),
+                until: rfc3339(SystemTime::now() + Duration::from_secs(30 * 86_400)),
+            },
+            HUMAN_ROLE,
+            &rfc3339(SystemTime::now()),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(evaluated(&engine, &drift()).await.action, Action::None);
+    let suppressed = only_finding(&h, &mesh).await;
+    assert_eq!(
+        status(&suppressed),
+        (
+            Some(&ComplianceStatus::Failed),
+            Some("SUPPRESSED"),
+            Some(&Sdk::Active)
+        ),
+        "an exempted rule still fails, suppressed"
+    );
+    let note = suppressed.note().unwrap();
+    assert_eq!(
+        (note.text(), note.updated_by()),
+        (Some(reason), Some("meshwarden"))
+    );
+    assert_eq!(suppressed_mark(&h, &mesh).await.as_deref(), Some(reason));
+
+    assert!(engine
+        .store()
+        .remove_exemption(&mesh_id(&mesh), RULE)
+        .await
+        .unwrap());
+    let off = hub_engine(&h, AutoRevert::Off);
+    assert_eq!(evaluated(&off, &drift()).await.status, Status::NonCompliant);
+    let renewed = only_finding(&h, &mesh).await;
+    assert_eq!(
+        status(&renewed),
+        (
+            Some(&ComplianceStatus::Failed),
+            Some("NEW"),
+            Some(&Sdk::Active)
+        ),
+        "the rule is judged again once the exemption is gone"
+    );
+    assert_eq!(
+        renewed.note().and_then(|n| n.text()),
+        Some(meshwarden_engine::securityhub::asff::ENDED_NOTE)
+    );
+    assert_eq!(suppressed_mark(&h, &mesh).await, None);
 }
 
 /// A region no other test sweeps (the sweep records every resource of its regions).

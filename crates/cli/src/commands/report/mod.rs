@@ -3,7 +3,8 @@
 //! It reads the table through the queries `status` and `history` use, never a scan: the
 //! resources non-compliant now (index `nonCompliant`, every account and region), the live
 //! resources of each service in the caller's account and region (index `live`), then each
-//! resource's STATE item and history (queries on its partition).
+//! resource's STATE item and history (queries on its partition), and every exemption (index
+//! `exemptions`).
 
 pub mod exemptions;
 pub mod html;
@@ -13,6 +14,7 @@ pub mod timeline;
 use super::history::since;
 use super::session::{connect, AwsArgs, Session, Wants};
 use anyhow::Context;
+use exemptions::ExemptionRow;
 use indicatif::{ProgressBar, ProgressStyle};
 use meshwarden_engine::ports::{ComplianceStore, HistoryQuery, Scope};
 use meshwarden_engine::record::{rfc3339, HistoryItem, StateItem, Status};
@@ -152,8 +154,38 @@ async fn gather(
         generated_at: rfc3339(now),
         since: since.to_owned(),
         resources,
-        exemptions: Vec::new(),
+        exemptions: exemption_rows(session, &wanted).await?,
     })
+}
+
+/// Every exemption of the wanted services (the sparse `exemptions` index, no scan), by
+/// resource then rule.
+async fn exemption_rows(
+    session: &Session,
+    wanted: impl Fn(&str) -> bool,
+) -> anyhow::Result<Vec<ExemptionRow>> {
+    let items = session
+        .engine
+        .store()
+        .all_exemptions()
+        .await
+        .map_err(|e| session.store_error(e))?;
+    let mut rows: Vec<ExemptionRow> = items
+        .into_iter()
+        .filter_map(|item| {
+            let resource = ResourceRef::from_id(&item.pk).ok()?;
+            wanted(&item.pk).then(|| ExemptionRow {
+                resource: resource.path(),
+                rule: item.rule,
+                reason: item.reason,
+                until: item.until,
+                created_by: item.created_by,
+                created_at: item.created_at,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.resource, &a.rule).cmp(&(&b.resource, &b.rule)));
+    Ok(rows)
 }
 
 /// One resource's history, newest first, as far back as [`history_is_enough`] asks, and
