@@ -11,13 +11,14 @@
 * the size of the deployment zip (the bootstrap, deflated).
 
 Run under scripts/with-emulator.sh (scripts/bench.sh does). Prints JSON.
-    coldstart.py --bootstrap target/release/bootstrap [--runs 20] [--events 1000]
+    coldstart.py --bootstrap target/release/bootstrap [--runs 20] [--events 1000] [--keep-stdout PATH]
 """
 
 import argparse
 import io
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -151,6 +152,8 @@ def line_bytes(path, events):
 
 
 def summary(samples):
+    if not samples:
+        return None
     ms = sorted(s * 1000 for s in samples)
     return {"runs": len(ms), "p50Ms": round(statistics.median(ms), 2), "minMs": round(ms[0], 2), "maxMs": round(ms[-1], 2)}
 
@@ -158,8 +161,9 @@ def summary(samples):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap", required=True)
-    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=20, help="cold starts timed per arm (0: none, bytes only)")
     parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--keep-stdout", metavar="PATH", help="keep the function's stdout there (to trace each line)")
     args = parser.parse_args()
 
     table, mesh = f"coldstart-{uuid.uuid4().hex[:8]}", f"coldstart-{uuid.uuid4().hex[:8]}"
@@ -202,7 +206,10 @@ def main():
         process.wait()
     api.close()
     sizes = line_bytes(stdout_path, args.events)
-    os.remove(stdout_path)
+    if args.keep_stdout:
+        shutil.move(stdout_path, args.keep_stdout)
+    else:
+        os.remove(stdout_path)
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -4,7 +4,12 @@
 //! Every metric is published with the dimension sets `[[], ["Service"]]`: the dimensionless
 //! series (alarms) and one per service (`appmesh` | `vpc-lattice`, dashboards). The line is
 //! ingested as a log line and paid for by the byte, so it carries nothing optional: no `Unit`
-//! (CloudWatch records `None`; alarms and dashboards here name no unit).
+//! (CloudWatch records `None`; alarms and dashboards here name no unit), and no metric that
+//! is 0: a metric absent from the line records no datapoint, and every alarm on these metrics
+//! sums them against "greater than 0" with missing data treated as not breaching (infra
+//! `overZero`), so a missing datapoint and a 0 decide alike; the dashboard's sums show a gap
+//! instead of 0. A line whose every count is 0 is not written at all.
+//! <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data>
 //! <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html>
 
 use meshwarden_rules::resource::AwsService;
@@ -109,13 +114,17 @@ impl Counts {
     }
 
     /// The EMF document for these counts: dimension sets `[[], ["Service"]]` when one service
-    /// is counted, else `[[]]` (alarms use the dimensionless series either way).
-    pub fn emf(&self, at: SystemTime) -> Value {
+    /// is counted, else `[[]]` (alarms use the dimensionless series either way); only the
+    /// metrics that are not 0, and `None` when all are.
+    pub fn emf(&self, at: SystemTime) -> Option<Value> {
         let millis = at
             .duration_since(SystemTime::UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
             .unwrap_or(0);
-        let named = self.named();
+        let named: Vec<_> = self.named().into_iter().filter(|(_, v)| *v != 0).collect();
+        if named.is_empty() {
+            return None;
+        }
         let definitions: Vec<Value> = named
             .iter()
             .map(|(name, _)| json!({ "Name": name }))
@@ -138,12 +147,16 @@ impl Counts {
         for (name, value) in named {
             doc.insert(name.into(), json!(value));
         }
-        Value::Object(doc)
+        Some(Value::Object(doc))
     }
 
-    /// Write the EMF line to stdout (ignored if stdout is gone: metrics must not fail an event).
+    /// Write the EMF line to stdout, if any count is not 0 (ignored if stdout is gone: metrics
+    /// must not fail an event).
     pub fn emit(&self) {
-        let line = self.emf(SystemTime::now()).to_string();
+        let Some(doc) = self.emf(SystemTime::now()) else {
+            return;
+        };
+        let line = doc.to_string();
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
     }
@@ -154,7 +167,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn emf_declares_every_metric_it_carries() {
+    fn emf_declares_every_metric_it_carries_and_carries_no_zero() {
         let counts = Counts {
             evaluations: 1,
             non_compliant: 1,
@@ -163,21 +176,30 @@ mod tests {
             new_non_compliance: 1,
             ..Counts::default()
         };
-        let doc = counts.emf(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1500));
+        let doc = counts
+            .emf(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1500))
+            .unwrap();
         assert_eq!(doc["_aws"]["Timestamp"], 1500);
         let defs = doc["_aws"]["CloudWatchMetrics"][0]["Metrics"]
             .as_array()
             .unwrap();
-        assert_eq!(defs.len(), 10);
+        assert_eq!(defs.len(), 5, "the five counts that are not 0");
         for def in defs {
             let name = def["Name"].as_str().unwrap();
             assert!(doc.get(name).is_some(), "{name} declared but missing");
         }
         assert_eq!(doc["NonCompliant"], 1);
         assert_eq!(doc["RevertsCapped"], 1);
-        assert_eq!(doc["MissedEvents"], 0);
         assert_eq!(doc["NewNonCompliance"], 1);
-        assert_eq!(doc["Exempted"], 0);
+        for zero in [
+            "MissedEvents",
+            "Exempted",
+            "Errors",
+            "RevertSkipped",
+            "EventsReceived",
+        ] {
+            assert!(doc.get(zero).is_none(), "{zero} is 0: not in the line");
+        }
         assert_eq!(
             doc["_aws"]["CloudWatchMetrics"][0]["Namespace"],
             "Meshwarden"
@@ -193,8 +215,12 @@ mod tests {
     #[test]
     fn one_service_is_a_dimension_and_several_are_not() {
         let at = SystemTime::UNIX_EPOCH;
-        let lattice = Counts::default().of(Some(AwsService::VpcLattice));
-        let doc = lattice.emf(at);
+        let one = Counts {
+            evaluations: 1,
+            ..Counts::default()
+        };
+        let lattice = one.of(Some(AwsService::VpcLattice));
+        let doc = lattice.emf(at).unwrap();
         assert_eq!(
             doc["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
             json!([[], ["Service"]])
@@ -209,9 +235,16 @@ mod tests {
         assert_eq!(both.service, Attribution::Mixed);
         both.add(Counts::default().of(Some(AwsService::AppMesh)));
         assert_eq!(both.service, Attribution::Mixed, "mixed stays mixed");
+        assert_eq!(both.evaluations, 1);
         assert_eq!(
-            both.emf(at)["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            both.emf(at).unwrap()["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
             json!([[]])
         );
+    }
+
+    #[test]
+    fn counts_that_are_all_zero_write_no_line() {
+        let none = Counts::default().of(Some(AwsService::AppMesh));
+        assert_eq!(none.emf(SystemTime::UNIX_EPOCH), None);
     }
 }

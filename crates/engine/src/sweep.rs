@@ -347,6 +347,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     }
 
     /// Describe and evaluate one listed resource as sweep `sweep_id` (nothing recorded).
+    /// Exemptions are judged in force at `now` (the scan's start, one instant for all of it).
     pub(crate) async fn sweep_one(
         &self,
         resource: &ResourceRef,
@@ -375,13 +376,17 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
                 .cloned(),
         );
         step::exempt(&mut assessment, &exempted, now);
+        // The history key keeps the schedule's time (`event_time`: a shard run twice writes
+        // the same items); the evaluation's time is taken after this resource's describe, as the
+        // pipeline's is, so that of an event and the sweep the later describe wins
+        // (`state_order`), not whichever started first.
         let cause = sweep_cause(sweep_id, resource, event_time);
         Ok(Swept::Recorded(Box::new(step::record_of(
             resource,
             cause,
             &described.resource,
             &assessment,
-            now,
+            SystemTime::now(),
         ))))
     }
 }

@@ -23,10 +23,9 @@ use tracing::Instrument;
 async fn main() -> Result<(), Error> {
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::new(log_filter(
+            std::env::var("RUST_LOG").ok().as_deref(),
+        )))
         // Compact: the event's fields at the top level, and the invocation span (request and
         // envelope ids) only at debug: the per-event line is billed by the byte.
         .flatten_event(true)
@@ -65,6 +64,22 @@ async fn main() -> Result<(), Error> {
     .await
 }
 
+/// The log filter: `RUST_LOG` (default `info`), with `lambda_runtime` at `warn` unless
+/// `RUST_LOG` names it. The runtime opens an info span per invocation ("Lambda runtime invoke",
+/// its request id and X-Ray trace id) that would ride on every line at info; our own debug
+/// `invocation` span carries the request id at debug.
+fn log_filter(rust_log: Option<&str>) -> String {
+    let base = rust_log
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .unwrap_or("info");
+    if base.contains("lambda_runtime") {
+        base.to_owned()
+    } else {
+        format!("{base},lambda_runtime=warn")
+    }
+}
+
 /// The invocation's end (Lambda's deadline, milliseconds since the epoch) on the monotonic clock.
 fn deadline(epoch_millis: u64) -> Instant {
     let now = SystemTime::now()
@@ -83,4 +98,20 @@ fn invocation_span(event: &LambdaEvent<Value>) -> tracing::Span {
         envelope_id = envelope.as_ref().and_then(|e| e.id.as_deref()).unwrap_or("-"),
         detail_type = envelope.as_ref().map(|e| e.detail_type.as_str()).unwrap_or("-"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_filter;
+
+    #[test]
+    fn the_runtime_s_invocation_span_stays_off_the_info_lines_unless_asked_for() {
+        assert_eq!(log_filter(None), "info,lambda_runtime=warn");
+        assert_eq!(log_filter(Some(" ")), "info,lambda_runtime=warn");
+        assert_eq!(log_filter(Some("debug")), "debug,lambda_runtime=warn");
+        assert_eq!(
+            log_filter(Some("info,lambda_runtime=info")),
+            "info,lambda_runtime=info"
+        );
+    }
 }

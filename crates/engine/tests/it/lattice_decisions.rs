@@ -361,3 +361,57 @@ async fn two_hundred_lattice_reverts_of_every_kind_through_seeded_faults_are_eac
 ) {
     seeded_fault_run(&Drift::ALL).await;
 }
+
+#[tokio::test]
+async fn an_event_evaluated_after_the_sweep_started_but_before_its_describe_yields_to_the_sweep() {
+    // VPC Lattice has no versions: the later describe wins. An event described after the sweep
+    // started but before the sweep's describe of the same resource saw an older state: the
+    // sweep's evaluation must replace it, whatever time the sweep started at.
+    let (lattice, store, engine) = ports();
+    let resource = Drift::AuthType.compliant(&lattice, &engine).await;
+    let id = resource.lattice_id().unwrap().to_owned();
+    let event_engine = Engine::new(lattice.clone(), store.clone(), config(AutoRevert::Off));
+    let (world, network) = (lattice.clone(), id.clone());
+    let staged = meshwarden_testkit::staged::Staged::new(lattice.clone()).before_describe(
+        1,
+        Box::new(move || {
+            // The event runs to its end, on its own thread and runtime, before the sweep's
+            // describe is made.
+            std::thread::spawn(move || {
+                let event = Drift::AuthType.drift(&world, &network);
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .unwrap();
+                let report = handled(runtime.block_on(event_engine.handle(&event)).unwrap());
+                assert_eq!(report.status, Status::NonCompliant, "{report:?}");
+                // Put right again before the sweep's describe; its event is still on the way.
+                world.world().set_auth_type(&network, "AWS_IAM").unwrap();
+            })
+            .join()
+            .unwrap();
+            Box::pin(async {})
+        }),
+    );
+    let sweeper = Engine::new(staged, store.clone(), config(AutoRevert::Off));
+    let request = meshwarden_rules::event::SweepRequest {
+        id: "sweep-1".to_owned(),
+        time: Some("2026-11-25T06:00:00Z".to_owned()),
+    };
+    sweeper.sweep(&request).await.unwrap();
+    let state = store.state_of(&resource.id()).unwrap();
+    assert_eq!(state.common.status, Status::Compliant, "{state:?}");
+    assert!(
+        state.common.event_id.starts_with("sweep-1/"),
+        "the sweep's newer describe holds STATE: {state:?}"
+    );
+    let swept = store
+        .history_of(&resource.id())
+        .into_iter()
+        .find(|h| h.common.event_id.starts_with("sweep-1/"))
+        .expect("the sweep's history item");
+    assert!(
+        swept.common.sk.starts_with("EVT#2026-11-25T06:00:00Z#"),
+        "history keyed by the schedule's time: {}",
+        swept.common.sk
+    );
+}
