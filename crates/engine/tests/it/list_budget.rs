@@ -2,7 +2,8 @@
 //! short of time and hands the rest on as a list shard of the same sweep (the next page's
 //! cursor and what was listed), and only the shard that lists the last page retires what the
 //! whole listing did not find. In memory (pages of the in-memory mesh), then on the emulator
-//! (App Mesh's `ListMeshes` pages, SQS).
+//! (App Mesh's `ListMeshes` pages; VPC Lattice's `ListServiceNetworks`, `ListServices` and
+//! `ListTargetGroups` pages; SQS).
 
 use crate::decisions::{config, mesh_ref};
 use crate::fanout::{emulator_config, plan, seed, shards_of, sweep_items};
@@ -11,7 +12,7 @@ use meshwarden_engine::fanout::{ShardOutcome, ShardReport};
 use meshwarden_engine::ports::ComplianceStore;
 use meshwarden_engine::record::Status;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig};
-use meshwarden_rules::resource::ResourceRef;
+use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use meshwarden_testkit::fanout::{Drained, MemoryQueue, SweepQueue};
 use meshwarden_testkit::memory::{MemoryMesh, MemoryStore};
 use meshwarden_testkit::*;
@@ -21,6 +22,11 @@ use std::time::Duration;
 /// The App Mesh list shards of a drained queue, in delivery order.
 fn app_mesh_lists(drained: &Drained) -> Vec<ShardReport> {
     shards_of(drained, "list appmesh:")
+}
+
+/// The VPC Lattice list shards of a drained queue, in delivery order.
+fn lattice_lists(drained: &Drained) -> Vec<ShardReport> {
+    shards_of(drained, "list lattice:")
 }
 
 struct Paged {
@@ -195,5 +201,114 @@ async fn on_the_emulator_a_list_shard_short_of_time_hands_list_meshes_pages_on()
         assert_eq!(state.common.event_id, format!("{sweep}/{path}"), "{id}");
     }
     let state = engine.store().state(gone).await.unwrap().expect("STATE");
+    assert_eq!(state.common.status, Status::Deleted);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_the_emulator_a_lattice_list_shard_short_of_time_hands_each_listing_page_on() {
+    // A region no other test uses: its listings hold only these resources.
+    const HERE: &str = "ap-south-1";
+    const PAGE: i32 = 3;
+    let h = Harness::new().await;
+    let client = h.lattice_as(ACCOUNT, HERE).await;
+    let mut expected = Vec::new();
+    for _ in 0..7 {
+        let out = client.create_service_network().name(unique("pg"));
+        let id = out.send().await.unwrap().id.unwrap();
+        expected.push(ResourceRef::lattice(
+            ResourceKind::ServiceNetwork,
+            ACCOUNT,
+            HERE,
+            id,
+        ));
+    }
+    for _ in 0..4 {
+        let out = client.create_service().name(unique("pg"));
+        let id = out.send().await.unwrap().id.unwrap();
+        expected.push(ResourceRef::lattice(
+            ResourceKind::Service,
+            ACCOUNT,
+            HERE,
+            id,
+        ));
+    }
+    for _ in 0..5 {
+        let out = client
+            .create_target_group()
+            .name(unique("pg"))
+            .r#type(aws_sdk_vpclattice::types::TargetGroupType::Lambda);
+        let id = out.send().await.unwrap().id.unwrap();
+        expected.push(ResourceRef::lattice(
+            ResourceKind::TargetGroup,
+            ACCOUNT,
+            HERE,
+            id,
+        ));
+    }
+    let sqs = aws_sdk_sqs::Client::new(&h.sdk);
+    let queue = SweepQueue::create(sqs.clone(), &unique("list-budget")).await;
+    let config = EngineConfig {
+        sweep_shard_size: 10,
+        ..emulator_config(&h, &[HERE], &[])
+    };
+    let (services, store) = h.ports(&config);
+    let engine = Engine::new(services.with_lattice_page_size(PAGE), store, config)
+        .with_queue(queue.adapter(sqs.clone()));
+
+    // A first sweep with time to spare lists every page in one shard; then a target group goes.
+    plan(&engine, &unique("sweep")).await;
+    let first = queue.drain(&engine, 1, 1, None).await;
+    let listed: Vec<usize> = lattice_lists(&first)
+        .iter()
+        .map(|r| r.sweep.listed)
+        .collect();
+    assert_eq!(listed, vec![16], "one shard lists the whole scope");
+    let gone = expected.pop().unwrap();
+    client
+        .delete_target_group()
+        .target_group_identifier(gone.lattice_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+
+    let sweep = unique("sweep");
+    plan(&engine, &sweep).await;
+    let drained = queue.drain(&engine, 1, 1, Some(Duration::ZERO)).await;
+    let lists = lattice_lists(&drained);
+    assert!(
+        lists.iter().all(|r| r.outcome == ShardOutcome::Done),
+        "{lists:?}"
+    );
+    let listed: Vec<usize> = lists.iter().map(|r| r.sweep.listed).collect();
+    assert_eq!(
+        listed,
+        vec![3, 3, 1, 3, 1, 3, 1],
+        "networks 3+3+1, services 3+1, target groups 3+1, one page per shard: {lists:?}"
+    );
+    let retired: Vec<usize> = lists.iter().map(|r| r.sweep.retired).collect();
+    assert_eq!(
+        retired,
+        vec![0, 0, 0, 0, 0, 0, 1],
+        "retired once, at the end"
+    );
+    assert_eq!(
+        lists[3].shard.as_deref(),
+        Some(format!("list lattice:{ACCOUNT}:{HERE} after 7 resource(s)").as_str())
+    );
+    for r in &expected {
+        let state = engine.store().state(&r.id()).await.unwrap().expect("STATE");
+        assert_ne!(state.common.status, Status::Deleted, "{r}");
+        assert_eq!(
+            state.common.event_id,
+            format!("{sweep}/{}", r.path()),
+            "{r}"
+        );
+    }
+    let state = engine
+        .store()
+        .state(&gone.id())
+        .await
+        .unwrap()
+        .expect("STATE");
     assert_eq!(state.common.status, Status::Deleted);
 }
