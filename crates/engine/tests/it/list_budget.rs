@@ -13,7 +13,7 @@ use meshwarden_engine::ports::ComplianceStore;
 use meshwarden_engine::record::Status;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig};
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
-use meshwarden_testkit::fanout::{Drained, MemoryQueue, SweepQueue};
+use meshwarden_testkit::fanout::{deliver, Drained, MemoryQueue, SweepQueue};
 use meshwarden_testkit::memory::{MemoryMesh, MemoryStore};
 use meshwarden_testkit::*;
 use serde_json::json;
@@ -311,4 +311,19 @@ async fn on_the_emulator_a_lattice_list_shard_short_of_time_hands_each_listing_p
         .unwrap()
         .expect("STATE");
     assert_eq!(state.common.status, Status::Deleted);
+
+    // A continuation whose cursor names no listing (a body from elsewhere, or a bug) fails its
+    // shard, naming the cursor; it is not retried and retires nothing.
+    let body = json!({"meshwarden": "sweep-shard", "version": 1, "sweepId": unique("sweep"),
+        "time": "2026-11-25T06:00:00Z", "shard": {"kind": "list",
+        "scope": {"service": "vpc-lattice", "account": ACCOUNT, "region": HERE},
+        "continuation": {"cursor": "meshes:abc", "listed": []}}});
+    let batch = deliver(&engine, &[("bad".to_owned(), body.to_string(), 1)], None).await;
+    assert_eq!(batch.shards[0].outcome, ShardOutcome::Failed, "{batch:?}");
+    let reason = batch.shards[0].reason.as_deref().unwrap_or_default();
+    assert!(reason.contains("\"meshes:abc\""), "{reason}");
+    for r in &expected {
+        let state = engine.store().state(&r.id()).await.unwrap().expect("STATE");
+        assert_ne!(state.common.status, Status::Deleted, "{r}");
+    }
 }
