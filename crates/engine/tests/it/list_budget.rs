@@ -1,9 +1,9 @@
 //! List shards within their time budget: a scope listed in pages stops between two pages once
 //! short of time and hands the rest on as a list shard of the same sweep (the next page's
 //! cursor and what was listed), and only the shard that lists the last page retires what the
-//! whole listing did not find. In memory (pages of the in-memory mesh), then on the emulator
-//! (App Mesh's `ListMeshes` pages; VPC Lattice's `ListServiceNetworks`, `ListServices` and
-//! `ListTargetGroups` pages; SQS).
+//! whole listing did not find. In memory (pages of the in-memory mesh and VPC Lattice), then on
+//! the emulator (App Mesh's `ListMeshes` pages; VPC Lattice's `ListServiceNetworks`,
+//! `ListServices` and `ListTargetGroups` pages; SQS).
 
 use crate::decisions::{config, mesh_ref};
 use crate::fanout::{emulator_config, plan, seed, shards_of, sweep_items};
@@ -14,6 +14,7 @@ use meshwarden_engine::record::Status;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig};
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use meshwarden_testkit::fanout::{deliver, Drained, MemoryQueue, SweepQueue};
+use meshwarden_testkit::lattice_memory::MemoryLattice;
 use meshwarden_testkit::memory::{MemoryMesh, MemoryStore};
 use meshwarden_testkit::*;
 use serde_json::json;
@@ -156,6 +157,71 @@ async fn a_listing_fault_on_a_later_page_retries_that_shard_alone_and_loses_noth
     for r in &p.meshes {
         assert_eq!(sweep_items(&p.store, r, "sweep-1"), 1, "{r}: recorded once");
     }
+}
+
+#[tokio::test]
+async fn a_lattice_list_shard_short_of_time_hands_the_rest_on_and_retires_only_at_the_end() {
+    let (lattice, store, queue) = (
+        MemoryLattice::default(),
+        MemoryStore::default(),
+        MemoryQueue::default(),
+    );
+    let mut resources = Vec::new();
+    {
+        let mut world = lattice.world();
+        world.page_size = Some(3);
+        resources.extend((0..5).map(|_| world.create_network("NONE")));
+        resources.extend((0..3).map(|_| world.create_service("NONE")));
+        resources.extend((0..2).map(|_| world.create_target_group("HTTPS", Some(true))));
+    }
+    let config = EngineConfig {
+        account: Some(ACCOUNT.to_owned()),
+        sweep_shard_size: 4,
+        missed_event_grace: Duration::ZERO,
+        ..config(AutoRevert::Off)
+    };
+    let engine = Engine::new(lattice.clone(), store.clone(), config).with_queue(queue.clone());
+    plan(&engine, "sweep-1").await;
+    let first = queue.drain(&engine, 1).await;
+    let listed: Vec<usize> = lattice_lists(&first)
+        .iter()
+        .map(|r| r.sweep.listed)
+        .collect();
+    assert_eq!(
+        listed,
+        vec![10],
+        "with time to spare one shard lists every page"
+    );
+    let gone = resources.remove(4);
+    lattice.world().delete(gone.lattice_id().unwrap());
+
+    let pages_before = lattice.world().pages;
+    plan(&engine, "sweep-2").await;
+    let second = queue.drain_within(&engine, 1, Some(Duration::ZERO)).await;
+    let lists = lattice_lists(&second);
+    assert!(
+        lists.iter().all(|r| r.outcome == ShardOutcome::Done),
+        "{lists:?}"
+    );
+    let listed: Vec<usize> = lists.iter().map(|r| r.sweep.listed).collect();
+    assert_eq!(listed, vec![3, 3, 3], "9 resources left, 3 per page");
+    let retired: Vec<usize> = lists.iter().map(|r| r.sweep.retired).collect();
+    assert_eq!(
+        retired,
+        vec![0, 0, 1],
+        "retired once, by the last page's shard"
+    );
+    // VPC Lattice: 3 pages; App Mesh: 1 (its scope is empty).
+    assert_eq!(lattice.world().pages - pages_before, 3 + 1);
+    for r in &resources {
+        assert_eq!(sweep_items(&store, r, "sweep-2"), 1, "{r}: recorded once");
+        let state = store.state_of(&r.id()).unwrap();
+        assert_ne!(state.common.status, Status::Deleted, "{r}: not retired");
+    }
+    assert_eq!(
+        store.state_of(&gone.id()).unwrap().common.status,
+        Status::Deleted
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
