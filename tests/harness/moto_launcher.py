@@ -68,6 +68,7 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 )
 from werkzeug.serving import make_server  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
+from urllib.parse import unquote  # noqa: E402
 from uuid import uuid4  # noqa: E402
 
 from moto.appmesh import models as appmesh_models  # noqa: E402
@@ -452,9 +453,37 @@ def idempotent_access_log_subscriptions():
     LatticeBackend.create_access_log_subscription = create
 
 
+def lattice_list_pages():
+    """API: ListServiceNetworks and ListServices page with the query's maxResults and nextToken.
+    moto reads MaxResults/NextToken instead, so it ignores both: every listing is one page of its
+    default 50, and a nextToken starts the listing over."""
+    for name in ("list_service_networks", "list_services"):
+        def respond(self, _name=name):
+            items, token = getattr(self.backend, _name)(
+                max_results=self._get_int_param("maxResults"), next_token=self._get_param("nextToken"))
+            return json.dumps({"items": [item.to_dict() for item in items], "nextToken": token})
+
+        setattr(LatticeResponse, name, respond)
+
+
+def lattice_delete_target_group():
+    """API: DeleteTargetGroup (DELETE /targetgroups/{id or ARN}) answers its arn, id and status.
+    moto: not implemented (HTTP 500). Removed at once (AWS answers DELETE_IN_PROGRESS first); the
+    API's refusal of a target group still in use (ConflictException) is not modelled."""
+
+    def respond(self):
+        identifier = lattice_id(unquote(self.path.split("/")[-1]))
+        group = self.backend.target_groups.pop(identifier, None)
+        if group is None:
+            raise lattice_exceptions.ResourceNotFoundException(f"Target group {identifier} not found")
+        return json.dumps({"arn": group.arn, "id": group.id, "status": "DELETE_IN_PROGRESS"})
+
+    LatticeResponse.delete_target_group = respond
+
+
 LATTICE_SHIMS = (lattice_not_found_is_404, lattice_ids_or_arns, lattice_default_auth_type,
                  lattice_created_and_updated_at, lattice_updates, lattice_get_vpc_association,
-                 idempotent_access_log_subscriptions)
+                 idempotent_access_log_subscriptions, lattice_list_pages, lattice_delete_target_group)
 
 
 def main():

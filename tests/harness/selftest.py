@@ -544,10 +544,41 @@ def check_lattice_writes_counted(port):
            f"writes counted {({k: counted.get(k) for k in expected})}, not {expected}")
 
 
+def check_lattice_list_pages(port):
+    """ListServiceNetworks, ListServices and ListTargetGroups page by maxResults and nextToken, each
+    resource once; DeleteTargetGroup removes a target group."""
+    api = boto3.client("vpc-lattice", endpoint_url=f"http://127.0.0.1:{port}", region_name="me-south-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing",
+                       config=Config(retries={"max_attempts": 1}))
+    created = {
+        "list_service_networks": {api.create_service_network(name=f"selftest-pages-{n}")["id"] for n in range(5)},
+        "list_services": {api.create_service(name=f"selftest-pages-{n}")["id"] for n in range(5)},
+        "list_target_groups": {api.create_target_group(name=f"selftest-pages-{n}", type="LAMBDA")["id"]
+                               for n in range(5)},
+    }
+    for name, ids in created.items():
+        pages, token = [], None
+        while True:
+            answer = getattr(api, name)(maxResults=2, **({"nextToken": token} if token else {}))
+            pages.append([item["id"] for item in answer["items"]])
+            token = answer.get("nextToken")
+            if not token or len(pages) > 5:
+                break
+        listed = [i for page in pages for i in page if i in ids]
+        expect([len(p) for p in pages] == [2, 2, 1] and sorted(listed) == sorted(ids),
+               f"{name} pages of 2: {pages}")
+    group = sorted(created["list_target_groups"])[0]
+    deleted = api.delete_target_group(targetGroupIdentifier=group)
+    expect(deleted.get("id") == group and deleted.get("status") == "DELETE_IN_PROGRESS",
+           f"DeleteTargetGroup answered {deleted}")
+    expect_not_found(api.get_target_group, targetGroupIdentifier=group)
+    expect_not_found(api.delete_target_group, targetGroupIdentifier=group)
+
+
 LATTICE_CHECKS = (check_lattice_updates, check_lattice_stable_documents, check_lattice_vpc_associations,
                   check_lattice_auth_policy, check_lattice_access_log_subscriptions,
                   check_lattice_auth_policy_propagation, check_lattice_foreign_accounts,
-                  check_lattice_association_counts, check_lattice_writes_counted)
+                  check_lattice_association_counts, check_lattice_writes_counted, check_lattice_list_pages)
 
 
 def check_lattice(port):

@@ -34,6 +34,15 @@ impl AwsServices {
             lattice: LatticeAdapter::new(accounts.clone()),
         }
     }
+
+    /// The same adapters, VPC Lattice listing `page_size` resources per page
+    /// ([`LatticeAdapter::with_page_size`]).
+    pub fn with_lattice_page_size(self, page_size: i32) -> Self {
+        AwsServices {
+            lattice: self.lattice.with_page_size(page_size),
+            ..self
+        }
+    }
 }
 
 /// The same describe, its snapshot wrapped as the service's.

@@ -13,11 +13,11 @@
 //! faults can be queued for the describe, the listing, the tags and each kind of write, before
 //! the write or after it landed (the answer lost).
 
-use crate::memory::{fault, lock, Faults, Strike};
+use crate::memory::{fault, lock, offset_page, Faults, Strike};
 use crate::{ACCOUNT, REGION};
 use meshwarden_engine::error::{ErrorKind, PortError};
 use meshwarden_engine::lattice::write::{writes, Write};
-use meshwarden_engine::ports::{Described, MeshReader, MeshWriter, Scope};
+use meshwarden_engine::ports::{Described, MeshReader, MeshWriter, Page, Scope};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::{AwsService, ResourceKind, ResourceRef};
 use serde_json::{json, Value};
@@ -51,6 +51,10 @@ pub struct LatticeWorld {
     pub writes: Vec<(String, &'static str, Option<String>)>,
     /// Describe calls, by resource id (faulted ones included).
     pub describes: BTreeMap<String, u32>,
+    /// Resources per listing page (`None`: one page).
+    pub page_size: Option<usize>,
+    /// Listing pages served (faulted ones included).
+    pub pages: u32,
 }
 
 fn auth_state(auth: &Value) -> &'static str {
@@ -88,6 +92,20 @@ impl LatticeWorld {
             },
         );
         resource
+    }
+
+    /// Every resource held in `scope`, by id.
+    fn listing(&self, scope: &Scope) -> Vec<ResourceRef> {
+        self.held
+            .values()
+            .map(|h| &h.resource)
+            .filter(|r| {
+                scope.service == AwsService::VpcLattice
+                    && r.region == scope.region
+                    && (scope.account.is_empty() || r.account == scope.account)
+            })
+            .cloned()
+            .collect()
     }
 
     fn held(&mut self, id: &str) -> Result<&mut Held, PortError> {
@@ -376,17 +394,21 @@ impl MeshReader for MemoryLattice {
         if let Some((kind, _)) = world.faults.take("list") {
             return Err(fault("List", kind));
         }
-        Ok(world
-            .held
-            .values()
-            .map(|h| &h.resource)
-            .filter(|r| {
-                scope.service == AwsService::VpcLattice
-                    && r.region == scope.region
-                    && (scope.account.is_empty() || r.account == scope.account)
-            })
-            .cloned()
-            .collect())
+        Ok(world.listing(scope))
+    }
+
+    /// Pages of [`LatticeWorld::page_size`] resources; the cursor is the next one's offset.
+    async fn list_page(
+        &self,
+        scope: &Scope,
+        cursor: Option<&str>,
+    ) -> Result<Page<ResourceRef>, PortError> {
+        let mut world = self.world();
+        world.pages += 1;
+        if let Some((kind, _)) = world.faults.take("list") {
+            return Err(fault("List", kind));
+        }
+        offset_page(world.listing(scope), world.page_size, cursor)
     }
 }
 

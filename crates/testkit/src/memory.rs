@@ -223,19 +223,26 @@ impl MeshReader for MemoryMesh {
         if let Some(kind) = cursor.and_then(|c| world.failing_pages.remove(c)) {
             return Err(fault("List", kind));
         }
-        let start: usize = match cursor.map(str::parse).transpose() {
-            Ok(start) => start.unwrap_or(0),
-            Err(_) => return Err(PortError::new("List", ErrorKind::Rejected, "bad cursor")),
-        };
-        let all = world.listing(scope);
-        let end = world
-            .page_size
-            .map_or(all.len(), |size| (start + size.max(1)).min(all.len()));
-        Ok(Page {
-            items: all.get(start..end).unwrap_or_default().to_vec(),
-            next: (end < all.len()).then(|| end.to_string()),
-        })
+        offset_page(world.listing(scope), world.page_size, cursor)
     }
+}
+
+/// The page of `all` from offset `cursor` (`None`: 0), `page_size` long (`None`: to the end); the
+/// next page's cursor is its offset. A cursor that is not an offset is rejected.
+pub(crate) fn offset_page(
+    all: Vec<ResourceRef>,
+    page_size: Option<usize>,
+    cursor: Option<&str>,
+) -> Result<Page<ResourceRef>, PortError> {
+    let start: usize = match cursor.map(str::parse).transpose() {
+        Ok(start) => start.unwrap_or(0),
+        Err(_) => return Err(PortError::new("List", ErrorKind::Rejected, "bad cursor")),
+    };
+    let end = page_size.map_or(all.len(), |size| (start + size.max(1)).min(all.len()));
+    Ok(Page {
+        items: all.get(start..end).unwrap_or_default().to_vec(),
+        next: (end < all.len()).then(|| end.to_string()),
+    })
 }
 
 impl MeshWorld {

@@ -6,6 +6,7 @@
 //! listeners, all requested at once. Remediation writes only what VPC Lattice can change in place
 //! ([`write`]), then describes the resource again.
 
+mod cursor;
 pub mod to_json;
 pub mod write;
 
@@ -13,15 +14,21 @@ use crate::aws::{
     classify, found, not_this_service, partition, rejected, tags_arn, Accounts, Clients,
 };
 use crate::error::{ErrorKind, PortError};
-use crate::ports::{Described, MeshReader, MeshWriter, Scope};
+use crate::ports::{Described, MeshReader, MeshWriter, Page, Scope};
 use aws_sdk_vpclattice::types as vl;
 use aws_sdk_vpclattice::Client;
+use cursor::Listing;
 use futures::future::try_join_all;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use serde_json::{json, Value};
 use to_json::ToJson;
 use write::Write;
+
+/// Resources per listing page ([`MeshReader::list_page`]): `maxResults` of
+/// `ListServiceNetworks`, `ListServices` and `ListTargetGroups`, at its documented maximum
+/// (<https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_ListServiceNetworks.html>).
+pub const PAGE_SIZE: i32 = 100;
 
 /// What was described, kept for writing back.
 #[derive(Debug, Clone)]
@@ -39,6 +46,7 @@ pub struct Snapshot {
 #[derive(Debug)]
 pub struct LatticeAdapter {
     clients: Clients<Client>,
+    page_size: i32,
 }
 
 impl LatticeAdapter {
@@ -46,7 +54,14 @@ impl LatticeAdapter {
     pub fn new(accounts: Accounts) -> Self {
         LatticeAdapter {
             clients: Clients::new(accounts),
+            page_size: PAGE_SIZE,
         }
+    }
+
+    /// The same adapter listing `page_size` resources per page (`maxResults`, 1 to 100), so a
+    /// test reaches several pages with a few resources.
+    pub fn with_page_size(self, page_size: i32) -> Self {
+        LatticeAdapter { page_size, ..self }
     }
 
     /// How to name the resource in a request: its id in an account we reach as itself, its ARN
@@ -67,6 +82,26 @@ impl LatticeAdapter {
         } else {
             resource.arn(partition(&resource.region))
         })
+    }
+
+    /// The listed resources of `kind` this scope evaluates: in organisation mode another
+    /// member's shared resource is listed in its owner's scope.
+    fn ours(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        found: Vec<(Option<String>, Option<String>)>,
+    ) -> Vec<ResourceRef> {
+        let accounts = self.clients.accounts();
+        found
+            .into_iter()
+            .filter_map(|(id, arn)| {
+                let account = arn_account(arn.as_deref()).unwrap_or(&scope.account);
+                let elsewhere = account != scope.account && accounts.through_member_role(account);
+                let id = id.filter(|_| !elsewhere)?;
+                Some(ResourceRef::lattice(kind, account, &scope.region, id))
+            })
+            .collect()
     }
 
     async fn auth_policy(&self, client: &Client, id: &str) -> Result<Value, PortError> {
@@ -389,54 +424,69 @@ impl MeshReader for LatticeAdapter {
     }
 
     async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
+        let mut refs = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = self.list_page(scope, cursor.as_deref()).await?;
+            refs.extend(page.items);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(refs),
+            }
+        }
+    }
+
+    /// One page of `ListServiceNetworks`, then of `ListServices`, then of `ListTargetGroups`
+    /// ([`LatticeAdapter::with_page_size`] resources at most); the cursor names the listing and
+    /// its `nextToken` ([`cursor`]).
+    async fn list_page(
+        &self,
+        scope: &Scope,
+        cursor: Option<&str>,
+    ) -> Result<Page<ResourceRef>, PortError> {
+        let at = cursor::Cursor::decode(cursor)?;
         let client = self.clients.get(&scope.account, &scope.region).await;
-        let (networks, services, groups) = futures::join!(
-            client
-                .list_service_networks()
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Result<Vec<_>, _>>(),
-            client
-                .list_services()
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Result<Vec<_>, _>>(),
-            client
-                .list_target_groups()
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Result<Vec<_>, _>>(),
-        );
-        let networks = networks.map_err(|e| classify("ListServiceNetworks", e))?;
-        let services = services.map_err(|e| classify("ListServices", e))?;
-        let groups = groups.map_err(|e| classify("ListTargetGroups", e))?;
-        let found = networks
-            .into_iter()
-            .map(|n| (ResourceKind::ServiceNetwork, n.id, n.arn))
-            .chain(
-                services
-                    .into_iter()
-                    .map(|s| (ResourceKind::Service, s.id, s.arn)),
-            )
-            .chain(
-                groups
-                    .into_iter()
-                    .map(|g| (ResourceKind::TargetGroup, g.id, g.arn)),
-            );
-        let accounts = self.clients.accounts();
-        Ok(found
-            .filter_map(|(kind, id, arn)| {
-                let account = arn_account(arn.as_deref()).unwrap_or(&scope.account);
-                // In organisation mode another member's shared resource is listed in its
-                // owner's scope.
-                let elsewhere = account != scope.account && accounts.through_member_role(account);
-                let id = id.filter(|_| !elsewhere)?;
-                Some(ResourceRef::lattice(kind, account, &scope.region, id))
-            })
-            .collect())
+        let (kind, found, token) = match at.listing {
+            Listing::ServiceNetworks => {
+                let out = client
+                    .list_service_networks()
+                    .max_results(self.page_size)
+                    .set_next_token(at.token)
+                    .send()
+                    .await
+                    .map_err(|e| classify("ListServiceNetworks", e))?;
+                let found = out.items.into_iter().map(|n| (n.id, n.arn)).collect();
+                (ResourceKind::ServiceNetwork, found, out.next_token)
+            }
+            Listing::Services => {
+                let out = client
+                    .list_services()
+                    .max_results(self.page_size)
+                    .set_next_token(at.token)
+                    .send()
+                    .await
+                    .map_err(|e| classify("ListServices", e))?;
+                let found = out.items.unwrap_or_default().into_iter();
+                let found = found.map(|s| (s.id, s.arn)).collect();
+                (ResourceKind::Service, found, out.next_token)
+            }
+            Listing::TargetGroups => {
+                let out = client
+                    .list_target_groups()
+                    .max_results(self.page_size)
+                    .set_next_token(at.token)
+                    .send()
+                    .await
+                    .map_err(|e| classify("ListTargetGroups", e))?;
+                let found = out.items.unwrap_or_default().into_iter();
+                let found = found.map(|g| (g.id, g.arn)).collect();
+                (ResourceKind::TargetGroup, found, out.next_token)
+            }
+        };
+        Ok(Page {
+            items: self.ours(scope, kind, found),
+            next: at.listing.after(token).map(|c| c.encode()),
+        })
     }
 }
 
