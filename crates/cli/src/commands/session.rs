@@ -6,7 +6,8 @@ use anyhow::{anyhow, Context};
 use meshwarden_engine::aws::{load_sdk_config, SdkOptions};
 use meshwarden_engine::config::DEFAULT_TABLE;
 use meshwarden_engine::on_aws::{self, AwsEngine};
-use meshwarden_engine::ports::PortError;
+use meshwarden_engine::ports::{ComplianceStore, PortError};
+use meshwarden_engine::record::StateItem;
 use meshwarden_engine::{AutoRevert, EngineConfig};
 use meshwarden_rules::resource::{AwsService, ResourceRef};
 
@@ -128,7 +129,28 @@ pub fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
     text.replace('\n', " ")
 }
 
+/// STATE items per query of the non-compliant index.
+const NON_COMPLIANT_PAGE: u32 = 100;
+
 impl Session {
+    /// Every resource non-compliant now: the sparse index, page by page (never a scan).
+    pub async fn non_compliant_now(&self) -> anyhow::Result<Vec<StateItem>> {
+        let store = self.engine.store();
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = store
+                .non_compliant(cursor.as_deref(), NON_COMPLIANT_PAGE)
+                .await
+                .map_err(|e| self.store_error(e))?;
+            items.extend(page.items);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(items),
+            }
+        }
+    }
+
     /// A store error, worded for people: a missing table is named as such.
     pub fn store_error(&self, err: PortError) -> anyhow::Error {
         let table = &self.engine.config().table;

@@ -27,8 +27,6 @@ pub struct StatusArgs {
     pub format: Format,
 }
 
-const PAGE: u32 = 100;
-
 /// Run the command.
 pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
     let session = connect(aws, Wants::in_region(args.region.clone())).await?;
@@ -42,22 +40,7 @@ pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                 .map_err(|e| session.store_error(e))?;
             vec![state.ok_or_else(|| anyhow!("no record of {resource} in table {}", aws.table))?]
         }
-        None => {
-            let mut items = Vec::new();
-            let mut cursor: Option<String> = None;
-            loop {
-                let page = store
-                    .non_compliant(cursor.as_deref(), PAGE)
-                    .await
-                    .map_err(|e| session.store_error(e))?;
-                items.extend(page.items);
-                match page.next {
-                    Some(next) => cursor = Some(next),
-                    None => break,
-                }
-            }
-            items
-        }
+        None => session.non_compliant_now().await?,
     };
     match args.format {
         Format::Json => println!("{}", serde_json::to_string(&items)?),

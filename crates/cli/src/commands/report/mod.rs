@@ -102,19 +102,13 @@ async fn gather(
     let store = session.engine.store();
     let wanted = |id: &str| ResourceRef::from_id(id).is_ok_and(|r| services.contains(&r.service()));
     let mut states: BTreeMap<String, Option<StateItem>> = BTreeMap::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let page = store
-            .non_compliant(cursor.as_deref(), PAGE)
-            .await
-            .map_err(|e| session.store_error(e))?;
-        for item in page.items.into_iter().filter(|i| wanted(&i.common.pk)) {
-            states.insert(item.common.pk.clone(), Some(item));
-        }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
+    for item in session
+        .non_compliant_now()
+        .await?
+        .into_iter()
+        .filter(|i| wanted(&i.common.pk))
+    {
+        states.insert(item.common.pk.clone(), Some(item));
     }
     for service in services {
         let scope = Scope {
