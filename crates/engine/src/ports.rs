@@ -64,27 +64,32 @@ pub trait MeshReader: Send + Sync {
         snapshot: &Self::Snapshot,
     ) -> impl Future<Output = Result<Vec<Tag>, PortError>> + Send;
 
-    /// Every evaluated resource of one service that one account sees in one region (App Mesh:
-    /// meshes first, then their gateways and nodes).
-    fn list(
-        &self,
-        scope: &Scope,
-    ) -> impl Future<Output = Result<Vec<ResourceRef>, PortError>> + Send;
-
-    /// One page of [`MeshReader::list`]: the resources from `cursor` on (`None`: from the
-    /// start) and the cursor of the rest (`None`: the listing is complete), so a list shard can
-    /// stop between pages and hand the rest on. By default everything is one page.
+    /// One page of the resources of one service that one account sees in one region: those
+    /// from `cursor` on (`None`: from the start) and the cursor of the rest (`None`: the listing
+    /// is complete), so a list shard can stop between pages and hand the rest on.
     fn list_page(
         &self,
         scope: &Scope,
         cursor: Option<&str>,
-    ) -> impl Future<Output = Result<Page<ResourceRef>, PortError>> + Send {
+    ) -> impl Future<Output = Result<Page<ResourceRef>, PortError>> + Send;
+
+    /// Every evaluated resource of one service that one account sees in one region (App Mesh:
+    /// meshes first, then their gateways and nodes): [`MeshReader::list_page`] page by page.
+    fn list(
+        &self,
+        scope: &Scope,
+    ) -> impl Future<Output = Result<Vec<ResourceRef>, PortError>> + Send {
         async move {
-            let items = match cursor {
-                None => self.list(scope).await?,
-                Some(_) => Vec::new(),
-            };
-            Ok(Page { items, next: None })
+            let mut refs = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = self.list_page(scope, cursor.as_deref()).await?;
+                refs.extend(page.items);
+                match page.next {
+                    Some(next) => cursor = Some(next),
+                    None => return Ok(refs),
+                }
+            }
         }
     }
 }

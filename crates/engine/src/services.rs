@@ -102,13 +102,6 @@ impl MeshReader for AwsServices {
         }
     }
 
-    async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
-        match scope.service {
-            AwsService::AppMesh => self.appmesh.list(scope).await,
-            AwsService::VpcLattice => self.lattice.list(scope).await,
-        }
-    }
-
     async fn list_page(
         &self,
         scope: &Scope,

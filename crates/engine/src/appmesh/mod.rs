@@ -211,19 +211,6 @@ impl MeshReader for AppMeshAdapter {
             .collect())
     }
 
-    async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
-        let mut refs = Vec::new();
-        let mut cursor = None;
-        loop {
-            let page = self.list_page(scope, cursor.as_deref()).await?;
-            refs.extend(page.items);
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => return Ok(refs),
-            }
-        }
-    }
-
     /// One `ListMeshes` page of [`MESHES_PER_PAGE`] meshes, each with its gateways and nodes;
     /// the cursor is `ListMeshes`'s `nextToken`.
     async fn list_page(

@@ -423,19 +423,6 @@ impl MeshReader for LatticeAdapter {
         Ok(tags)
     }
 
-    async fn list(&self, scope: &Scope) -> Result<Vec<ResourceRef>, PortError> {
-        let mut refs = Vec::new();
-        let mut cursor = None;
-        loop {
-            let page = self.list_page(scope, cursor.as_deref()).await?;
-            refs.extend(page.items);
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => return Ok(refs),
-            }
-        }
-    }
-
     /// One page of `ListServiceNetworks`, then of `ListServices`, then of `ListTargetGroups`
     /// ([`LatticeAdapter::with_page_size`] resources at most); the cursor names the listing and
     /// its `nextToken` ([`cursor`]).
