@@ -31,6 +31,7 @@ start_function() {  # $1 = AUTO_REVERT mode
     AWS_LAMBDA_RUNTIME_API="http://127.0.0.1:$port/.rt" AWS_LAMBDA_FUNCTION_NAME=_ AWS_LAMBDA_FUNCTION_VERSION=1 \
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256 AUTO_REVERT="$1" MESHWARDEN_TLS_CA_ARNS="$ca" \
         MESHWARDEN_OWN_ROLE_ARN="arn:aws:iam::123456789012:role/meshwarden-responder" \
+        MESHWARDEN_ECS_TLS_ROLE_ARNS="arn:aws:iam::123456789012:role/demo-service-connect-tls" \
         "$bin/bootstrap" >"$work/function-$1.log" 2>&1 &
     function_pid=$!
     pids+=("$function_pid")
@@ -43,16 +44,31 @@ deliver_lattice() {  # $1 = event name, $2 = id: a VPC Lattice call's event to t
     aws lattice-event "$1" "$2" "$work/event.json"
     invoke
 }
-invoke() {  # CloudTrail → EventBridge → the Lambda, with $work/event.json
-    (cd "$root" && cargo lambda invoke -A 127.0.0.1 -P "$port" --output-format json --data-file "$work/event.json") \
-        | "$MESHWARDEN_PYTHON" -c 'import json,sys; h=json.load(sys.stdin); print("   Lambda: %s %s → %s, action %s%s" % (h.get("outcome"), h.get("resource","-").split(":",3)[-1], h.get("status"), h.get("action"), (" (" + h["reason"] + ")") if h.get("reason") else ""))'
+deliver_ecs() {  # $1 = event name, $2 = what the call did (create, drop-tls, image): an ECS call's event
+    aws ecs-event "$1" "$2" "$work/event.json"
+    invoke
+}
+invoke() {  # CloudTrail → EventBridge (the deployed rules' patterns) → the Lambda, with $work/event.json
+    rm -rf "$work/delivered"
+    delivered="$(aws deliver "$work/event.json" "$work/delivered")"
+    if [ "$delivered" -eq 0 ]; then
+        echo "   EventBridge: no rule matches; the function is not invoked"
+        return
+    fi
+    for event in "$work/delivered"/*.json; do
+        (cd "$root" && cargo lambda invoke -A 127.0.0.1 -P "$port" --output-format json --data-file "$event") \
+            | "$MESHWARDEN_PYTHON" -c 'import json,sys; h=json.load(sys.stdin); print("   Lambda: %s %s → %s, action %s%s" % (h.get("outcome"), h.get("resource","-").split(":",3)[-1], h.get("status"), h.get("action"), (" (" + h["reason"] + ")") if h.get("reason") else ""))'
+    done
 }
 
-say "1. The account: a compliance table (the CDK app creates it in AWS) and the local Lambda runtime"
+say "1. The account: a compliance table and the EventBridge rules (the CDK app creates them in AWS), and the"
+echo "   local Lambda runtime"
 aws table "$MESHWARDEN_TABLE"
+aws rules
 start_runtime
 start_function off
-echo "   table $MESHWARDEN_TABLE, runtime API on 127.0.0.1:$port, bootstrap running with AUTO_REVERT=off"
+echo "   table $MESHWARDEN_TABLE, the rules' patterns (infra/cdk/event-patterns.json) on an event bus, runtime API on"
+echo "   127.0.0.1:$port, bootstrap running with AUTO_REVERT=off"
 
 say "2. Someone creates the seeds' resources: mesh egress ALLOW_ALL, a gateway with \"clientPolicy\": {}"
 read -r mesh_version gateway_version < <(aws create-seeds)
@@ -63,6 +79,10 @@ echo "   policy, and a service with a plain-HTTP listener"
 read -r network service < <(aws create-lattice)
 deliver_lattice CreateServiceNetwork "$network"
 deliver_lattice CreateListener "$service"
+say "   ... and, on Amazon ECS Service Connect, a service whose Service Connect traffic is TLS from a"
+echo "   Private CA"
+aws create-ecs
+deliver_ecs CreateService create
 say "   Someone opens the service network: auth policy deleted, auth type NONE"
 aws open-network "$network"
 deliver_lattice UpdateServiceNetwork "$network"
@@ -84,14 +104,23 @@ echo "   the HTTP listener cannot be changed in place (VPC Lattice's API): it st
 aws open-network "$network"
 deliver_lattice UpdateServiceNetwork "$network"
 deliver_lattice CreateListener "$service"
+say "   Someone drops Service Connect TLS: the last compliant configuration goes back (UpdateService with"
+echo "   it alone, which starts a new ECS deployment)"
+aws drop-ecs-tls
+deliver_ecs UpdateService drop-tls
+say "   An image-only deploy (UpdateService with a new task definition) keeps the configuration:"
+echo "   no rule matches it, the function is never invoked"
+aws deploy-image
+deliver_ecs UpdateService image
 
 say "6. The result:   meshwarden status / history / scan"
 meshwarden status
 meshwarden history mesh/cc-production-app-mesh
 meshwarden history mesh/cc-production-app-mesh/virtualGateway/cc-prod-mesh-virtual-gateway --limit 5
 meshwarden history "serviceNetwork/$network"
+meshwarden history service/payments/checkout
 meshwarden scan || true   # exit 1: the gateway still lacks listener TLS and health checks (not guessable)
 
-say "7. Final state in App Mesh and VPC Lattice"
+say "7. Final state in App Mesh, VPC Lattice and ECS"
 aws final-state ${MESHWARDEN_DEMO_STATE_FILE:+"$MESHWARDEN_DEMO_STATE_FILE"}
 say "Done. The emulator, the runtime and the function are stopped."

@@ -32,6 +32,8 @@ moto 5.2.x lacks VPC Lattice calls Meshwarden makes, and departs from that API e
   subscription it created (409 ``ConflictException`` with other parameters).
 What moto hides of AWS (auth policy propagation, another account's resources, association counts)
 is modelled by lattice_fidelity.py, driven by the tests through ``/__harness/lattice/`` calls.
+ECS (Service Connect per deployment, deployments, the service lifecycle, list paging) is shimmed by
+ecs_fidelity.py, Security Hub by securityhub_fidelity.py.
 Nothing else is touched, and product code never knows about it.
 
 Usage: python moto_launcher.py [--port 0]   → prints "LISTENING <port>" once it accepts requests.
@@ -80,6 +82,7 @@ from moto.vpclattice import models as lattice_models  # noqa: E402
 from moto.vpclattice import responses as lattice_responses  # noqa: E402
 
 import lattice_fidelity  # noqa: E402  (beside this file; imports moto, so after the environment is set)
+import ecs_fidelity  # noqa: E402  (likewise)
 import securityhub_fidelity  # noqa: E402  (likewise)
 
 MOTO_TIME = re.compile(r"^\d{2}/\d{2}/\d{4}, \d{2}:\d{2}:\d{2}$")
@@ -494,7 +497,7 @@ def main():
     accounts_as_owners()
     isolated_dynamodb()
     idempotent_app_mesh_updates()
-    for shim in LATTICE_SHIMS + lattice_fidelity.SHIMS + securityhub_fidelity.SHIMS:
+    for shim in LATTICE_SHIMS + lattice_fidelity.SHIMS + securityhub_fidelity.SHIMS + ecs_fidelity.SHIMS:
         shim()
     app = ApiShim(lattice_fidelity.LatticeFidelity(DomainDispatcherApplication(create_backend_app)))
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)

@@ -581,8 +581,8 @@ LATTICE_CHECKS = (check_lattice_updates, check_lattice_stable_documents, check_l
                   check_lattice_association_counts, check_lattice_writes_counted, check_lattice_list_pages)
 
 
-def check_lattice(port):
-    for check in LATTICE_CHECKS:
+def run_checks(checks, port):
+    for check in checks:
         try:
             check(port)
         except ClientError as error:  # a call the shims should have answered
@@ -632,6 +632,239 @@ def check_securityhub(port):
     expect(stored()["Workflow"]["Status"] == "RESOLVED", "an import of the same status reset the workflow")
     hub.batch_import_findings(Findings=[dict(finding("SUPPRESSED"), Compliance={"Status": "FAILED"})])
     expect(stored()["Workflow"]["Status"] == "NEW", f"PASSED to FAILED did not reset RESOLVED: {stored()}")
+
+
+# --- Amazon ECS -----------------------------------------------------------------------------------
+TLS_CONNECT = {"enabled": True, "namespace": "selftest", "services": [{
+    "portName": "http", "clientAliases": [{"port": 80}],
+    "tls": {"issuerCertificateAuthority": {
+        "awsPcaAuthorityArn": "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/selftest"},
+        "roleArn": "arn:aws:iam::123456789012:role/selftest-tls"}}]}
+PLAIN_CONNECT = {"enabled": True, "namespace": "selftest", "services": [{"portName": "http"}]}
+
+
+def ecs(port, region="us-east-1", **config):
+    return boto3.client("ecs", endpoint_url=f"http://127.0.0.1:{port}", region_name=region,
+                        aws_access_key_id="testing", aws_secret_access_key="testing",
+                        config=Config(retries={"max_attempts": 1}, **config))
+
+
+def ecs_cluster(api, name):
+    """A cluster, and task definition revisions `name`:1 and `name`:2 (the ARN of the second)."""
+    api.create_cluster(clusterName=name)
+    for image in ("nginx:1", "nginx:2"):
+        revision = api.register_task_definition(family=name, containerDefinitions=[
+            {"name": "app", "image": image, "memory": 128}])
+    return revision["taskDefinition"]["taskDefinitionArn"]
+
+
+def ecs_service(api, cluster, name):
+    return api.describe_services(cluster=cluster, services=[name])["services"][0]
+
+
+def check_ecs_service_connect_create(port):
+    """CreateService: the configuration is the PRIMARY deployment's; one without `enabled` is refused."""
+    api = ecs(port)
+    ecs_cluster(api, "selftest-sc-create")
+    created = api.create_service(cluster="selftest-sc-create", serviceName="web", taskDefinition="selftest-sc-create:1",
+                                 serviceConnectConfiguration=TLS_CONNECT)["service"]
+    described = ecs_service(api, "selftest-sc-create", "web")
+    for answer in (created, described):
+        deployments = answer["deployments"]
+        expect([d["status"] for d in deployments] == ["PRIMARY"]
+               and deployments[0].get("serviceConnectConfiguration") == TLS_CONNECT,
+               f"CreateService's PRIMARY deployment lacks the configuration: {deployments}")
+    # botocore checks `enabled` itself: without that check the request reaches the emulator.
+    status, code = error_of(ecs(port, parameter_validation=False).create_service, cluster="selftest-sc-create",
+                            serviceName="no-enabled", taskDefinition="selftest-sc-create:1",
+                            serviceConnectConfiguration={"namespace": "selftest"})
+    expect((status, code) == (400, "InvalidParameterException"),
+           f"a configuration without enabled answered {status} {code}")
+    failures = api.describe_services(cluster="selftest-sc-create", services=["no-enabled"])["failures"]
+    expect([f["reason"] for f in failures] == ["MISSING"], f"the refused service exists: {failures}")
+
+
+def check_ecs_service_connect_update(port):
+    """UpdateService: a configuration starts a new PRIMARY deployment (the previous one ACTIVE); a new
+    task definition or forceNewDeployment start one keeping the configuration; desiredCount alone none."""
+    api = ecs(port)
+    revision_2 = ecs_cluster(api, "selftest-sc-update")
+    api.create_service(cluster="selftest-sc-update", serviceName="web", taskDefinition="selftest-sc-update:1",
+                       serviceConnectConfiguration=TLS_CONNECT)
+    first = ecs_service(api, "selftest-sc-update", "web")["deployments"][0]
+
+    updated = api.update_service(cluster="selftest-sc-update", service="web",
+                                 serviceConnectConfiguration=PLAIN_CONNECT)["service"]["deployments"]
+    described = ecs_service(api, "selftest-sc-update", "web")["deployments"]
+    expect(updated == described, f"UpdateService answered {updated}, DescribeServices {described}")
+    expect([(d["status"], d["id"]) for d in described][1:] == [("ACTIVE", first["id"])]
+           and described[0]["status"] == "PRIMARY" and described[0]["id"] != first["id"]
+           and described[0].get("serviceConnectConfiguration") == PLAIN_CONNECT
+           and described[1].get("serviceConnectConfiguration") == TLS_CONNECT
+           and described[0]["createdAt"] >= first["createdAt"] and described[0]["updatedAt"] >= first["createdAt"],
+           f"a configuration update's deployments: {described}")
+
+    # An image-only deploy (a new task definition) keeps the configuration; the old PRIMARY is ACTIVE
+    # and the one before it has drained.
+    plain = described[0]
+    deployments = api.update_service(cluster="selftest-sc-update", service="web",
+                                     taskDefinition="selftest-sc-update:2")["service"]["deployments"]
+    expect([d["status"] for d in deployments] == ["PRIMARY", "ACTIVE"] and deployments[1]["id"] == plain["id"]
+           and deployments[0]["id"] != plain["id"] and deployments[0]["taskDefinition"] == revision_2
+           and deployments[0].get("serviceConnectConfiguration") == PLAIN_CONNECT,
+           f"an image-only update's deployments: {deployments}")
+
+    image = deployments[0]
+    scaled = api.update_service(cluster="selftest-sc-update", service="web", desiredCount=2)["service"]
+    expect([d["id"] for d in scaled["deployments"]] == [image["id"], plain["id"]],
+           f"a desiredCount update changed the deployments: {scaled['deployments']}")
+    forced = api.update_service(cluster="selftest-sc-update", service="web",
+                                forceNewDeployment=True)["service"]["deployments"]
+    expect([d["status"] for d in forced] == ["PRIMARY", "ACTIVE"] and forced[1]["id"] == image["id"]
+           and forced[0]["id"] != image["id"] and forced[0].get("serviceConnectConfiguration") == PLAIN_CONNECT,
+           f"forceNewDeployment's deployments: {forced}")
+    # A configuration without `enabled` changes nothing.
+    status, code = error_of(ecs(port, parameter_validation=False).update_service, cluster="selftest-sc-update",
+                            service="web", taskDefinition="selftest-sc-update:1",
+                            serviceConnectConfiguration={"namespace": "selftest"})
+    after = ecs_service(api, "selftest-sc-update", "web")
+    expect((status, code) == (400, "InvalidParameterException") and after["deployments"] == forced
+           and after["taskDefinition"] == revision_2,
+           f"a configuration without enabled answered {status} {code} and left {after['deployments']}")
+
+
+def check_ecs_task_definition_arn(port):
+    """UpdateService(taskDefinition=family:revision): the service names the revision by its ARN."""
+    api = ecs(port)
+    revision_2 = ecs_cluster(api, "selftest-td")
+    api.create_service(cluster="selftest-td", serviceName="web", taskDefinition="selftest-td:1")
+    updated = api.update_service(cluster="selftest-td", service="web", taskDefinition="selftest-td:2")["service"]
+    expect(updated["taskDefinition"] == revision_2 == ecs_service(api, "selftest-td", "web")["taskDefinition"],
+           f"the service's taskDefinition after an update is {updated['taskDefinition']}, not {revision_2}")
+
+
+def check_ecs_lifecycle(port):
+    """createdAt/createdBy; DeleteService → DRAINING with tasks (INACTIVE without), neither listed, a
+    live name not re-created, only ACTIVE updated; a re-created service is a new one."""
+    api = ecs(port)
+    ecs_cluster(api, "selftest-life")
+    created = api.create_service(cluster="selftest-life", serviceName="busy", taskDefinition="selftest-life:1",
+                                 desiredCount=1)["service"]
+    expect(created.get("createdAt") is not None and created.get("createdBy", "").startswith("arn:aws:iam::123456789012:"),
+           f"CreateService answered no createdAt/createdBy: {created}")
+    api.create_service(cluster="selftest-life", serviceName="idle", taskDefinition="selftest-life:1", desiredCount=0)
+    drained = api.delete_service(cluster="selftest-life", service="busy", force=True)["service"]
+    idle = api.delete_service(cluster="selftest-life", service="idle")["service"]
+    expect((drained["status"], idle["status"]) == ("DRAINING", "INACTIVE")
+           and ecs_service(api, "selftest-life", "busy")["status"] == "DRAINING",
+           f"DeleteService answered {drained['status']} (tasks) and {idle['status']} (none)")
+    expect(api.list_services(cluster="selftest-life")["serviceArns"] == [],
+           f"ListServices lists deleted services: {api.list_services(cluster='selftest-life')['serviceArns']}")
+    status, code = error_of(api.create_service, cluster="selftest-life", serviceName="busy",
+                            taskDefinition="selftest-life:1")
+    expect((status, code) == (400, "InvalidParameterException"), f"re-creating a DRAINING service: {status} {code}")
+    status, code = error_of(api.update_service, cluster="selftest-life", service="busy", desiredCount=0)
+    expect((status, code) == (400, "ServiceNotActiveException"), f"updating a DRAINING service: {status} {code}")
+    again = api.create_service(cluster="selftest-life", serviceName="idle", taskDefinition="selftest-life:1")["service"]
+    expect(again["status"] == "ACTIVE" and again["deployments"][0]["id"] != idle["deployments"][0]["id"]
+           and again["createdAt"] >= idle["createdAt"], f"a re-created INACTIVE service: {again} after {idle}")
+
+
+def check_ecs_list_pages(port):
+    """ListClusters and ListServices page by maxResults (1-100) and nextToken, each item once; a
+    cluster lists its own services only (moto matched cluster names as substrings)."""
+    api = ecs(port, region="eu-west-3")  # a region of its own: every cluster listed is this check's
+    clusters = {api.create_cluster(clusterName=f"pages-{n}")["cluster"]["clusterArn"] for n in range(5)}
+    api.register_task_definition(family="selftest", containerDefinitions=[{"name": "app", "image": "i", "memory": 8}])
+    api.create_cluster(clusterName="ges-0")  # "ges-0:" occurs in "pages-0:svc-00", moto's key
+    services = {api.create_service(cluster="pages-0", serviceName=f"svc-{n:02}", taskDefinition="selftest")
+                ["service"]["serviceArn"] for n in range(12)}
+
+    def pages(call, **kwargs):
+        listed, token, key = [], None, "clusterArns" if call == api.list_clusters else "serviceArns"
+        while len(listed) < 10:
+            answer = call(**kwargs, **({"nextToken": token} if token else {}))
+            listed.append(answer[key])
+            token = answer.get("nextToken")
+            if not token:
+                return listed
+        fail(f"{call.__name__} pages without end: {listed}")
+
+    got = pages(api.list_clusters, maxResults=2)
+    expect([len(p) for p in got] == [2, 2, 2] and {a for p in got for a in p} == clusters | {
+        api.describe_clusters(clusters=["ges-0"])["clusters"][0]["clusterArn"]}, f"ListClusters pages of 2: {got}")
+    got = pages(api.list_services, cluster="pages-0")
+    expect([len(p) for p in got] == [10, 2] and {a for p in got for a in p} == services,
+           f"ListServices' default pages: {got}")
+    got = pages(api.list_services, cluster="pages-0", maxResults=5)
+    expect([len(p) for p in got] == [5, 5, 2] and sorted(a for p in got for a in p) == sorted(services),
+           f"ListServices pages of 5: {got}")
+    expect(api.list_services(cluster="ges-0")["serviceArns"] == [], "cluster ges-0 lists pages-0's services")
+    status, code = error_of(api.list_services, cluster="pages-0", maxResults=101)
+    expect((status, code) == (400, "InvalidParameterException"), f"maxResults 101 answered {status} {code}")
+
+
+def check_ecs_concurrent_updates(port):
+    """Updates and reads side by side: every answer shows one PRIMARY deployment and one ACTIVE,
+    never an update half-applied (the shim replaces the deployment list, never edits it)."""
+    ecs_cluster(ecs(port), "selftest-race")
+    ecs(port).create_service(cluster="selftest-race", serviceName="web", taskDefinition="selftest-race:1",
+                             serviceConnectConfiguration=TLS_CONNECT)
+    # One update first: from then on the service always has a PRIMARY and an ACTIVE deployment
+    # (before it, the created service's one deployment is a whole answer too).
+    ecs(port).update_service(cluster="selftest-race", service="web", serviceConnectConfiguration=PLAIN_CONNECT)
+    seen, errors = [], []
+
+    def update():
+        api = ecs(port)
+        for n in range(15):
+            try:
+                config = PLAIN_CONNECT if n % 2 else TLS_CONNECT
+                answer = api.update_service(cluster="selftest-race", service="web", serviceConnectConfiguration=config)
+                seen.append(answer["service"]["deployments"])
+            except ClientError as error:
+                errors.append(error)
+
+    def read():
+        api = ecs(port)
+        for _ in range(40):
+            try:
+                seen.append(ecs_service(api, "selftest-race", "web")["deployments"])
+            except ClientError as error:
+                errors.append(error)
+
+    threads = [threading.Thread(target=target) for target in (update, update, read, read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expect(not errors, f"concurrent updates and reads failed: {errors[:3]}")
+    torn = [d for d in seen if [x["status"] for x in d] != ["PRIMARY", "ACTIVE"]]
+    expect(len(seen) == 110 and not torn, f"{len(torn)} of {len(seen)} answers not [PRIMARY, ACTIVE]: {torn[:2]}")
+
+
+def check_ecs_left_alone(port):
+    """What moto already does as the API does: tags only with include=TAGS; a missing service is a
+    failure (MISSING); new-format ARNs naming the cluster."""
+    api = ecs(port)
+    ecs_cluster(api, "selftest-alone")
+    created = api.create_service(cluster="selftest-alone", serviceName="web", taskDefinition="selftest-alone:1",
+                                 tags=[{"key": "owner", "value": "selftest"}])["service"]
+    expect(created["serviceArn"] == "arn:aws:ecs:us-east-1:123456789012:service/selftest-alone/web"
+           and created["clusterArn"] == "arn:aws:ecs:us-east-1:123456789012:cluster/selftest-alone",
+           f"ARNs {created['serviceArn']} {created['clusterArn']}")
+    tagged = api.describe_services(cluster="selftest-alone", services=[created["serviceArn"]], include=["TAGS"])
+    untagged = api.describe_services(cluster="selftest-alone", services=["web", "absent"])
+    expect(tagged["services"][0].get("tags") == [{"key": "owner", "value": "selftest"}]
+           and "tags" not in untagged["services"][0]
+           and [f["reason"] for f in untagged["failures"]] == ["MISSING"],
+           f"DescribeServices: tags {tagged['services'][0].get('tags')}, failures {untagged['failures']}")
+
+
+ECS_CHECKS = (check_ecs_service_connect_create, check_ecs_service_connect_update, check_ecs_task_definition_arn,
+              check_ecs_lifecycle, check_ecs_list_pages, check_ecs_concurrent_updates, check_ecs_left_alone)
+
+
 
 
 def proxy(emulator_port, rate, kinds, seed=7, only=(), record=()):
@@ -798,12 +1031,15 @@ def main():
     check_identities(emulator_port)
     print("selftest: launcher OK (epoch-second timestamps, 404 NotFoundException, a uid per resource, "
           "account owners)")
-    check_lattice(emulator_port)
+    run_checks(LATTICE_CHECKS, emulator_port)
     print("selftest: VPC Lattice shims OK (Update*, stable Gets, GetServiceNetworkVpcAssociation, auth policy "
           "state, idempotent access log subscriptions, ARN identifiers, 404 ResourceNotFoundException; auth policy "
           "propagation, another account's ARNs, association counts, counted writes)")
     check_securityhub(emulator_port)
     print("selftest: Security Hub shims OK (BatchUpdateFindings sets Workflow and Note; imports keep them)")
+    run_checks(ECS_CHECKS, emulator_port)
+    print("selftest: ECS shims OK (Service Connect per deployment on Create/UpdateService, task definition ARNs, "
+          "createdAt/createdBy, DRAINING/INACTIVE, ListClusters/ListServices pages; tags, failures, ARNs left alone)")
     check_proxy(emulator_port)
     print("selftest: fault proxy OK (throttle 429/400, 500, drop, deny, --only, pass-through, keep-alive, stats, "
           "seed, Lattice PATCH, --record)")

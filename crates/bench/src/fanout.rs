@@ -10,6 +10,7 @@ use crate::counter::total;
 use crate::{seed_gateways, Rig};
 use anyhow::anyhow;
 use meshwarden_engine::fanout::{ShardOutcome, ShardReport};
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, EngineConfig, Handled};
 use meshwarden_testkit::fanout::SweepQueue;
 use meshwarden_testkit::proxy::{injected, through, FaultProxy};
@@ -62,7 +63,7 @@ pub(crate) async fn fanout(
         // The schedule's retries (the plan itself can be throttled).
         let mut planned = false;
         for _ in 0..10 {
-            if let Ok(Handled::Planned(_)) = engine.handle(&schedule).await {
+            if let Ok(Handled::Planned(_)) = engine.run(&schedule, &Invocation::new()).await {
                 planned = true;
                 break;
             }

@@ -19,11 +19,11 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, Update};
 use clap::Parser;
 use counter::{total, CallCounter};
 use futures::{StreamExt, TryFutureExt};
-use meshwarden_engine::aws::Accounts;
+use meshwarden_engine::adapters::aws::Accounts;
+use meshwarden_engine::adapters::dynamo::{size, DynamoStore};
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::services::AwsServices;
-use meshwarden_engine::store::{size, DynamoStore};
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
-use meshwarden_rules::event::SweepRequest;
 use meshwarden_testkit::{mesh_id, unique, update_mesh_event, Harness, HUMAN_ROLE};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -106,7 +106,7 @@ pub(crate) async fn handle(
     event: &Value,
 ) -> anyhow::Result<Handled> {
     engine
-        .handle(event)
+        .run(event, &Invocation::new())
         .await
         .map_err(|e| anyhow!("handler failed: {e}"))
 }
@@ -457,13 +457,12 @@ async fn sweep(rig: &Rig, size: usize, region: &str) -> anyhow::Result<Value> {
     let engine = rig.engine(config);
     rig.counter.take();
     let started = Instant::now();
-    let (report, _) = engine
-        .sweep(&SweepRequest {
-            id: unique("bench-sweep"),
-            time: Some("2026-11-23T00:00:00Z".into()),
-        })
-        .await
-        .map_err(|e| anyhow!("sweep failed: {e}"))?;
+    let schedule = json!({"detail-type": "Scheduled Event", "source": "meshwarden.sweep",
+        "id": unique("bench-sweep"), "time": "2026-11-23T00:00:00Z"});
+    let report = match engine.run(&schedule, &Invocation::new()).await {
+        Ok(Handled::Swept(report)) => report,
+        other => return Err(anyhow!("sweep failed: {other:?}")),
+    };
     let elapsed = started.elapsed();
     let counts = rig.counter.take();
     let calls = total(&counts);

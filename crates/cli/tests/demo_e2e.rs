@@ -1,6 +1,6 @@
 //! The README's first command, end to end: `scripts/demo.sh` runs the whole story on its own
-//! emulator and leaves the seeds' resources (App Mesh and VPC Lattice) compliant where they can
-//! be made so.
+//! emulator and leaves the seeds' resources (App Mesh, VPC Lattice and ECS Service Connect)
+//! compliant where they can be made so; an image-only ECS deploy invokes nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use serde_json::Value;
@@ -42,6 +42,19 @@ fn the_demo_reverts_the_seeds_drift() {
     );
     assert!(
         stdout.contains("action NONE") && stdout.contains("action REVERTED"),
+        "{stdout}"
+    );
+    assert_eq!(
+        state["serviceConnectTls"], true,
+        "Service Connect TLS restored, and kept by the image deploy"
+    );
+    assert_eq!(
+        state["ecsTaskDefinition"], "checkout:2",
+        "the image deploy went through"
+    );
+    assert!(
+        stdout.contains("service/payments/checkout → COMPLIANT, action REVERTED")
+            && stdout.contains("no rule matches; the function is not invoked"),
         "{stdout}"
     );
     assert!(

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use aws_sdk_appmesh::types::EgressFilterType;
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, EngineConfig};
 use meshwarden_testkit::lattice::{lattice_id, update_network_event};
 use meshwarden_testkit::proxy::FaultProxy;
@@ -231,7 +232,7 @@ async fn history_pages_beyond_one_store_page_newest_first() {
             HUMAN_ROLE,
             Duration::from_secs(3600 + i),
         );
-        engine.handle(&event).await.unwrap();
+        engine.run(&event, &Invocation::new()).await.unwrap();
     }
     let out = meshwarden(
         &h.table,
@@ -632,13 +633,16 @@ async fn exempt_add_list_remove_refuses_bad_input_and_reflects_at_once() {
     let v = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
     let engine = h.engine(AutoRevert::Off);
     engine
-        .handle(&update_mesh_event(
-            &mesh,
-            "ALLOW_ALL",
-            v,
-            HUMAN_ROLE,
-            Duration::from_secs(3_600),
-        ))
+        .run(
+            &update_mesh_event(
+                &mesh,
+                "ALLOW_ALL",
+                v,
+                HUMAN_ROLE,
+                Duration::from_secs(3_600),
+            ),
+            &Invocation::new(),
+        )
         .await
         .unwrap();
     let path = format!("mesh/{mesh}");
@@ -883,7 +887,7 @@ async fn stored_lattice_ids_are_accepted_wherever_a_resource_is_named() {
         ..h.config(AutoRevert::Off)
     };
     h.engine_with(quiet)
-        .handle(&update_network_event(&network, "NONE"))
+        .run(&update_network_event(&network, "NONE"), &Invocation::new())
         .await
         .unwrap();
     let status = stdout_json(&meshwarden(&h.table, &["status", &id, "--format", "json"]));

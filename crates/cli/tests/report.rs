@@ -6,9 +6,10 @@
 
 use aws_sdk_appmesh::types::EgressFilterType;
 use aws_sdk_vpclattice::types::AuthType;
-use meshwarden_engine::exemptions::ExemptionItem;
-use meshwarden_engine::ports::ComplianceStore;
-use meshwarden_engine::record::rfc3339;
+use meshwarden_engine::core::exemptions::ExemptionItem;
+use meshwarden_engine::core::ports::ComplianceStore;
+use meshwarden_engine::core::record::rfc3339;
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::AutoRevert;
 use meshwarden_rules::exemption::Exemption;
 use meshwarden_rules::resource::ResourceRef;
@@ -47,46 +48,50 @@ async fn seed(h: &Harness) {
             HUMAN_ROLE,
             Duration::from_secs(hours * 3600),
         );
-        off.handle(&event).await.unwrap();
+        off.run(&event, &Invocation::new()).await.unwrap();
     }
     let gateway = "ingress-gw";
     let gateway_version = h.create_gateway_without_tls(&drifted, gateway).await;
-    off.handle(&create_gateway_event(
-        &drifted,
-        gateway,
-        gateway_version,
-        EVIL_ROLE,
-    ))
+    off.run(
+        &create_gateway_event(&drifted, gateway, gateway_version, EVIL_ROLE),
+        &Invocation::new(),
+    )
     .await
     .unwrap();
 
     let fine = unique("orders");
     let version = h.create_mesh(&fine, EgressFilterType::DropAll).await;
-    off.handle(&update_mesh_event(
-        &fine,
-        "DROP_ALL",
-        version,
-        HUMAN_ROLE,
-        Duration::from_secs(7200),
-    ))
+    off.run(
+        &update_mesh_event(
+            &fine,
+            "DROP_ALL",
+            version,
+            HUMAN_ROLE,
+            Duration::from_secs(7200),
+        ),
+        &Invocation::new(),
+    )
     .await
     .unwrap();
 
     let reverted = unique("checkout");
     let version = h.create_mesh(&reverted, EgressFilterType::AllowAll).await;
     h.engine(AutoRevert::On)
-        .handle(&update_mesh_event(
-            &reverted,
-            "ALLOW_ALL",
-            version,
-            HUMAN_ROLE,
-            Duration::from_secs(600),
-        ))
+        .run(
+            &update_mesh_event(
+                &reverted,
+                "ALLOW_ALL",
+                version,
+                HUMAN_ROLE,
+                Duration::from_secs(600),
+            ),
+            &Invocation::new(),
+        )
         .await
         .unwrap();
 
     let network = h.create_network(&unique("shared-sn"), AuthType::None).await;
-    off.handle(&update_network_event(&network, "NONE"))
+    off.run(&update_network_event(&network, "NONE"), &Invocation::new())
         .await
         .unwrap();
 }
@@ -97,13 +102,16 @@ async fn seed_exemptions(h: &Harness) -> ((String, String), (String, String)) {
     let legacy = unique("legacy");
     let version = h.create_mesh(&legacy, EgressFilterType::AllowAll).await;
     h.engine(AutoRevert::Off)
-        .handle(&update_mesh_event(
-            &legacy,
-            "ALLOW_ALL",
-            version,
-            HUMAN_ROLE,
-            Duration::from_secs(3600),
-        ))
+        .run(
+            &update_mesh_event(
+                &legacy,
+                "ALLOW_ALL",
+                version,
+                HUMAN_ROLE,
+                Duration::from_secs(3600),
+            ),
+            &Invocation::new(),
+        )
         .await
         .unwrap();
     let in_force = rfc3339(SystemTime::now() + Duration::from_secs(30 * 86_400));
@@ -176,7 +184,7 @@ async fn the_report_names_every_non_compliant_resource_and_rule() {
     assert_eq!(now.len(), 3, "mesh, gateway, service network: {now:?}");
     let listed = section(&html, "non-compliant", "exemptions");
     for item in &now {
-        let path = ResourceRef::from_id(item["pk"].as_str().unwrap())
+        let path = ResourceRef::from_key(item["pk"].as_str().unwrap())
             .unwrap()
             .path();
         assert!(listed.contains(&path), "{path} missing from {listed}");

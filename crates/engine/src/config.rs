@@ -3,7 +3,8 @@
 //! Every knob has a safe default; a value that is present but wrong is a start-up error with a
 //! message naming the variable, never a silent fallback.
 
-use crate::ports::Scope;
+use crate::core::mode::AutoRevert;
+use crate::core::ports::Scope;
 use meshwarden_rules::catalog::RulesConfig;
 use meshwarden_rules::resource::AwsService;
 use std::collections::HashMap;
@@ -13,18 +14,6 @@ use std::time::Duration;
 
 /// Table name used when `MESHWARDEN_TABLE` is unset (the infra uses the same default).
 pub const DEFAULT_TABLE: &str = "meshwarden";
-
-/// What the responder does with a non-compliant resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AutoRevert {
-    /// Record only (default).
-    #[default]
-    Off,
-    /// Record what would change, change nothing.
-    DryRun,
-    /// Put the resource back into a compliant state.
-    On,
-}
 
 impl FromStr for AutoRevert {
     type Err = ConfigError;
@@ -40,16 +29,6 @@ impl FromStr for AutoRevert {
                 expected: "one of off, dry-run, on",
             }),
         }
-    }
-}
-
-impl fmt::Display for AutoRevert {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            AutoRevert::Off => "off",
-            AutoRevert::DryRun => "dry-run",
-            AutoRevert::On => "on",
-        })
     }
 }
 
@@ -284,6 +263,10 @@ impl EngineConfig {
                     .get("MESHWARDEN_REQUIRED_TAG_KEYS")
                     .map(|v| list(Some(v.as_str()))),
                 tls_ca_arns: list(get("MESHWARDEN_TLS_CA_ARNS")),
+                // Set-but-empty means "no role may be passed": distinguish it from unset.
+                ecs_tls_role_arns: vars
+                    .get("MESHWARDEN_ECS_TLS_ROLE_ARNS")
+                    .map(|v| list(Some(v.as_str()))),
             },
             history_ttl: Duration::from_secs(
                 number(
@@ -621,6 +604,7 @@ mod tests {
             ("AUTO_REVERT", "dry-run"),
             ("MESHWARDEN_TLS_CA_ARNS", " a, ,b "),
             ("MESHWARDEN_REQUIRED_TAG_KEYS", ""),
+            ("MESHWARDEN_ECS_TLS_ROLE_ARNS", "arn:aws:iam::1:role/tls, "),
             ("MESHWARDEN_REGIONS", "us-east-1,eu-west-1"),
             (
                 "MESHWARDEN_OWN_ROLE_ARN",
@@ -631,6 +615,17 @@ mod tests {
         assert_eq!(c.auto_revert, AutoRevert::DryRun);
         assert_eq!(c.rules.tls_ca_arns, vec!["a", "b"]);
         assert_eq!(c.rules.required_tag_keys, Some(vec![]));
+        assert_eq!(
+            c.rules.ecs_tls_role_arns,
+            Some(vec!["arn:aws:iam::1:role/tls".to_owned()])
+        );
+        assert_eq!(
+            EngineConfig::from_vars(vars(&[]))
+                .unwrap()
+                .rules
+                .ecs_tls_role_arns,
+            None
+        );
         assert_eq!(c.regions, vec!["us-east-1", "eu-west-1"]);
         assert_eq!(c.own_account(), Some("123456789012"));
     }

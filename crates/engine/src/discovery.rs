@@ -1,5 +1,5 @@
 //! The sweep's accounts: the own account, `MESHWARDEN_SWEEP_ACCOUNTS`, and — with an account
-//! directory ([`crate::Engine::with_directory`]) — the organisation's ACTIVE accounts, listed
+//! directory ([`crate::engine::Engine::with_directory`]) — the organisation's ACTIVE accounts, listed
 //! once per sweep (once per plan when the sweep fans out, never per shard).
 //!
 //! A directory that refuses (no `organizations:ListAccounts`, not the management account or a
@@ -7,9 +7,9 @@
 //! accounts it was told of: never a silent empty list. A transient failure fails the sweep, so
 //! the schedule's retry lists again.
 
+use crate::core::error::EngineError;
+use crate::core::ports::{ComplianceStore, FindingsSink, ResourceWriter, Scope};
 use crate::engine::Engine;
-use crate::error::EngineError;
-use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, Scope};
 
 /// What a sweep covers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,8 +20,8 @@ pub struct SweepScopes {
     pub errors: u64,
 }
 
-impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
-    /// The scopes of one sweep ([`crate::EngineConfig::sweep_scopes`] with the accounts the
+impl<R: ResourceWriter, S: ComplianceStore, F: FindingsSink> Engine<R, S, F> {
+    /// The scopes of one sweep ([`crate::config::EngineConfig::sweep_scopes`] with the accounts the
     /// directory lists, the own account once). `Err` only when listing failed transiently.
     pub async fn sweep_scopes(&self) -> Result<SweepScopes, EngineError> {
         let mut discovered = Vec::new();

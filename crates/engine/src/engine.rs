@@ -2,14 +2,15 @@
 //! ([`crate::pipeline`]), the sweep ([`crate::sweep`]) and the dispatcher ([`crate::dispatch`]).
 
 use crate::config::EngineConfig;
-use crate::error::EngineError;
-use crate::error::PortError;
-use crate::metrics::Counts;
-use crate::ports::{
-    AccountDirectory, ComplianceStore, FindingsSink, MeshWriter, NoFindings, ShardQueue,
+use crate::core::error::EngineError;
+use crate::core::error::PortError;
+use crate::core::findings::{self, AsffFinding};
+use crate::core::hub_mark::Exported;
+use crate::core::ports::{
+    AccountDirectory, ComplianceStore, FindingsSink, NoFindings, ResourceWriter, ShardQueue,
 };
-use crate::record::{rfc3339, Record, Status};
-use crate::securityhub::asff::{self, AsffFinding, Exported};
+use crate::core::record::{rfc3339, Record, Status};
+use crate::metrics::Counts;
 use meshwarden_rules::exemption::{self, Exemption};
 use meshwarden_rules::model::Tag;
 use meshwarden_rules::resource::ResourceRef;
@@ -26,8 +27,8 @@ pub const TAG_EXEMPTION_LENGTH: Duration = Duration::from_secs(86_400);
 /// directory, when there is one ([`Engine::with_directory`]), adds the organisation's accounts
 /// to the sweep.
 #[derive(Debug)]
-pub struct Engine<M, S, F = NoFindings> {
-    pub(crate) mesh: M,
+pub struct Engine<R, S, F = NoFindings> {
+    pub(crate) resources: R,
     pub(crate) store: S,
     pub(crate) findings: F,
     pub(crate) queue: Option<Arc<dyn ShardQueue>>,
@@ -35,11 +36,12 @@ pub struct Engine<M, S, F = NoFindings> {
     pub(crate) config: EngineConfig,
 }
 
-impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
-    /// An engine over a mesh service, a store and a configuration, exporting no findings.
-    pub fn new(mesh: M, store: S, config: EngineConfig) -> Self {
+impl<R: ResourceWriter, S: ComplianceStore> Engine<R, S> {
+    /// An engine over the services' resources, a store and a configuration, exporting no
+    /// findings.
+    pub fn new(resources: R, store: S, config: EngineConfig) -> Self {
         Engine {
-            mesh,
+            resources,
             store,
             findings: NoFindings,
             queue: None,
@@ -49,12 +51,12 @@ impl<M: MeshWriter, S: ComplianceStore> Engine<M, S> {
     }
 }
 
-impl<M, S, F> Engine<M, S, F> {
+impl<R, S, F> Engine<R, S, F> {
     /// The same engine exporting findings to `sink` — when `config.security_hub` is on and the
     /// sink is enabled; otherwise nothing is read, exported or marked for it.
-    pub fn with_findings<G: FindingsSink>(self, sink: G) -> Engine<M, S, G> {
+    pub fn with_findings<G: FindingsSink>(self, sink: G) -> Engine<R, S, G> {
         Engine {
-            mesh: self.mesh,
+            resources: self.resources,
             store: self.store,
             findings: sink,
             queue: self.queue,
@@ -78,7 +80,7 @@ impl<M, S, F> Engine<M, S, F> {
     }
 }
 
-impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
+impl<R: ResourceWriter, S: ComplianceStore, F: FindingsSink> Engine<R, S, F> {
     /// The configuration in force.
     pub fn config(&self) -> &EngineConfig {
         &self.config
@@ -89,9 +91,9 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         &self.store
     }
 
-    /// The mesh service adapter.
-    pub fn mesh(&self) -> &M {
-        &self.mesh
+    /// The services' reader and writer.
+    pub fn resources(&self) -> &R {
+        &self.resources
     }
 
     /// The findings sink.
@@ -111,12 +113,12 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         &self,
         record: &Record,
         previous: Option<&Exported>,
-    ) -> Option<asff::Changes> {
+    ) -> Option<findings::Changes> {
         let account = self
             .config
             .own_account()
             .unwrap_or(&record.resource.account);
-        asff::changes(record, previous, account)
+        findings::changes(record, previous, account)
     }
 
     /// The changes to export once `record` is written, from the resource's STATE mark (read
@@ -125,11 +127,11 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     pub(crate) async fn changes_after_write(
         &self,
         record: &Record,
-    ) -> Result<Option<(String, asff::Changes)>, PortError> {
+    ) -> Result<Option<(String, findings::Changes)>, PortError> {
         if !self.exports() || record.status == Status::Error {
             return Ok(None);
         }
-        let id = record.resource.id();
+        let id = record.resource.key();
         let Some(state) = Box::pin(self.store.state(&id)).await? else {
             return Ok(None);
         };
@@ -146,7 +148,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     /// already, so a refusal or an outage is logged and returned as the number of errors to
     /// count (`Errors` metric). Marks are written only after the import, so whatever was not
     /// imported is imported by the next evaluation of the resource (the sweep's at the latest).
-    pub(crate) async fn export(&self, changes: &[(String, asff::Changes)]) -> u64 {
+    pub(crate) async fn export(&self, changes: &[(String, findings::Changes)]) -> u64 {
         let findings: Vec<AsffFinding> = changes
             .iter()
             .flat_map(|(_, c)| c.findings.iter().cloned())
@@ -199,13 +201,13 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     pub async fn tags_if_needed(
         &self,
         resource: &ResourceRef,
-        snapshot: &M::Snapshot,
+        snapshot: &R::Snapshot,
     ) -> Result<Option<Vec<Tag>>, EngineError> {
         if self.config.rules.required_tag_keys.is_none() && self.config.exemption_tag_key.is_none()
         {
             return Ok(None);
         }
-        match self.mesh.tags(resource, snapshot).await {
+        match self.resources.tags(resource, snapshot).await {
             Ok(tags) => Ok(Some(tags)),
             Err(err) => {
                 let refused = EngineError::refusal(err)?;

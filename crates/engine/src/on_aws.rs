@@ -9,14 +9,14 @@
 //! * sweep queue: SQS when `MESHWARDEN_SWEEP_QUEUE_URL` is set (used by the scheduled sweep only);
 //! * account directory: AWS Organizations when `MESHWARDEN_DISCOVER_ACCOUNTS=organizations`.
 
-use crate::aws::Accounts;
+use crate::adapters::aws::Accounts;
+use crate::adapters::dynamo::DynamoStore;
+use crate::adapters::organizations::OrganizationsDirectory;
+use crate::adapters::securityhub::SecurityHubAdapter;
+use crate::adapters::sqs::SqsShardQueue;
 use crate::config::{AccountDiscovery, EngineConfig};
 use crate::engine::Engine;
-use crate::fanout::sqs::SqsShardQueue;
-use crate::organizations::OrganizationsDirectory;
-use crate::securityhub::SecurityHubAdapter;
 use crate::services::AwsServices;
-use crate::store::DynamoStore;
 use aws_config::SdkConfig;
 
 /// The engine the Lambda and the CLI run.

@@ -1,19 +1,20 @@
 //! The pipeline for one routed event: describe → evaluate → plan → (revert) → record → emit.
-//! The revert protocol it carries out is described in [`crate::revert`].
+//! The revert protocol it carries out is described in [`crate::core::revert`].
 
-use crate::config::AutoRevert;
-use crate::dispatch::{new_delivery_id, Handled};
-use crate::engine::Engine;
-use crate::error::{EngineError, PortError};
-use crate::exemptions::ExemptionItem;
-use crate::identity::{content_of, differing_members, Identity};
-use crate::metrics::Counts;
-use crate::ports::{
-    ComplianceStore, Described, FindingsSink, MeshWriter, RecordOutcome, Reservation,
+use crate::core::error::{EngineError, PortError};
+use crate::core::exemptions::ExemptionItem;
+use crate::core::identity::{content_of, differing_members, Identity};
+use crate::core::mode::AutoRevert;
+use crate::core::ports::{
+    ComplianceStore, Described, FindingsSink, RecordOutcome, Reservation, ResourceWriter,
 };
-use crate::record::{epoch_seconds, Action, CapSlot, Cause, Record, RevertIntent, Status};
-use crate::revert::{self, AfterWrites, Recheck, Takeover};
-use crate::step::{self, Guards, Plan};
+use crate::core::reason::{version_text, ActionReason};
+use crate::core::record::{epoch_seconds, Action, CapSlot, Cause, Record, RevertIntent, Status};
+use crate::core::revert::{self, AfterWrites, Recheck, Takeover};
+use crate::core::step::{self, Guards, Plan};
+use crate::engine::Engine;
+use crate::metrics::Counts;
+use crate::outcome::{EventReport, Handled};
 use meshwarden_rules::event::{
     is_own_identity, service_of_event_source, IgnoreReason, Route, RoutedEvent,
 };
@@ -21,40 +22,10 @@ use meshwarden_rules::exemption::Exemption;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use meshwarden_rules::verdict::ComplianceStatus;
-use serde::Serialize;
 use serde_json::Value;
 use std::time::{Duration, Instant, SystemTime};
 
-/// What the pipeline did with one event.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EventReport {
-    /// The event.
-    pub event_id: String,
-    /// Canonical id of the resource.
-    pub resource: String,
-    /// Recorded status.
-    pub status: Status,
-    /// Action taken.
-    pub action: Action,
-    /// Why, for skipped/failed reverts and errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Rules that failed.
-    pub non_compliant_rules: Vec<String>,
-    /// Whether the store took it as new, duplicate or stale.
-    pub recorded: &'static str,
-}
-
-impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
-    /// Run the pipeline for one event routed to `Evaluate` or `Deleted`, as a fresh delivery
-    /// (`meshwarden remediate --apply` does this), and emit its metrics.
-    pub async fn process(&self, routed: &RoutedEvent) -> Result<Handled, EngineError> {
-        let (outcome, counts) = self.process_counted(routed, &new_delivery_id()).await;
-        self.emit(counts);
-        outcome
-    }
-
+impl<R: ResourceWriter, S: ComplianceStore, F: FindingsSink> Engine<R, S, F> {
     /// Run the pipeline for one event; the counts are the caller's to emit.
     pub(crate) async fn process_counted(
         &self,
@@ -79,8 +50,8 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
 }
 
 /// One event going through the pipeline.
-struct EventRun<'a, M, S, F> {
-    engine: &'a Engine<M, S, F>,
+struct EventRun<'a, R, S, F> {
+    engine: &'a Engine<R, S, F>,
     routed: &'a RoutedEvent,
     delivery: &'a str,
     now: SystemTime,
@@ -105,10 +76,10 @@ enum Target {
         deleted: bool,
     },
     /// Nothing to do, and why.
-    Ignored(String),
+    Ignored(IgnoreReason),
 }
 
-impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
+impl<R: ResourceWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, R, S, F> {
     fn cause(&self) -> Cause {
         Cause::from(&self.routed.meta)
     }
@@ -120,7 +91,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
     /// What the event asks for: a resource to evaluate (for a call naming only a part, a VPC
     /// Lattice access log subscription, the owner recorded for it), or why nothing is to be done.
     async fn target(&self) -> Result<Target, EngineError> {
-        let ignored = |reason: String| Ok(Target::Ignored(reason));
+        let ignored = |reason: IgnoreReason| Ok(Target::Ignored(reason));
         let evaluate = |resource: &ResourceRef, version, uid: &Option<String>, deleted| {
             Ok(Target::Resource {
                 resource: resource.clone(),
@@ -135,18 +106,15 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
                 expected_uid,
             } => evaluate(resource, *expected_version, expected_uid, false),
             Route::Deleted { resource } => evaluate(resource, None, &None, true),
-            Route::Ignore { reason, .. } => ignored(reason.to_string()),
+            Route::Ignore { reason, .. } => ignored(reason.clone()),
             Route::Child { child } => {
                 let owner = self.engine.store.owner_of(&child.key()).await;
                 let owner = owner.or_else(|err| EngineError::refusal(err).map(|_| None))?;
-                match owner.and_then(|id| ResourceRef::from_id(&id).ok()) {
+                match owner.and_then(|id| ResourceRef::from_key(&id).ok()) {
                     Some(owner) => evaluate(&owner, None, &None, false),
-                    None => ignored(
-                        IgnoreReason::OwnerNotNamed(format!(
-                            "{child} (never in a compliant copy Meshwarden recorded)"
-                        ))
-                        .to_string(),
-                    ),
+                    None => ignored(IgnoreReason::OwnerNotNamed(format!(
+                        "{child} (never in a compliant copy Meshwarden recorded)"
+                    ))),
                 }
             }
         }
@@ -167,7 +135,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             }
         };
         let resource = &resource;
-        let described = match self.engine.mesh.describe(resource).await {
+        let described = match self.engine.resources.describe(resource).await {
             Ok(described) => described,
             Err(err) => return Box::pin(self.refused(resource, err, "describe refused")).await,
         };
@@ -208,7 +176,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             Status::Error,
             SystemTime::now(),
         );
-        record.action_reason = Some(refused.to_string());
+        record.action_reason = Some(ActionReason::Refused(refused.to_string()));
         Box::pin(self.write(record)).await
     }
 
@@ -228,7 +196,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             SystemTime::now(),
         );
         if self.fresh() && !is_delete {
-            let state = self.engine.store.state(&resource.id()).await;
+            let state = self.engine.store.state(&resource.key()).await;
             let state = state.or_else(|err| EngineError::refusal(err).map(|_| None))?;
             let deleted_since = state.filter(|s| {
                 s.common.status == Status::Deleted
@@ -240,10 +208,10 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
                     self.routed.meta.event_name
                 )));
             };
-            record.action_reason = Some(format!(
-                "superseded: deleted by {} at {}",
-                deletion.common.event_name, deletion.common.event_time
-            ));
+            record.action_reason = Some(ActionReason::Superseded {
+                event_name: deletion.common.event_name,
+                event_time: deletion.common.event_time,
+            });
         }
         Box::pin(self.write(record)).await
     }
@@ -251,7 +219,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
     async fn evaluate(
         &mut self,
         resource: &ResourceRef,
-        described: Described<M::Snapshot>,
+        described: Described<R::Snapshot>,
     ) -> Result<Handled, EngineError> {
         let config = &self.engine.config;
         let tags = self
@@ -311,7 +279,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
     /// Read the resource's exemptions, once per event (one Query of its partition).
     async fn read_exemptions(&mut self, resource: &ResourceRef) -> Result<(), PortError> {
         if self.exemptions.is_none() {
-            let items = self.engine.store.exemptions(&resource.id()).await?;
+            let items = self.engine.store.exemptions(&resource.key()).await?;
             self.exemptions = Some(items.iter().map(ExemptionItem::exemption).collect());
         }
         Ok(())
@@ -331,7 +299,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         if let Some(known) = &self.last_compliant {
             return Ok(known.clone());
         }
-        let document = match self.engine.store.last_compliant(&resource.id()).await {
+        let document = match self.engine.store.last_compliant(&resource.key()).await {
             Ok(document) => document,
             Err(err) => {
                 let refused = EngineError::refusal(err)?;
@@ -382,7 +350,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         &mut self,
         mut record: Record,
         patched: &Resource,
-        note: Option<String>,
+        note: Option<ActionReason>,
     ) -> Result<Handled, EngineError> {
         let config = &self.engine.config;
         let slot = CapSlot::at(self.now);
@@ -410,10 +378,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             Ok(Reservation::Capped) => {
                 tracing::warn!(resource = %record.resource, cap = max, "revert capped");
                 record.action = Action::RevertSkipped;
-                record.action_reason = Some(format!(
-                    "flapping: this resource reached its cap of {max} reverts this hour; it stays \
-                     non-compliant until someone acts"
-                ));
+                record.action_reason = Some(ActionReason::Capped(max));
                 self.counts.revert_skipped += 1;
                 self.counts.reverts_capped += 1;
                 Box::pin(self.write(record)).await
@@ -425,7 +390,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
     /// before the revert (one read, on the revert path only: its transaction cannot return the
     /// old item). Unreadable: counted as new (the drift alarm errs towards paging).
     async fn count_new_before_revert(&mut self, evaluated: &Record) {
-        let previous_failed = match self.engine.store.state(&evaluated.resource.id()).await {
+        let previous_failed = match self.engine.store.state(&evaluated.resource.key()).await {
             Ok(state) => state.map(|s| step::failed_rules(&s.common.findings)),
             Err(err) => {
                 tracing::warn!(resource = %evaluated.resource, error = %err, "STATE unreadable");
@@ -439,7 +404,10 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
     }
 
     /// The event already has a history item: finish its pending revert if this delivery may.
-    async fn resume(&mut self, item: &crate::record::HistoryItem) -> Result<Handled, EngineError> {
+    async fn resume(
+        &mut self,
+        item: &crate::core::record::HistoryItem,
+    ) -> Result<Handled, EngineError> {
         match revert::takeover(item, self.delivery, epoch_seconds(self.now)) {
             Takeover::Done => {
                 let record = Record::from_history(item, self.now);
@@ -471,7 +439,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             let refused = EngineError::refusal(err)?;
             return Box::pin(self.failed_revert(done, &refused, slot)).await;
         }
-        let described = self.engine.mesh.describe(&resource).await;
+        let described = self.engine.resources.describe(&resource).await;
         done.evaluated_at = SystemTime::now();
         let described = match described {
             Ok(described) => described,
@@ -482,14 +450,14 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         };
         let Some(fresh) = described.filter(|d| !Identity::of(&d.resource).deleted) else {
             done.action = Action::RevertSkipped;
-            done.action_reason = Some("resource deleted since it was evaluated".to_owned());
+            done.action_reason = Some(ActionReason::DeletedSinceEvaluated);
             self.counts.revert_skipped += 1;
             return Box::pin(self.complete(done, unused)).await;
         };
         let mode = self.engine.config.auto_revert;
         if mode != AutoRevert::On {
             done.action = Action::RevertSkipped;
-            done.action_reason = Some(format!("auto-revert is {mode} now"));
+            done.action_reason = Some(ActionReason::ModeChanged(mode));
             self.counts.revert_skipped += 1;
             return Box::pin(self.complete(done, unused)).await;
         }
@@ -519,12 +487,10 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
                         )
                     ),
                     (before, now) => {
-                        format!("version {} → {}", version_text(before), version_text(now))
+                        format!("version {} → {}", version_text(&before), version_text(&now))
                     }
                 };
-                done.action_reason = Some(format!(
-                    "changed since evaluated ({what}); the newer change has its own event"
-                ));
+                done.action_reason = Some(ActionReason::ChangedSinceEvaluated(what));
                 self.counts.revert_skipped += 1;
                 Box::pin(self.complete(done, unused)).await
             }
@@ -536,7 +502,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
     async fn update(
         &mut self,
         mut done: Record,
-        fresh: Described<M::Snapshot>,
+        fresh: Described<R::Snapshot>,
         slot: Option<CapSlot>,
     ) -> Result<Handled, EngineError> {
         let config = &self.engine.config;
@@ -559,7 +525,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             step::annotate(&mut done, &plan);
             if !matches!(plan, Plan::Skip(_)) {
                 done.action = Action::RevertSkipped;
-                done.action_reason = Some("nothing left to revert".to_owned());
+                done.action_reason = Some(ActionReason::NothingLeft);
             }
             self.counts.revert_skipped += 1;
             return Box::pin(self.complete(done, slot)).await;
@@ -567,7 +533,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let token = revert::client_token(&done.cause.event_id);
         let updated = match self
             .engine
-            .mesh
+            .resources
             .update(&resource, &fresh, &patched, &token)
             .await
         {
@@ -600,12 +566,10 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             // Accepted and propagating: recorded as written (the planned document), and the
             // next evaluation confirms it.
             AfterWrites::Propagating(members) => {
-                let lag = format!(
-                    "written; {} still propagating (AWS applies auth policy changes within \
-                     minutes): the next evaluation confirms it",
-                    members.join(", ")
-                );
-                let reason = note.map_or_else(|| lag.clone(), |note| format!("{note}; {lag}"));
+                let reason = ActionReason::Propagating {
+                    note: note.map(Box::new),
+                    members,
+                };
                 self.settle(&mut done, &patched, Action::Reverted, Some(reason));
             }
             AfterWrites::Conflict(conflict) => {
@@ -623,7 +587,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         done: &mut Record,
         reverted: &Resource,
         action: Action,
-        reason: Option<String>,
+        reason: Option<ActionReason>,
     ) {
         let mut assessment = step::assess(reverted, None, &self.engine.config.rules);
         step::exempt(&mut assessment, self.exempted(), self.now);
@@ -631,12 +595,12 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         let tag_findings = done
             .findings
             .iter()
-            .filter(|f| f.rule.ends_with("-tagged"))
+            .filter(|f| reads_tags(&f.rule))
             .cloned();
         let mut findings: Vec<_> = assessment
             .findings
             .into_iter()
-            .filter(|f| !f.rule.ends_with("-tagged"))
+            .filter(|f| !reads_tags(&f.rule))
             .collect();
         findings.extend(tag_findings);
         done.status = step::status_of(&findings);
@@ -661,7 +625,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
         tracing::error!(resource = %done.resource, error = %refused, "revert refused");
         self.counts.errors += 1;
         done.action = Action::RevertFailed;
-        done.action_reason = Some(refused.to_string());
+        done.action_reason = Some(ActionReason::Refused(refused.to_string()));
         Box::pin(self.complete(done, slot)).await
     }
 
@@ -723,7 +687,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             let result = self
                 .engine
                 .store
-                .history_item(&record.resource.id(), &record.history_sk())
+                .history_item(&record.resource.key(), &record.history_sk())
                 .await;
             if let Ok(Some(item)) = self.store_call(result)? {
                 return Box::pin(self.resume(&item)).await;
@@ -780,12 +744,12 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
     fn report(&self, record: &Record, outcome: RecordOutcome) -> Handled {
         let report = EventReport {
             event_id: record.cause.event_id.clone(),
-            resource: record.resource.id(),
+            resource: record.resource.key(),
             status: record.status,
             action: record.action,
             reason: record.action_reason.clone(),
             non_compliant_rules: step::failed_rules(&record.findings),
-            recorded: outcome.as_str(),
+            recorded: outcome,
         };
         // One compact line per event at info (what finds an event: id, resource, status,
         // action, duration); the details at debug. CloudWatch Logs bills the bytes.
@@ -801,19 +765,14 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, M, S, F> {
             event_id = %report.event_id,
             event_name = %record.cause.event_name,
             actor = record.cause.actor.as_deref().unwrap_or("-"),
-            reason = report.reason.as_deref().unwrap_or(""),
+            reason = %report.reason.as_ref().map_or_else(String::new, ToString::to_string),
             non_compliant = ?report.non_compliant_rules,
             version = record.identity.version,
-            recorded = report.recorded,
+            recorded = %report.recorded,
             "evaluated (details)"
         );
         Handled::Evaluated(report)
     }
-}
-
-/// The `spec` member of a describe document (`{"<kind>": {"spec": …}}`).
-fn version_text(version: Option<i64>) -> String {
-    version.map_or_else(|| "unknown".to_owned(), |v| v.to_string())
 }
 
 /// How long ago the event happened; an unreadable time counts as old (so the truth is recorded
@@ -823,6 +782,13 @@ fn event_age(event_time: &str, now: SystemTime) -> Duration {
         .ok()
         .and_then(|t| now.duration_since(t).ok().or(Some(Duration::ZERO)))
         .unwrap_or(Duration::MAX)
+}
+
+/// Whether the rule with this id reads the resource's tags ([`RuleMeta::reads_tags`]).
+///
+/// [`RuleMeta::reads_tags`]: meshwarden_rules::catalog::RuleMeta::reads_tags
+fn reads_tags(rule: &str) -> bool {
+    meshwarden_rules::catalog::find(rule).is_some_and(|rule| rule.meta().reads_tags())
 }
 
 #[cfg(test)]

@@ -3,15 +3,18 @@
 //! (`MissedEvents`), and retires STATE items whose resources no longer exist. It records and
 //! never reverts: reverting is the answer to a change someone just made, not to a backlog.
 
+use crate::core::error::EngineError;
+use crate::core::exemptions::{self, ByResource};
+use crate::core::findings::Changes;
+use crate::core::identity::Identity;
+use crate::core::ports::{
+    ComplianceStore, FindingsSink, RecordOutcome, ResourceWriter, Scope, SweepWrite,
+};
+use crate::core::reason::ActionReason;
+use crate::core::record::{epoch_seconds, rfc3339, scope_of, Cause, Record, Status};
+use crate::core::step;
 use crate::engine::Engine;
-use crate::error::EngineError;
-use crate::exemptions::{self, ByResource};
-use crate::identity::Identity;
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, RecordOutcome, Scope, SweepWrite};
-use crate::record::{epoch_seconds, rfc3339, scope_of, Cause, Record, Status};
-use crate::securityhub::asff::Changes;
-use crate::step;
 use futures::StreamExt;
 use meshwarden_rules::event::SweepRequest;
 use meshwarden_rules::resource::ResourceRef;
@@ -144,7 +147,7 @@ pub struct Scan {
     pub listed_ids: BTreeSet<(String, String)>,
 }
 
-impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
+impl<R: ResourceWriter, S: ComplianceStore, F: FindingsSink> Engine<R, S, F> {
     /// Evaluate every resource in `scopes` without recording anything, judging the rules
     /// `exemptions` exempt as exempted ([`Engine::exemptions_by_resource`] for a scan that
     /// records; none for one that only looks). Records carry `scan_id`-based event ids, so
@@ -162,13 +165,13 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         let mut scan = Scan::default();
         for scope in scopes {
             let resources = self
-                .mesh
+                .resources
                 .list(scope)
                 .await
                 .map_err(EngineError::Transient)?;
             scan.listed += resources.len();
             scan.listed_ids
-                .extend(resources.iter().map(|r| (scope_of(r), r.id())));
+                .extend(resources.iter().map(|r| (scope_of(r), r.key())));
             let total = scan.listed;
             let done = std::sync::atomic::AtomicUsize::new(total - resources.len());
             let swept: Vec<Result<Swept, EngineError>> =
@@ -198,7 +201,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
 
     /// Sweep every configured region: scan, record everything, count what the event path
     /// missed, retire STATE items of resources that are gone. Returns the metrics to emit.
-    pub async fn sweep(
+    pub(crate) async fn sweep(
         &self,
         request: &SweepRequest,
     ) -> Result<(SweepReport, Counts), EngineError> {
@@ -277,7 +280,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             for (record, write) in records.iter().zip(&written).filter(|(_, w)| w.updated) {
                 let previous = write.previous_exported.as_ref();
                 if let Some(c) = self.changed_findings(record, previous) {
-                    changes.push((record.resource.id(), c));
+                    changes.push((record.resource.key(), c));
                 }
             }
         }
@@ -307,7 +310,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
                 .await
                 .map_err(EngineError::Transient)?;
             for id in ids.iter().filter(|id| !listed.contains(id.as_str())) {
-                let Ok(resource) = ResourceRef::from_id(id) else {
+                let Ok(resource) = ResourceRef::from_key(id) else {
                     continue;
                 };
                 if self.still_there(&resource).await? {
@@ -315,7 +318,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
                 }
                 let cause = sweep_cause(sweep_id, &resource, event_time);
                 let mut record = Record::new(resource, cause, Status::Deleted, SystemTime::now());
-                record.action_reason = Some("not found by the sweep".to_owned());
+                record.action_reason = Some(ActionReason::NotFoundBySweep);
                 let outcome = self
                     .store
                     .record(&record)
@@ -339,7 +342,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
 
     /// Whether a resource the listing did not return exists after all (created since).
     async fn still_there(&self, resource: &ResourceRef) -> Result<bool, EngineError> {
-        match self.mesh.describe(resource).await {
+        match self.resources.describe(resource).await {
             Ok(found) => Ok(found.is_some_and(|d| !Identity::of(&d.resource).deleted)),
             // Refused: leave it as it is rather than retire what we cannot see.
             Err(err) => EngineError::refusal(err).map(|_| true),
@@ -356,7 +359,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         event_time: &str,
         now: SystemTime,
     ) -> Result<Swept, EngineError> {
-        let described = match self.mesh.describe(resource).await {
+        let described = match self.resources.describe(resource).await {
             Ok(Some(described)) if !Identity::of(&described.resource).deleted => described,
             Ok(_) => return Ok(Swept::Vanished),
             Err(err) => {
@@ -370,7 +373,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         let mut exempted = self.tag_exemptions(tags.as_deref(), now);
         exempted.extend(
             exemptions
-                .get(&resource.id())
+                .get(&resource.key())
                 .into_iter()
                 .flatten()
                 .cloned(),
@@ -391,7 +394,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     }
 }
 
-impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
+impl<R: ResourceWriter, S: ComplianceStore, F: FindingsSink> Engine<R, S, F> {
     /// Every exemption, by resource id: one Query of the `exemptions` index per scan or shard
     /// (not one per resource).
     pub async fn exemptions_by_resource(&self) -> Result<ByResource, EngineError> {

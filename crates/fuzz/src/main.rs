@@ -69,6 +69,7 @@ fn check(input: &[u8]) -> bool {
         node_ip_preference: Some("IPv4_ONLY".into()),
         required_tag_keys: Some(vec!["team".into()]),
         tls_ca_arns: vec!["arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x".into()],
+        ecs_tls_role_arns: None,
     };
     let ctx = EvalContext {
         config: &config,

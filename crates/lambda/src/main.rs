@@ -1,7 +1,7 @@
 //! `bootstrap`: the Meshwarden Lambda for `provided.al2023`.
 //!
 //! Thin by design: configuration and AWS clients are built once, outside the handler; every
-//! invocation is handed to [`meshwarden_engine::Engine::handle_until`] with the invocation's
+//! invocation is handed to [`meshwarden_engine::Engine::run`] with the invocation's
 //! deadline. The engine is built by [`meshwarden_engine::on_aws::build`], like the CLI's:
 //! findings go to Security Hub when `MESHWARDEN_SECURITY_HUB=on`, the scheduled sweep fans out
 //! over the sweep queue when `MESHWARDEN_SWEEP_QUEUE_URL` is set (an SQS event of its shards is
@@ -12,7 +12,8 @@
 use anyhow::Context;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
-use meshwarden_engine::aws::{caller_arn, load_sdk_config, SdkOptions};
+use meshwarden_engine::adapters::aws::{caller_arn, load_sdk_config, SdkOptions};
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{on_aws, EngineConfig};
 use serde::Deserialize;
 use serde_json::Value;
@@ -56,7 +57,12 @@ async fn main() -> Result<(), Error> {
         // retry resumes its own pending revert.
         let deadline = deadline(event.context.deadline);
         let handled = engine
-            .handle_until(&event.payload, &event.context.request_id, Some(deadline))
+            .run(
+                &event.payload,
+                &Invocation::new()
+                    .delivery(&event.context.request_id)
+                    .deadline(deadline),
+            )
             .instrument(span)
             .await?;
         Ok::<_, Error>(handled.response()?)

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use aws_sdk_appmesh::types::EgressFilterType;
-use meshwarden_engine::fanout::shard::{Shard, ShardMessage, MAX_ATTEMPTS};
+use meshwarden_engine::core::shard::{Shard, ShardMessage, MAX_ATTEMPTS};
 use meshwarden_testkit::fanout::{sqs_event, SweepQueue};
 use meshwarden_testkit::proxy::FaultProxy;
 use meshwarden_testkit::*;
@@ -226,7 +226,7 @@ async fn bootstrap_answers_an_sqs_event_of_sweep_shards_with_its_partial_batch_r
     assert_eq!(waiting.len(), 1, "{waiting:?}");
     let back = ShardMessage::decode(&waiting[0]).unwrap();
     assert_eq!((back.sweep_id.as_str(), back.attempt), ("sweep-e2e", 1));
-    assert_eq!(back.resources().unwrap()[0].mesh, throttled);
+    assert_eq!(back.resources().unwrap()[0].id, throttled);
 }
 
 #[test]

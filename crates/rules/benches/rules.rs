@@ -23,6 +23,7 @@ fn evaluation(c: &mut Criterion) {
         node_ip_preference: Some("IPv4_PREFERRED".into()),
         required_tag_keys: None,
         tls_ca_arns: vec!["arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x".into()],
+        ecs_tls_role_arns: None,
     };
     let ctx = EvalContext {
         config: &config,

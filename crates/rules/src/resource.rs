@@ -10,10 +10,24 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use strum::{EnumCount, VariantArray};
 
 /// The AWS services Meshwarden evaluates. Each is one module of this crate ([`crate::appmesh`],
-/// [`crate::lattice`]) with its model, rules and router.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// [`crate::lattice`]) with its model, rules and router, registered in [`AwsService::spec`].
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    VariantArray,
+    EnumCount,
+)]
 pub enum AwsService {
     /// AWS App Mesh.
     #[serde(rename = "appmesh")]
@@ -21,39 +35,41 @@ pub enum AwsService {
     /// Amazon VPC Lattice.
     #[serde(rename = "vpc-lattice")]
     VpcLattice,
+    /// Amazon ECS Service Connect.
+    #[serde(rename = "ecs")]
+    Ecs,
 }
 
 impl AwsService {
     /// Every service, in catalog order.
-    pub const ALL: [AwsService; 2] = [AwsService::AppMesh, AwsService::VpcLattice];
+    pub const ALL: [AwsService; Self::COUNT] = match Self::VARIANTS.first_chunk() {
+        Some(all) => *all,
+        None => unreachable!(),
+    };
 
     /// The name printed in decisions and used in JSON: `appmesh` or `vpc-lattice`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AwsService::AppMesh => "appmesh",
-            AwsService::VpcLattice => "vpc-lattice",
-        }
+        self.spec().name
     }
 
     /// The first field of its resources' canonical ids: `appmesh` or `lattice`.
     pub fn id_prefix(self) -> &'static str {
-        match self {
-            AwsService::AppMesh => "appmesh",
-            AwsService::VpcLattice => "lattice",
-        }
+        self.spec().id_prefix
     }
 
     /// The kinds of resource Meshwarden evaluates in this service.
     pub fn kinds(self) -> &'static [ResourceKind] {
-        match self {
-            AwsService::AppMesh => &ResourceKind::ALL[..3],
-            AwsService::VpcLattice => &ResourceKind::ALL[3..],
-        }
+        self.spec().kinds
     }
 
     /// The service whose canonical ids start with `prefix`.
     pub fn from_id_prefix(prefix: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.id_prefix() == prefix)
+    }
+
+    /// The service named `name` (`appmesh`, `vpc-lattice`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
     }
 }
 
@@ -63,9 +79,26 @@ impl fmt::Display for AwsService {
     }
 }
 
-/// The kinds of resource Meshwarden evaluates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// The kinds of resource Meshwarden evaluates. Each belongs to the one service whose
+/// [`crate::service::ServiceSpec::kinds`] lists it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    VariantArray,
+    EnumCount,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "camelCase")]
+#[strum(serialize_all = "camelCase")]
 pub enum ResourceKind {
     /// An App Mesh service mesh.
     Mesh,
@@ -79,47 +112,35 @@ pub enum ResourceKind {
     Service,
     /// A VPC Lattice target group.
     TargetGroup,
+    /// An Amazon ECS service (its Service Connect configuration).
+    EcsService,
 }
 
 impl ResourceKind {
-    /// Every kind, in catalog order (App Mesh's, then VPC Lattice's).
-    pub const ALL: [ResourceKind; 6] = [
-        ResourceKind::Mesh,
-        ResourceKind::VirtualGateway,
-        ResourceKind::VirtualNode,
-        ResourceKind::ServiceNetwork,
-        ResourceKind::Service,
-        ResourceKind::TargetGroup,
-    ];
+    /// Every kind, in catalog order (by service, as [`AwsService::ALL`]).
+    pub const ALL: [ResourceKind; Self::COUNT] = match Self::VARIANTS.first_chunk() {
+        Some(all) => *all,
+        None => unreachable!(),
+    };
 
     /// The camelCase name used in JSON, ids and the CLI (`mesh`, `virtualGateway`,
     /// `virtualNode`, `serviceNetwork`, `service`, `targetGroup`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceKind::Mesh => "mesh",
-            ResourceKind::VirtualGateway => "virtualGateway",
-            ResourceKind::VirtualNode => "virtualNode",
-            ResourceKind::ServiceNetwork => "serviceNetwork",
-            ResourceKind::Service => "service",
-            ResourceKind::TargetGroup => "targetGroup",
-        }
+        self.into()
     }
 
     /// The kind with this camelCase name.
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == name)
+        name.parse().ok()
     }
 
-    /// The service the kind belongs to.
+    /// The service the kind belongs to: the one whose spec lists it.
     pub fn service(self) -> AwsService {
-        match self {
-            ResourceKind::Mesh | ResourceKind::VirtualGateway | ResourceKind::VirtualNode => {
-                AwsService::AppMesh
-            }
-            ResourceKind::ServiceNetwork | ResourceKind::Service | ResourceKind::TargetGroup => {
-                AwsService::VpcLattice
-            }
-        }
+        AwsService::ALL
+            .into_iter()
+            .find(|service| service.kinds().contains(&self))
+            // Every kind is registered with exactly one service (`service::tests` pins it).
+            .unwrap_or(AwsService::AppMesh)
     }
 }
 
@@ -168,28 +189,24 @@ impl fmt::Display for ChildRef {
 
 /// A reference to one resource: enough to describe it and to key it in the store.
 ///
-/// The fields are App Mesh's (`mesh`, `name`); a VPC Lattice resource is in no mesh, so its
-/// `mesh` is empty and its `name` is its Lattice id (`sn-…`, `svc-…`, `tg-…`). Build one with
-/// [`ResourceRef::lattice`] and read the id back with [`ResourceRef::lattice_id`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// `id` is the resource's id inside its service, as the service's spec reads and writes it:
+/// App Mesh's `{mesh}` for a mesh and `{mesh}/{name}` for a virtual gateway or node, VPC
+/// Lattice's `sn-…`, `svc-…` or `tg-…`. Its stored form is [`ResourceRef::key`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ResourceRef {
     /// What kind of resource this is.
     pub kind: ResourceKind,
-    /// The account that owns the resource (for shared meshes: the mesh owner).
+    /// The account that owns the resource (for shared App Mesh meshes: the mesh owner).
     pub account: String,
     /// The AWS region the resource lives in.
     pub region: String,
-    /// App Mesh: the mesh the resource belongs to (for a mesh: its own name). VPC Lattice: empty.
-    pub mesh: String,
-    /// App Mesh: the resource's name inside the mesh; `None` for a mesh. VPC Lattice: the
-    /// resource's id.
-    pub name: Option<String>,
+    /// The id inside its service (see the type's documentation).
+    pub id: String,
 }
 
 impl ResourceRef {
-    /// A VPC Lattice resource of `kind` (`serviceNetwork`, `service` or `targetGroup`) by id.
-    pub fn lattice(
+    /// The resource of `kind` with service-local `id` in `account` and `region`.
+    pub fn new(
         kind: ResourceKind,
         account: impl Into<String>,
         region: impl Into<String>,
@@ -199,8 +216,7 @@ impl ResourceRef {
             kind,
             account: account.into(),
             region: region.into(),
-            mesh: String::new(),
-            name: Some(id.into()),
+            id: id.into(),
         }
     }
 
@@ -209,54 +225,29 @@ impl ResourceRef {
         self.kind.service()
     }
 
-    /// The VPC Lattice id (`sn-…`, `svc-…`, `tg-…`); `None` for an App Mesh resource.
-    pub fn lattice_id(&self) -> Option<&str> {
-        match self.service() {
-            AwsService::VpcLattice => self.name.as_deref(),
-            AwsService::AppMesh => None,
-        }
-    }
-
     /// The resource's path inside its service: `mesh/{mesh}`, `mesh/{mesh}/{kind}/{name}` or,
     /// for VPC Lattice, `{kind}/{id}`.
     pub fn path(&self) -> String {
-        match (self.service(), &self.kind, &self.name) {
-            (AwsService::VpcLattice, kind, name) => {
-                format!("{kind}/{}", name.as_deref().unwrap_or_default())
-            }
-            (AwsService::AppMesh, ResourceKind::Mesh, _) | (AwsService::AppMesh, _, None) => {
-                format!("mesh/{}", self.mesh)
-            }
-            (AwsService::AppMesh, kind, Some(name)) => {
-                format!("mesh/{}/{}/{}", self.mesh, kind, name)
-            }
-        }
+        (self.service().spec().path)(self.kind, &self.id)
     }
 
-    /// The resource's ARN in `partition`: App Mesh's
-    /// `arn:{partition}:appmesh:{region}:{account}:mesh/{mesh}[/{kind}/{name}]`, VPC Lattice's
-    /// `arn:{partition}:vpc-lattice:{region}:{account}:{servicenetwork|service|targetgroup}/{id}`.
+    /// The resource's ARN in `partition`: `arn:{partition}:{namespace}:{region}:{account}:…`,
+    /// e.g. App Mesh's `…:mesh/{mesh}[/{kind}/{name}]`, VPC Lattice's
+    /// `…:{servicenetwork|service|targetgroup}/{id}`.
     pub fn arn(&self, partition: &str) -> String {
-        let (service, path) = match self.service() {
-            AwsService::AppMesh => ("appmesh", self.path()),
-            AwsService::VpcLattice => (
-                "vpc-lattice",
-                format!(
-                    "{}/{}",
-                    self.kind.as_str().to_lowercase(),
-                    self.name.as_deref().unwrap_or_default()
-                ),
-            ),
-        };
+        let spec = self.service().spec();
         format!(
-            "arn:{partition}:{service}:{}:{}:{path}",
-            self.region, self.account
+            "arn:{partition}:{}:{}:{}:{}",
+            spec.arn_namespace,
+            self.region,
+            self.account,
+            (spec.arn_resource)(self.kind, &self.id)
         )
     }
 
     /// The canonical id, also the store's partition key: `{prefix}:{account}:{region}:{path}`
     /// (`appmesh:…` or `lattice:…`).
-    pub fn id(&self) -> String {
+    pub fn key(&self) -> String {
         format!(
             "{}:{}:{}:{}",
             self.service().id_prefix(),
@@ -264,6 +255,12 @@ impl ResourceRef {
             self.region,
             self.path()
         )
+    }
+
+    /// The members naming the id's parts in JSON output, beside `id` (App Mesh: `mesh` and
+    /// `name`; none for VPC Lattice).
+    pub fn id_members(&self) -> Vec<(&'static str, serde_json::Value)> {
+        (self.service().spec().id_members)(self.kind, &self.id)
     }
 }
 
@@ -277,45 +274,24 @@ impl ResourceRef {
 pub struct ResourceParseError(pub String);
 
 impl ResourceRef {
-    /// Read a path in a given account and region: App Mesh's
+    /// Read a path in a given account and region: any service's path, e.g. App Mesh's
     /// `mesh/NAME[/virtualGateway|virtualNode/NAME]` or VPC Lattice's
     /// `serviceNetwork|service|targetGroup/ID`.
     pub fn from_path(path: &str, account: &str, region: &str) -> Result<Self, ResourceParseError> {
-        let bad = || ResourceParseError(path.to_owned());
         if account.is_empty() || region.is_empty() {
-            return Err(bad());
+            return Err(ResourceParseError(path.to_owned()));
         }
-        let parts: Vec<&str> = path.split('/').collect();
-        let (kind, mesh, name) = match parts.as_slice() {
-            ["mesh", mesh] => (ResourceKind::Mesh, *mesh, None),
-            ["mesh", mesh, "virtualGateway", name] => {
-                (ResourceKind::VirtualGateway, *mesh, Some(*name))
-            }
-            ["mesh", mesh, "virtualNode", name] => (ResourceKind::VirtualNode, *mesh, Some(*name)),
-            [kind, id] => match ResourceKind::from_name(kind) {
-                Some(kind) if kind.service() == AwsService::VpcLattice && !id.is_empty() => {
-                    return Ok(ResourceRef::lattice(kind, account, region, *id));
-                }
-                _ => return Err(bad()),
-            },
-            _ => return Err(bad()),
-        };
-        if mesh.is_empty() || name.is_some_and(str::is_empty) {
-            return Err(bad());
-        }
-        Ok(ResourceRef {
-            kind,
-            account: account.to_owned(),
-            region: region.to_owned(),
-            mesh: mesh.to_owned(),
-            name: name.map(str::to_owned),
-        })
+        AwsService::ALL
+            .iter()
+            .find_map(|service| (service.spec().parse_path)(path))
+            .map(|(kind, id)| ResourceRef::new(kind, account, region, id))
+            .ok_or_else(|| ResourceParseError(path.to_owned()))
     }
 
-    /// Read a canonical id (`appmesh:…` or `lattice:…`), the inverse of [`ResourceRef::id`].
-    pub fn from_id(id: &str) -> Result<Self, ResourceParseError> {
-        let bad = || ResourceParseError(id.to_owned());
-        let mut parts = id.splitn(4, ':');
+    /// Read a canonical id (`appmesh:…` or `lattice:…`), the inverse of [`ResourceRef::key`].
+    pub fn from_key(key: &str) -> Result<Self, ResourceParseError> {
+        let bad = || ResourceParseError(key.to_owned());
+        let mut parts = key.splitn(4, ':');
         let (Some(prefix), Some(account), Some(region), Some(path)) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
@@ -333,7 +309,7 @@ impl ResourceRef {
 
 impl fmt::Display for ResourceRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.id())
+        f.write_str(&self.key())
     }
 }
 
@@ -359,133 +335,4 @@ pub fn partition_of(region: &str) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn r(kind: ResourceKind, name: Option<&str>) -> ResourceRef {
-        ResourceRef {
-            kind,
-            account: "111122223333".into(),
-            region: "eu-west-1".into(),
-            mesh: "m".into(),
-            name: name.map(str::to_owned),
-        }
-    }
-
-    #[test]
-    fn ids_follow_the_design() {
-        assert_eq!(
-            r(ResourceKind::Mesh, None).id(),
-            "appmesh:111122223333:eu-west-1:mesh/m"
-        );
-        assert_eq!(
-            r(ResourceKind::VirtualGateway, Some("g")).id(),
-            "appmesh:111122223333:eu-west-1:mesh/m/virtualGateway/g"
-        );
-        assert_eq!(
-            r(ResourceKind::VirtualNode, Some("n")).id(),
-            "appmesh:111122223333:eu-west-1:mesh/m/virtualNode/n"
-        );
-    }
-
-    #[test]
-    fn ids_and_paths_parse_back() {
-        for r in [
-            r(ResourceKind::Mesh, None),
-            r(ResourceKind::VirtualGateway, Some("g")),
-            r(ResourceKind::VirtualNode, Some("n")),
-        ] {
-            assert_eq!(ResourceRef::from_id(&r.id()).unwrap(), r);
-            assert_eq!(
-                ResourceRef::from_path(&r.path(), "111122223333", "eu-west-1").unwrap(),
-                r
-            );
-        }
-        for bad in [
-            "",
-            "mesh",
-            "mesh/",
-            "mesh/m/virtualRouter/r",
-            "mesh/m/virtualGateway/",
-            "m/virtualGateway/g",
-        ] {
-            assert!(ResourceRef::from_path(bad, "1", "r").is_err(), "{bad}");
-        }
-        assert!(ResourceRef::from_id("appmesh:1:r").is_err());
-        assert!(ResourceRef::from_id("ecs:1:r:mesh/m").is_err());
-    }
-
-    #[test]
-    fn lattice_ids_follow_the_design_and_parse_back() {
-        let cases = [
-            (
-                ResourceKind::ServiceNetwork,
-                "sn-0123456789abcdef0",
-                "serviceNetwork",
-            ),
-            (ResourceKind::Service, "svc-0123456789abcdef0", "service"),
-            (
-                ResourceKind::TargetGroup,
-                "tg-0123456789abcdef0",
-                "targetGroup",
-            ),
-            // An emulator's ids contain hyphens: they are ids all the same.
-            (
-                ResourceKind::ServiceNetwork,
-                "sn-27a56bbf-b352-47b",
-                "serviceNetwork",
-            ),
-        ];
-        for (kind, id, name) in cases {
-            let r = ResourceRef::lattice(kind, "111122223333", "eu-west-1", id);
-            assert_eq!(
-                r.id(),
-                format!("lattice:111122223333:eu-west-1:{name}/{id}")
-            );
-            assert_eq!(r.lattice_id(), Some(id));
-            assert_eq!(r.service(), AwsService::VpcLattice);
-            assert_eq!(ResourceRef::from_id(&r.id()).unwrap(), r);
-            assert_eq!(
-                ResourceRef::from_path(&r.path(), "111122223333", "eu-west-1").unwrap(),
-                r
-            );
-        }
-        for bad in [
-            "serviceNetwork/",
-            "listener/listener-1",
-            "serviceNetwork/sn-1/x",
-            "targetgroup/tg-1",
-        ] {
-            assert!(ResourceRef::from_path(bad, "1", "r").is_err(), "{bad}");
-        }
-        // The prefix must name the resource's own service.
-        assert!(ResourceRef::from_id("appmesh:1:r:service/svc-1").is_err());
-        assert!(ResourceRef::from_id("lattice:1:r:mesh/m").is_err());
-        assert!(ResourceRef::from_id("lattice::r:service/svc-1").is_err());
-        assert_eq!(r(ResourceKind::Mesh, None).lattice_id(), None);
-    }
-
-    #[test]
-    fn every_kind_belongs_to_one_service_and_parses_by_name() {
-        for kind in ResourceKind::ALL {
-            assert!(kind.service().kinds().contains(&kind), "{kind}");
-            assert_eq!(ResourceKind::from_name(kind.as_str()), Some(kind));
-        }
-        assert_eq!(
-            serde_json::to_string(&AwsService::VpcLattice).unwrap(),
-            "\"vpc-lattice\""
-        );
-        assert_eq!(
-            serde_json::to_string(&ResourceKind::TargetGroup).unwrap(),
-            "\"targetGroup\""
-        );
-    }
-
-    #[test]
-    fn kind_serializes_camel_case() {
-        assert_eq!(
-            serde_json::to_string(&ResourceKind::VirtualGateway).unwrap(),
-            "\"virtualGateway\""
-        );
-    }
-}
+mod tests;

@@ -400,6 +400,7 @@ fn config() -> impl Strategy<Value = RulesConfig> {
             node_ip_preference: node.map(str::to_owned),
             required_tag_keys: tags.map(|t| t.into_iter().map(str::to_owned).collect()),
             tls_ca_arns: arns.into_iter().map(str::to_owned).collect(),
+            ecs_tls_role_arns: None,
         })
 }
 

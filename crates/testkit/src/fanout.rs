@@ -4,12 +4,13 @@
 //! does not name deleted, the named ones delivered again (at once: as if their visibility
 //! timeout had passed; a test never sleeps for it) — until the queue is empty.
 
-use meshwarden_engine::error::{ErrorKind, PortError};
-use meshwarden_engine::fanout::sqs::SqsShardQueue;
-use meshwarden_engine::fanout::{ShardBatch, ShardReport};
-use meshwarden_engine::ports::{
-    ComplianceStore, FindingsSink, MeshWriter, QueuedMessage, ShardQueue,
+use meshwarden_engine::adapters::sqs::SqsShardQueue;
+use meshwarden_engine::core::error::{ErrorKind, PortError};
+use meshwarden_engine::core::ports::{
+    ComplianceStore, FindingsSink, QueuedMessage, ResourceWriter, ShardQueue,
 };
+use meshwarden_engine::fanout::{ShardBatch, ShardReport};
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{Engine, Handled};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
@@ -34,13 +35,21 @@ pub fn sqs_event(messages: &[(String, String, u32)]) -> Value {
 }
 
 /// Hand one SQS event to `engine` as the function would, with `deadline`; the batch it ran.
-pub async fn deliver<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
-    engine: &Engine<M, S, F>,
+pub async fn deliver<R: ResourceWriter, S: ComplianceStore, F: FindingsSink>(
+    engine: &Engine<R, S, F>,
     messages: &[(String, String, u32)],
     deadline: Option<Instant>,
 ) -> ShardBatch {
     let event = sqs_event(messages);
-    match engine.handle_until(&event, "sqs-delivery", deadline).await {
+    match engine
+        .run(
+            &event,
+            &Invocation::new()
+                .delivery("sqs-delivery")
+                .deadline(deadline),
+        )
+        .await
+    {
         Ok(Handled::Shards(batch)) => *batch,
         other => panic!("an SQS event was not run as shards: {other:?}"),
     }
@@ -104,9 +113,9 @@ impl MemoryQueue {
 
     /// Deliver everything to `engine`, `batch` messages per event, until nothing waits; a
     /// message the answer names goes to the back of the queue, its receive count one higher.
-    pub async fn drain<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
+    pub async fn drain<R: ResourceWriter, S: ComplianceStore, F: FindingsSink>(
         &self,
-        engine: &Engine<M, S, F>,
+        engine: &Engine<R, S, F>,
         batch: usize,
     ) -> Drained {
         self.drain_within(engine, batch, None).await
@@ -114,9 +123,9 @@ impl MemoryQueue {
 
     /// [`MemoryQueue::drain`], each delivery with `budget` (the function's timeout) before its
     /// deadline (`Some(Duration::ZERO)`: every shard is short of time from its start).
-    pub async fn drain_within<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
+    pub async fn drain_within<R: ResourceWriter, S: ComplianceStore, F: FindingsSink>(
         &self,
-        engine: &Engine<M, S, F>,
+        engine: &Engine<R, S, F>,
         batch: usize,
         budget: Option<Duration>,
     ) -> Drained {
@@ -277,9 +286,9 @@ impl SweepQueue {
     /// Receive up to `batch` messages and deliver them to `engine` as one SQS event with
     /// `budget` (the function's timeout) before its deadline: delete those the answer does not
     /// name, make the named ones visible again at once. `None` when nothing was received.
-    pub async fn deliver_once<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
+    pub async fn deliver_once<R: ResourceWriter, S: ComplianceStore, F: FindingsSink>(
         &self,
-        engine: &Engine<M, S, F>,
+        engine: &Engine<R, S, F>,
         batch: i32,
         budget: Option<Duration>,
         drained: &Mutex<Drained>,
@@ -350,9 +359,9 @@ impl SweepQueue {
 
     /// Deliver until the queue holds nothing (visible, in flight or delayed), with `workers`
     /// deliveries at once (the event source mapping's maximum concurrency).
-    pub async fn drain<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
+    pub async fn drain<R: ResourceWriter, S: ComplianceStore, F: FindingsSink>(
         &self,
-        engine: &Engine<M, S, F>,
+        engine: &Engine<R, S, F>,
         batch: i32,
         workers: usize,
         budget: Option<Duration>,

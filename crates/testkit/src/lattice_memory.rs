@@ -3,21 +3,21 @@
 //! resources (the emulator tests stay for every SDK path).
 //!
 //! It holds what the VPC Lattice API holds and describes it into the document the SDK adapter
-//! builds (`meshwarden_engine::lattice`): a service network with its `authType`, auth policy,
+//! builds (`meshwarden_engine::services::lattice`): a service network with its `authType`, auth policy,
 //! access log subscriptions and VPC associations; a service with its listeners, auth policy and
 //! subscriptions; a target group with its health check. As in AWS, an auth policy's `state`
 //! follows the resource's auth type (`Active` only under `AWS_IAM`), a created subscription gets
 //! an id, an ARN and timestamps no plan can know, `clientToken` makes a subscription's creation
 //! idempotent, and nothing has a version. Updates are made as the adapter makes them (the
-//! writes [`meshwarden_engine::lattice::write::writes`] plans, in order, then a describe);
+//! writes [`meshwarden_engine::services::lattice::write::writes`] plans, in order, then a describe);
 //! faults can be queued for the describe, the listing, the tags and each kind of write, before
 //! the write or after it landed (the answer lost).
 
 use crate::memory::{fault, lock, offset_page, Faults, Strike};
 use crate::{ACCOUNT, REGION};
-use meshwarden_engine::error::{ErrorKind, PortError};
-use meshwarden_engine::lattice::write::{writes, Write};
-use meshwarden_engine::ports::{Described, MeshReader, MeshWriter, Page, Scope};
+use meshwarden_engine::core::error::{ErrorKind, PortError};
+use meshwarden_engine::core::ports::{Described, Page, ResourceReader, ResourceWriter, Scope};
+use meshwarden_engine::services::lattice::write::{writes, Write};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::{AwsService, ResourceKind, ResourceRef};
 use serde_json::{json, Value};
@@ -81,7 +81,7 @@ impl LatticeWorld {
     }
 
     fn hold(&mut self, kind: ResourceKind, id: &str, own: Value) -> ResourceRef {
-        let resource = ResourceRef::lattice(kind, ACCOUNT, REGION, id);
+        let resource = ResourceRef::new(kind, ACCOUNT, REGION, id);
         self.held.insert(
             id.to_owned(),
             Held {
@@ -360,7 +360,7 @@ impl MemoryLattice {
 
     fn describe_now(&self, resource: &ResourceRef) -> Result<Option<Resource>, PortError> {
         let mut world = self.world();
-        let id = resource.lattice_id().unwrap_or_default().to_owned();
+        let id = resource.id.clone();
         *world.describes.entry(id.clone()).or_default() += 1;
         if let Some((kind, _)) = world.faults.take("describe") {
             return Err(fault("Describe", kind));
@@ -375,7 +375,7 @@ impl MemoryLattice {
     }
 }
 
-impl MeshReader for MemoryLattice {
+impl ResourceReader for MemoryLattice {
     type Snapshot = ();
 
     async fn describe(&self, resource: &ResourceRef) -> Result<Option<Described<()>>, PortError> {
@@ -412,7 +412,7 @@ impl MeshReader for MemoryLattice {
     }
 }
 
-impl MeshWriter for MemoryLattice {
+impl ResourceWriter for MemoryLattice {
     async fn update(
         &self,
         resource: &ResourceRef,
@@ -422,7 +422,7 @@ impl MeshWriter for MemoryLattice {
     ) -> Result<Resource, PortError> {
         let plan = writes(&current.resource, patched)
             .map_err(|e| PortError::new("Patch", ErrorKind::Rejected, e))?;
-        let id = resource.lattice_id().unwrap_or_default().to_owned();
+        let id = resource.id.clone();
         for step in plan.iter().enumerate() {
             let mut world = self.world();
             let op = operation(resource, step.1);

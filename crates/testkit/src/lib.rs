@@ -3,6 +3,8 @@
 //! passes with no emulator would prove nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+pub mod ecs;
+pub mod event_bus;
 pub mod fanout;
 pub mod lattice;
 pub mod lattice_memory;
@@ -16,10 +18,13 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
     ProjectionType, ScalarAttributeType,
 };
-use meshwarden_engine::aws::Accounts;
+use meshwarden_engine::adapters::aws::Accounts;
+use meshwarden_engine::adapters::dynamo::DynamoStore;
+use meshwarden_engine::core::ports::{ComplianceStore, FindingsSink, ResourceWriter};
+use meshwarden_engine::invocation::{Invocation, Tally};
+use meshwarden_engine::metrics::Counts;
 use meshwarden_engine::services::AwsServices;
-use meshwarden_engine::store::DynamoStore;
-use meshwarden_engine::{AutoRevert, Engine, EngineConfig};
+use meshwarden_engine::{AutoRevert, Engine, EngineConfig, EngineError, Handled};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
@@ -101,10 +106,12 @@ pub async fn organization_with(sdk: &SdkConfig, members: usize) -> Vec<String> {
 
 pub async fn sdk_config() -> SdkConfig {
     let _ = endpoint();
-    meshwarden_engine::aws::load_sdk_config(&meshwarden_engine::aws::SdkOptions {
-        region: Some(REGION.to_owned()),
-        ..Default::default()
-    })
+    meshwarden_engine::adapters::aws::load_sdk_config(
+        &meshwarden_engine::adapters::aws::SdkOptions {
+            region: Some(REGION.to_owned()),
+            ..Default::default()
+        },
+    )
     .await
 }
 
@@ -186,13 +193,13 @@ impl Harness {
         );
         let accounts =
             Accounts::new(&self.sdk, config.own_account().map(str::to_owned)).with_members(config);
-        let mesh = AwsServices::new(&accounts);
-        (mesh, store)
+        let services = AwsServices::new(&accounts);
+        (services, store)
     }
 
     pub fn engine_with(&self, config: EngineConfig) -> Engine<AwsServices, DynamoStore> {
-        let (mesh, store) = self.ports(&config);
-        Engine::new(mesh, store, config)
+        let (services, store) = self.ports(&config);
+        Engine::new(services, store, config)
     }
 
     pub fn engine(&self, auto_revert: AutoRevert) -> Engine<AwsServices, DynamoStore> {
@@ -549,4 +556,17 @@ pub fn create_gateway_event(mesh: &str, gateway: &str, version: i64, actor_role:
 /// The same event delivered again later (EventBridge is at-least-once).
 pub fn event_id(event: &Value) -> String {
     event["detail"]["eventID"].as_str().unwrap().to_owned()
+}
+
+/// [`Engine::run`] as delivery `delivery`, with the run's metrics tallied instead of emitted:
+/// what a test asserts on.
+pub async fn run_counted<R: ResourceWriter, S: ComplianceStore, F: FindingsSink>(
+    engine: &Engine<R, S, F>,
+    input: &Value,
+    delivery: &str,
+) -> (Result<Handled, EngineError>, Counts) {
+    let tally = Tally::new();
+    let invocation = Invocation::new().delivery(delivery).counts_into(&tally);
+    let handled = engine.run(input, &invocation).await;
+    (handled, tally.counts())
 }

@@ -4,24 +4,25 @@
 //! * [`MemoryMesh`]: App Mesh resources as describe documents; every update bumps `metadata.version`,
 //!   every creation gets a new `metadata.uid`; faults can be queued per operation.
 //! * [`MemoryStore`]: the table's items with the store's contract — history once per event,
-//!   STATE ordered by [`meshwarden_engine::state_order::admits`], atomic revert reservations
+//!   STATE ordered by [`meshwarden_engine::core::state_order::admits`], atomic revert reservations
 //!   against an hourly counter — plus queued faults, before or after the write is applied.
 //! * [`crate::lattice_memory::MemoryLattice`]: VPC Lattice (versionless; its own module);
 //! * [`MemoryFindings`]: Security Hub — every import, and the findings by `Id` as the latest
 //!   import left them; faults can be queued.
 
-use meshwarden_engine::error::{ErrorKind, PortError};
-use meshwarden_engine::exemptions::{self, ExemptionItem};
-use meshwarden_engine::ports::{
-    ComplianceStore, Described, FindingsSink, HistoryQuery, MeshReader, MeshWriter, Page,
-    RecordOutcome, Reservation, Scope, SweepWrite,
+use meshwarden_engine::core::error::{ErrorKind, PortError};
+use meshwarden_engine::core::exemptions::{self, ExemptionItem};
+use meshwarden_engine::core::findings::AsffFinding;
+use meshwarden_engine::core::hub_mark::Exported;
+use meshwarden_engine::core::ports::{
+    ComplianceStore, Described, FindingsSink, HistoryQuery, Page, RecordOutcome, Reservation,
+    ResourceReader, ResourceWriter, Scope, SweepWrite,
 };
-use meshwarden_engine::record::{
+use meshwarden_engine::core::record::{
     Action, CapSlot, HistoryItem, OwnerItem, Record, SpecItem, StateItem, Status, OWNER_SK, SPEC_SK,
 };
-use meshwarden_engine::securityhub::asff::{AsffFinding, Exported};
-use meshwarden_engine::state_order::admits;
-use meshwarden_engine::step;
+use meshwarden_engine::core::state_order::admits;
+use meshwarden_engine::core::step;
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use serde_json::{json, Value};
@@ -108,14 +109,14 @@ impl MeshWorld {
         data["status"] = json!({"status": "ACTIVE"});
         let document = json!({ resource.kind.as_str(): data });
         self.documents
-            .insert(resource.id(), (resource.clone(), document));
+            .insert(resource.key(), (resource.clone(), document));
     }
 
     /// Change a resource's spec as someone else would (version + 1); `change` edits the spec.
     pub fn change(&mut self, resource: &ResourceRef, change: impl FnOnce(&mut Value)) {
         self.clock += 1.0;
         let clock = self.clock;
-        if let Some((_, document)) = self.documents.get_mut(&resource.id()) {
+        if let Some((_, document)) = self.documents.get_mut(&resource.key()) {
             let data = &mut document[resource.kind.as_str()];
             change(&mut data["spec"]);
             bump(data, clock);
@@ -124,19 +125,19 @@ impl MeshWorld {
 
     /// Set a resource's `status.status` (App Mesh reports `DELETED` for a while after a delete).
     pub fn set_status(&mut self, resource: &ResourceRef, status: &str) {
-        if let Some((_, document)) = self.documents.get_mut(&resource.id()) {
+        if let Some((_, document)) = self.documents.get_mut(&resource.key()) {
             document[resource.kind.as_str()]["status"] = json!({ "status": status });
         }
     }
 
     /// Delete a resource.
     pub fn delete(&mut self, resource: &ResourceRef) {
-        self.documents.remove(&resource.id());
+        self.documents.remove(&resource.key());
     }
 
     /// The current describe document of a resource.
     pub fn document(&self, resource: &ResourceRef) -> Option<Value> {
-        self.documents.get(&resource.id()).map(|(_, d)| d.clone())
+        self.documents.get(&resource.key()).map(|(_, d)| d.clone())
     }
 }
 
@@ -177,16 +178,16 @@ impl MemoryMesh {
     }
 }
 
-impl MeshReader for MemoryMesh {
+impl ResourceReader for MemoryMesh {
     type Snapshot = ();
 
     async fn describe(&self, resource: &ResourceRef) -> Result<Option<Described<()>>, PortError> {
         let mut world = self.world();
-        *world.describes.entry(resource.id()).or_default() += 1;
+        *world.describes.entry(resource.key()).or_default() += 1;
         if let Some((kind, _)) = world.faults.take("describe") {
             return Err(fault("Describe", kind));
         }
-        let Some((_, document)) = world.documents.get(&resource.id()) else {
+        let Some((_, document)) = world.documents.get(&resource.key()) else {
             return Ok(None);
         };
         let resource = Resource::from_describe_value(document)
@@ -259,7 +260,7 @@ impl MeshWorld {
     }
 }
 
-impl MeshWriter for MemoryMesh {
+impl ResourceWriter for MemoryMesh {
     async fn update(
         &self,
         resource: &ResourceRef,
@@ -275,7 +276,7 @@ impl MeshWriter for MemoryMesh {
         world.clock += 1.0;
         let clock = world.clock;
         let spec = patched.data_value()["spec"].clone();
-        let id = resource.id();
+        let id = resource.key();
         let Some((_, document)) = world.documents.get_mut(&id) else {
             return Err(PortError::new(
                 "Update",
@@ -396,7 +397,7 @@ impl MemoryStore {
 type Items = BTreeMap<(String, String), Item>;
 
 fn key(record: &Record, sk: String) -> (String, String) {
-    (record.resource.id(), sk)
+    (record.resource.key(), sk)
 }
 
 fn stored_state(items: &Items, id: &str) -> Option<StateItem> {
@@ -410,7 +411,7 @@ fn stored_state(items: &Items, id: &str) -> Option<StateItem> {
 /// or cleared as the DynamoDB update does) and keep its compliant document when it changed;
 /// `(updated, previous)`.
 fn write_state(items: &mut Items, record: &Record) -> (bool, Option<StateItem>) {
-    let id = record.resource.id();
+    let id = record.resource.key();
     let stored = stored_state(items, &id);
     if !admits(stored.as_ref(), record) {
         return (false, stored);
@@ -558,7 +559,7 @@ impl ComplianceStore for MemoryStore {
             if let Some(Item::History(existing)) = items.get(&hk) {
                 return Reservation::Exists(Box::new(existing.clone()));
             }
-            if !count_revert(items, &intent.resource.id(), slot, 1, i64::from(max)) {
+            if !count_revert(items, &intent.resource.key(), slot, 1, i64::from(max)) {
                 return Reservation::Capped;
             }
             let item = intent.history_item(std::time::Duration::from_secs(86_400));
@@ -577,7 +578,7 @@ impl ComplianceStore for MemoryStore {
                 return RecordOutcome::Duplicate;
             }
             if let Some(slot) = release {
-                count_revert(items, &record.resource.id(), slot, -1, 0);
+                count_revert(items, &record.resource.key(), slot, -1, 0);
             }
             match write_state(items, record).0 {
                 true => RecordOutcome::Written,
@@ -741,7 +742,7 @@ pub struct StateCase {
 
 /// The table of STATE-order cases both stores are held to (each on its own resource).
 pub fn state_order_cases(prefix: &str) -> Vec<StateCase> {
-    use meshwarden_engine::record::Cause;
+    use meshwarden_engine::core::record::Cause;
     use meshwarden_rules::resource::ResourceKind;
     let at = |secs: u64| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
     let record = |case: &str,
@@ -750,13 +751,12 @@ pub fn state_order_cases(prefix: &str) -> Vec<StateCase> {
                   created: f64,
                   version: Option<i64>,
                   minute: u32| {
-        let resource = ResourceRef {
-            kind: ResourceKind::Mesh,
-            account: crate::ACCOUNT.into(),
-            region: crate::REGION.into(),
-            mesh: format!("{prefix}-{case}"),
-            name: None,
-        };
+        let resource = ResourceRef::new(
+            ResourceKind::Mesh,
+            crate::ACCOUNT,
+            crate::REGION,
+            format!("{prefix}-{case}"),
+        );
         let cause = Cause {
             event_name: "UpdateMesh".into(),
             event_id: format!("evt-{minute}-{}", version.unwrap_or(0)),

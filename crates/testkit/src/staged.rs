@@ -1,10 +1,10 @@
-//! [`Staged`]: a mesh port wrapped so a test decides what happens between the engine's calls —
+//! [`Staged`]: a resource port wrapped so a test decides what happens between the engine's calls —
 //! a concurrent change just before the nth describe or before an update, or several events
 //! held at their first describe until all of them got there (a barrier, not a sleep).
 
 use futures::future::BoxFuture;
-use meshwarden_engine::error::PortError;
-use meshwarden_engine::ports::{Described, MeshReader, MeshWriter, Page, Scope};
+use meshwarden_engine::core::error::PortError;
+use meshwarden_engine::core::ports::{Described, Page, ResourceReader, ResourceWriter, Scope};
 use meshwarden_rules::model::{Resource, Tag};
 use meshwarden_rules::resource::ResourceRef;
 use std::collections::BTreeMap;
@@ -15,18 +15,18 @@ use tokio::sync::Barrier;
 /// Something a test runs between two of the engine's calls.
 pub type Step = Box<dyn FnOnce() -> BoxFuture<'static, ()> + Send>;
 
-/// A mesh port with staged interleavings.
-pub struct Staged<M> {
-    inner: M,
+/// A resource port with staged interleavings.
+pub struct Staged<R> {
+    inner: R,
     describes: AtomicUsize,
     before_describe: Mutex<BTreeMap<usize, Step>>,
     before_update: Mutex<Option<Step>>,
     gate: Option<(usize, Arc<Barrier>)>,
 }
 
-impl<M> Staged<M> {
+impl<R> Staged<R> {
     /// `inner`, unchanged until steps are added.
-    pub fn new(inner: M) -> Self {
+    pub fn new(inner: R) -> Self {
         Staged {
             inner,
             describes: AtomicUsize::new(0),
@@ -59,18 +59,18 @@ impl<M> Staged<M> {
     }
 
     /// The wrapped port.
-    pub fn inner(&self) -> &M {
+    pub fn inner(&self) -> &R {
         &self.inner
     }
 }
 
-impl<M: MeshReader> MeshReader for Staged<M> {
-    type Snapshot = M::Snapshot;
+impl<R: ResourceReader> ResourceReader for Staged<R> {
+    type Snapshot = R::Snapshot;
 
     async fn describe(
         &self,
         resource: &ResourceRef,
-    ) -> Result<Option<Described<M::Snapshot>>, PortError> {
+    ) -> Result<Option<Described<R::Snapshot>>, PortError> {
         let nth = self.describes.fetch_add(1, Ordering::SeqCst) + 1;
         let step = self
             .before_describe
@@ -93,7 +93,7 @@ impl<M: MeshReader> MeshReader for Staged<M> {
     async fn tags(
         &self,
         resource: &ResourceRef,
-        snapshot: &M::Snapshot,
+        snapshot: &R::Snapshot,
     ) -> Result<Vec<Tag>, PortError> {
         self.inner.tags(resource, snapshot).await
     }
@@ -111,11 +111,11 @@ impl<M: MeshReader> MeshReader for Staged<M> {
     }
 }
 
-impl<M: MeshWriter> MeshWriter for Staged<M> {
+impl<R: ResourceWriter> ResourceWriter for Staged<R> {
     async fn update(
         &self,
         resource: &ResourceRef,
-        current: &Described<M::Snapshot>,
+        current: &Described<R::Snapshot>,
         patched: &Resource,
         client_token: &str,
     ) -> Result<Resource, PortError> {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { FORWARDER_DEAD_LETTERS_NAME } from './forwarder-stack';
 import type { ResponderStack } from './responder-stack';
 import { METRIC_NAMESPACE } from './responder-stack';
+import { SERVICES } from './services';
 import { Settings } from './settings';
 
 /** The dashboard's name (fixed, so the README and the stack output can name it). */
@@ -21,8 +22,8 @@ export const DASHBOARD_METRICS = [
   'MissedEvents',
   'Errors',
 ] as const;
-/** The values of the `Service` dimension (the engine's AwsService::as_str). */
-export const METRIC_SERVICES = ['appmesh', 'vpc-lattice'] as const;
+/** The values of the `Service` dimension (the engine's AwsService::as_str), one per service of lib/services.ts. */
+export const METRIC_SERVICES: readonly string[] = SERVICES.map((s) => s.metricService);
 
 export interface ResponderDashboardProps {
   readonly responder: ResponderStack;

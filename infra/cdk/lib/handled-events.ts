@@ -81,7 +81,7 @@ export function serviceRules(): ServiceRule[] {
         eventPattern: {
           ...base,
           detailType: ['AWS API Call via CloudTrail'],
-          detail: { ...base.detail, eventName: handled.apiCalls, errorCode: [{ exists: false }] },
+          detail: { ...base.detail, ...apiCallMatch(service, handled.apiCalls), errorCode: [{ exists: false }] },
         },
       },
     ];
@@ -96,4 +96,24 @@ export function serviceRules(): ServiceRule[] {
     }
     return rules;
   });
+}
+
+/**
+ * The `detail` fields that select a service's API calls: `eventName` alone, or, when the service
+ * has volume filters, an `$or` of the unfiltered names and each filtered name with its filter
+ * ("Comparison operators for use in event patterns in Amazon EventBridge": `$or`,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).
+ */
+function apiCallMatch(service: ServiceDefinition, apiCalls: string[]): Record<string, unknown> {
+  const filters = service.volumeFilters ?? {};
+  const unknown = Object.keys(filters).filter((name) => !apiCalls.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`lib/services.ts: ${service.id} filters ${unknown.join(', ')}, which ${service.eventsFile} does not list`);
+  }
+  const plain = apiCalls.filter((name) => !(name in filters));
+  const branches = [
+    ...(plain.length > 0 ? [{ eventName: plain }] : []),
+    ...Object.entries(filters).map(([name, filter]) => ({ eventName: [name], ...filter })),
+  ];
+  return branches.length === 1 ? branches[0] : { $or: branches };
 }

@@ -13,14 +13,14 @@ import {
   RESPONDER_ROLE_NAME,
 } from './responder-stack';
 import { overZero, ruleMetric } from './shared';
-import { acknowledgeServiceStatements, serviceNames, serviceStatements } from './services';
+import { acknowledgeServiceStatements, passRoleStatements, serviceNames, serviceStatements } from './services';
 import { Settings } from './settings';
 
 /** The stack id, and so the template's file name in cdk.out (`MeshwardenMember.template.json`). */
 export const MEMBER_STACK_ID = 'MeshwardenMember';
 
 /** The member template's parameters, exactly. */
-export const MEMBER_PARAMETERS = ['HubAccountId', 'HubRegion', 'AutoRevert', 'OrganizationId', 'ExternalId'] as const;
+export const MEMBER_PARAMETERS = ['HubAccountId', 'HubRegion', 'AutoRevert', 'OrganizationId', 'ExternalId', 'EcsServiceConnectTlsRoleArns'] as const;
 
 /**
  * The member template's parameter values that agree with a hub deployment's settings: what the
@@ -35,6 +35,7 @@ export function memberParameters(settings: Settings): Record<(typeof MEMBER_PARA
     AutoRevert: settings.autoRevert,
     OrganizationId: settings.organizationId ?? '',
     ExternalId: settings.memberExternalId ?? '',
+    EcsServiceConnectTlsRoleArns: settings.ecsServiceConnectTlsRoleArns.join(','),
   };
 }
 
@@ -86,6 +87,13 @@ export class MemberStack extends Stack {
       default: '',
       noEcho: true,
       description: 'An external id the hub must pass to sts:AssumeRole (sts:ExternalId); empty: none. This or OrganizationId is required.',
+    });
+
+    const ecsTlsRoleArns = new CfnParameter(this, 'EcsServiceConnectTlsRoleArns', {
+      type: 'CommaDelimitedList',
+      default: '',
+      description:
+        "The hub's ecsServiceConnectTlsRoleArns, comma-separated: the IAM roles the member role may pass to Amazon ECS (iam:PassRole to ecs.amazonaws.com) for Service Connect TLS, with AutoRevert on; empty: none.",
     });
 
     const hasOrganization = new CfnCondition(this, 'HasOrganizationId', {
@@ -169,6 +177,13 @@ export class MemberStack extends Stack {
     const revert = new iam.Policy(this, 'RevertPermissions', { statements: serviceStatements('revert', anyRegion) });
     revert.attachToRole(role);
     (revert.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = revertAllowed;
+    // The roles a revert may pass (Amazon ECS's Service Connect TLS role): a policy of its own, only
+    // with auto-revert on and a non-empty list (a PassRole statement with no role would be invalid).
+    const passRoles = new iam.Policy(this, 'PassRolePermissions', { statements: passRoleStatements(ecsTlsRoleArns.valueAsList) });
+    passRoles.attachToRole(role);
+    (passRoles.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = new CfnCondition(this, 'InHubRegionAndAutoRevertOnAndEcsTlsRoles', {
+      expression: Fn.conditionAnd(revertAllowed, Fn.conditionNot(Fn.conditionEquals(Fn.join(',', ecsTlsRoleArns.valueAsList), ''))),
+    });
     acknowledgeServiceStatements(role, ['read'], anyRegion, 'the hub');
     acknowledgeServiceStatements(revert, ['revert'], anyRegion, 'the hub');
   }

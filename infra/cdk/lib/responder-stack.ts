@@ -16,7 +16,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { serviceRules } from './handled-events';
-import { acknowledgeServiceStatements, serviceNames, serviceStatements } from './services';
+import { acknowledgeServiceStatements, passRoleStatements, serviceNames, serviceStatements } from './services';
 import { acknowledge, alarmTargets, AlarmTargets, allowEventBridge, deadLetterQueue, overZero, ruleAlarms, ruleMetric, StackRule } from './shared';
 import { Settings } from './settings';
 import { SweepQueue } from './sweep-queue';
@@ -159,9 +159,12 @@ export class ResponderStack extends Stack {
     const policy = new iam.Policy(this, 'Permissions', {
       statements: [
         // Every service's reads, and with auto-revert on its reverts, on this account's resources in
-        // the listed regions, or in any region where lib/services.ts says why (VPC Lattice).
+        // the listed regions, or in any region where lib/services.ts says why (VPC Lattice, Amazon ECS).
         ...serviceStatements('read', regions),
         ...(settings.autoRevert === 'on' ? serviceStatements('revert', regions) : []),
+        // With auto-revert on: the roles a revert may pass (Amazon ECS's Service Connect TLS role),
+        // exactly those of the settings, to the service's principal only; none for an empty list.
+        ...(settings.autoRevert === 'on' ? passRoleStatements(settings.ecsServiceConnectTlsRoleArns) : []),
         new iam.PolicyStatement({
           sid: 'ComplianceTable',
           actions: TABLE_ACTIONS,
@@ -254,6 +257,7 @@ export class ResponderStack extends Stack {
         MESHWARDEN_TABLE: this.table.tableName,
         AUTO_REVERT: settings.autoRevert,
         MESHWARDEN_TLS_CA_ARNS: settings.tlsCaArns.join(','),
+        MESHWARDEN_ECS_TLS_ROLE_ARNS: settings.ecsServiceConnectTlsRoleArns.join(','),
         MESHWARDEN_HISTORY_TTL_DAYS: String(settings.historyTtlDays),
         MESHWARDEN_OWN_ROLE_ARN: role.roleArn,
         MESHWARDEN_REGIONS: regions.join(','),

@@ -21,6 +21,13 @@ export interface EventOrigin {
   readonly eventSource: string;
 }
 
+/** A role a service's revert passes to it (`iam:PassRole`). */
+export interface PassedRole {
+  readonly sid: string;
+  /** The `iam:PassedToService` value: the service principal the role is passed to. */
+  readonly passedToService: string;
+}
+
 /** One AWS service Meshwarden watches. */
 export interface ServiceDefinition {
   /** Construct ids are derived from it: rules `${id}Changes` and `${id}ServiceEvents`. */
@@ -33,8 +40,25 @@ export interface ServiceDefinition {
    */
   readonly eventsFile: string;
   readonly origin?: EventOrigin;
-  /** The service part of its ARNs (`appmesh`, `vpc-lattice`). */
+  /** The service part of its ARNs (`appmesh`, `vpc-lattice`, `ecs`). */
   readonly arnService: string;
+  /**
+   * The value of the `Service` dimension of the responder's metrics for this service (the engine's
+   * `AwsService::as_str`): the dashboard draws one line per service from it.
+   */
+  readonly metricService: string;
+  /**
+   * Volume filters: for an API call of the events file, what else its CloudTrail `detail` must hold
+   * for the function to be invoked at all (an EventBridge pattern fragment). A call without an
+   * entry is matched by its name alone.
+   */
+  readonly volumeFilters?: Readonly<Record<string, Record<string, unknown>>>;
+  /**
+   * A role its revert passes to the service (`iam:PassRole`, auto-revert `on` only): granted on
+   * exactly the role ARNs of the setting that lists them, to `passedToService` only, and not at all
+   * when the list is empty.
+   */
+  readonly passesRole?: PassedRole;
   /**
    * Why its resources are granted in any region (`*`) rather than in each listed region; absent:
    * each listed region (the member role, which knows no regions, always has `*`).
@@ -130,6 +154,48 @@ const LATTICE_UPDATE_RESOURCES = ['servicenetwork/*', 'service/*', 'targetgroup/
 export const LATTICE_LOG_DELIVERY_ACTIONS = ['logs:CreateLogDelivery', 'logs:GetLogDelivery'];
 
 /**
+ * Amazon ECS's reads ("Actions, resources, and condition keys for Amazon Elastic Container
+ * Service", https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html):
+ * DescribeServices authorizes on the service (`service/{cluster}/{service}`: `service/*` covers
+ * every cluster's). Its tags come with it (`include: TAGS`), so no ListTagsForResource.
+ */
+export const ECS_READ_ACTIONS = ['ecs:DescribeServices'];
+/**
+ * Amazon ECS's lists, for the sweep (clusters, then each cluster's services): the same reference
+ * gives ListClusters and ListServices no resource type, so they can only be granted on `*`.
+ * ListServices takes the condition key `ecs:cluster`, which would only repeat the account and the
+ * regions (a cluster ARN names them) and which a ListServices without `cluster` (the `default`
+ * cluster) may not carry: not used.
+ */
+export const ECS_LIST_ACTIONS = ['ecs:ListClusters', 'ecs:ListServices'];
+/**
+ * Amazon ECS's revert, granted only with auto-revert `on`: UpdateService (service), with the
+ * Service Connect configuration of the last compliant copy and nothing else. The reference lists
+ * `ecs:enable-service-connect` for UpdateService ("Filters access by the enable field value in the
+ * Service Connect configuration", a String `"true"` or `"false"`: "How Amazon Elastic Container
+ * Service works with IAM",
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security_iam_service-with-iam.html):
+ * the statement allows UpdateService only when the request turns Service Connect on, so these
+ * credentials can neither turn it off nor send an UpdateService without a Service Connect
+ * configuration (an image deploy, a scale-in). Its other keys (`ecs:task-definition`,
+ * `ecs:subnet`, `ecs:capacity-provider`, `ecs:enable-execute-command`, ...) name what a request
+ * sets; the reference does not say a key is absent when the request leaves its field out, so a
+ * `Null` condition on them could refuse every revert: not used. `ecs:namespace` names the Cloud
+ * Map namespace of the configuration, which is the service's own and not known here.
+ */
+export const ECS_UPDATE_ACTIONS = ['ecs:UpdateService'];
+/** The only `ecs:enable-service-connect` value a revert's UpdateService may carry. */
+export const ECS_REVERT_ENABLE_SERVICE_CONNECT = 'true';
+/**
+ * The principal a Service Connect TLS role (`tls.roleArn`, the Amazon ECS infrastructure role,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html) is
+ * passed to: UpdateService's `iam:PassRole` with `iam:PassedToService` `ecs.amazonaws.com` (the
+ * reference's UpdateService row lists `ecs-tasks.amazonaws.com` and `ecs.amazonaws.com`; a revert
+ * passes only the infrastructure role).
+ */
+export const ECS_TLS_ROLE_PASSED_TO = 'ecs.amazonaws.com';
+
+/**
  * The services, in the order their rules and statements are created. Everything per service (the
  * EventBridge rules of every stack, the responder's and the member role's permissions) is derived
  * from this table: adding a service is adding an entry (and its events file in `crates/rules`).
@@ -141,6 +207,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     eventsFile: 'handled-events.json',
     origin: { source: 'aws.appmesh', eventSource: 'appmesh.amazonaws.com' },
     arnService: 'appmesh',
+    metricService: 'appmesh',
     read: [
       // A virtual gateway's or node's ARN is `mesh/{mesh}/virtualGateway/{name}`: `mesh/*` covers it.
       { sid: 'ReadMeshResources', actions: APPMESH_READ_ACTIONS, resources: ['mesh/*'] },
@@ -156,6 +223,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     name: 'VPC Lattice',
     eventsFile: 'handled-events.vpc-lattice.json',
     arnService: 'vpc-lattice',
+    metricService: 'vpc-lattice',
     anyRegion:
       "four resource types in each listed region would take the role's inline policies past IAM's 10,240-character limit " +
       'at about ten regions (with auto-revert on and Security Hub); the resource types and the account stay scoped',
@@ -182,9 +250,41 @@ export const SERVICES: readonly ServiceDefinition[] = [
       },
     ],
   },
+  {
+    id: 'Ecs',
+    name: 'Amazon ECS Service Connect',
+    eventsFile: 'handled-events.ecs.json',
+    arnService: 'ecs',
+    metricService: 'ecs',
+    anyRegion:
+      "service/* in each listed region, for the reads and the revert, would take the role's inline policies past IAM's 10,240-character " +
+      'limit at 17 regions with every option (beside VPC Lattice); the resource type and the account stay scoped',
+    // Every image deploy is an UpdateService; one without serviceConnectConfiguration keeps the
+    // configuration, so it must not invoke the function. EventBridge's `exists` matches leaf
+    // fields only ("Comparison operators for use in event patterns in Amazon EventBridge",
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html):
+    // `enabled`, which the API requires in every ServiceConnectConfiguration
+    // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectConfiguration.html).
+    volumeFilters: {
+      UpdateService: { requestParameters: { serviceConnectConfiguration: { enabled: [{ exists: true }] } } },
+    },
+    read: [
+      { sid: 'ReadEcsServices', actions: ECS_READ_ACTIONS, resources: ['service/*'] },
+      { sid: 'ListEcsResources', actions: ECS_LIST_ACTIONS, anyResource: 'ListClusters and ListServices have no resource-level permissions; they only list' },
+    ],
+    revert: [
+      {
+        sid: 'RevertEcsServiceConnect',
+        actions: ECS_UPDATE_ACTIONS,
+        resources: ['service/*'],
+        conditions: { StringEquals: { 'ecs:enable-service-connect': ECS_REVERT_ENABLE_SERVICE_CONNECT } },
+      },
+    ],
+    passesRole: { sid: 'PassEcsServiceConnectTlsRoles', passedToService: ECS_TLS_ROLE_PASSED_TO },
+  },
 ];
 
-/** The services' names for descriptions: "App Mesh and VPC Lattice". */
+/** The services' names for descriptions: "App Mesh, VPC Lattice and Amazon ECS Service Connect". */
 export function serviceNames(): string {
   const names = SERVICES.map((s) => s.name);
   return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
@@ -217,6 +317,30 @@ export function serviceStatements(permissions: Permissions, regions: string[]): 
               : ['*'],
         }),
     ),
+  );
+}
+
+/**
+ * The `iam:PassRole` statements of the services whose revert passes a role (`passesRole`: Amazon
+ * ECS's Service Connect TLS role), on exactly `roleArns` (the `ecsServiceConnectTlsRoleArns`
+ * setting, or the member template's parameter) and to the service's principal only
+ * (`iam:PassedToService`, "Granting a user permissions to pass a role to an AWS service",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html). None for an empty
+ * list: the caller decides (the member template, whose list is a parameter, with a condition).
+ */
+export function passRoleStatements(roleArns: string[]): iam.PolicyStatement[] {
+  if (roleArns.length === 0) return [];
+  return SERVICES.flatMap((service) =>
+    service.passesRole
+      ? [
+          new iam.PolicyStatement({
+            sid: service.passesRole.sid,
+            actions: ['iam:PassRole'],
+            resources: roleArns,
+            conditions: { StringEquals: { 'iam:PassedToService': service.passesRole.passedToService } },
+          }),
+        ]
+      : [],
   );
 }
 

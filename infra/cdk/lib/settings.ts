@@ -31,6 +31,8 @@ export interface Settings {
   readonly otherRegions: string[];
   /** ACM Private CA ARNs used to restore backend TLS when no compliant policy is known. */
   readonly tlsCaArns: string[];
+  /** The IAM roles a revert may pass to Amazon ECS for Service Connect TLS (MESHWARDEN_ECS_TLS_ROLE_ARNS, iam:PassRole). */
+  readonly ecsServiceConnectTlsRoleArns: string[];
   /** History retention in days. */
   readonly historyTtlDays: number;
   /** The sweep's schedule, an EventBridge Scheduler `rate(...)` expression. */
@@ -106,7 +108,6 @@ interface Spec {
 }
 
 const REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-[0-9]$';
-const REGION = new RegExp(REGION_PATTERN);
 const ACCOUNT_PATTERN = '^[0-9]{12}$';
 const SNS_TOPIC_PATTERN = '^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:[A-Za-z0-9_-]{1,256}$';
 const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
@@ -115,6 +116,13 @@ const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
  * (reserved). Commas are not tag characters, so a comma-separated variable can carry several.
  */
 const TAG_KEY_PATTERN = '^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$';
+/**
+ * An IAM role ARN: `arn:PARTITION:iam::ACCOUNT:role/` then the role's path and name (letters,
+ * digits and `+ = , . @ _ -`, the path's `/`; "IAM identifiers",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html). No `*`: a
+ * PassRole grant names each role.
+ */
+const ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$';
 /** App Mesh's IP preferences (`MeshServiceDiscovery.ipPreference`, a virtual node's DNS / Cloud Map `ipPreference`). */
 export const IP_PREFERENCES = ['IPv4_ONLY', 'IPv4_PREFERRED', 'IPv6_ONLY', 'IPv6_PREFERRED'] as const;
 /** STS's ExternalId: 2 to 1,224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */
@@ -123,6 +131,19 @@ const EXTERNAL_ID_PATTERN = '^[A-Za-z0-9_+=,.@:/-]{2,1224}$';
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 /** Most reverts per resource and hour the engine accepts (a u32). */
 const MAX_REVERTS_PER_HOUR = 4294967295;
+
+/**
+ * The check of a list setting whose entries each match `pattern`, each at most once: a message
+ * naming the key and the entries that are not `what` (shown by `show`), or those listed twice.
+ */
+function entriesCheck(key: string, pattern: string, what: string, show: (entry: string) => string = (entry) => entry) {
+  return (value: string[]): string | undefined => {
+    const bad = value.filter((entry) => !new RegExp(pattern).test(entry));
+    if (bad.length > 0) return `${key} has entries that are not ${what}: ${bad.map(show).join(', ')}`;
+    const twice = value.filter((entry, i) => value.indexOf(entry) !== i);
+    return twice.length > 0 ? `${key} lists ${[...new Set(twice)].join(', ')} more than once` : undefined;
+  };
+}
 
 /** Every setting the app reads: its type, default and meaning. The file, `-c` and the schema follow it. */
 export const SETTINGS: Readonly<Record<string, Spec>> = {
@@ -143,13 +164,7 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
     itemPattern: REGION_PATTERN,
     description:
       `Every region whose ${serviceNames()} resources are evaluated: the home region gets the responder, each other one a forwarder stack. The sweep and the IAM permissions cover exactly these.`,
-    check: (value: string[]) => {
-      const bad = value.filter((r) => !REGION.test(r));
-      if (bad.length > 0) return `regions has entries that are not region names: ${bad.join(', ')}`;
-      const twice = value.filter((r, i) => value.indexOf(r) !== i);
-      if (twice.length > 0) return `regions lists ${[...new Set(twice)].join(', ')} more than once`;
-      return undefined;
-    },
+    check: entriesCheck('regions', REGION_PATTERN, 'region names'),
   },
   autoRevert: {
     kind: 'string',
@@ -216,12 +231,7 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
     default: [],
     description:
       "The member accounts (running the member template) the sweep covers besides the hub's own (MESHWARDEN_SWEEP_ACCOUNTS). Without organizationId they are also organisation mode (and need memberExternalId): the hub's member bus accepts their forwarding roles' events and the responder may assume their role meshwarden-member. With organizationId the organisation decides who may send events and be assumed; list its accounts here, or set discoverMemberAccounts, for the sweep to cover them.",
-    check: (value: string[]) => {
-      const bad = value.filter((a) => !new RegExp(ACCOUNT_PATTERN).test(a));
-      if (bad.length > 0) return `memberAccounts has entries that are not 12-digit account ids: ${bad.join(', ')}`;
-      const twice = value.filter((a, i) => value.indexOf(a) !== i);
-      return twice.length > 0 ? `memberAccounts lists ${[...new Set(twice)].join(', ')} more than once` : undefined;
-    },
+    check: entriesCheck('memberAccounts', ACCOUNT_PATTERN, '12-digit account ids'),
   },
   memberExternalId: {
     kind: 'string',
@@ -240,12 +250,7 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
     itemPattern: TAG_KEY_PATTERN,
     description:
       'Tag keys every resource must carry (MESHWARDEN_REQUIRED_TAG_KEYS): the tagging rule applies only with this key; [] means at least one tag of any key.',
-    check: (value: string[]) => {
-      const bad = value.filter((k) => !new RegExp(TAG_KEY_PATTERN).test(k));
-      if (bad.length > 0) return `requiredTagKeys has entries that are not tag keys (1-128 of letters, digits, space and _ . : / = + - @, not aws:...): ${bad.map((k) => JSON.stringify(k)).join(', ')}`;
-      const twice = value.filter((k, i) => value.indexOf(k) !== i);
-      return twice.length > 0 ? `requiredTagKeys lists ${[...new Set(twice)].join(', ')} more than once` : undefined;
-    },
+    check: entriesCheck('requiredTagKeys', TAG_KEY_PATTERN, 'tag keys (1-128 of letters, digits, space and _ . : / = + - @, not aws:...)', JSON.stringify),
   },
   maxRevertsPerHour: {
     kind: 'integer',
@@ -285,6 +290,14 @@ export const SETTINGS: Readonly<Record<string, Spec>> = {
       const bad = value.filter((arn) => !/^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority\/.+$/.test(arn));
       return bad.length > 0 ? `tlsCaArns has entries that are not ACM Private CA ARNs: ${bad.join(', ')}` : undefined;
     },
+  },
+  ecsServiceConnectTlsRoleArns: {
+    kind: 'stringList',
+    itemPattern: ROLE_ARN_PATTERN,
+    default: [],
+    description:
+      "The IAM roles (Amazon ECS infrastructure roles) an Amazon ECS Service Connect revert may pass to ECS as a service's tls.roleArn (MESHWARDEN_ECS_TLS_ROLE_ARNS): with autoRevert \"on\", iam:PassRole on exactly these, to ecs.amazonaws.com only (none when empty). A revert whose configuration names another role is refused. Member accounts' roles too: the member template's EcsServiceConnectTlsRoleArns takes the same list.",
+    check: entriesCheck('ecsServiceConnectTlsRoleArns', ROLE_ARN_PATTERN, 'IAM role ARNs'),
   },
   historyTtlDays: { kind: 'integer', default: 365, minimum: 1, description: 'Days history items are kept (the table TTL).' },
   sweepRate: {
@@ -571,6 +584,7 @@ export function readSettings(
     autoRevert: get<AutoRevert>('autoRevert'),
     otherRegions,
     tlsCaArns: get<string[]>('tlsCaArns'),
+    ecsServiceConnectTlsRoleArns: get<string[]>('ecsServiceConnectTlsRoleArns'),
     historyTtlDays: get<number>('historyTtlDays'),
     sweepRate,
     heartbeatHours: Math.ceil(rateHours(sweepRate)) + 1,

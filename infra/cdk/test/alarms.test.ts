@@ -334,7 +334,7 @@ describe('the heartbeat', () => {
     for (const [id, alarm] of Object.entries(alarms)) {
       if (!isHeartbeatInput(id)) expect([id, alarm.Properties.TreatMissingData]).toEqual([id, 'notBreaching']);
     }
-    expect(composite.Properties.AlarmDescription).toMatch(/only proves the function runs, not that App Mesh and VPC Lattice events arrive.*MissedEventsAlarm/);
+    expect(composite.Properties.AlarmDescription).toMatch(/only proves the function runs, not that App Mesh, VPC Lattice and Amazon ECS Service Connect events arrive.*MissedEventsAlarm/);
     expect(compositeId).toMatch(/^Heartbeat/);
   });
 

@@ -1,9 +1,10 @@
 /**
- * A small evaluator of the CloudFormation intrinsics the member template uses (Ref, Fn::Join,
- * Fn::If, Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition), to resolve what a stack created with
- * given parameters would hold: the tests compare that with what the hub sends.
+ * A small evaluator of the CloudFormation intrinsics the member template uses (Ref of a String or
+ * a CommaDelimitedList, Fn::Join, Fn::If, Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition), to
+ * resolve what a stack created with given parameters would hold: the tests compare that with what
+ * the hub sends.
  */
-export type Template = { Conditions?: Record<string, unknown>; Parameters?: Record<string, { Default?: string }> };
+export type Template = { Conditions?: Record<string, unknown>; Parameters?: Record<string, { Default?: string; Type?: string }> };
 
 export function evaluate(value: unknown, template: Template, parameters: Record<string, string>, pseudo: Record<string, string>): unknown {
   const again = (v: unknown) => evaluate(v, template, parameters, pseudo);
@@ -18,10 +19,10 @@ export function evaluate(value: unknown, template: Template, parameters: Record<
       case 'Ref': {
         const name = arg as string;
         if (name in pseudo) return pseudo[name];
-        if (name in parameters) return parameters[name];
-        const fallback = template.Parameters?.[name]?.Default;
-        if (fallback === undefined) throw new Error(`no value for parameter ${name}`);
-        return fallback;
+        const given = name in parameters ? parameters[name] : template.Parameters?.[name]?.Default;
+        if (given === undefined) throw new Error(`no value for parameter ${name}`);
+        // A CommaDelimitedList is the list of its comma-separated values ("" is [""]).
+        return template.Parameters?.[name]?.Type === 'CommaDelimitedList' ? given.split(',') : given;
       }
       case 'Fn::Join':
         return (again(args[1]) as unknown[]).join(args[0] as string);

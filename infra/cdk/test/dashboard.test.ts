@@ -46,7 +46,7 @@ describe('the dashboard (home stack)', () => {
     expect([...DASHBOARD_METRICS].sort()).toEqual(
       ['Evaluations', 'NonCompliant', 'NewNonCompliance', 'Reverted', 'RevertSkipped', 'RevertsCapped', 'Exempted', 'MissedEvents', 'Errors', 'EventsReceived'].sort(),
     );
-    expect([...METRIC_SERVICES]).toEqual(['appmesh', 'vpc-lattice']);
+    expect([...METRIC_SERVICES]).toEqual(['appmesh', 'vpc-lattice', 'ecs']);
   });
 
   test("the function's invocations, errors, throttles, concurrency, and duration p50/p99 against the timeout", () => {

@@ -58,8 +58,8 @@ describe('the VPC Lattice events file', () => {
   test('every service of lib/services.ts has its rules, with unique ids (one entry per service)', () => {
     const ids = serviceRules().map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(SERVICES.map((s) => s.id)).toEqual(['AppMesh', 'VpcLattice']);
-    expect(ids).toEqual(['AppMeshChanges', 'VpcLatticeChanges', 'VpcLatticeServiceEvents']);
+    expect(SERVICES.map((s) => s.id)).toEqual(['AppMesh', 'VpcLattice', 'Ecs']);
+    expect(ids).toEqual(['AppMeshChanges', 'VpcLatticeChanges', 'VpcLatticeServiceEvents', 'EcsChanges']);
   });
 });
 
@@ -187,7 +187,7 @@ describe('VPC Lattice least privilege', () => {
         ...(r.Properties?.PolicyDocument?.Statement ?? []),
         ...(r.Properties?.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
       ]);
-      const authWriters = all.filter((s) => [s.Action].flat().some((a: string) => /UpdateService(Network)?$/.test(a)));
+      const authWriters = all.filter((s) => [s.Action].flat().some((a: string) => /^vpc-lattice:UpdateService(Network)?$/.test(a)));
       expect(authWriters.length).toBe(1);
       for (const s of authWriters) expect(s.Condition).toEqual({ StringEquals: { 'vpc-lattice:AuthType': 'AWS_IAM' } });
     }
@@ -200,7 +200,16 @@ describe('VPC Lattice least privilege', () => {
     const regions = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
       'eu-central-2', 'eu-north-1', 'eu-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-south-1',
       'sa-east-1'];
-    const { template } = synthWith({ regions, autoRevert: 'on', securityHub: true, organizationId: 'o-abcdefghij', discoverMemberAccounts: true, createTrail: true });
+    const ecsServiceConnectTlsRoleArns = ['a', 'b', 'c'].map((n) => `arn:aws-us-gov:iam::111122223333:role/platform/service-connect-tls-${n}`);
+    const { template } = synthWith({
+      regions,
+      autoRevert: 'on',
+      securityHub: true,
+      organizationId: 'o-abcdefghij',
+      discoverMemberAccounts: true,
+      createTrail: true,
+      ecsServiceConnectTlsRoleArns,
+    });
     const [roleId] = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'meshwarden-responder' } }));
     const resolve = (v: any): any => {
       if (v && typeof v === 'object' && 'Fn::Join' in v) return v['Fn::Join'][1].map(resolve).join('');

@@ -71,6 +71,13 @@ describe("the member role's trust and the hub's settings agree", () => {
 
   test('the plan file gives the StackSet parameters that agree with the settings', () => {
     const { parameters } = trustAndHub({ organizationId: ORG, discoverMemberAccounts: true, autoRevert: 'on' });
-    expect(parameters).toEqual({ HubAccountId: TEST_ACCOUNT, HubRegion: 'us-east-1', AutoRevert: 'on', OrganizationId: ORG, ExternalId: '' });
+    expect(parameters).toEqual({
+      HubAccountId: TEST_ACCOUNT,
+      HubRegion: 'us-east-1',
+      AutoRevert: 'on',
+      OrganizationId: ORG,
+      ExternalId: '',
+      EcsServiceConnectTlsRoleArns: '',
+    });
   });
 });

@@ -13,6 +13,7 @@ import {
 import {
   APPMESH_READ_ACTIONS as READ_ACTIONS,
   APPMESH_UPDATE_ACTIONS as UPDATE_ACTIONS,
+  ECS_UPDATE_ACTIONS,
   LATTICE_LIST_ACTIONS,
   LATTICE_LOG_DELIVERY_ACTIONS,
   LATTICE_READ_ACTIONS,
@@ -54,7 +55,7 @@ describe('the member template (StackSets)', () => {
     }
   });
 
-  test('takes exactly HubAccountId, HubRegion, AutoRevert, OrganizationId and ExternalId, and needs one of the last two', () => {
+  test('takes exactly HubAccountId, HubRegion, AutoRevert, OrganizationId, ExternalId and EcsServiceConnectTlsRoleArns, and needs OrganizationId or ExternalId', () => {
     expect(Object.keys(json.Parameters).sort()).toEqual([...MEMBER_PARAMETERS].sort());
     expect(json.Parameters.AutoRevert).toMatchObject({ Type: 'String', AllowedValues: ['off', 'dry-run', 'on'], Default: 'off' });
     expect(json.Parameters.HubAccountId).toMatchObject({ Type: 'String', AllowedPattern: '^[0-9]{12}$' });
@@ -62,6 +63,7 @@ describe('the member template (StackSets)', () => {
     expect(json.Parameters.HubRegion.Default).toBeUndefined();
     expect(json.Parameters.OrganizationId.Default).toBe('');
     expect(json.Parameters.ExternalId).toMatchObject({ Default: '', NoEcho: true });
+    expect(json.Parameters.EcsServiceConnectTlsRoleArns).toMatchObject({ Type: 'CommaDelimitedList', Default: '' });
     expect(json.Rules.OrganizationIdOrExternalId.Assertions[0].Assert).toEqual({
       'Fn::Or': [
         { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OrganizationId' }, ''] }] },
@@ -71,12 +73,13 @@ describe('the member template (StackSets)', () => {
   });
 
   test('holds a rule per service rule, their role and dead-letter queue and queue policy, and (hub region only) the member role and its revert policy', () => {
-    expect(serviceRules().map((r) => r.id)).toEqual(['AppMeshChanges', 'VpcLatticeChanges', 'VpcLatticeServiceEvents']);
+    expect(serviceRules().map((r) => r.id)).toEqual(['AppMeshChanges', 'VpcLatticeChanges', 'VpcLatticeServiceEvents', 'EcsChanges']);
     expect(resources.map(([, r]) => r.Type).sort()).toEqual([
       ...serviceRules().map(() => 'AWS::CloudWatch::Alarm'),
       'AWS::CloudWatch::Alarm',
       ...serviceRules().map(() => 'AWS::Events::Rule'),
       'AWS::Events::Rule',
+      'AWS::IAM::Policy',
       'AWS::IAM::Policy',
       'AWS::IAM::Policy',
       'AWS::IAM::Role',
@@ -154,12 +157,13 @@ describe('the member template (StackSets)', () => {
     });
   });
 
-  test('the member role reads App Mesh and VPC Lattice everywhere in its account, and may update only with AutoRevert = on', () => {
+  test('the member role reads App Mesh, VPC Lattice and Amazon ECS everywhere in its account, and may update only with AutoRevert = on', () => {
     const arn = (service: string, path: string) => ({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:*:`, { Ref: 'AWS::AccountId' }, `:${path}`]],
     });
     const meshes = arn('appmesh', 'mesh/*');
     const lattice = (...paths: string[]) => paths.map((p) => arn('vpc-lattice', p));
+    const ecsServices = arn('ecs', 'service/*');
     expect(memberRole.Properties.Policies).toEqual([
       {
         PolicyName: 'Read',
@@ -175,13 +179,15 @@ describe('the member template (StackSets)', () => {
               Resource: lattice('servicenetwork/*', 'service/*', 'targetgroup/*', 'servicenetworkvpcassociation/*'),
             },
             { Sid: 'ListLatticeResources', Effect: 'Allow', Action: LATTICE_LIST_ACTIONS, Resource: '*' },
+            { Sid: 'ReadEcsServices', Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: ecsServices },
+            { Sid: 'ListEcsResources', Effect: 'Allow', Action: ['ecs:ListClusters', 'ecs:ListServices'], Resource: '*' },
           ],
         },
       },
     ]);
-    const revert = ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === memberRoleId));
-    expect(revert).toHaveLength(1);
-    expect(revert[0][1].Condition).toBe('InHubRegionAndAutoRevertOn');
+    const attached = ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === memberRoleId));
+    expect(attached.map(([, p]) => p.Condition).sort()).toEqual(['InHubRegionAndAutoRevertOn', 'InHubRegionAndAutoRevertOnAndEcsTlsRoles']);
+    const revert = attached.filter(([, p]) => p.Condition === 'InHubRegionAndAutoRevertOn');
     expect(json.Conditions.InHubRegionAndAutoRevertOn).toEqual({
       'Fn::And': [{ Condition: 'InHubRegion' }, { 'Fn::Equals': [{ Ref: 'AutoRevert' }, 'on'] }],
     });
@@ -201,10 +207,17 @@ describe('the member template (StackSets)', () => {
         Resource: lattice('servicenetwork/*', 'service/*', 'targetgroup/*', 'accesslogsubscription/*'),
       },
       { Sid: 'CreateLatticeLogDeliveries', Effect: 'Allow', Action: LATTICE_LOG_DELIVERY_ACTIONS, Resource: '*' },
+      {
+        Sid: 'RevertEcsServiceConnect',
+        Effect: 'Allow',
+        Action: 'ecs:UpdateService',
+        Resource: ecsServices,
+        Condition: { StringEquals: { 'ecs:enable-service-connect': 'true' } },
+      },
     ]);
-    // No other statement anywhere grants an update.
-    const updates = JSON.stringify(json).match(/(appmesh|vpc-lattice):(Update|Put|Create|Delete)\w+|logs:\w+LogDelivery/g) ?? [];
-    expect(updates.sort()).toEqual([...UPDATE_ACTIONS, ...LATTICE_UPDATE_ACTIONS, ...LATTICE_LOG_DELIVERY_ACTIONS].sort());
+    // No other statement anywhere grants an update (or passes a role: lib/ecs tests the PassRole policy).
+    const updates = JSON.stringify(json.Resources).match(/(appmesh|vpc-lattice|ecs):(Update|Put|Create|Delete)\w+|logs:\w+LogDelivery|iam:PassRole/g) ?? [];
+    expect(updates.sort()).toEqual([...UPDATE_ACTIONS, ...LATTICE_UPDATE_ACTIONS, ...LATTICE_LOG_DELIVERY_ACTIONS, ...ECS_UPDATE_ACTIONS, 'iam:PassRole'].sort());
   });
 
   test("alarms on its dead-letter queue and each rule's FailedInvocations, named for the hub's rule, which hears of them", () => {

@@ -9,6 +9,7 @@ use meshwarden_rules::model::Resource;
 use meshwarden_rules::resource::ResourceKind;
 use meshwarden_rules::verdict::{ComplianceStatus, Finding, Severity, VerdictStatus};
 use serde::Serialize;
+use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,24 +27,30 @@ pub struct CheckArgs {
 
 /// The resource a report is about.
 #[derive(Debug, Serialize)]
-pub struct ResourceSummary<'a> {
+pub struct ResourceSummary {
     /// Its kind.
     pub kind: ResourceKind,
-    /// Its mesh.
-    pub mesh: &'a str,
-    /// Its name (null for a mesh).
-    pub name: Option<&'a str>,
+    /// Its id inside its service (`{mesh}/{name}`, `sn-…`).
+    pub id: String,
+    /// The members naming the id's parts (App Mesh's `mesh` and `name`).
+    #[serde(flatten)]
+    pub id_members: Map<String, Value>,
     /// `metadata.version`.
     pub version: Option<i64>,
 }
 
-impl<'a> ResourceSummary<'a> {
+impl ResourceSummary {
     /// Summarise a resource.
-    pub fn of(resource: &'a Resource) -> Self {
+    pub fn of(resource: &Resource) -> Self {
+        let (kind, id) = (resource.kind(), resource.local_id());
+        let id_members = (kind.service().spec().id_members)(kind, &id)
+            .into_iter()
+            .map(|(member, value)| (member.to_owned(), value))
+            .collect();
         ResourceSummary {
-            kind: resource.kind(),
-            mesh: resource.mesh_name(),
-            name: resource.name(),
+            kind,
+            id,
+            id_members,
             version: resource.version(),
         }
     }
@@ -66,7 +73,7 @@ pub struct FindingOut<'a> {
 #[derive(Debug, Serialize)]
 pub struct CheckReport<'a> {
     /// The resource.
-    pub resource: ResourceSummary<'a>,
+    pub resource: ResourceSummary,
     /// Overall status.
     pub status: ComplianceStatus,
     /// One finding per rule of the resource's kind.
@@ -133,13 +140,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string(&report)?);
         }
         Format::Table => {
-            // App Mesh resources live in a mesh (`mesh/name`); Lattice ones are named by id.
-            let label = match (resource.mesh_name(), resource.name()) {
-                ("", Some(id)) => id.to_owned(),
-                (mesh, Some(name)) => format!("{mesh}/{name}"),
-                (mesh, None) => mesh.to_owned(),
-            };
-            let label = Escaped(label);
+            // The id inside its service: `mesh/name` in App Mesh, `sn-…` in VPC Lattice.
+            let label = Escaped(resource.local_id());
             println!("{} {label}: {}", resource.kind(), status_name(status));
             let mut table = Table::new(&["RULE", "SEVERITY", "VERDICT", "REASON"]);
             finding_rows(&findings).for_each(|row| table.row(row));

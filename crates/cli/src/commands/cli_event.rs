@@ -1,7 +1,7 @@
 //! The event a command sends through the responder's pipeline when it changes (or re-evaluates)
 //! a resource itself.
 
-use meshwarden_engine::record::rfc3339;
+use meshwarden_engine::core::record::rfc3339;
 use meshwarden_rules::event::{EventMeta, Route, RoutedEvent};
 use meshwarden_rules::resource::ResourceRef;
 use std::time::SystemTime;

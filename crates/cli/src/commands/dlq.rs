@@ -17,7 +17,8 @@ use super::replay::{PipelineArgs, TRANSIENT};
 use super::session::{one_line, AwsArgs};
 use anyhow::anyhow;
 use aws_sdk_sqs::types::Message;
-use meshwarden_engine::dispatch::new_delivery_id;
+use meshwarden_engine::invocation::new_delivery_id;
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::on_aws::AwsEngine;
 use meshwarden_engine::Handled;
 use meshwarden_rules::event::{self, Decision};
@@ -331,7 +332,10 @@ async fn redrive(engine: &AwsEngine, queue: &Queue, message: &Message, id: Strin
     };
     report.decision = None;
     let delivery = letter.request_id.clone().unwrap_or_else(new_delivery_id);
-    let handled = match engine.handle_as(&letter.event, &delivery).await {
+    let handled = match engine
+        .run(&letter.event, &Invocation::new().delivery(&delivery))
+        .await
+    {
         Ok(handled) => handled,
         Err(err) => return report.left(format!("{TRANSIENT}: {err}")),
     };

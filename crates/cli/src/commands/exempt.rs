@@ -8,9 +8,10 @@ use super::input::Format;
 use super::session::{connect, AwsArgs, Session, Wants};
 use super::table::Table;
 use anyhow::{anyhow, bail, Context};
-use meshwarden_engine::exemptions::ExemptionItem;
-use meshwarden_engine::ports::ComplianceStore;
-use meshwarden_engine::record::rfc3339;
+use meshwarden_engine::core::exemptions::ExemptionItem;
+use meshwarden_engine::core::ports::ComplianceStore;
+use meshwarden_engine::core::record::rfc3339;
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, Handled};
 use meshwarden_rules::catalog;
 use meshwarden_rules::exemption::Exemption;
@@ -168,7 +169,7 @@ async fn known_resource(
     let state = session
         .engine
         .store()
-        .state(&resource.id())
+        .state(&resource.key())
         .await
         .map_err(|e| session.store_error(e))?;
     if state.is_none() {
@@ -187,7 +188,7 @@ async fn add(args: &AddArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
     let end = rfc3339(until(args.until.as_deref(), now)?);
     let (session, resource) = known_resource(aws, &args.resource, args.region.clone()).await?;
     check_rules(&args.rules, &resource)?;
-    let id = resource.id();
+    let id = resource.key();
     for rule in &args.rules {
         let exemption = Exemption {
             rule: rule.clone(),
@@ -211,7 +212,7 @@ async fn remove(args: &RemoveArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
     let removed = session
         .engine
         .store()
-        .remove_exemption(&resource.id(), &args.rule)
+        .remove_exemption(&resource.key(), &args.rule)
         .await
         .map_err(|e| session.store_error(e))?;
     if !removed {
@@ -225,7 +226,7 @@ async fn remove(args: &RemoveArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
 /// change now, not at its next event or sweep.
 async fn reevaluate(session: &Session, resource: &ResourceRef) -> anyhow::Result<ExitCode> {
     let routed = cli_event::evaluate(resource, EVENT_NAME, &session.account);
-    let handled = session.engine.process(&routed).await?;
+    let handled = session.engine.run(&routed, &Invocation::new()).await?;
     match &handled {
         Handled::Evaluated(report) => println!("re-evaluated: {:?}", report.status),
         other => println!("re-evaluated: {}", serde_json::to_string(other)?),
@@ -247,7 +248,7 @@ async fn list(args: &ListArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
     let session = connect(aws, Wants::in_region(args.region.clone())).await?;
     let store = session.engine.store();
     let mut items = match &args.resource {
-        Some(text) => store.exemptions(&session.resource(text)?.id()).await,
+        Some(text) => store.exemptions(&session.resource(text)?.key()).await,
         None => store.all_exemptions().await,
     }
     .map_err(|e| session.store_error(e))?;
@@ -317,7 +318,7 @@ mod tests {
     fn reasons_and_rules_are_checked() {
         assert!(reason("  \t").is_err());
         assert_eq!(reason(" legacy ").unwrap(), "legacy");
-        let mesh = ResourceRef::from_id("appmesh:111122223333:us-east-1:mesh/m").unwrap();
+        let mesh = ResourceRef::from_key("appmesh:111122223333:us-east-1:mesh/m").unwrap();
         assert!(check_rules(&["mesh-egress-drop-all".to_owned()], &mesh).is_ok());
         let unknown = check_rules(&["no-such-rule".to_owned()], &mesh).unwrap_err();
         assert!(unknown.to_string().contains("unknown rule"));

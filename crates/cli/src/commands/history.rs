@@ -7,8 +7,8 @@ use super::session::{connect, AwsArgs, Wants};
 use super::state_view;
 use super::table::Table;
 use anyhow::{anyhow, Context};
-use meshwarden_engine::ports::{ComplianceStore, HistoryQuery};
-use meshwarden_engine::record::{rfc3339, HistoryItem};
+use meshwarden_engine::core::ports::{ComplianceStore, HistoryQuery};
+use meshwarden_engine::core::record::{rfc3339, HistoryItem};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -67,7 +67,7 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
             cursor,
         };
         let page = store
-            .history(&resource.id(), &query)
+            .history(&resource.key(), &query)
             .await
             .map_err(|e| session.store_error(e))?;
         items.extend(page.items);
@@ -78,7 +78,7 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
     }
     if items.is_empty()
         && store
-            .state(&resource.id())
+            .state(&resource.key())
             .await
             .map_err(|e| session.store_error(e))?
             .is_none()
@@ -109,7 +109,9 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
                     state_view::failed_rules(c),
                     state_view::exempted_rules(c),
                     state_view::action(c.action),
-                    c.action_reason.clone().unwrap_or_default(),
+                    c.action_reason
+                        .as_ref()
+                        .map_or_else(String::new, ToString::to_string),
                 ]);
             }
             println!("{}{}", Escaped(resource.path()), columns.caption());

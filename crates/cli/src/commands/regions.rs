@@ -1,79 +1,11 @@
-//! Where each service is offered, for `scan --all-regions`: the commercial (`aws`) partition's
-//! regional endpoints of AWS's endpoint lists, late 2026
-//! (<https://docs.aws.amazon.com/general/latest/gr/appmesh.html>,
-//! <https://docs.aws.amazon.com/general/latest/gr/vpc-lattice-service.html>).
+//! Where each service is offered, for `scan --all-regions`: each service's spec lists the
+//! commercial (`aws`) partition's regional endpoints of AWS's endpoint list for it.
 
 use meshwarden_rules::resource::AwsService;
 
-/// Regions with an App Mesh endpoint.
-const APP_MESH: &[&str] = &[
-    "af-south-1",
-    "ap-east-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "il-central-1",
-    "me-south-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
-
-/// Regions with a VPC Lattice endpoint.
-const VPC_LATTICE: &[&str] = &[
-    "af-south-1",
-    "ap-east-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-southeast-5",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "me-central-1",
-    "me-south-1",
-    "mx-central-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
-
-/// The regions `service` is offered in.
+/// The regions `service` is offered in ([`meshwarden_rules::service::ServiceSpec::regions`]).
 pub fn offered_in(service: AwsService) -> &'static [&'static str] {
-    match service {
-        AwsService::AppMesh => APP_MESH,
-        AwsService::VpcLattice => VPC_LATTICE,
-    }
+    service.spec().regions
 }
 
 /// Every region some service is offered in, each once, sorted.

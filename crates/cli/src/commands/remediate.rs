@@ -6,9 +6,10 @@ use super::escape::Escaped;
 use super::rule_args::RuleArgs;
 use super::session::{connect, AwsArgs, Wants};
 use anyhow::anyhow;
-use meshwarden_engine::exemptions::ExemptionItem;
-use meshwarden_engine::ports::{ComplianceStore, MeshReader};
-use meshwarden_engine::step::{self, Guards, Plan};
+use meshwarden_engine::core::exemptions::ExemptionItem;
+use meshwarden_engine::core::ports::{ComplianceStore, ResourceReader};
+use meshwarden_engine::core::step::{self, Guards, Plan};
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, Handled};
 use meshwarden_rules::model::Resource;
 use similar::TextDiff;
@@ -50,7 +51,7 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
     let resource = session.resource(&args.resource)?;
     let shown = Escaped(&resource);
     let described = engine
-        .mesh()
+        .resources()
         .describe(&resource)
         .await?
         .ok_or_else(|| anyhow!("{shown} does not exist"))?;
@@ -59,14 +60,14 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
         .await?;
     let last_compliant = engine
         .store()
-        .last_compliant(&resource.id())
+        .last_compliant(&resource.key())
         .await
         .map_err(|e| session.store_error(e))?
         .and_then(|doc| Resource::from_describe_value(&doc).ok());
     let config = engine.config();
     let exemptions = engine
         .store()
-        .exemptions(&resource.id())
+        .exemptions(&resource.key())
         .await
         .map_err(|e| session.store_error(e))?;
     let exemptions: Vec<_> = exemptions.iter().map(ExemptionItem::exemption).collect();
@@ -120,7 +121,7 @@ pub async fn run(args: &RemediateArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode
         return Ok(ExitCode::from(u8::from(note.is_some())));
     }
     let routed = cli_event::evaluate(&resource, EVENT_NAME, &session.account);
-    let handled = engine.process(&routed).await?;
+    let handled = engine.run(&routed, &Invocation::new()).await?;
     println!("{}", serde_json::to_string(&handled)?);
     let compliant =
         matches!(&handled, Handled::Evaluated(report) if report.non_compliant_rules.is_empty());

@@ -4,6 +4,7 @@
 use super::input;
 use super::session::{connect, AwsArgs, Session, Wants};
 use anyhow::Context;
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::AutoRevert;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,7 +59,11 @@ pub async fn run(args: &ReplayArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
     let event: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{}: not valid JSON", args.file.display()))?;
     let session = args.pipeline.connect(aws).await?;
-    let handled = session.engine.handle(&event).await.context(TRANSIENT)?;
+    let handled = session
+        .engine
+        .run(&event, &Invocation::new())
+        .await
+        .context(TRANSIENT)?;
     println!("{}", serde_json::to_string(&handled)?);
     Ok(ExitCode::SUCCESS)
 }

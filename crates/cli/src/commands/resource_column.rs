@@ -7,7 +7,6 @@
 //! goes with the table (see [`ResourceColumns::caption`]). `--format json` keeps the stored id.
 
 use super::table::Table;
-use meshwarden_engine::record::ItemCommon;
 use meshwarden_rules::resource::ResourceRef;
 
 /// Where a table's resources are: which location columns it needs, decided once from all rows.
@@ -91,17 +90,6 @@ impl ResourceColumns {
             cells.push(region());
         }
         cells
-    }
-}
-
-/// The resource a stored item is about (its fields, not a parse of its id).
-pub fn resource_of(item: &ItemCommon) -> ResourceRef {
-    ResourceRef {
-        kind: item.kind,
-        account: item.account.clone(),
-        region: item.region.clone(),
-        mesh: item.mesh.clone(),
-        name: item.name.clone(),
     }
 }
 

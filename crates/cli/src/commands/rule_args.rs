@@ -27,6 +27,15 @@ pub struct RuleArgs {
         value_name = "ARN"
     )]
     pub ca_arns: Vec<String>,
+    /// An IAM role an ECS Service Connect fix may pass as `tls.roleArn` (repeatable; unset = not
+    /// checked, as in the responder).
+    #[arg(
+        long = "ecs-tls-role-arn",
+        env = "MESHWARDEN_ECS_TLS_ROLE_ARNS",
+        value_delimiter = ',',
+        value_name = "ARN"
+    )]
+    pub ecs_tls_role_arns: Option<Vec<String>>,
 }
 
 impl RuleArgs {
@@ -36,12 +45,48 @@ impl RuleArgs {
             mesh_ip_preference: self.mesh_ip_preference.clone(),
             node_ip_preference: self.node_ip_preference.clone(),
             required_tag_keys: self.required_tag_keys.clone(),
-            tls_ca_arns: self
-                .ca_arns
-                .iter()
-                .map(|a| a.trim().to_owned())
-                .filter(|a| !a.is_empty())
-                .collect(),
+            tls_ca_arns: trimmed(&self.ca_arns),
+            ecs_tls_role_arns: self.ecs_tls_role_arns.as_deref().map(trimmed),
         }
+    }
+}
+
+/// The non-empty entries of a comma list, trimmed (as the responder reads its lists).
+fn trimmed(list: &[String]) -> Vec<String> {
+    list.iter()
+        .map(|a| a.trim().to_owned())
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        rules: RuleArgs,
+    }
+
+    #[test]
+    fn the_ecs_tls_role_list_reaches_the_rules_as_the_responder_reads_it() {
+        let unset = Cli::parse_from(["meshwarden"]).rules.config();
+        assert_eq!(unset.ecs_tls_role_arns, None);
+        let set = Cli::parse_from([
+            "meshwarden",
+            "--ecs-tls-role-arn",
+            "arn:aws:iam::1:role/a, ,arn:aws:iam::1:role/b",
+        ])
+        .rules
+        .config();
+        assert_eq!(
+            set.ecs_tls_role_arns,
+            Some(vec![
+                "arn:aws:iam::1:role/a".to_owned(),
+                "arn:aws:iam::1:role/b".to_owned()
+            ])
+        );
     }
 }

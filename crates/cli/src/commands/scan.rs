@@ -9,9 +9,9 @@ use super::resource_column::ResourceColumns;
 use super::rule_args::RuleArgs;
 use super::session::{connect, AwsArgs, Wants};
 use indicatif::{ProgressBar, ProgressStyle};
-use meshwarden_engine::exemptions::ByResource;
-use meshwarden_engine::ports::ComplianceStore;
-use meshwarden_engine::record::{rfc3339, Record, Status};
+use meshwarden_engine::core::exemptions::ByResource;
+use meshwarden_engine::core::ports::ComplianceStore;
+use meshwarden_engine::core::record::{rfc3339, Record, Status};
 use meshwarden_rules::verdict::{ComplianceStatus, VerdictStatus};
 use serde_json::json;
 use std::io::IsTerminal;
@@ -138,9 +138,15 @@ pub async fn run(args: &ScanArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                 .records
                 .iter()
                 .map(|r| {
-                    json!({"resource": r.resource.id(), "kind": r.resource.kind, "region": r.resource.region,
-                           "mesh": r.resource.mesh, "name": r.resource.name, "version": r.identity.version,
-                           "status": r.status, "findings": r.findings})
+                    let mut out = json!({"resource": r.resource.key(), "kind": r.resource.kind,
+                                         "region": r.resource.region, "id": r.resource.id});
+                    for (member, value) in r.resource.id_members() {
+                        out[member] = value;
+                    }
+                    out["version"] = json!(r.identity.version);
+                    out["status"] = json!(r.status);
+                    out["findings"] = json!(r.findings);
+                    out
                 })
                 .collect();
             let summary = json!({"regions": engine.config().regions, "resources": scan.records.len(),

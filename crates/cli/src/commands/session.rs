@@ -3,11 +3,11 @@
 //! way from the same variables (Security Hub, member roles and external id, account discovery).
 
 use anyhow::{anyhow, Context};
-use meshwarden_engine::aws::{load_sdk_config, SdkOptions};
+use meshwarden_engine::adapters::aws::{load_sdk_config, SdkOptions};
 use meshwarden_engine::config::DEFAULT_TABLE;
+use meshwarden_engine::core::ports::{ComplianceStore, PortError};
+use meshwarden_engine::core::record::StateItem;
 use meshwarden_engine::on_aws::{self, AwsEngine};
-use meshwarden_engine::ports::{ComplianceStore, PortError};
-use meshwarden_engine::record::StateItem;
 use meshwarden_engine::{AutoRevert, EngineConfig};
 use meshwarden_rules::resource::{AwsService, ResourceRef};
 
@@ -172,7 +172,7 @@ impl Session {
             .split_once(':')
             .is_some_and(|(prefix, _)| AwsService::from_id_prefix(prefix).is_some());
         let parsed = if stored_id {
-            ResourceRef::from_id(text)
+            ResourceRef::from_key(text)
         } else {
             ResourceRef::from_path(text, &self.account, &self.region)
         };

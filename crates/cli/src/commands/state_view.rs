@@ -1,6 +1,6 @@
 //! How stored items are shown: rows for tables, the failed rules of a finding list.
 
-use meshwarden_engine::record::{Action, ItemCommon, Status};
+use meshwarden_engine::core::record::{Action, ItemCommon, Status};
 use meshwarden_rules::verdict::{Finding, VerdictStatus};
 
 /// The rules an item failed, comma-separated (`-` when none).

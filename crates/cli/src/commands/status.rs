@@ -1,12 +1,12 @@
 //! `meshwarden status`: the current state, from the table's sparse index (never a table scan).
 
 use super::input::Format;
-use super::resource_column::{resource_of, ResourceColumns};
+use super::resource_column::ResourceColumns;
 use super::session::{connect, AwsArgs, Wants};
 use super::state_view;
 use anyhow::anyhow;
-use meshwarden_engine::ports::ComplianceStore;
-use meshwarden_engine::record::StateItem;
+use meshwarden_engine::core::ports::ComplianceStore;
+use meshwarden_engine::core::record::StateItem;
 use std::process::ExitCode;
 
 /// Arguments of `meshwarden status`.
@@ -35,7 +35,7 @@ pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
         Some(text) => {
             let resource = session.resource(text)?;
             let state = store
-                .state(&resource.id())
+                .state(&resource.key())
                 .await
                 .map_err(|e| session.store_error(e))?;
             vec![state.ok_or_else(|| anyhow!("no record of {resource} in table {}", aws.table))?]
@@ -45,7 +45,7 @@ pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Json => println!("{}", serde_json::to_string(&items)?),
         Format::Table => {
-            let resources: Vec<_> = items.iter().map(|i| resource_of(&i.common)).collect();
+            let resources: Vec<_> = items.iter().map(|i| i.common.resource()).collect();
             let columns = ResourceColumns::of(&resources);
             let mut table = columns.table(&[
                 "STATUS",

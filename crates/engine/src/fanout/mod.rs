@@ -4,7 +4,7 @@
 //!   scope (service × account × region, [`Engine::sweep_scopes`]: discovered accounts are
 //!   listed here, once per sweep), then done;
 //! * **list** (one scope): list it page by page, send *evaluate* shards of at most
-//!   [`crate::EngineConfig::sweep_shard_size`] resources, and once the listing is complete
+//!   [`crate::config::EngineConfig::sweep_shard_size`] resources, and once the listing is complete
 //!   retire its resources that are gone. Short of time with pages left ([`SHARD_RESERVE`]), it
 //!   hands the rest on as a list shard of the same scope carrying the next page's cursor and
 //!   what was listed ([`shard::Continuation`]), so no list shard runs past its time;
@@ -12,7 +12,7 @@
 //!   events, Security Hub), with bounded concurrency and a time budget.
 //!
 //! Every shard carries the sweep's id and the schedule's time, so a shard run again writes the
-//! same items. An SQS event is a batch of shards ([`Engine::handle_shards`]); its answer names
+//! same items. An SQS event is a batch of shards (run by [`Engine::run`]); its answer names
 //! the messages SQS must deliver again (`ReportBatchItemFailures`): a shard that failed on a
 //! transient fault, alone. A shard whose work was throttled part-way records what it finished
 //! and sends the rest back as a new shard of the same sweep, later ([`shard::retry_delay`]), so
@@ -24,21 +24,22 @@
 //! assumed) fails that account's list shard only: an error, counted, not retried.
 
 pub mod batch;
-pub mod shard;
-pub mod sqs;
 
+use crate::adapters::sqs;
+use crate::core::error::{EngineError, PortError};
+use crate::core::ports::{
+    ComplianceStore, FindingsSink, QueuedMessage, ResourceWriter, Scope, ShardQueue,
+};
+use crate::core::record::{rfc3339, scope_of};
+use crate::core::shard::{self, Continuation, Shard, ShardMessage};
 use crate::engine::Engine;
-use crate::error::{EngineError, PortError};
 use crate::metrics::Counts;
-use crate::ports::{ComplianceStore, FindingsSink, MeshWriter, QueuedMessage, Scope, ShardQueue};
-use crate::record::{rfc3339, scope_of};
 use crate::sweep::{Scan, SweepReport, Swept};
 use batch::{BatchResponse, ItemFailure, QueueMessage};
 use futures::StreamExt;
 use meshwarden_rules::event::SweepRequest;
 use meshwarden_rules::resource::ResourceRef;
 use serde::Serialize;
-use shard::{Continuation, Shard, ShardMessage};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -137,7 +138,7 @@ fn decoded(message: &ShardMessage) -> Result<Vec<ResourceRef>, EngineError> {
     message.resources().map_err(|e| {
         EngineError::Transient(PortError::new(
             "Decode",
-            crate::ErrorKind::Rejected,
+            crate::core::error::ErrorKind::Rejected,
             e.to_string(),
         ))
     })
@@ -153,13 +154,13 @@ fn queued(shards: &[ShardMessage], delay: Duration) -> Vec<QueuedMessage> {
         .collect()
 }
 
-impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
+impl<R: ResourceWriter, S: ComplianceStore, F: FindingsSink> Engine<R, S, F> {
     /// The sweep queue, or the refusal to fan out without one.
     fn queue(&self) -> Result<&dyn ShardQueue, EngineError> {
         self.queue.as_deref().ok_or_else(|| {
             EngineError::Transient(PortError::new(
                 "SendMessageBatch",
-                crate::ErrorKind::Rejected,
+                crate::core::error::ErrorKind::Rejected,
                 "no sweep queue: MESHWARDEN_SWEEP_QUEUE_URL is not set",
             ))
         })
@@ -174,7 +175,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     /// metrics to emit (a refused account discovery is an error). `Err` (transient) when the
     /// queue did not take them all: the schedule's retry plans again, and shards sent twice
     /// write the same items.
-    pub async fn plan_sweep(
+    pub(crate) async fn plan_sweep(
         &self,
         request: &SweepRequest,
     ) -> Result<(PlanReport, Counts), EngineError> {
@@ -205,7 +206,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
     /// Run a batch of shards (an SQS event's messages) one after the other, each within
     /// `deadline` (the invocation's end; none: no limit). Returns what each did, the messages
     /// to deliver again, and the metrics to emit.
-    pub async fn handle_shards(
+    pub(crate) async fn handle_shards(
         &self,
         messages: &[QueueMessage],
         deadline: Option<Instant>,
@@ -332,7 +333,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
         let mut resources: Vec<ResourceRef> = Vec::new();
         let handed_on = loop {
             let page = self
-                .mesh
+                .resources
                 .list_page(scope, cursor.as_deref())
                 .await
                 .map_err(EngineError::Transient)?;
@@ -371,7 +372,7 @@ impl<M: MeshWriter, S: ComplianceStore, F: FindingsSink> Engine<M, S, F> {
             }
             None => {
                 let all: Vec<&ResourceRef> = before.iter().chain(&resources).collect();
-                let listed_ids: HashSet<String> = all.iter().map(|r| r.id()).collect();
+                let listed_ids: HashSet<String> = all.iter().map(|r| r.key()).collect();
                 let mut scopes: BTreeSet<String> = all.iter().map(|r| scope_of(r)).collect();
                 if !scope.account.is_empty() {
                     scopes.insert(scope.id());

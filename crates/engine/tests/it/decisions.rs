@@ -3,11 +3,14 @@
 //! consistency, ownership, oversized records. Each test fails if its guarantee regresses.
 
 use futures::future::join_all;
-use meshwarden_engine::error::ErrorKind;
-use meshwarden_engine::metrics::{Attribution, Counts};
-use meshwarden_engine::pipeline::EventReport;
-use meshwarden_engine::ports::{ComplianceStore, FindingsSink, MeshWriter};
-use meshwarden_engine::record::{Action, Status};
+use meshwarden_engine::core::error::ErrorKind;
+use meshwarden_engine::core::ports::ComplianceStore;
+use meshwarden_engine::core::ports::RecordOutcome;
+use meshwarden_engine::core::reason::ActionReason;
+use meshwarden_engine::core::reason::SkipReason;
+use meshwarden_engine::core::record::{Action, Status};
+use meshwarden_engine::metrics::Attribution;
+use meshwarden_engine::outcome::EventReport;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, EngineError, Handled};
 use meshwarden_rules::resource::{AwsService, ResourceKind, ResourceRef};
 use meshwarden_testkit::memory::{MemoryMesh, MemoryStore, Strike};
@@ -29,13 +32,7 @@ pub(crate) fn config(mode: AutoRevert) -> EngineConfig {
 }
 
 pub(crate) fn mesh_ref(name: &str) -> ResourceRef {
-    ResourceRef {
-        kind: ResourceKind::Mesh,
-        account: ACCOUNT.to_owned(),
-        region: REGION.to_owned(),
-        mesh: name.to_owned(),
-        name: None,
-    }
+    ResourceRef::new(ResourceKind::Mesh, ACCOUNT, REGION, name)
 }
 
 /// A mesh with egress ALLOW_ALL (non-compliant) owned by `owner`; its version.
@@ -89,16 +86,10 @@ pub(crate) fn report(handled: Result<Handled, EngineError>) -> EventReport {
     }
 }
 
-pub(crate) async fn handle<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
-    engine: &Engine<M, S, F>,
-    event: &Value,
-    delivery: &str,
-) -> (Result<Handled, EngineError>, Counts) {
-    engine.handle_counted(event, delivery).await
-}
+pub(crate) use meshwarden_testkit::run_counted as handle;
 
 pub(crate) fn id(name: &str) -> String {
-    mesh_ref(name).id()
+    mesh_ref(name).key()
 }
 
 #[tokio::test]
@@ -124,10 +115,7 @@ async fn a_change_between_evaluation_and_update_is_never_undone() {
     let r = report(handled);
     assert_eq!(r.action, Action::RevertSkipped);
     assert!(
-        r.reason
-            .as_deref()
-            .unwrap()
-            .starts_with("changed since evaluated"),
+        matches!(r.reason, Some(ActionReason::ChangedSinceEvaluated(_))),
         "{r:?}"
     );
     assert_eq!(
@@ -206,7 +194,10 @@ async fn a_change_racing_the_update_is_recorded_as_a_conflict() {
     let (handled, counts) = handle(&engine, &event("m", v), "d1").await;
     let r = report(handled);
     assert_eq!(r.action, Action::RevertConflict);
-    assert!(r.reason.unwrap().starts_with("conflict"));
+    assert!(
+        matches!(r.reason, Some(ActionReason::VersionConflict { .. })),
+        "{r:?}"
+    );
     assert_eq!(counts.errors, 1, "a conflict is an error someone must see");
     assert_eq!(
         store.reverts_counted(&id("m")),
@@ -339,13 +330,13 @@ async fn two_deliveries_at_once_revert_once() {
     let reverted = outcomes
         .iter()
         .filter(|(o, _)| {
-            matches!(o, Ok(Handled::Evaluated(r)) if r.action == Action::Reverted && r.recorded == "written")
+            matches!(o, Ok(Handled::Evaluated(r)) if r.action == Action::Reverted && r.recorded == RecordOutcome::Written)
         })
         .count();
     let other = outcomes
         .iter()
         .filter(|(o, _)| match o {
-            Ok(Handled::Evaluated(r)) => r.recorded == "duplicate",
+            Ok(Handled::Evaluated(r)) => r.recorded == RecordOutcome::Duplicate,
             Err(EngineError::RevertInProgress { .. }) => true,
             _ => false,
         })
@@ -366,12 +357,9 @@ async fn five_concurrent_events_with_a_cap_of_one_revert_once() {
     capped.max_reverts_per_hour = 1;
     let engine = Engine::new(staged, store.clone(), capped);
     let events: Vec<Value> = (0..5).map(|_| event("m", v)).collect();
-    let outcomes = join_all(
-        events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| engine.handle_counted(e, if i == 0 { "d0" } else { "dn" })),
-    )
+    let outcomes = join_all(events.iter().enumerate().map(|(i, e)| {
+        meshwarden_testkit::run_counted(&engine, e, if i == 0 { "d0" } else { "dn" })
+    }))
     .await;
     let mut actions: Vec<Action> = Vec::new();
     let mut capped_metric = 0;
@@ -380,10 +368,7 @@ async fn five_concurrent_events_with_a_cap_of_one_revert_once() {
             panic!("{outcome:?}")
         };
         if r.action == Action::RevertSkipped {
-            assert!(
-                r.reason.as_deref().unwrap().starts_with("flapping"),
-                "{r:?}"
-            );
+            assert_eq!(r.reason, Some(ActionReason::Capped(1)), "{r:?}");
         }
         actions.push(r.action);
         capped_metric += counts.reverts_capped;
@@ -426,7 +411,11 @@ async fn a_recreated_resource_replaces_the_dead_incarnation() {
     let v = allow_all_mesh(&mesh, "m", ACCOUNT);
     assert_eq!(v, 1);
     let r = report(handle(&engine, &event("m", v), "d2").await.0);
-    assert_eq!(r.recorded, "written", "a new incarnation is not stale");
+    assert_eq!(
+        r.recorded,
+        RecordOutcome::Written,
+        "a new incarnation is not stale"
+    );
     let state = store.state_of(&id("m")).unwrap();
     assert_eq!(state.common.resource_version, Some(1));
     assert_ne!(
@@ -480,7 +469,10 @@ async fn a_create_rolled_back_at_once_is_superseded_not_retried() {
     // ... so the create's retry is recorded at once, without an error.
     let r = report(handle(&engine, &create, "d1").await.0);
     assert_eq!(r.status, Status::Deleted);
-    assert!(r.reason.unwrap().starts_with("superseded"));
+    assert!(
+        matches!(r.reason, Some(ActionReason::Superseded { ref event_name, .. }) if event_name == "DeleteMesh"),
+        "{r:?}"
+    );
     assert_eq!(store.history_of(&id("m")).len(), 2);
 }
 
@@ -513,7 +505,12 @@ async fn resources_of_another_account_are_recorded_never_updated() {
     let v = allow_all_mesh(&mesh, "shared", OTHER_ACCOUNT);
     let r = report(handle(&engine, &event("shared", v), "d1").await.0);
     assert_eq!(r.action, Action::RevertSkipped);
-    assert!(r.reason.unwrap().contains(OTHER_ACCOUNT));
+    assert_eq!(
+        r.reason,
+        Some(ActionReason::Skipped(SkipReason::NotOurs(
+            OTHER_ACCOUNT.to_owned()
+        )))
+    );
     assert_eq!(r.status, Status::NonCompliant);
     assert_eq!(mesh.update_count(), 0);
 }
@@ -528,7 +525,7 @@ async fn a_refused_record_is_reduced_and_still_recorded() {
     store.fail("complete_revert", ErrorKind::Rejected, Strike::Before);
     let r = report(handle(&engine, &event("m", v), "d1").await.0);
     assert_eq!(r.action, Action::Reverted);
-    assert!(r.reason.unwrap().starts_with("record reduced"));
+    assert!(matches!(r.reason, Some(ActionReason::Reduced(_))), "{r:?}");
     let history = store.history_of(&id("m"));
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].common.action, Action::Reverted);
@@ -641,7 +638,7 @@ async fn a_state_update_lost_after_the_history_put_is_completed_by_the_retry() {
         "the crash left STATE behind"
     );
     let r = report(handle(&engine, &e, "d1").await.0);
-    assert_eq!(r.recorded, "duplicate");
+    assert_eq!(r.recorded, RecordOutcome::Duplicate);
     let state = store.state_of(&id("m")).expect("the retry completed STATE");
     assert_eq!(state.common.resource_version, Some(v));
     assert_eq!(store.history_of(&id("m")).len(), 1, "nothing written twice");

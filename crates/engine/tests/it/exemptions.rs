@@ -2,10 +2,10 @@
 //! EXEMPTED, leaves the resource compliant and unreverted, and fails anew once it ends.
 
 use aws_sdk_appmesh::types::EgressFilterType;
-use meshwarden_engine::exemptions::ExemptionItem;
+use meshwarden_engine::core::exemptions::ExemptionItem;
+use meshwarden_engine::core::ports::{ComplianceStore, Scope};
+use meshwarden_engine::core::record::{rfc3339, Action, Status};
 use meshwarden_engine::metrics::Counts;
-use meshwarden_engine::ports::{ComplianceStore, Scope};
-use meshwarden_engine::record::{rfc3339, Action, Status};
 use meshwarden_engine::{AutoRevert, Engine, Handled};
 use meshwarden_rules::exemption::Exemption;
 use meshwarden_rules::resource::AwsService;
@@ -32,13 +32,13 @@ fn exemption(mesh: &str, until: SystemTime) -> ExemptionItem {
 
 async fn handled(
     engine: &Engine<
-        impl meshwarden_engine::ports::MeshWriter,
+        impl meshwarden_engine::core::ports::ResourceWriter,
         impl ComplianceStore,
-        impl meshwarden_engine::ports::FindingsSink,
+        impl meshwarden_engine::core::ports::FindingsSink,
     >,
     event: &Value,
-) -> (meshwarden_engine::pipeline::EventReport, Counts) {
-    match engine.handle_counted(event, &unique("delivery")).await {
+) -> (meshwarden_engine::outcome::EventReport, Counts) {
+    match meshwarden_testkit::run_counted(engine, event, &unique("delivery")).await {
         (Ok(Handled::Evaluated(report)), counts) => (report, counts),
         (other, _) => panic!("expected an evaluation, got {other:?}"),
     }
@@ -183,7 +183,7 @@ async fn a_scan_applies_the_exemptions_of_the_index() {
     let record = scan
         .records
         .iter()
-        .find(|r| r.resource.id() == mesh_id(&mesh))
+        .find(|r| r.resource.key() == mesh_id(&mesh))
         .expect("the mesh is scanned");
     assert_eq!(record.status, Status::Compliant);
     let finding = record.findings.iter().find(|f| f.rule == RULE).unwrap();

@@ -6,11 +6,11 @@
 
 use crate::decisions::config;
 use aws_sdk_appmesh::types::EgressFilterType;
-use meshwarden_engine::error::ErrorKind;
-use meshwarden_engine::fanout::shard::{self, Shard, ShardMessage, MAX_ATTEMPTS};
+use meshwarden_engine::core::error::ErrorKind;
+use meshwarden_engine::core::ports::{ComplianceStore, FindingsSink, ResourceWriter, Scope};
+use meshwarden_engine::core::record::Status;
+use meshwarden_engine::core::shard::{self, Shard, ShardMessage, MAX_ATTEMPTS};
 use meshwarden_engine::fanout::{ShardOutcome, ShardReport, SHARD_RESERVE};
-use meshwarden_engine::ports::{ComplianceStore, FindingsSink, MeshWriter, Scope};
-use meshwarden_engine::record::Status;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use meshwarden_testkit::fanout::{deliver, Drained, MemoryQueue, SweepQueue};
@@ -32,13 +32,7 @@ pub(crate) fn schedule(id: &str) -> Value {
 }
 
 fn mesh_in(account: &str, region: &str, name: &str) -> ResourceRef {
-    ResourceRef {
-        kind: ResourceKind::Mesh,
-        account: account.to_owned(),
-        region: region.to_owned(),
-        mesh: name.to_owned(),
-        name: None,
-    }
+    ResourceRef::new(ResourceKind::Mesh, account, region, name)
 }
 
 /// In-memory ports, a queue, and an engine sweeping two regions of two accounts in shards of 3.
@@ -61,7 +55,7 @@ fn memory(per_scope: usize) -> (Memory, Vec<ResourceRef>) {
                 let r = mesh_in(account, region, &format!("m{i}"));
                 mesh.world().create(
                     &r,
-                    json!({"meshName": r.mesh, "spec": {"egressFilter": {"type": "ALLOW_ALL"}}}),
+                    json!({"meshName": r.id, "spec": {"egressFilter": {"type": "ALLOW_ALL"}}}),
                     account,
                 );
                 resources.push(r);
@@ -87,11 +81,12 @@ fn memory(per_scope: usize) -> (Memory, Vec<ResourceRef>) {
 }
 
 /// Plan sweep `id` and check it sent one list shard per scope.
-pub(crate) async fn plan<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
-    engine: &Engine<M, S, F>,
+pub(crate) async fn plan<R: ResourceWriter, S: ComplianceStore, F: FindingsSink>(
+    engine: &Engine<R, S, F>,
     id: &str,
 ) -> usize {
-    let (handled, counts) = engine.handle_counted(&schedule(id), "schedule").await;
+    let (handled, counts) =
+        meshwarden_testkit::run_counted(engine, &schedule(id), "schedule").await;
     let Ok(Handled::Planned(plan)) = handled else {
         panic!("the schedule did not plan: {handled:?}")
     };
@@ -105,7 +100,7 @@ pub(crate) async fn plan<M: MeshWriter, S: ComplianceStore, F: FindingsSink>(
 pub(crate) fn sweep_items(store: &MemoryStore, r: &ResourceRef, sweep: &str) -> usize {
     let expected = format!("{sweep}/{}", r.path());
     store
-        .history_of(&r.id())
+        .history_of(&r.key())
         .iter()
         .filter(|h| h.common.event_id == expected)
         .count()
@@ -154,8 +149,8 @@ async fn a_fanned_out_sweep_records_every_resource_once_and_a_shard_run_again_ad
     assert_eq!(recorded, resources.len());
     for r in &resources {
         assert_eq!(sweep_items(&m.store, r, "sweep-1"), 1, "{r}");
-        assert_eq!(m.mesh.world().describes[&r.id()], 1, "{r} described once");
-        let state = m.store.state_of(&r.id()).unwrap();
+        assert_eq!(m.mesh.world().describes[&r.key()], 1, "{r} described once");
+        let state = m.store.state_of(&r.key()).unwrap();
         assert_eq!(state.common.status, Status::NonCompliant);
     }
     // SQS delivers at least once: the same evaluate shard again writes the same items.
@@ -169,7 +164,7 @@ async fn a_fanned_out_sweep_records_every_resource_once_and_a_shard_run_again_ad
     assert_eq!(batch.shards[0].outcome, ShardOutcome::Done);
     assert_eq!(batch.shards[0].sweep.recorded, 3);
     for r in &resources {
-        assert_eq!(m.store.history_of(&r.id()).len(), 1, "{r} recorded twice");
+        assert_eq!(m.store.history_of(&r.key()).len(), 1, "{r} recorded twice");
     }
 }
 
@@ -252,7 +247,7 @@ async fn a_shard_whose_record_is_throttled_is_retried_alone() {
 #[tokio::test]
 async fn a_shard_short_of_time_records_what_it_did_and_sends_the_rest_back_at_once() {
     let (m, resources) = memory(3);
-    let ids: Vec<String> = resources[..3].iter().map(ResourceRef::id).collect();
+    let ids: Vec<String> = resources[..3].iter().map(ResourceRef::key).collect();
     let body = ShardMessage::new("sweep-d", TIME, Shard::Evaluate { resources: ids }).encode();
     // Less than the reserve left: only the first resource is started.
     let deadline = Instant::now() + SHARD_RESERVE / 2;
@@ -311,7 +306,7 @@ async fn poison_is_dropped_and_counted_never_retried() {
         ("good".to_owned(), good, 1),
     ];
     let event = meshwarden_testkit::fanout::sqs_event(&messages);
-    let (handled, counts) = m.engine.handle_counted(&event, "d").await;
+    let (handled, counts) = meshwarden_testkit::run_counted(&m.engine, &event, "d").await;
     let Ok(Handled::Shards(batch)) = handled else {
         panic!("{handled:?}")
     };
@@ -352,7 +347,7 @@ async fn a_refused_listing_fails_its_own_shard_only_and_retires_nothing() {
     );
     assert_eq!(drained.retried(), 0, "a refusal is not retried");
     assert_eq!(
-        m.store.state_of(&first.id()).unwrap().common.status,
+        m.store.state_of(&first.key()).unwrap().common.status,
         Status::NonCompliant
     );
     for r in &resources {
@@ -366,7 +361,7 @@ async fn a_refused_listing_fails_its_own_shard_only_and_retires_nothing() {
 async fn a_queue_that_does_not_take_the_shards_fails_the_plan_for_the_schedule_to_retry() {
     let (m, _) = memory(1);
     m.queue.fail_next(ErrorKind::Throttled);
-    let (handled, _) = m.engine.handle_counted(&schedule("sweep-q"), "s").await;
+    let (handled, _) = meshwarden_testkit::run_counted(&m.engine, &schedule("sweep-q"), "s").await;
     assert!(
         matches!(handled, Err(meshwarden_engine::EngineError::Transient(_))),
         "{handled:?}"
@@ -393,7 +388,7 @@ async fn the_sweep_retires_in_the_list_shard_what_is_gone() {
     let drained = m.queue.drain(&m.engine, 1).await;
     let retired: usize = drained.reports.iter().map(|r| r.sweep.retired).sum();
     assert_eq!(retired, 1);
-    let state = m.store.state_of(&gone.id()).unwrap();
+    let state = m.store.state_of(&gone.key()).unwrap();
     assert_eq!(state.common.status, Status::Deleted);
     assert_eq!(state.common.event_id, format!("sweep-b/{}", gone.path()));
 }
@@ -472,7 +467,8 @@ async fn a_fanned_out_sweep_of_two_regions_and_two_accounts_records_each_resourc
         .with_queue(queue.adapter(sqs.clone()));
 
     let sweep = unique("sweep");
-    assert_eq!(plan(&engine, &sweep).await, 2 * 2 * 2);
+    let services = meshwarden_rules::resource::AwsService::ALL.len();
+    assert_eq!(plan(&engine, &sweep).await, 2 * 2 * services);
     let drained = queue.drain(&engine, 2, 2, None).await;
     assert!(
         drained
@@ -559,7 +555,7 @@ async fn a_throttled_fanned_out_sweep_completes_recording_each_resource_once() {
     // The plan is retried as the schedule would retry it.
     let mut planned = false;
     for _ in 0..20 {
-        let (handled, _) = engine.handle_counted(&schedule(&sweep), "s").await;
+        let (handled, _) = meshwarden_testkit::run_counted(&engine, &schedule(&sweep), "s").await;
         if matches!(handled, Ok(Handled::Planned(_))) {
             planned = true;
             break;
@@ -604,7 +600,8 @@ async fn a_member_role_that_cannot_be_assumed_fails_that_accounts_list_shards_on
     let engine = refusing
         .engine_with(emulator_config(&h, &[R], &[MEMBER, DENIED]))
         .with_queue(queue.adapter(aws_sdk_sqs::Client::new(&h.sdk)));
-    assert_eq!(plan(&engine, &unique("sweep")).await, 3 * 2);
+    let services = meshwarden_rules::resource::AwsService::ALL.len();
+    assert_eq!(plan(&engine, &unique("sweep")).await, 3 * services);
     let drained = queue.drain(&engine, 1, 2, None).await;
     let failed: Vec<&ShardReport> = drained
         .reports
@@ -617,6 +614,7 @@ async fn a_member_role_that_cannot_be_assumed_fails_that_accounts_list_shards_on
         scopes,
         vec![
             format!("list appmesh:{DENIED}:{R}").as_str(),
+            format!("list ecs:{DENIED}:{R}").as_str(),
             format!("list lattice:{DENIED}:{R}").as_str()
         ],
         "{failed:?}"

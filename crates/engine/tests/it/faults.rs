@@ -3,8 +3,9 @@
 //! events the handler returned `Err` for.
 
 use aws_sdk_appmesh::types::EgressFilterType;
-use meshwarden_engine::ports::{ComplianceStore, MeshWriter};
-use meshwarden_engine::record::Action;
+use meshwarden_engine::core::ports::{ComplianceStore, ResourceWriter};
+use meshwarden_engine::core::record::Action;
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, Engine, Handled};
 use meshwarden_testkit::proxy::{injected, through, FaultProxy};
 use meshwarden_testkit::*;
@@ -13,14 +14,17 @@ use std::time::Duration;
 
 /// Handle `event` as Lambda would: retry the same delivery while the handler returns `Err`.
 /// Returns the outcome and how many attempts failed.
-pub(crate) async fn until_handled<M: MeshWriter, S: ComplianceStore>(
-    engine: &Engine<M, S>,
+pub(crate) async fn until_handled<R: ResourceWriter, S: ComplianceStore>(
+    engine: &Engine<R, S>,
     event: &Value,
     delivery: &str,
 ) -> (Handled, u32) {
     let mut failed = 0;
     loop {
-        match engine.handle_as(event, delivery).await {
+        match engine
+            .run(event, &Invocation::new().delivery(delivery))
+            .await
+        {
             Ok(handled) => return (handled, failed),
             Err(_) if failed < 30 => failed += 1,
             Err(e) => panic!(

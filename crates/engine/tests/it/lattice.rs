@@ -3,12 +3,16 @@
 
 use crate::pipeline::evaluated;
 use aws_sdk_vpclattice::types::AuthType;
-use meshwarden_engine::error::ErrorKind;
-use meshwarden_engine::ports::{ComplianceStore, MeshReader, Scope};
-use meshwarden_engine::record::{Action, Status};
-use meshwarden_engine::step;
+use meshwarden_engine::core::error::ErrorKind;
+use meshwarden_engine::core::ports::{ComplianceStore, ResourceReader, Scope};
+use meshwarden_engine::core::reason::ActionReason;
+use meshwarden_engine::core::reason::SkipReason;
+use meshwarden_engine::core::record::{Action, Status};
+use meshwarden_engine::core::step;
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, EngineError, Handled};
 use meshwarden_rules::catalog::Refusal;
+use meshwarden_rules::event::IgnoreReason;
 use meshwarden_rules::resource::{AwsService, ResourceKind, ResourceRef};
 use meshwarden_testkit::lattice::*;
 use meshwarden_testkit::memory::{MemoryStore, Strike};
@@ -20,7 +24,7 @@ use std::time::Duration;
 const LOGS: &str = "arn:aws:logs:us-east-1:123456789012:log-group:/lattice/access";
 
 fn network_ref(id: &str) -> ResourceRef {
-    ResourceRef::lattice(ResourceKind::ServiceNetwork, ACCOUNT, REGION, id)
+    ResourceRef::new(ResourceKind::ServiceNetwork, ACCOUNT, REGION, id)
 }
 
 fn put_policy_event(id: &str) -> Value {
@@ -43,9 +47,9 @@ async fn compliant_network(h: &Harness) -> String {
 async fn compliant_network_recorded_by(
     h: &Harness,
     engine: &meshwarden_engine::Engine<
-        impl meshwarden_engine::ports::MeshWriter,
+        impl meshwarden_engine::core::ports::ResourceWriter,
         impl ComplianceStore,
-        impl meshwarden_engine::ports::FindingsSink,
+        impl meshwarden_engine::core::ports::FindingsSink,
     >,
 ) -> String {
     let id = h.create_network(&unique("sn"), AuthType::AwsIam).await;
@@ -150,10 +154,9 @@ async fn without_a_known_policy_iam_is_not_switched_on() {
     .await;
     assert_eq!(report.status, Status::NonCompliant);
     assert_eq!(report.action, Action::RevertSkipped);
-    let reason = report.reason.unwrap_or_default();
     assert!(
-        reason.contains(&Refusal::NoPolicySeenInForce.to_string()),
-        "{reason}"
+        matches!(&report.reason, Some(ActionReason::Skipped(skip)) if skip.refused(&Refusal::NoPolicySeenInForce)),
+        "{report:?}"
     );
     assert_eq!(h.auth_of(&id).await, (Some("NONE".to_owned()), None));
 }
@@ -172,8 +175,17 @@ async fn iam_is_never_switched_on_with_a_policy_never_seen_in_force() {
     let (services, store) = h.ports(&config);
     let engine = meshwarden_engine::Engine::new(services, store, config);
     let resource = network_ref(&id);
-    let described = engine.mesh().describe(&resource).await.unwrap().unwrap();
-    let last = engine.store().last_compliant(&resource.id()).await.unwrap();
+    let described = engine
+        .resources()
+        .describe(&resource)
+        .await
+        .unwrap()
+        .unwrap();
+    let last = engine
+        .store()
+        .last_compliant(&resource.key())
+        .await
+        .unwrap();
     let last =
         last.map(|doc| meshwarden_rules::model::Resource::from_describe_value(&doc).unwrap());
     let plan = step::plan(
@@ -216,10 +228,10 @@ async fn a_retry_recognises_its_own_recreated_subscription_and_records_it_once()
     let id = compliant_network_recorded_by(&h, &engine).await;
     let deleted = delete_first_subscription(&h, &id).await;
     store.fail("complete_revert", ErrorKind::Throttled, Strike::Before);
-    let (first, _) = engine.handle_counted(&deleted, "d1").await;
+    let (first, _) = meshwarden_testkit::run_counted(&engine, &deleted, "d1").await;
     assert!(matches!(first, Err(EngineError::Transient(_))), "{first:?}");
     assert_eq!(h.access_log_destinations(&id).await, vec![LOGS.to_owned()]);
-    let (retry, counts) = engine.handle_counted(&deleted, "d1").await;
+    let (retry, counts) = meshwarden_testkit::run_counted(&engine, &deleted, "d1").await;
     let Ok(Handled::Evaluated(report)) = retry else {
         panic!("expected an evaluation, got {retry:?}");
     };
@@ -263,10 +275,12 @@ async fn an_http_listener_stays_flagged_as_alert_only() {
     let report = evaluated(&h.engine(AutoRevert::On), &event).await;
     assert_eq!(report.non_compliant_rules, vec!["lattice-listener-https"]);
     assert_eq!(report.action, Action::RevertSkipped);
-    let reason = report.reason.unwrap_or_default();
-    assert!(
-        reason.contains("cannot change a listener's protocol in place"),
-        "{reason}"
+    let Some(ActionReason::Skipped(SkipReason::NoSafePatch(skipped))) = &report.reason else {
+        panic!("no safe patch expected: {report:?}");
+    };
+    assert_eq!(
+        skipped.iter().map(|s| s.rule).collect::<Vec<_>>(),
+        ["lattice-listener-https"]
     );
 }
 
@@ -358,14 +372,20 @@ async fn a_subscription_never_seen_in_a_compliant_copy_is_ignored_with_the_reaso
         HUMAN_ROLE,
         Duration::ZERO,
     );
-    match h.engine(AutoRevert::On).handle(&event).await.unwrap() {
-        Handled::Ignored { reason, .. } => {
-            assert!(
-                reason.contains("accessLogSubscription als-0123456789abcdef0"),
-                "{reason}"
-            );
-            assert!(reason.contains("never in a compliant copy"), "{reason}");
-        }
+    match h
+        .engine(AutoRevert::On)
+        .run(&event, &Invocation::new())
+        .await
+        .unwrap()
+    {
+        Handled::Ignored { reason, .. } => assert_eq!(
+            reason,
+            IgnoreReason::OwnerNotNamed(
+                "accessLogSubscription als-0123456789abcdef0 (never in a compliant copy \
+                 Meshwarden recorded)"
+                    .to_owned()
+            )
+        ),
         other => panic!("expected ignored, got {other:?}"),
     }
 }
@@ -398,8 +418,10 @@ async fn a_change_between_evaluation_and_update_is_never_undone() {
     let engine = meshwarden_engine::Engine::new(staged, store, config);
     let report = evaluated(&engine, &update_network_event(&id, "NONE")).await;
     assert_eq!(report.action, Action::RevertSkipped, "{report:?}");
-    let reason = report.reason.unwrap_or_default();
-    assert!(reason.contains("changed since evaluated"), "{reason}");
+    assert!(
+        matches!(report.reason, Some(ActionReason::ChangedSinceEvaluated(_))),
+        "{report:?}"
+    );
     assert_eq!(h.auth_of(&id).await.0.as_deref(), Some("NONE"));
 }
 
@@ -427,15 +449,16 @@ async fn a_change_landing_while_the_writes_are_made_is_a_conflict_never_reverted
         })
     }));
     let engine = meshwarden_engine::Engine::new(staged, store, config);
-    let (handled, counts) = engine
-        .handle_counted(&update_network_event(&id, "NONE"), "d1")
-        .await;
+    let (handled, counts) =
+        meshwarden_testkit::run_counted(&engine, &update_network_event(&id, "NONE"), "d1").await;
     let Ok(Handled::Evaluated(report)) = handled else {
         panic!("expected an evaluation, got {handled:?}");
     };
     assert_eq!(report.action, Action::RevertConflict, "{report:?}");
-    let reason = report.reason.unwrap_or_default();
-    assert!(reason.contains("accessLogSubscriptions"), "{reason}");
+    assert!(
+        matches!(&report.reason, Some(ActionReason::ContentConflict(members)) if members.iter().any(|m| m == "accessLogSubscriptions")),
+        "{report:?}"
+    );
     assert_eq!(counts.errors, 1, "an error someone must see");
     assert_eq!(h.auth_of(&id).await.0.as_deref(), Some("AWS_IAM"));
 }
@@ -460,7 +483,7 @@ async fn the_listing_covers_every_lattice_kind_and_the_sweep_records_them() {
         .await
         .unwrap()
         .iter()
-        .map(ResourceRef::id)
+        .map(ResourceRef::key)
         .collect();
     let ids = [
         lattice_id("serviceNetwork", &network),
@@ -471,11 +494,9 @@ async fn the_listing_covers_every_lattice_kind_and_the_sweep_records_them() {
         assert!(listed.contains(id), "{id} not in {listed:?}");
     }
     let engine = h.engine_with(config);
-    let request = meshwarden_rules::event::SweepRequest {
-        id: unique("sweep"),
-        time: None,
-    };
-    engine.sweep(&request).await.unwrap();
+    let schedule = json!({"detail-type": "Scheduled Event", "source": "meshwarden.sweep",
+        "id": unique("sweep")});
+    engine.run(&schedule, &Invocation::new()).await.unwrap();
     for id in &ids {
         let state = engine.store().state(id).await.unwrap();
         assert!(state.is_some(), "the sweep recorded {id}");

@@ -3,8 +3,9 @@
 //! milliseconds. Each test fails if its guarantee regresses.
 
 use crate::decisions::config;
-use meshwarden_engine::error::ErrorKind;
-use meshwarden_engine::record::{Action, Status};
+use meshwarden_engine::core::error::ErrorKind;
+use meshwarden_engine::core::record::{Action, Status};
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, Engine, Handled};
 use meshwarden_rules::resource::ResourceRef;
 use meshwarden_testkit::lattice::*;
@@ -56,17 +57,17 @@ impl Drift {
             let mut world = lattice.world();
             if self == Drift::HealthCheck {
                 let r = world.create_target_group("HTTPS", Some(true));
-                let id = r.lattice_id().unwrap().to_owned();
+                let id = r.id.clone();
                 (r, update_health_check_event(&id, true))
             } else {
                 let r = world.create_network("AWS_IAM");
-                let id = r.lattice_id().unwrap().to_owned();
+                let id = r.id.clone();
                 world.put_auth_policy(&id, &restrictive_policy()).unwrap();
                 world.subscribe_access_logs(&id, LOGS, None).unwrap();
                 (r, put_auth_policy_event(&id, &restrictive_policy()))
             }
         };
-        let report = handled(engine.handle(&event).await.unwrap());
+        let report = handled(engine.run(&event, &Invocation::new()).await.unwrap());
         assert_eq!(report.status, Status::Compliant, "{self:?}: {report:?}");
         resource
     }
@@ -113,7 +114,7 @@ impl Drift {
     }
 }
 
-fn handled(handled: Handled) -> meshwarden_engine::pipeline::EventReport {
+fn handled(handled: Handled) -> meshwarden_engine::outcome::EventReport {
     match handled {
         Handled::Evaluated(report) => report,
         other => panic!("expected an evaluation, got {other:?}"),
@@ -134,7 +135,7 @@ fn ports() -> (
 
 /// (history items, of them REVERTED, reverts the cap counted) of one resource.
 fn recorded(store: &MemoryStore, resource: &ResourceRef) -> (usize, usize, i64) {
-    let history = store.history_of(&resource.id());
+    let history = store.history_of(&resource.key());
     let reverted = history
         .iter()
         .filter(|h| h.common.action == Action::Reverted)
@@ -142,7 +143,7 @@ fn recorded(store: &MemoryStore, resource: &ResourceRef) -> (usize, usize, i64) 
     (
         history.len(),
         reverted,
-        store.reverts_counted(&resource.id()),
+        store.reverts_counted(&resource.key()),
     )
 }
 
@@ -151,9 +152,9 @@ async fn each_kind_of_lattice_drift_is_reverted_with_one_write_of_its_kind() {
     for drift in Drift::ALL {
         let (lattice, store, engine) = ports();
         let resource = drift.compliant(&lattice, &engine).await;
-        let id = resource.lattice_id().unwrap().to_owned();
+        let id = resource.id.clone();
         let event = drift.drift(&lattice, &id);
-        let report = handled(engine.handle(&event).await.unwrap());
+        let report = handled(engine.run(&event, &Invocation::new()).await.unwrap());
         assert_eq!(report.action, Action::Reverted, "{drift:?}: {report:?}");
         let writes: Vec<_> = lattice.writes_to(&id).into_iter().map(|w| w.0).collect();
         assert_eq!(writes, vec![drift.revert_operation()], "{drift:?}");
@@ -167,12 +168,15 @@ async fn each_kind_of_lattice_drift_is_reverted_with_one_write_of_its_kind() {
 async fn revert_through_one_fault(drift: Drift, inject: impl Fn(&MemoryLattice, &MemoryStore)) {
     let (lattice, store, engine) = ports();
     let resource = drift.compliant(&lattice, &engine).await;
-    let id = resource.lattice_id().unwrap().to_owned();
+    let id = resource.id.clone();
     let event = drift.drift(&lattice, &id);
     inject(&lattice, &store);
     let mut failed = 0;
     let report = loop {
-        match engine.handle_as(&event, "delivery-1").await {
+        match engine
+            .run(&event, &Invocation::new().delivery("delivery-1"))
+            .await
+        {
             Ok(h) => break handled(h),
             Err(_) if failed < 5 => failed += 1,
             Err(e) => panic!("{drift:?}: still failing: {e}"),
@@ -299,7 +303,7 @@ async fn seeded_fault_run(kinds: &[Drift]) {
     let (mut injected, mut retried) = (0, 0);
     for round in 0..ROUNDS {
         for (drift, resource) in &resources {
-            let id = resource.lattice_id().unwrap();
+            let id = resource.id.as_str();
             let event = drift.drift(&lattice, id);
             let delivery = format!("{id}-{round}");
             let report = loop {
@@ -314,7 +318,10 @@ async fn seeded_fault_run(kinds: &[Drift]) {
                         store.fail(rng.pick(&STORE_OPERATIONS), ErrorKind::Transport, strike);
                     }
                 }
-                match engine.handle_as(&event, &delivery).await {
+                match engine
+                    .run(&event, &Invocation::new().delivery(&delivery))
+                    .await
+                {
                     Ok(h) => break handled(h),
                     Err(_) if retried < 1_000 => retried += 1,
                     Err(e) => panic!("{drift:?} {id}: still failing: {e}"),
@@ -328,7 +335,7 @@ async fn seeded_fault_run(kinds: &[Drift]) {
         }
     }
     for (drift, resource) in &resources {
-        let id = resource.lattice_id().unwrap();
+        let id = resource.id.as_str();
         let (events, reverted, counted) = recorded(&store, resource);
         assert_eq!((events, reverted), (1 + ROUNDS, ROUNDS), "{drift:?} {id}");
         let writes = lattice.writes_to(id);
@@ -369,7 +376,7 @@ async fn an_event_evaluated_after_the_sweep_started_but_before_its_describe_yiel
     // sweep's evaluation must replace it, whatever time the sweep started at.
     let (lattice, store, engine) = ports();
     let resource = Drift::AuthType.compliant(&lattice, &engine).await;
-    let id = resource.lattice_id().unwrap().to_owned();
+    let id = resource.id.clone();
     let event_engine = Engine::new(lattice.clone(), store.clone(), config(AutoRevert::Off));
     let (world, network) = (lattice.clone(), id.clone());
     let staged = meshwarden_testkit::staged::Staged::new(lattice.clone()).before_describe(
@@ -382,7 +389,11 @@ async fn an_event_evaluated_after_the_sweep_started_but_before_its_describe_yiel
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .build()
                     .unwrap();
-                let report = handled(runtime.block_on(event_engine.handle(&event)).unwrap());
+                let report = handled(
+                    runtime
+                        .block_on(event_engine.run(&event, &Invocation::new()))
+                        .unwrap(),
+                );
                 assert_eq!(report.status, Status::NonCompliant, "{report:?}");
                 // Put right again before the sweep's describe; its event is still on the way.
                 world.world().set_auth_type(&network, "AWS_IAM").unwrap();
@@ -393,19 +404,17 @@ async fn an_event_evaluated_after_the_sweep_started_but_before_its_describe_yiel
         }),
     );
     let sweeper = Engine::new(staged, store.clone(), config(AutoRevert::Off));
-    let request = meshwarden_rules::event::SweepRequest {
-        id: "sweep-1".to_owned(),
-        time: Some("2026-11-25T06:00:00Z".to_owned()),
-    };
-    sweeper.sweep(&request).await.unwrap();
-    let state = store.state_of(&resource.id()).unwrap();
+    let schedule = serde_json::json!({"detail-type": "Scheduled Event",
+        "source": "meshwarden.sweep", "id": "sweep-1", "time": "2026-11-25T06:00:00Z"});
+    sweeper.run(&schedule, &Invocation::new()).await.unwrap();
+    let state = store.state_of(&resource.key()).unwrap();
     assert_eq!(state.common.status, Status::Compliant, "{state:?}");
     assert!(
         state.common.event_id.starts_with("sweep-1/"),
         "the sweep's newer describe holds STATE: {state:?}"
     );
     let swept = store
-        .history_of(&resource.id())
+        .history_of(&resource.key())
         .into_iter()
         .find(|h| h.common.event_id.starts_with("sweep-1/"))
         .expect("the sweep's history item");

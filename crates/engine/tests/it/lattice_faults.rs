@@ -9,7 +9,7 @@ use crate::lattice_decisions::{Drift, RECOGNISED};
 use crate::pipeline::evaluated;
 use aws_sdk_vpclattice::types::AuthType;
 use futures::StreamExt;
-use meshwarden_engine::record::{Action, Status};
+use meshwarden_engine::core::record::{Action, Status};
 use meshwarden_engine::{AutoRevert, Handled};
 use meshwarden_testkit::lattice::*;
 use meshwarden_testkit::proxy::{injected, through, FaultProxy};

@@ -4,8 +4,9 @@
 
 use crate::pipeline::evaluated;
 use aws_sdk_vpclattice::types::AuthType;
-use meshwarden_engine::ports::ComplianceStore;
-use meshwarden_engine::record::{Action, Status};
+use meshwarden_engine::core::ports::ComplianceStore;
+use meshwarden_engine::core::record::{Action, Status};
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, Engine, Handled};
 use meshwarden_testkit::lattice::*;
 use meshwarden_testkit::staged::Staged;
@@ -32,7 +33,9 @@ async fn an_arn_naming_another_account_is_never_evaluated_or_written_as_our_same
     // Another account's ARN ending with our network's id (not shared with us).
     let foreign = format!("arn:aws:vpc-lattice:{REGION}:111111111111:servicenetwork/{id}");
     let engine = h.engine(AutoRevert::On);
-    let handled = engine.handle(&update_network_event(&foreign, "NONE")).await;
+    let handled = engine
+        .run(&update_network_event(&foreign, "NONE"), &Invocation::new())
+        .await;
     if let Ok(Handled::Evaluated(report)) = &handled {
         assert_ne!(report.action, Action::Reverted, "{report:?}");
         assert_ne!(report.status, Status::NonCompliant, "{report:?}");
@@ -65,7 +68,10 @@ async fn a_revert_whose_policy_is_still_propagating_is_not_a_conflict_and_is_wri
     );
     let engine = h.engine(AutoRevert::On);
     let first = engine
-        .handle(&put_auth_policy_event(&id, &open_policy()))
+        .run(
+            &put_auth_policy_event(&id, &open_policy()),
+            &Invocation::new(),
+        )
         .await;
     emulator_admin(
         "POST",

@@ -7,12 +7,14 @@
 
 use crate::decisions::{config, mesh_ref};
 use crate::fanout::{emulator_config, plan, seed, shards_of, sweep_items};
-use meshwarden_engine::error::ErrorKind;
+use meshwarden_engine::adapters::aws::Accounts;
+use meshwarden_engine::core::error::ErrorKind;
+use meshwarden_engine::core::ports::ComplianceStore;
+use meshwarden_engine::core::record::Status;
 use meshwarden_engine::fanout::{ShardOutcome, ShardReport};
-use meshwarden_engine::ports::ComplianceStore;
-use meshwarden_engine::record::Status;
+use meshwarden_engine::services::lattice::LatticeAdapter;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig};
-use meshwarden_rules::resource::{ResourceKind, ResourceRef};
+use meshwarden_rules::resource::{AwsService, ResourceKind, ResourceRef};
 use meshwarden_testkit::fanout::{deliver, Drained, MemoryQueue, SweepQueue};
 use meshwarden_testkit::lattice_memory::MemoryLattice;
 use meshwarden_testkit::memory::{MemoryMesh, MemoryStore};
@@ -52,7 +54,7 @@ fn paged() -> Paged {
         for r in &meshes {
             world.create(
                 r,
-                json!({"meshName": r.mesh, "spec": {"egressFilter": {"type": "ALLOW_ALL"}}}),
+                json!({"meshName": r.id, "spec": {"egressFilter": {"type": "ALLOW_ALL"}}}),
                 ACCOUNT,
             );
         }
@@ -114,11 +116,11 @@ async fn a_list_shard_short_of_time_hands_the_rest_on_page_by_page_and_retires_o
         lists[1].shard.as_deref(),
         Some("list appmesh:123456789012:us-east-1 after 3 resource(s)")
     );
-    // App Mesh: 4 pages; VPC Lattice: 1 (its scope is empty).
-    assert_eq!(p.mesh.world().pages - pages_before, 4 + 1);
+    // App Mesh: 4 pages; VPC Lattice and ECS: 1 each (their scopes are empty).
+    assert_eq!(p.mesh.world().pages - pages_before, 4 + 1 + 1);
     for r in &p.meshes[1..] {
         assert_eq!(sweep_items(&p.store, r, "sweep-2"), 1, "{r}: recorded once");
-        let state = p.store.state_of(&r.id()).unwrap();
+        let state = p.store.state_of(&r.key()).unwrap();
         assert_eq!(
             state.common.status,
             Status::NonCompliant,
@@ -126,7 +128,7 @@ async fn a_list_shard_short_of_time_hands_the_rest_on_page_by_page_and_retires_o
         );
     }
     assert_eq!(
-        p.store.state_of(&gone.id()).unwrap().common.status,
+        p.store.state_of(&gone.key()).unwrap().common.status,
         Status::Deleted
     );
 }
@@ -193,7 +195,7 @@ async fn a_lattice_list_shard_short_of_time_hands_the_rest_on_and_retires_only_a
         "with time to spare one shard lists every page"
     );
     let gone = resources.remove(4);
-    lattice.world().delete(gone.lattice_id().unwrap());
+    lattice.world().delete(gone.id.as_str());
 
     let pages_before = lattice.world().pages;
     plan(&engine, "sweep-2").await;
@@ -211,15 +213,15 @@ async fn a_lattice_list_shard_short_of_time_hands_the_rest_on_and_retires_only_a
         vec![0, 0, 1],
         "retired once, by the last page's shard"
     );
-    // VPC Lattice: 3 pages; App Mesh: 1 (its scope is empty).
-    assert_eq!(lattice.world().pages - pages_before, 3 + 1);
+    // VPC Lattice: 3 pages; App Mesh and ECS: 1 each (their scopes are empty).
+    assert_eq!(lattice.world().pages - pages_before, 3 + 1 + 1);
     for r in &resources {
         assert_eq!(sweep_items(&store, r, "sweep-2"), 1, "{r}: recorded once");
-        let state = store.state_of(&r.id()).unwrap();
+        let state = store.state_of(&r.key()).unwrap();
         assert_ne!(state.common.status, Status::Deleted, "{r}: not retired");
     }
     assert_eq!(
-        store.state_of(&gone.id()).unwrap().common.status,
+        store.state_of(&gone.key()).unwrap().common.status,
         Status::Deleted
     );
 }
@@ -281,7 +283,7 @@ async fn on_the_emulator_a_lattice_list_shard_short_of_time_hands_each_listing_p
     for _ in 0..7 {
         let out = client.create_service_network().name(unique("pg"));
         let id = out.send().await.unwrap().id.unwrap();
-        expected.push(ResourceRef::lattice(
+        expected.push(ResourceRef::new(
             ResourceKind::ServiceNetwork,
             ACCOUNT,
             HERE,
@@ -291,12 +293,7 @@ async fn on_the_emulator_a_lattice_list_shard_short_of_time_hands_each_listing_p
     for _ in 0..4 {
         let out = client.create_service().name(unique("pg"));
         let id = out.send().await.unwrap().id.unwrap();
-        expected.push(ResourceRef::lattice(
-            ResourceKind::Service,
-            ACCOUNT,
-            HERE,
-            id,
-        ));
+        expected.push(ResourceRef::new(ResourceKind::Service, ACCOUNT, HERE, id));
     }
     for _ in 0..5 {
         let out = client
@@ -304,7 +301,7 @@ async fn on_the_emulator_a_lattice_list_shard_short_of_time_hands_each_listing_p
             .name(unique("pg"))
             .r#type(aws_sdk_vpclattice::types::TargetGroupType::Lambda);
         let id = out.send().await.unwrap().id.unwrap();
-        expected.push(ResourceRef::lattice(
+        expected.push(ResourceRef::new(
             ResourceKind::TargetGroup,
             ACCOUNT,
             HERE,
@@ -318,8 +315,15 @@ async fn on_the_emulator_a_lattice_list_shard_short_of_time_hands_each_listing_p
         ..emulator_config(&h, &[HERE], &[])
     };
     let (services, store) = h.ports(&config);
-    let engine = Engine::new(services.with_lattice_page_size(PAGE), store, config)
-        .with_queue(queue.adapter(sqs.clone()));
+    let accounts =
+        Accounts::new(&h.sdk, config.own_account().map(str::to_owned)).with_members(&config);
+    let lattice = LatticeAdapter::new(accounts).with_page_size(PAGE);
+    let engine = Engine::new(
+        services.with(AwsService::VpcLattice, lattice),
+        store,
+        config,
+    )
+    .with_queue(queue.adapter(sqs.clone()));
 
     // A first sweep with time to spare lists every page in one shard; then a target group goes.
     plan(&engine, &unique("sweep")).await;
@@ -332,7 +336,7 @@ async fn on_the_emulator_a_lattice_list_shard_short_of_time_hands_each_listing_p
     let gone = expected.pop().unwrap();
     client
         .delete_target_group()
-        .target_group_identifier(gone.lattice_id().unwrap())
+        .target_group_identifier(gone.id.as_str())
         .send()
         .await
         .unwrap();
@@ -362,7 +366,12 @@ async fn on_the_emulator_a_lattice_list_shard_short_of_time_hands_each_listing_p
         Some(format!("list lattice:{ACCOUNT}:{HERE} after 7 resource(s)").as_str())
     );
     for r in &expected {
-        let state = engine.store().state(&r.id()).await.unwrap().expect("STATE");
+        let state = engine
+            .store()
+            .state(&r.key())
+            .await
+            .unwrap()
+            .expect("STATE");
         assert_ne!(state.common.status, Status::Deleted, "{r}");
         assert_eq!(
             state.common.event_id,
@@ -372,7 +381,7 @@ async fn on_the_emulator_a_lattice_list_shard_short_of_time_hands_each_listing_p
     }
     let state = engine
         .store()
-        .state(&gone.id())
+        .state(&gone.key())
         .await
         .unwrap()
         .expect("STATE");
@@ -389,7 +398,12 @@ async fn on_the_emulator_a_lattice_list_shard_short_of_time_hands_each_listing_p
     let reason = batch.shards[0].reason.as_deref().unwrap_or_default();
     assert!(reason.contains("\"meshes:abc\""), "{reason}");
     for r in &expected {
-        let state = engine.store().state(&r.id()).await.unwrap().expect("STATE");
+        let state = engine
+            .store()
+            .state(&r.key())
+            .await
+            .unwrap()
+            .expect("STATE");
         assert_ne!(state.common.status, Status::Deleted, "{r}");
     }
 }

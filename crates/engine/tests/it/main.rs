@@ -2,6 +2,7 @@
 //! * `decisions`: every pipeline decision on the in-memory ports (milliseconds, no emulator);
 //! * `pipeline`, `sweep`, `store`, `faults`: the same engine through the real AWS SDK clients
 //!   against the local emulator (`scripts/with-emulator.sh`);
+//! * `ecs`: Amazon ECS Service Connect documents, listing and reverts through the SDK on the emulator;
 //! * `lattice`: VPC Lattice documents, reverts and alerts through the SDK on the emulator;
 //! * `lattice_decisions`: VPC Lattice reverts on the in-memory ports (`MemoryLattice`), faults included;
 //! * `lattice_fidelity`: VPC Lattice as AWS behaves and moto does not (the harness's models);
@@ -14,6 +15,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod decisions;
+mod ecs;
 mod exemptions;
 mod fanout;
 mod faults;

@@ -5,10 +5,10 @@
 
 use crate::fanout::schedule;
 use meshwarden_engine::config::{AccountDiscovery, ExternalId};
+use meshwarden_engine::core::ports::{ComplianceStore, ResourceReader, Scope};
+use meshwarden_engine::core::record::Status;
 use meshwarden_engine::fanout::ShardOutcome;
 use meshwarden_engine::on_aws::{self, AwsEngine};
-use meshwarden_engine::ports::{ComplianceStore, MeshReader, Scope};
-use meshwarden_engine::record::Status;
 use meshwarden_engine::{AutoRevert, EngineConfig, EngineError, Handled};
 use meshwarden_rules::resource::{AwsService, ResourceKind, ResourceRef};
 use meshwarden_testkit::fanout::SweepQueue;
@@ -19,13 +19,7 @@ use std::time::Duration;
 const ROLE: &str = "meshwarden-member";
 
 fn mesh_in(account: &str, region: &str, name: &str) -> ResourceRef {
-    ResourceRef {
-        kind: ResourceKind::Mesh,
-        account: account.to_owned(),
-        region: region.to_owned(),
-        mesh: name.to_owned(),
-        name: None,
-    }
+    ResourceRef::new(ResourceKind::Mesh, account, region, name)
 }
 
 /// The AssumeRole calls `proxy` recorded: (RoleArn, ExternalId).
@@ -63,7 +57,7 @@ async fn every_assume_role_into_a_member_carries_the_external_id_only_when_one_i
             ..h.config(AutoRevert::Off)
         };
         let engine = on_aws::build(&through(&h, &proxy).sdk, config);
-        let described = engine.mesh().describe(&resource).await.unwrap();
+        let described = engine.resources().describe(&resource).await.unwrap();
         assert!(
             described.is_some(),
             "the mesh exists only in the member account: described with its role's credentials"
@@ -73,7 +67,7 @@ async fn every_assume_role_into_a_member_carries_the_external_id_only_when_one_i
             account: MEMBER.to_owned(),
             region: "eu-west-3".to_owned(),
         };
-        engine.mesh().list(&scope).await.unwrap();
+        engine.resources().list(&scope).await.unwrap();
         let calls = assumed(&proxy);
         assert!(!calls.is_empty(), "no AssumeRole recorded");
         for (arn, sent) in calls {
@@ -124,7 +118,8 @@ async fn a_fanned_out_sweep_covers_the_active_accounts_of_the_organisation_liste
     let engine: AwsEngine = on_aws::build(&through(&h, &proxy).sdk, config);
 
     let sweep = unique("sweep");
-    let (handled, counts) = engine.handle_counted(&schedule(&sweep), "schedule").await;
+    let (handled, counts) =
+        meshwarden_testkit::run_counted(&engine, &schedule(&sweep), "schedule").await;
     let Ok(Handled::Planned(plan)) = handled else {
         panic!("the schedule did not plan: {handled:?}")
     };
@@ -165,7 +160,7 @@ async fn a_fanned_out_sweep_covers_the_active_accounts_of_the_organisation_liste
         pages,
         "shards listed the accounts again"
     );
-    let state = engine.store().state(&resource.id()).await.unwrap();
+    let state = engine.store().state(&resource.key()).await.unwrap();
     assert_eq!(
         state
             .expect("the discovered member's mesh was swept")
@@ -194,9 +189,8 @@ async fn sweep_with_listing_faulted(
         ..h.config(AutoRevert::Off)
     };
     let engine = on_aws::build(&through(h, &proxy).sdk, config);
-    let (handled, counts) = engine
-        .handle_counted(&schedule(&unique("sweep")), "schedule")
-        .await;
+    let (handled, counts) =
+        meshwarden_testkit::run_counted(&engine, &schedule(&unique("sweep")), "schedule").await;
     (handled, counts.errors)
 }
 
@@ -214,7 +208,7 @@ async fn a_refused_account_listing_is_an_error_and_the_listed_accounts_are_still
     let state = h
         .engine(AutoRevert::Off)
         .store()
-        .state(&resource.id())
+        .state(&resource.key())
         .await;
     assert!(state.unwrap().is_some(), "the listed member was swept");
 }

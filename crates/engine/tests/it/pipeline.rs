@@ -1,8 +1,12 @@
 //! The responder pipeline end to end: real SDK clients against the local emulator.
 
 use aws_sdk_appmesh::types::EgressFilterType;
-use meshwarden_engine::ports::ComplianceStore;
-use meshwarden_engine::record::{Action, Status};
+use meshwarden_engine::core::ports::ComplianceStore;
+use meshwarden_engine::core::ports::RecordOutcome;
+use meshwarden_engine::core::reason::ActionReason;
+use meshwarden_engine::core::reason::SkipReason;
+use meshwarden_engine::core::record::{Action, Status};
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, EngineError, Handled};
 use meshwarden_testkit::staged::Staged;
 use meshwarden_testkit::*;
@@ -13,13 +17,17 @@ const OLD: Duration = Duration::from_secs(3_600);
 
 pub(crate) async fn evaluated(
     engine: &meshwarden_engine::Engine<
-        impl meshwarden_engine::ports::MeshWriter,
+        impl meshwarden_engine::core::ports::ResourceWriter,
         impl ComplianceStore,
-        impl meshwarden_engine::ports::FindingsSink,
+        impl meshwarden_engine::core::ports::FindingsSink,
     >,
     event: &Value,
-) -> meshwarden_engine::pipeline::EventReport {
-    match engine.handle(event).await.expect("no transient error") {
+) -> meshwarden_engine::outcome::EventReport {
+    match engine
+        .run(event, &Invocation::new())
+        .await
+        .expect("no transient error")
+    {
         Handled::Evaluated(report) => report,
         other => panic!("expected an evaluation, got {other:?}"),
     }
@@ -28,11 +36,11 @@ pub(crate) async fn evaluated(
 /// The STATE item of a mesh (it must exist).
 async fn mesh_state(
     engine: &meshwarden_engine::Engine<
-        impl meshwarden_engine::ports::MeshWriter,
+        impl meshwarden_engine::core::ports::ResourceWriter,
         impl ComplianceStore,
     >,
     mesh: &str,
-) -> meshwarden_engine::record::StateItem {
+) -> meshwarden_engine::core::record::StateItem {
     engine
         .store()
         .state(&mesh_id(mesh))
@@ -176,11 +184,8 @@ async fn gateway_without_tls_under_each_mode() {
         .non_compliant_rules
         .contains(&"vgw-backend-tls-enforced".to_owned()));
     assert!(
-        on_without_trust
-            .reason
-            .as_deref()
-            .unwrap()
-            .contains("no trust source"),
+        matches!(&on_without_trust.reason, Some(ActionReason::RulesLeft(left))
+            if left.iter().any(|s| s.rule == "vgw-backend-tls-enforced")),
         "{on_without_trust:?}"
     );
     assert_eq!(h.gateway_tls_enforced(&mesh, gateway).await, None);
@@ -213,8 +218,8 @@ async fn duplicate_delivery_records_once_and_updates_at_most_once() {
     let event = update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO);
     let first = evaluated(&engine, &event).await;
     let second = evaluated(&engine, &event).await;
-    assert_eq!(first.recorded, "written");
-    assert_eq!(second.recorded, "duplicate");
+    assert_eq!(first.recorded, RecordOutcome::Written);
+    assert_eq!(second.recorded, RecordOutcome::Duplicate);
     assert_eq!(
         second.action,
         Action::Reverted,
@@ -267,7 +272,7 @@ async fn event_for_a_resource_deleted_since_records_deleted() {
     let engine = h.engine(AutoRevert::On);
     // Young event: "not found" may be eventual consistency, so the event is retried.
     let young = update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO);
-    let err = engine.handle(&young).await.unwrap_err();
+    let err = engine.run(&young, &Invocation::new()).await.unwrap_err();
     assert!(
         matches!(&err, EngineError::NotYetConsistent(e) if e.contains("not found yet")),
         "{err}"
@@ -288,7 +293,7 @@ async fn describe_older_than_the_event_is_retried_while_young() {
     let v = h.create_mesh(&mesh, EgressFilterType::AllowAll).await;
     let engine = h.engine(AutoRevert::Off);
     let ahead = update_mesh_event(&mesh, "ALLOW_ALL", v + 5, HUMAN_ROLE, Duration::ZERO);
-    let err = engine.handle(&ahead).await.unwrap_err();
+    let err = engine.run(&ahead, &Invocation::new()).await.unwrap_err();
     assert!(
         matches!(&err, EngineError::NotYetConsistent(e) if e.contains("older than the event")),
         "{err}"
@@ -312,7 +317,10 @@ async fn own_role_changes_are_recorded_but_never_reverted() {
     )
     .await;
     assert_eq!(report.action, Action::RevertSkipped);
-    assert!(report.reason.unwrap().starts_with("loop guard"));
+    assert_eq!(
+        report.reason,
+        Some(ActionReason::Skipped(SkipReason::LoopGuard))
+    );
     assert_eq!(h.egress(&mesh).await, Some(EgressFilterType::AllowAll));
     assert_eq!(h.history_count(&mesh_id(&mesh)).await, 1);
 }
@@ -356,12 +364,9 @@ async fn a_flapping_resource_is_reverted_at_most_n_times_per_hour() {
         .filter(|i| i.common.action == Action::RevertSkipped)
         .collect();
     assert_eq!(skipped.len(), 2);
-    assert!(skipped.iter().all(|i| i
-        .common
-        .action_reason
-        .as_deref()
-        .unwrap_or_default()
-        .starts_with("flapping")));
+    assert!(skipped
+        .iter()
+        .all(|i| i.common.action_reason == Some(ActionReason::Capped(2))));
     assert_eq!(h.egress(&mesh).await, Some(EgressFilterType::AllowAll));
 }
 
@@ -370,13 +375,16 @@ async fn malformed_and_ignored_events_succeed_without_records() {
     let h = Harness::new().await;
     let engine = h.engine(AutoRevert::On);
     let rejected = engine
-        .handle(&serde_json::json!({"detail-type": "AWS API Call via CloudTrail", "detail": 7}))
+        .run(
+            &serde_json::json!({"detail-type": "AWS API Call via CloudTrail", "detail": 7}),
+            &Invocation::new(),
+        )
         .await
         .unwrap();
     assert!(matches!(rejected, Handled::Rejected { .. }), "{rejected:?}");
     let mut failed = update_mesh_event("m", "ALLOW_ALL", 1, HUMAN_ROLE, Duration::ZERO);
     failed["detail"]["errorCode"] = "AccessDeniedException".into();
-    let ignored = engine.handle(&failed).await.unwrap();
+    let ignored = engine.run(&failed, &Invocation::new()).await.unwrap();
     assert!(matches!(ignored, Handled::Ignored { .. }), "{ignored:?}");
 }
 
@@ -389,10 +397,10 @@ fn staged_engine(
     ) -> Staged<meshwarden_engine::services::AwsServices>,
 ) -> meshwarden_engine::Engine<
     Staged<meshwarden_engine::services::AwsServices>,
-    meshwarden_engine::store::DynamoStore,
+    meshwarden_engine::adapters::dynamo::DynamoStore,
 > {
-    let (mesh, store) = h.ports(&config);
-    meshwarden_engine::Engine::new(stage(Staged::new(mesh)), store, config)
+    let (services, store) = h.ports(&config);
+    meshwarden_engine::Engine::new(stage(Staged::new(services)), store, config)
 }
 
 #[tokio::test]
@@ -430,11 +438,7 @@ async fn a_deployment_between_evaluation_and_update_survives() {
     .await;
     assert_eq!(report.action, Action::RevertSkipped, "{report:?}");
     assert!(
-        report
-            .reason
-            .as_deref()
-            .unwrap()
-            .starts_with("changed since evaluated"),
+        matches!(report.reason, Some(ActionReason::ChangedSinceEvaluated(_))),
         "{report:?}"
     );
     let described = h
@@ -505,16 +509,15 @@ async fn five_concurrent_events_with_a_cap_of_one_revert_once() {
     let events: Vec<Value> = (0..5)
         .map(|_| update_mesh_event(&mesh, "ALLOW_ALL", v, HUMAN_ROLE, Duration::ZERO))
         .collect();
-    let outcomes = futures::future::join_all(events.iter().map(|e| engine.handle(e))).await;
+    // Five deliveries of their own.
+    let fresh = Invocation::new();
+    let outcomes = futures::future::join_all(events.iter().map(|e| engine.run(e, &fresh))).await;
     let actions: Vec<Action> = outcomes
         .into_iter()
         .map(|o| match o.unwrap() {
             Handled::Evaluated(r) => {
                 if r.action == Action::RevertSkipped {
-                    assert!(
-                        r.reason.as_deref().unwrap().starts_with("flapping"),
-                        "{r:?}"
-                    );
+                    assert!(r.reason == Some(ActionReason::Capped(1)), "{r:?}");
                 }
                 r.action
             }
@@ -567,7 +570,7 @@ async fn a_recreated_mesh_is_listed_non_compliant_again() {
         &update_mesh_event(&mesh, "ALLOW_ALL", reborn, HUMAN_ROLE, Duration::ZERO),
     )
     .await;
-    assert_eq!(report.recorded, "written");
+    assert_eq!(report.recorded, RecordOutcome::Written);
     let state = mesh_state(&engine, &mesh).await;
     assert_eq!(state.common.resource_version, Some(1));
     assert_ne!(state.common.resource_uid, dead_uid);

@@ -8,12 +8,14 @@ use crate::decisions::{allow_all_mesh, config, event, handle, id, mesh_ref, repo
 use crate::pipeline::evaluated;
 use aws_sdk_appmesh::types::EgressFilterType;
 use aws_sdk_securityhub::types::{AwsSecurityFinding, ComplianceStatus, RecordState as Sdk};
-use meshwarden_engine::error::ErrorKind;
-use meshwarden_engine::exemptions::ExemptionItem;
-use meshwarden_engine::ports::ComplianceStore;
-use meshwarden_engine::record::{rfc3339, Action, Status};
-use meshwarden_engine::securityhub::asff::{HubStatus, RecordState};
-use meshwarden_engine::securityhub::SecurityHubAdapter;
+use meshwarden_engine::adapters::securityhub::SecurityHubAdapter;
+use meshwarden_engine::core::error::ErrorKind;
+use meshwarden_engine::core::exemptions::ExemptionItem;
+use meshwarden_engine::core::findings::RecordState;
+use meshwarden_engine::core::hub_mark::HubStatus;
+use meshwarden_engine::core::ports::ComplianceStore;
+use meshwarden_engine::core::record::{rfc3339, Action, Status};
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
 use meshwarden_rules::exemption::Exemption;
 use meshwarden_testkit::memory::{MemoryFindings, MemoryMesh, MemoryStore, Strike};
@@ -47,7 +49,7 @@ impl World {
     }
 
     /// The finding of `mesh`'s egress rule, as Security Hub holds it.
-    fn finding(&self, mesh: &str) -> meshwarden_engine::securityhub::asff::AsffFinding {
+    fn finding(&self, mesh: &str) -> meshwarden_engine::core::findings::AsffFinding {
         self.hub.hub()[&format!("{}/{RULE}", id(mesh))].clone()
     }
 }
@@ -236,7 +238,7 @@ fn hub_engine(
     mode: AutoRevert,
 ) -> Engine<
     meshwarden_engine::services::AwsServices,
-    meshwarden_engine::store::DynamoStore,
+    meshwarden_engine::adapters::dynamo::DynamoStore,
     SecurityHubAdapter,
 > {
     let config = EngineConfig {
@@ -436,7 +438,7 @@ async fn an_exempted_failure_is_suppressed_with_its_reason_and_new_once_the_exem
     );
     assert_eq!(
         renewed.note().and_then(|n| n.text()),
-        Some(meshwarden_engine::securityhub::asff::ENDED_NOTE)
+        Some(meshwarden_engine::core::findings::ENDED_NOTE)
     );
     assert_eq!(suppressed_mark(&h, &mesh).await, None);
 }
@@ -471,7 +473,7 @@ async fn switched_on_later_the_sweep_imports_what_stands_and_keeps_its_mark() {
             .engine_with(config)
             .with_findings(SecurityHubAdapter::new(&h.sdk));
         async move {
-            let handled = engine.handle(&sweep()).await.unwrap();
+            let handled = engine.run(&sweep(), &Invocation::new()).await.unwrap();
             assert!(matches!(handled, Handled::Swept(_)), "{handled:?}");
         }
     };

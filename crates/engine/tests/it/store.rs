@@ -2,21 +2,15 @@
 //! newest-first paginated history, the sparse non-compliant index.
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use meshwarden_engine::ports::{ComplianceStore, HistoryQuery, RecordOutcome};
-use meshwarden_engine::record::{Cause, Record, Status};
-use meshwarden_engine::store::DynamoStore;
+use meshwarden_engine::adapters::dynamo::DynamoStore;
+use meshwarden_engine::core::ports::{ComplianceStore, HistoryQuery, RecordOutcome};
+use meshwarden_engine::core::record::{Cause, Record, Status};
 use meshwarden_rules::resource::{ResourceKind, ResourceRef};
 use meshwarden_testkit::*;
 use std::time::{Duration, SystemTime};
 
 fn record(mesh: &str, version: i64, minute: u32, status: Status) -> Record {
-    let resource = ResourceRef {
-        kind: ResourceKind::Mesh,
-        account: ACCOUNT.into(),
-        region: REGION.into(),
-        mesh: mesh.into(),
-        name: None,
-    };
+    let resource = ResourceRef::new(ResourceKind::Mesh, ACCOUNT, REGION, mesh);
     let cause = Cause {
         event_name: "UpdateMesh".into(),
         event_id: format!("evt-{version}-{minute}"),
@@ -194,7 +188,7 @@ async fn non_compliant_ids(store: &DynamoStore) -> Vec<String> {
 
 #[tokio::test]
 async fn state_order_is_the_same_rule_in_dynamodb_and_in_memory() {
-    use meshwarden_engine::state_order::admits;
+    use meshwarden_engine::core::state_order::admits;
     use meshwarden_testkit::memory::{state_order_cases, MemoryStore};
     let (_h, dynamo) = store().await;
     let memory = MemoryStore::default();
@@ -203,7 +197,7 @@ async fn state_order_is_the_same_rule_in_dynamodb_and_in_memory() {
             dynamo.record(r).await.unwrap();
             memory.record(r).await.unwrap();
         }
-        let id = case.candidate.resource.id();
+        let id = case.candidate.resource.key();
         let stored = dynamo.state(&id).await.unwrap();
         assert_eq!(
             admits(stored.as_ref(), &case.candidate),
@@ -233,7 +227,7 @@ async fn state_order_is_the_same_rule_in_dynamodb_and_in_memory() {
 
 #[tokio::test]
 async fn exemptions_are_put_listed_by_resource_and_index_and_removed() {
-    use meshwarden_engine::exemptions::ExemptionItem;
+    use meshwarden_engine::core::exemptions::ExemptionItem;
     use meshwarden_rules::exemption::Exemption;
     let (h, store) = store().await;
     let mesh = unique("exempt");

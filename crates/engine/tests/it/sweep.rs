@@ -1,7 +1,8 @@
 //! The scheduled sweep against the emulator: every resource recorded once, re-runs add nothing.
 
 use aws_sdk_appmesh::types::EgressFilterType;
-use meshwarden_engine::ports::ComplianceStore;
+use meshwarden_engine::core::ports::ComplianceStore;
+use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, Handled};
 use meshwarden_testkit::*;
 use serde_json::json;
@@ -44,7 +45,7 @@ async fn sweep_records_every_resource_once_and_reruns_add_nothing() {
     let engine = in_region.engine_with(config);
     let schedule = json!({"detail-type": "Scheduled Event", "source": "meshwarden.sweep", "id": unique("sweep"), "time": "2026-11-23T06:00:00Z"});
 
-    let Handled::Swept(first) = engine.handle(&schedule).await.unwrap() else {
+    let Handled::Swept(first) = engine.run(&schedule, &Invocation::new()).await.unwrap() else {
         panic!("not a sweep")
     };
     assert_eq!(first.listed, 18);
@@ -64,7 +65,7 @@ async fn sweep_records_every_resource_once_and_reruns_add_nothing() {
         assert!(state.is_some(), "no state for {id}");
     }
 
-    let Handled::Swept(again) = engine.handle(&schedule).await.unwrap() else {
+    let Handled::Swept(again) = engine.run(&schedule, &Invocation::new()).await.unwrap() else {
         panic!("not a sweep")
     };
     assert_eq!(again.recorded, 18);
@@ -107,7 +108,11 @@ async fn the_sweep_retires_what_is_gone_and_counts_changes_no_event_recorded() {
     config.missed_event_grace = std::time::Duration::ZERO;
     let engine = here.engine_with(config);
     let sweep = |id: &str| json!({"detail-type": "Scheduled Event", "source": "aws.scheduler", "id": id, "time": "2026-11-25T06:00:00Z"});
-    let Handled::Swept(first) = engine.handle(&sweep(&unique("sweep"))).await.unwrap() else {
+    let Handled::Swept(first) = engine
+        .run(&sweep(&unique("sweep")), &Invocation::new())
+        .await
+        .unwrap()
+    else {
         panic!("not a sweep")
     };
     assert_eq!((first.missed_events, first.retired), (0, 0), "{first:?}");
@@ -119,7 +124,11 @@ async fn the_sweep_retires_what_is_gone_and_counts_changes_no_event_recorded() {
         .send()
         .await
         .unwrap();
-    let Handled::Swept(second) = engine.handle(&sweep(&unique("sweep"))).await.unwrap() else {
+    let Handled::Swept(second) = engine
+        .run(&sweep(&unique("sweep")), &Invocation::new())
+        .await
+        .unwrap()
+    else {
         panic!("not a sweep")
     };
     assert_eq!(second.missed_events, 1, "{second:?}");
@@ -128,7 +137,7 @@ async fn the_sweep_retires_what_is_gone_and_counts_changes_no_event_recorded() {
     let state = engine.store().state(&gone_id).await.unwrap().unwrap();
     assert_eq!(
         state.common.status,
-        meshwarden_engine::record::Status::Deleted
+        meshwarden_engine::core::record::Status::Deleted
     );
     let listed = engine.store().non_compliant(None, 1000).await.unwrap();
     assert!(

@@ -1,8 +1,53 @@
-//! AWS App Mesh: the model of its describe outputs, its rules and its CloudTrail router.
-//!
-//! The shared entry points ([`crate::model::Resource`], [`crate::catalog`], [`crate::event`])
-//! dispatch here for meshes, virtual gateways and virtual nodes.
+//! AWS App Mesh: the model of its describe outputs, its rules and its CloudTrail router, and
+//! [`SERVICE`], how the shared code ([`crate::model::Resource`], [`crate::catalog`],
+//! [`crate::event`], [`crate::resource::ResourceRef`]) reads meshes, virtual gateways and
+//! virtual nodes.
 
 pub mod model;
+pub mod path;
+mod regions;
 pub mod router;
 pub mod rules;
+
+use crate::model::{ModelError, Resource};
+use crate::resource::ResourceKind;
+use crate::service::ServiceSpec;
+use serde_json::Value;
+
+/// App Mesh's registration in [`crate::service`].
+pub static SERVICE: ServiceSpec = ServiceSpec {
+    name: "appmesh",
+    id_prefix: "appmesh",
+    display_name: "AWS App Mesh",
+    event_source: router::EVENT_SOURCE,
+    eventbridge_source: router::EVENTBRIDGE_SOURCE,
+    handled_event_names: &router::HANDLED_EVENT_NAMES,
+    service_event_names: &[],
+    kinds: &[
+        ResourceKind::Mesh,
+        ResourceKind::VirtualGateway,
+        ResourceKind::VirtualNode,
+    ],
+    rules: rules::ALL,
+    regions: regions::REGIONS,
+    wrapped: true,
+    versioned: true,
+    securityhub_type: "Other",
+    arn_namespace: "appmesh",
+    read,
+    path: path::path,
+    parse_path: path::parse,
+    arn_resource: path::path,
+    id_members: path::id_members,
+    decide: router::decide,
+};
+
+/// Read what is inside a describe-* output's wrapper as `kind`.
+fn read(kind: ResourceKind, data: &Value) -> Result<Resource, ModelError> {
+    match kind {
+        ResourceKind::Mesh => crate::model::read(kind, data, Resource::Mesh),
+        ResourceKind::VirtualGateway => crate::model::read(kind, data, Resource::VirtualGateway),
+        ResourceKind::VirtualNode => crate::model::read(kind, data, Resource::VirtualNode),
+        other => Err(crate::model::ModelError::not_of(other, SERVICE.name)),
+    }
+}

@@ -21,7 +21,14 @@ pub fn render_markdown() -> String {
          DELETE_IN_PROGRESS`; the status values are listed in the API reference's \
          [GetService](https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetService.html) and \
          [GetTargetGroup](https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetTargetGroup.html)); \
-         a service network has no status.\n\n\
+         a service network has no status. An Amazon ECS service whose `status` is `INACTIVE` (deleted) or \
+         `DRAINING` (being deleted) is `NOT_APPLICABLE` for every rule in the same way (the values are \
+         listed in the API reference's \
+         [Service](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html)).\n\n\
+         ECS Service Connect rules read `{{\"ecsService\": <one element of DescribeServices' services[]>}}` \
+         and judge the `serviceConnectConfiguration` of the deployment whose `status` is `PRIMARY`; \
+         without deployments, without a `PRIMARY` one, without a configuration on it or with \
+         `enabled: false`, every ECS rule is `NOT_APPLICABLE`.\n\n\
          VPC Lattice rules read one document per resource, assembled from the API's outputs with \
          their members as the API names them: `{{\"serviceNetwork\": GetServiceNetwork, \"authPolicy\": \
          GetAuthPolicy | null, \"accessLogSubscriptions\": [ListAccessLogSubscriptions items], \

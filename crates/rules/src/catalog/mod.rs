@@ -49,12 +49,22 @@ impl RuleMeta {
         self.kinds.contains(&kind)
     }
 
+    /// Whether the rule reads the resource's tags (its [`RuleMeta::field`] is [`TAGS_FIELD`]):
+    /// the pipeline fetches tags only for such rules.
+    pub fn reads_tags(&self) -> bool {
+        self.field == TAGS_FIELD
+    }
+
     /// The kinds, for people: `serviceNetwork, service`.
     pub fn kinds_label(&self) -> String {
         let names: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
         names.join(", ")
     }
 }
+
+/// The [`RuleMeta::field`] of the rules that read the resource's tags (every service's
+/// `*-tagged` rule).
+pub const TAGS_FIELD: &str = "tags";
 
 /// Values the parameterised rules and TLS remediation take from configuration.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,6 +77,9 @@ pub struct RulesConfig {
     pub required_tag_keys: Option<Vec<String>>,
     /// ACM Private CA ARNs to restore backend TLS with when no compliant policy is known.
     pub tls_ca_arns: Vec<String>,
+    /// The IAM roles an ECS Service Connect revert may pass as `tls.roleArn`; `None` = no list
+    /// configured (not checked).
+    pub ecs_tls_role_arns: Option<Vec<String>>,
 }
 
 /// What evaluation may look at besides the resource.
@@ -99,6 +112,21 @@ pub enum Refusal {
          enforced, which may deny every caller"
     )]
     NoPolicySeenInForce,
+    /// No compliant ECS Service Connect configuration of this service is known (no last
+    /// compliant copy, or its `PRIMARY` deployment has no enabled configuration): one cannot be
+    /// guessed without breaking the service's connections.
+    #[error(
+        "no compliant Service Connect configuration of this service is known (no last compliant \
+         copy has one on its PRIMARY deployment): a configuration cannot be guessed"
+    )]
+    NoCompliantConfiguration,
+    /// The Service Connect configuration to restore names a `tls.roleArn` that is not one of the
+    /// roles the responder may pass to ECS (`MESHWARDEN_ECS_TLS_ROLE_ARNS`).
+    #[error(
+        "the Service Connect configuration to restore names tls.roleArn {0}, which is not one of \
+         the roles the responder may pass to ECS (MESHWARDEN_ECS_TLS_ROLE_ARNS)"
+    )]
+    TlsRoleNotAllowed(String),
     /// No safe value exists; the text says why.
     #[error("{0}")]
     Unsafe(String),
@@ -197,12 +225,9 @@ fn never_checked(meta: &RuleMeta, resource: &Resource) -> Option<Verdict> {
     })
 }
 
-/// Every service's rules, one slice per service in [`AwsService::ALL`] order.
+/// A service's rules ([`crate::service::ServiceSpec::rules`]).
 fn service_rules(service: AwsService) -> &'static [&'static dyn Rule] {
-    match service {
-        AwsService::AppMesh => crate::appmesh::rules::ALL,
-        AwsService::VpcLattice => crate::lattice::rules::ALL,
-    }
+    service.spec().rules
 }
 
 /// Every rule, in catalog order (by service, then by kind, then as listed in `docs/rules.md`).

@@ -1,7 +1,7 @@
 //! `*-tagged`: the resource carries the configured tag keys. Every service's tag rules share this
 //! check; the tags come from the [`EvalContext`], not from the document.
 
-use super::{EvalContext, RemediationContext, Rule, RuleMeta};
+use super::{EvalContext, RemediationContext, Rule, RuleMeta, TAGS_FIELD};
 use crate::catalog::Refusal;
 use crate::model::Resource;
 use crate::resource::ResourceKind;
@@ -24,7 +24,7 @@ impl Tagged {
             title,
             severity: Severity::Low,
             kinds: kind,
-            field: "tags",
+            field: TAGS_FIELD,
             pass: "has every configured required tag key (or any tag when the list is empty); \
                    aws: keys do not count; not applicable when unconfigured",
             rationale: "Untagged resources escape ownership, cost and access-control policies \

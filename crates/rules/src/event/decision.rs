@@ -1,17 +1,20 @@
 //! The routing decision as one flat JSON object: what `meshwarden event` prints and what the
 //! fixtures' expectations are written in.
 //!
-//! For App Mesh: `{"route", "service": "appmesh", "kind", "account", "region", "mesh", "name",
-//! "eventName", "eventId", "actor", "reason"?, "expectedVersion", "expectedUid"}` (a sweep, and
-//! a call of another service, print the same members with `service` null). For VPC Lattice:
-//! `{"route", "service": "vpc-lattice", "kind", "account", "region", "id", "eventName",
-//! "eventId", "actor", "reason"?}`. `reason` is present only for `ignore`. A VPC Lattice call
-//! naming only a part whose owner is looked up (`route` `child`) has `kind` null, the part's
-//! `id` (`als-…`) and `"child": "accessLogSubscription"`.
+//! Every service: `{"route", "service", "kind", "account", "region", "id", <the service's id
+//! members>, "eventName", "eventId", "actor", "reason"?, <"expectedVersion", "expectedUid" for a
+//! versioned service or none>}`, `id` being the resource's id inside its service
+//! ([`ResourceRef::id`]). App Mesh's id members are `mesh` and `name`, and it is versioned, so
+//! it prints `{…, "id", "mesh", "name", …, "expectedVersion", "expectedUid"}`; VPC Lattice has
+//! neither. A sweep, and a call of another service, print the common members with `service`
+//! null. `reason` is present only for `ignore`. A call naming only
+//! a part whose owner is looked up (`route` `child`) has `kind` null, the part's `id` (`als-…`)
+//! and `"child": "accessLogSubscription"`.
 
 use super::{service_of_event_source, Incoming, Route};
 use crate::resource::{AwsService, ResourceKind, ResourceRef};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 
 /// A routing decision, flattened for people and scripts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,13 +31,12 @@ pub struct Decision {
     pub account: Option<String>,
     /// The resource's region.
     pub region: Option<String>,
-    /// App Mesh: the mesh.
-    pub mesh: Option<String>,
-    /// App Mesh: the resource's name (null for a mesh).
-    pub name: Option<String>,
-    /// VPC Lattice: the resource's id (`sn-…`, `svc-…`, `tg-…`), or the part's (`als-…`).
+    /// The resource's id inside its service (`{mesh}/{name}`, `sn-…`), or the part's (`als-…`).
     pub id: Option<String>,
-    /// VPC Lattice: the kind of the part whose owner is looked up (`accessLogSubscription`).
+    /// The members naming the id's parts ([`ResourceRef::id_members`]: App Mesh's `mesh` and
+    /// `name`).
+    pub id_members: Vec<(&'static str, Value)>,
+    /// The kind of the part whose owner is looked up (`accessLogSubscription`).
     pub child: Option<String>,
     /// CloudTrail's event name.
     pub event_name: Option<String>,
@@ -44,9 +46,9 @@ pub struct Decision {
     pub actor: Option<String>,
     /// Why the event is ignored (only for `ignore`).
     pub reason: Option<String>,
-    /// App Mesh: the version the call produced, when the response carries it.
+    /// The version the call produced, when the response carries it (a versioned service only).
     pub expected_version: Option<i64>,
-    /// App Mesh: the incarnation (`metadata.uid`) the call touched, when the response carries it.
+    /// The incarnation (`metadata.uid`) the call touched, when the response carries it.
     pub expected_uid: Option<String>,
 }
 
@@ -61,9 +63,8 @@ impl Decision {
                     kind: None,
                     account: None,
                     region: None,
-                    mesh: None,
-                    name: None,
                     id: None,
+                    id_members: Vec::new(),
                     child: None,
                     event_name: None,
                     event_id: sweep.id.clone(),
@@ -100,18 +101,14 @@ impl Decision {
         let service = resource
             .map(ResourceRef::service)
             .or_else(|| service_of_event_source(&routed.meta.event_source));
-        let app_mesh = |r: &ResourceRef| r.service() == AwsService::AppMesh;
         Decision {
             route,
             service,
             kind: resource.map(|r| r.kind),
             account: resource.map(|r| r.account.clone()),
             region: resource.map(|r| r.region.clone()),
-            mesh: resource.filter(|r| app_mesh(r)).map(|r| r.mesh.clone()),
-            name: resource
-                .filter(|r| app_mesh(r))
-                .and_then(|r| r.name.clone()),
-            id: resource.and_then(|r| r.lattice_id().map(str::to_owned)),
+            id: resource.map(|r| r.id.clone()),
+            id_members: resource.map(ResourceRef::id_members).unwrap_or_default(),
             child: None,
             event_name: Some(routed.meta.event_name.clone()),
             event_id: routed.meta.event_id.clone(),
@@ -132,9 +129,8 @@ impl Decision {
             kind: None,
             account: Some(child.account.clone()),
             region: Some(child.region.clone()),
-            mesh: None,
-            name: None,
             id: Some(child.id.clone()),
+            id_members: Vec::new(),
             child: Some(child.kind.clone()),
             event_name: Some(routed.meta.event_name.clone()),
             event_id: routed.meta.event_id.clone(),
@@ -148,21 +144,19 @@ impl Decision {
 
 impl Serialize for Decision {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let lattice = self.service == Some(AwsService::VpcLattice);
+        let spec = self.service.map(AwsService::spec);
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("route", self.route)?;
         map.serialize_entry("service", &self.service)?;
         map.serialize_entry("kind", &self.kind)?;
         map.serialize_entry("account", &self.account)?;
         map.serialize_entry("region", &self.region)?;
-        if lattice {
-            map.serialize_entry("id", &self.id)?;
-            if let Some(child) = &self.child {
-                map.serialize_entry("child", child)?;
-            }
-        } else {
-            map.serialize_entry("mesh", &self.mesh)?;
-            map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(child) = &self.child {
+            map.serialize_entry("child", child)?;
+        }
+        for (member, value) in &self.id_members {
+            map.serialize_entry(member, value)?;
         }
         map.serialize_entry("eventName", &self.event_name)?;
         map.serialize_entry("eventId", &self.event_id)?;
@@ -170,7 +164,7 @@ impl Serialize for Decision {
         if let Some(reason) = &self.reason {
             map.serialize_entry("reason", reason)?;
         }
-        if !lattice {
+        if spec.is_none_or(|spec| spec.versioned) {
             map.serialize_entry("expectedVersion", &self.expected_version)?;
             map.serialize_entry("expectedUid", &self.expected_uid)?;
         }

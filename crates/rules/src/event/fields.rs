@@ -27,8 +27,8 @@ pub enum EventError {
     /// scheduled sweep.
     #[error("unsupported detail-type {0:?}: expected \"AWS API Call via CloudTrail\", \"AWS Service Event via CloudTrail\" or \"Scheduled Event\"")]
     UnsupportedDetailType(String),
-    /// A resource ARN that is not an App Mesh or VPC Lattice ARN of the expected form.
-    #[error("not an App Mesh or VPC Lattice resource ARN of the expected form: {0:?}")]
+    /// A resource ARN that is not an App Mesh, VPC Lattice or ECS ARN of the expected form.
+    #[error("not an App Mesh, VPC Lattice or ECS resource ARN of the expected form: {0:?}")]
     InvalidArn(String),
     /// A VPC Lattice identifier that is neither an id nor an ARN of the kind its parameter
     /// takes.
@@ -38,6 +38,26 @@ pub enum EventError {
         field: String,
         /// Its value.
         value: String,
+    },
+    /// An ECS identifier that is neither a name nor an ARN of the kind its parameter takes (a
+    /// cluster ARN for `cluster`, a service ARN for `service` and `serviceArn`).
+    #[error("{field} {value:?} is not an ECS name or ARN of the expected kind")]
+    InvalidEcsIdentifier {
+        /// The field's path, e.g. `requestParameters.cluster`.
+        field: String,
+        /// Its value.
+        value: String,
+    },
+    /// Two fields that name one resource and disagree (an ECS `cluster` ARN and a service ARN of
+    /// different clusters, accounts or regions): the service did not write that record.
+    #[error("{first} and {second} name different {what}: one call changes one resource")]
+    Conflicting {
+        /// The first field's path.
+        first: String,
+        /// The second field's path.
+        second: String,
+        /// What differs.
+        what: String,
     },
     /// An `eventTime` (or the envelope's `time` standing in for it) that is not an RFC 3339 UTC
     /// timestamp such as `2026-11-25T15:04:05Z`, the form CloudTrail writes.

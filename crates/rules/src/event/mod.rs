@@ -20,64 +20,50 @@ pub use fields::EventError;
 pub use identity::is_own_identity;
 
 use crate::resource::{AwsService, ChildRef, ResourceRef};
-use crate::{appmesh, lattice};
 use fields::Fields;
 use serde_json::Value;
 use std::fmt;
+use std::sync::LazyLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// App Mesh's handled event names (see [`handled_event_names`] for every service's).
+/// App Mesh's handled event names (see [`handled_event_names`] for every service's), the list
+/// `meshwarden rules --events` prints.
 pub use crate::appmesh::router::HANDLED_EVENT_NAMES;
-/// VPC Lattice's handled API calls and cross-account service events.
-pub use crate::lattice::router::{
-    HANDLED_EVENT_NAMES as LATTICE_HANDLED_EVENT_NAMES,
-    SERVICE_EVENT_NAMES as LATTICE_SERVICE_EVENT_NAMES,
-};
 
 /// The EventBridge `source` values an envelope must carry for its record to be trusted, one per
-/// service: EventBridge delivers CloudTrail's App Mesh calls as `aws.appmesh` and VPC Lattice's
-/// as `aws.vpc-lattice`. A record is trusted only under its own service's source (App Mesh's
-/// under `aws.appmesh`, VPC Lattice's under `aws.vpc-lattice`). Anyone allowed to `PutEvents` on
-/// the bus can send an envelope with any other `source`, so a record claiming
-/// `appmesh.amazonaws.com` under another (or no) source is [`IgnoreReason::UntrustedSource`].
-pub const TRUSTED_SOURCES: &[&str] = &[
-    appmesh::router::EVENTBRIDGE_SOURCE,
-    lattice::router::EVENTBRIDGE_SOURCE,
-];
+/// service ([`crate::service::ServiceSpec::eventbridge_source`]): EventBridge delivers
+/// CloudTrail's App Mesh calls as `aws.appmesh` and VPC Lattice's as `aws.vpc-lattice`. A record
+/// is trusted only under its own service's source. Anyone allowed to `PutEvents` on the bus can
+/// send an envelope with any other `source`, so a record claiming `appmesh.amazonaws.com` under
+/// another (or no) source is [`IgnoreReason::UntrustedSource`].
+pub static TRUSTED_SOURCES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    AwsService::ALL
+        .iter()
+        .map(|service| eventbridge_source(*service))
+        .collect()
+});
 
 /// The CloudTrail `eventSource` of a service's calls (`appmesh.amazonaws.com`,
 /// `vpc-lattice.amazonaws.com`).
 pub fn event_source(service: AwsService) -> &'static str {
-    match service {
-        AwsService::AppMesh => appmesh::router::EVENT_SOURCE,
-        AwsService::VpcLattice => lattice::router::EVENT_SOURCE,
-    }
+    service.spec().event_source
 }
 
 /// The EventBridge `source` that carries a service's CloudTrail events (`aws.appmesh`,
 /// `aws.vpc-lattice`).
 pub fn eventbridge_source(service: AwsService) -> &'static str {
-    match service {
-        AwsService::AppMesh => appmesh::router::EVENTBRIDGE_SOURCE,
-        AwsService::VpcLattice => lattice::router::EVENTBRIDGE_SOURCE,
-    }
+    service.spec().eventbridge_source
 }
 
 /// The API calls ("AWS API Call via CloudTrail") of a service the router acts on, sorted.
 pub fn handled_event_names(service: AwsService) -> &'static [&'static str] {
-    match service {
-        AwsService::AppMesh => &HANDLED_EVENT_NAMES,
-        AwsService::VpcLattice => &LATTICE_HANDLED_EVENT_NAMES,
-    }
+    service.spec().handled_event_names
 }
 
 /// The service events ("AWS Service Event via CloudTrail") of a service the router acts on,
 /// sorted (none for App Mesh).
 pub fn service_event_names(service: AwsService) -> &'static [&'static str] {
-    match service {
-        AwsService::AppMesh => &[],
-        AwsService::VpcLattice => &LATTICE_SERVICE_EVENT_NAMES,
-    }
+    service.spec().service_event_names
 }
 
 /// The service whose CloudTrail `eventSource` this is.
@@ -214,6 +200,9 @@ pub enum IgnoreReason {
         /// The ARN's region.
         region: String,
     },
+    /// An ECS `UpdateService` without `serviceConnectConfiguration` (an image deploy, a scaling
+    /// change): the Service Connect configuration in force stays as it is.
+    ServiceConnectUnchanged,
 }
 
 impl fmt::Display for IgnoreReason {
@@ -223,9 +212,13 @@ impl fmt::Display for IgnoreReason {
                 write!(f, "failed call (errorCode {code}): nothing changed")
             }
             IgnoreReason::OtherService(source) => {
-                write!(f, "event source {source} is not App Mesh or VPC Lattice")
+                write!(f, "event source {source} is not {}", service_names())
             }
             IgnoreReason::ReadOnly => f.write_str("read-only call"),
+            IgnoreReason::ServiceConnectUnchanged => f.write_str(
+                "UpdateService without serviceConnectConfiguration keeps the Service Connect \
+                 configuration",
+            ),
             IgnoreReason::UnmodelledKind(kind) => {
                 write!(f, "no rule reads resources of kind {kind}")
             }
@@ -248,6 +241,15 @@ impl fmt::Display for IgnoreReason {
             }
         }
     }
+}
+
+/// Every service's display name, for people: `AWS App Mesh or Amazon VPC Lattice`.
+fn service_names() -> String {
+    let names: Vec<&str> = AwsService::ALL
+        .iter()
+        .map(|service| service.spec().display_name)
+        .collect();
+    names.join(" or ")
 }
 
 /// Route event JSON text, against the system clock ([`route_json_at`]).
@@ -392,10 +394,7 @@ fn decide(
     if let Some(source) = envelope.and_then(|e| untrusted_source(e, expected)) {
         return Ok(ignore(IgnoreReason::UntrustedSource { source, expected }));
     }
-    match service {
-        AwsService::AppMesh => appmesh::router::decide(meta, record),
-        AwsService::VpcLattice => lattice::router::decide(meta, record),
-    }
+    (service.spec().decide)(meta, record)
 }
 
 /// Whether a call only reads: CloudTrail says so, or its name does (`Describe*`, `List*`,

@@ -25,13 +25,7 @@ fn routed(value: &Value) -> RoutedEvent {
 }
 
 fn gateway(account: &str) -> ResourceRef {
-    ResourceRef {
-        kind: ResourceKind::VirtualGateway,
-        account: account.into(),
-        region: "eu-west-1".into(),
-        mesh: "m".into(),
-        name: Some("g".into()),
-    }
+    ResourceRef::new(ResourceKind::VirtualGateway, account, "eu-west-1", "m/g")
 }
 
 #[test]
@@ -93,8 +87,8 @@ fn names_fall_back_to_the_response() {
         panic!()
     };
     assert_eq!(
-        (resource.mesh.as_str(), resource.name, expected_version),
-        ("from-response", None, Some(1))
+        (resource.id.as_str(), expected_version),
+        ("from-response", Some(1))
     );
 }
 
@@ -145,7 +139,7 @@ fn ignores_failed_read_only_foreign_and_unmodelled_calls() {
             code: "AccessDenied".into()
         }
     );
-    assert_eq!(resource.map(|r| r.mesh), Some("m".to_owned()));
+    assert_eq!(resource.map(|r| r.id), Some("m".to_owned()));
     // A failed call without request parameters is still just ignored.
     let mut bare_failure = record("CreateMesh", json!(null), json!(null));
     bare_failure["errorCode"] = json!("ValidationException");
@@ -293,8 +287,8 @@ fn decision_flattens_for_the_cli() {
     let decision = serde_json::to_value(Decision::of(&route(&event).unwrap())).unwrap();
     assert_eq!(
         decision,
-        json!({"route": "deleted", "service": "appmesh", "kind": "mesh", "account": "111122223333", "region": "eu-west-1", "mesh": "m",
-               "name": null, "eventName": "DeleteMesh", "eventId": "e-1",
+        json!({"route": "deleted", "service": "appmesh", "kind": "mesh", "account": "111122223333", "region": "eu-west-1", "id": "m",
+               "mesh": "m", "name": null, "eventName": "DeleteMesh", "eventId": "e-1",
                "actor": "arn:aws:sts::111122223333:assumed-role/admin/alice", "expectedVersion": null,
                "expectedUid": null})
     );
@@ -302,7 +296,10 @@ fn decision_flattens_for_the_cli() {
 
 #[test]
 fn only_trusted_envelope_sources_carry_app_mesh_calls() {
-    assert_eq!(TRUSTED_SOURCES, ["aws.appmesh", "aws.vpc-lattice"]);
+    assert_eq!(
+        *TRUSTED_SOURCES,
+        ["aws.appmesh", "aws.vpc-lattice", "aws.ecs"]
+    );
     let update = || {
         record(
             "UpdateVirtualGateway",

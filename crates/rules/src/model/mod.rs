@@ -1,19 +1,15 @@
 //! The resource documents the rules read, one variant per evaluated kind of every service, and
-//! what they share ([`Tag`], [`ModelError`]). The mirrors of each API live in their service's
-//! module ([`crate::appmesh::model`], [`crate::lattice::model`]); App Mesh's are re-exported
-//! here, where they have always been.
+//! what they share ([`Document`], [`Tag`], [`ModelError`]). The mirrors of each API live in
+//! their service's module ([`crate::appmesh::model`], [`crate::lattice::model`]), each
+//! implementing [`Document`]; App Mesh's are re-exported here, where they have always been.
 
 pub use crate::appmesh::model::*;
 
+use crate::ecs::model::EcsServiceDocument;
 use crate::lattice::model::{ServiceDocument, ServiceNetworkDocument, TargetGroupDocument};
 use crate::resource::{AwsService, ResourceKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-/// The `status.status` of a deleted App Mesh resource.
-const DELETED: &str = "DELETED";
-/// The `status` of a VPC Lattice service or target group being deleted.
-const DELETE_IN_PROGRESS: &str = "DELETE_IN_PROGRESS";
 
 /// A document that is not a describe-* output of a kind we model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,10 +19,7 @@ pub enum ModelError {
     Json(String),
     /// JSON, but not an object with one of the kinds' members (`{"mesh": …}`,
     /// `{"serviceNetwork": …, …}`, ...).
-    #[error(
-        "expected an object with one of \"mesh\", \"virtualGateway\", \"virtualNode\", \
-         \"serviceNetwork\", \"service\" or \"targetGroup\", found {0}"
-    )]
+    #[error("expected an object with one of {members}, found {0}", members = kind_members())]
     UnknownShape(String),
     /// The right wrapper, but the resource inside does not match the API's shape.
     #[error("invalid {kind}: {message}")]
@@ -36,6 +29,109 @@ pub enum ModelError {
         /// What serde found wrong, with its path.
         message: String,
     },
+}
+
+impl ModelError {
+    /// `kind` read by a service it does not belong to.
+    pub(crate) fn not_of(kind: ResourceKind, service: &str) -> Self {
+        ModelError::Invalid {
+            kind,
+            message: format!("not a kind of {service}"),
+        }
+    }
+}
+
+/// `"mesh", "virtualGateway", … or "targetGroup"`: every kind's member name.
+fn kind_members() -> String {
+    let names: Vec<String> = ResourceKind::ALL
+        .iter()
+        .map(|kind| format!("{:?}", kind.as_str()))
+        .collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// What every kind's document tells the shared code (the store, the pipeline, the CLI), whatever
+/// its service: one implementation per kind, in its service's model.
+pub trait Document: DocumentJson {
+    /// Which kind it is.
+    fn kind(&self) -> ResourceKind;
+    /// Its id inside its service, as in [`crate::resource::ResourceRef::id`].
+    fn local_id(&self) -> String;
+    /// The ARN the service reports, when present.
+    fn arn(&self) -> Option<&str>;
+    /// The resource's status, when it has one.
+    fn status(&self) -> Option<&str>;
+    /// The account that may update it: by default the account in its ARN.
+    fn owner(&self) -> Option<&str> {
+        arn_account(self.arn()?)
+    }
+    /// Whether the resource is gone (or going) and no rule applies to it.
+    fn is_deleted(&self) -> bool;
+    /// A timestamp member (`createdAt`, `lastUpdatedAt`) as the service writes it (a string or
+    /// epoch seconds), wherever the service keeps it.
+    fn timestamp(&self, member: &str) -> Option<&Value>;
+    /// The version the service gives it, when it versions resources.
+    fn version(&self) -> Option<i64> {
+        None
+    }
+    /// The id of this incarnation, when the service's id does not already name one.
+    fn uid(&self) -> Option<&str> {
+        None
+    }
+    /// What a revert writes and compares, when the service says (only the members its rules
+    /// and its remediation read, nothing AWS changes on its own); `None` leaves it to the
+    /// engine's default.
+    fn revert_content(&self) -> Option<Value> {
+        None
+    }
+    /// The document, same shape as the input: `{"<kind>": data}` for a service whose documents
+    /// are wrapped ([`crate::service::ServiceSpec::wrapped`]), the data itself otherwise.
+    fn to_describe_value(&self) -> Value {
+        let data = self.data_value();
+        if self.kind().service().spec().wrapped {
+            let mut wrapper = Map::new();
+            wrapper.insert(self.kind().as_str().to_owned(), data);
+            Value::Object(wrapper)
+        } else {
+            data
+        }
+    }
+}
+
+/// The account field of an ARN (`arn:partition:service:region:ACCOUNT:…`), when not empty.
+pub(crate) fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|account| !account.is_empty())
+}
+
+/// A document's data as JSON (every serialisable document has it).
+pub trait DocumentJson {
+    /// The data as JSON: what goes inside the wrapper, or the whole document.
+    fn data_value(&self) -> Value;
+}
+
+impl<T: Serialize> DocumentJson for T {
+    fn data_value(&self) -> Value {
+        // Plain structs of strings, numbers and JSON values always serialise.
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// Read `data` as the document type of `variant`, naming `kind` in the error.
+pub(crate) fn read<T: serde::de::DeserializeOwned>(
+    kind: ResourceKind,
+    data: &Value,
+    variant: fn(T) -> Resource,
+) -> Result<Resource, ModelError> {
+    T::deserialize(data)
+        .map(variant)
+        .map_err(|e| ModelError::Invalid {
+            kind,
+            message: e.to_string(),
+        })
 }
 
 /// A resource tag.
@@ -70,19 +166,27 @@ pub enum Resource {
     Service(ServiceDocument),
     /// A VPC Lattice target group document.
     TargetGroup(TargetGroupDocument),
+    /// An Amazon ECS service document.
+    EcsService(EcsServiceDocument),
 }
 
 impl Resource {
+    /// The document inside: every method below reads through it.
+    pub fn as_document(&self) -> &dyn Document {
+        match self {
+            Resource::Mesh(d) => d,
+            Resource::VirtualGateway(d) => d,
+            Resource::VirtualNode(d) => d,
+            Resource::ServiceNetwork(d) => d,
+            Resource::Service(d) => d,
+            Resource::TargetGroup(d) => d,
+            Resource::EcsService(d) => d,
+        }
+    }
+
     /// Which kind it is.
     pub fn kind(&self) -> ResourceKind {
-        match self {
-            Resource::Mesh(_) => ResourceKind::Mesh,
-            Resource::VirtualGateway(_) => ResourceKind::VirtualGateway,
-            Resource::VirtualNode(_) => ResourceKind::VirtualNode,
-            Resource::ServiceNetwork(_) => ResourceKind::ServiceNetwork,
-            Resource::Service(_) => ResourceKind::Service,
-            Resource::TargetGroup(_) => ResourceKind::TargetGroup,
-        }
+        self.as_document().kind()
     }
 
     /// The service it belongs to.
@@ -90,49 +194,16 @@ impl Resource {
         self.kind().service()
     }
 
-    /// The mesh it belongs to (a mesh's own name for a mesh); empty for a VPC Lattice resource,
-    /// which is in no mesh (as in [`crate::resource::ResourceRef`]).
-    pub fn mesh_name(&self) -> &str {
-        match self {
-            Resource::Mesh(m) => &m.mesh_name,
-            Resource::VirtualGateway(g) => &g.mesh_name,
-            Resource::VirtualNode(n) => &n.mesh_name,
-            Resource::ServiceNetwork(_) | Resource::Service(_) | Resource::TargetGroup(_) => "",
-        }
-    }
-
-    /// App Mesh: its name inside the mesh (`None` for a mesh). VPC Lattice: its id, as in
-    /// [`crate::resource::ResourceRef::name`].
-    pub fn name(&self) -> Option<&str> {
-        match self {
-            Resource::Mesh(_) => None,
-            Resource::VirtualGateway(g) => Some(&g.virtual_gateway_name),
-            Resource::VirtualNode(n) => Some(&n.virtual_node_name),
-            Resource::ServiceNetwork(_) | Resource::Service(_) | Resource::TargetGroup(_) => {
-                self.lattice_id()
-            }
-        }
-    }
-
-    /// The VPC Lattice id (`sn-…`, `svc-…`, `tg-…`); `None` for an App Mesh resource.
-    pub fn lattice_id(&self) -> Option<&str> {
-        match self {
-            Resource::ServiceNetwork(d) => Some(&d.service_network.id),
-            Resource::Service(d) => Some(&d.service.id),
-            Resource::TargetGroup(d) => Some(&d.target_group.id),
-            Resource::Mesh(_) | Resource::VirtualGateway(_) | Resource::VirtualNode(_) => None,
-        }
+    /// Its id inside its service, as in [`crate::resource::ResourceRef::id`]: App Mesh's
+    /// `{mesh}` or `{mesh}/{name}`, VPC Lattice's `sn-…`, `svc-…` or `tg-…`.
+    pub fn local_id(&self) -> String {
+        self.as_document().local_id()
     }
 
     /// The ARN the service reports (`metadata.arn` for App Mesh, `arn` for VPC Lattice), when
     /// present.
     pub fn arn(&self) -> Option<&str> {
-        match self {
-            Resource::ServiceNetwork(d) => d.service_network.arn.as_deref(),
-            Resource::Service(d) => d.service.arn.as_deref(),
-            Resource::TargetGroup(d) => d.target_group.arn.as_deref(),
-            _ => self.metadata()?.extra.get("arn")?.as_str(),
-        }
+        self.as_document().arn()
     }
 
     /// When the service last changed the resource, as the describe output writes it (a string
@@ -148,60 +219,40 @@ impl Resource {
     }
 
     fn timestamp(&self, member: &str) -> Option<&Value> {
-        let extra = match self {
-            Resource::ServiceNetwork(d) => &d.service_network.extra,
-            Resource::Service(d) => &d.service.extra,
-            Resource::TargetGroup(d) => &d.target_group.extra,
-            _ => &self.metadata()?.extra,
-        };
-        extra.get(member).filter(|v| !v.is_null())
+        self.as_document()
+            .timestamp(member)
+            .filter(|v| !v.is_null())
     }
 
-    /// `metadata`, when present (App Mesh only).
-    fn metadata(&self) -> Option<&Metadata> {
-        match self {
-            Resource::Mesh(m) => m.metadata.as_ref(),
-            Resource::VirtualGateway(g) => g.metadata.as_ref(),
-            Resource::VirtualNode(n) => n.metadata.as_ref(),
-            Resource::ServiceNetwork(_) | Resource::Service(_) | Resource::TargetGroup(_) => None,
-        }
+    /// The account that may update it: App Mesh's `metadata.resourceOwner` (for a mesh,
+    /// `meshOwner`), the account in a VPC Lattice resource's ARN.
+    pub fn owner(&self) -> Option<&str> {
+        self.as_document().owner()
     }
 
     /// `metadata.version`, when present; always `None` for VPC Lattice, which has no versions.
     pub fn version(&self) -> Option<i64> {
-        self.metadata().and_then(|m| m.version)
+        self.as_document().version()
     }
 
     /// `metadata.uid`, when present: App Mesh's id of this incarnation of the resource (one
     /// deleted and re-created under the same name gets a new one). `None` for VPC Lattice, whose
     /// id already names one incarnation.
     pub fn uid(&self) -> Option<&str> {
-        self.metadata()?.extra.get("uid")?.as_str()
+        self.as_document().uid()
     }
 
     /// The resource's status, when present: App Mesh's `status.status` (`ACTIVE`, `INACTIVE`
     /// or `DELETED`); a VPC Lattice service's or target group's `status` (`ACTIVE`,
     /// `CREATE_IN_PROGRESS`, `DELETE_IN_PROGRESS`, ...). A service network has none.
     pub fn status(&self) -> Option<&str> {
-        let extra = match self {
-            Resource::Mesh(m) => &m.extra,
-            Resource::VirtualGateway(g) => &g.extra,
-            Resource::VirtualNode(n) => &n.extra,
-            Resource::Service(d) => return d.service.status.as_deref(),
-            Resource::TargetGroup(d) => return d.target_group.status.as_deref(),
-            Resource::ServiceNetwork(_) => return None,
-        };
-        extra.get("status")?.get("status")?.as_str()
+        self.as_document().status()
     }
 
     /// Whether the resource is gone and no rule applies to it: App Mesh's status `DELETED`, or
     /// VPC Lattice's `DELETE_IN_PROGRESS`.
     pub fn is_deleted(&self) -> bool {
-        let gone = match self.service() {
-            AwsService::AppMesh => DELETED,
-            AwsService::VpcLattice => DELETE_IN_PROGRESS,
-        };
-        self.status() == Some(gone)
+        self.as_document().is_deleted()
     }
 
     /// Read a document: App Mesh's describe-* output (`{"mesh": …}`, `{"virtualGateway": …}`,
@@ -216,35 +267,17 @@ impl Resource {
             .iter()
             .find_map(|kind| object.get(kind.as_str()).map(|data| (*kind, data)))
             .ok_or_else(|| ModelError::UnknownShape(describe_keys(object)))?;
-        match kind.service() {
-            AwsService::AppMesh => Self::from_data(kind, data),
-            AwsService::VpcLattice => Self::from_data(kind, value),
+        if kind.service().spec().wrapped {
+            Self::from_data(kind, data)
+        } else {
+            Self::from_data(kind, value)
         }
     }
 
     /// Read the resource data as `kind`: for App Mesh what is inside the wrapper, for VPC Lattice
     /// the whole document.
     pub fn from_data(kind: ResourceKind, data: &Value) -> Result<Self, ModelError> {
-        fn read<T: serde::de::DeserializeOwned>(
-            kind: ResourceKind,
-            data: &Value,
-            variant: fn(T) -> Resource,
-        ) -> Result<Resource, ModelError> {
-            T::deserialize(data)
-                .map(variant)
-                .map_err(|e| ModelError::Invalid {
-                    kind,
-                    message: e.to_string(),
-                })
-        }
-        match kind {
-            ResourceKind::Mesh => read(kind, data, Resource::Mesh),
-            ResourceKind::VirtualGateway => read(kind, data, Resource::VirtualGateway),
-            ResourceKind::VirtualNode => read(kind, data, Resource::VirtualNode),
-            ResourceKind::ServiceNetwork => read(kind, data, Resource::ServiceNetwork),
-            ResourceKind::Service => read(kind, data, Resource::Service),
-            ResourceKind::TargetGroup => read(kind, data, Resource::TargetGroup),
-        }
+        (kind.service().spec().read)(kind, data)
     }
 
     /// Parse describe-* output text (or a VPC Lattice document).
@@ -257,29 +290,13 @@ impl Resource {
     /// The resource data as JSON: for App Mesh what goes inside the wrapper, for VPC Lattice the
     /// whole document.
     pub fn data_value(&self) -> Value {
-        let data = match self {
-            Resource::Mesh(m) => serde_json::to_value(m),
-            Resource::VirtualGateway(g) => serde_json::to_value(g),
-            Resource::VirtualNode(n) => serde_json::to_value(n),
-            Resource::ServiceNetwork(d) => serde_json::to_value(d),
-            Resource::Service(d) => serde_json::to_value(d),
-            Resource::TargetGroup(d) => serde_json::to_value(d),
-        };
-        // Plain structs of strings, numbers and JSON values always serialise.
-        data.unwrap_or(Value::Null)
+        self.as_document().data_value()
     }
 
     /// The document, same shape as the input: `{"<kind>": {...}}` for App Mesh, the document
     /// itself for VPC Lattice.
     pub fn to_describe_value(&self) -> Value {
-        match self.service() {
-            AwsService::AppMesh => {
-                let mut wrapper = Map::new();
-                wrapper.insert(self.kind().as_str().to_owned(), self.data_value());
-                Value::Object(wrapper)
-            }
-            AwsService::VpcLattice => self.data_value(),
-        }
+        self.as_document().to_describe_value()
     }
 }
 

@@ -9,7 +9,7 @@ use super::model::{
 use super::timeline::{self, Mark};
 use crate::commands::state_view;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
-use meshwarden_engine::record::{HistoryItem, ItemCommon};
+use meshwarden_engine::core::record::{HistoryItem, ItemCommon};
 use meshwarden_rules::resource::AwsService;
 use meshwarden_rules::verdict::{Finding, Severity};
 use std::time::SystemTime;
@@ -47,7 +47,7 @@ pub fn render(data: &ReportData) -> String {
                 section.cards {
                     (card(now_nc.len(), "non-compliant now", if now_nc.is_empty() { "ok" } else { "bad" }))
                     (card(events.len(), "evaluations in the period", "neutral"))
-                    (card(events.iter().filter(|i| i.common.status == meshwarden_engine::record::Status::NonCompliant).count(), "non-compliant evaluations", "warn"))
+                    (card(events.iter().filter(|i| i.common.status == meshwarden_engine::core::record::Status::NonCompliant).count(), "non-compliant evaluations", "warn"))
                     (card(reverts, "reverts made", "good"))
                     (card(data.resources.len(), "resources", "neutral"))
                 }
@@ -98,10 +98,7 @@ fn totals(data: &ReportData) -> Markup {
 }
 
 fn service_name(service: AwsService) -> &'static str {
-    match service {
-        AwsService::AppMesh => "AWS App Mesh",
-        AwsService::VpcLattice => "Amazon VPC Lattice",
-    }
+    service.spec().display_name
 }
 
 fn non_compliant(now: &[&ResourceReport]) -> Markup {
@@ -138,7 +135,7 @@ fn non_compliant(now: &[&ResourceReport]) -> Markup {
 }
 
 fn resource_cell(c: &ItemCommon) -> Markup {
-    let resource = crate::commands::resource_column::resource_of(c);
+    let resource = c.resource();
     html! {
         span.mono { (resource.path()) }
         br;
@@ -190,14 +187,14 @@ fn timeline_section(data: &ReportData, events: &[&HistoryItem]) -> Markup {
             Some(Mark {
                 at: at.as_secs(),
                 non_compliant: item.common.status
-                    == meshwarden_engine::record::Status::NonCompliant,
+                    == meshwarden_engine::core::record::Status::NonCompliant,
                 reverted: reverted(item),
             })
         })
         .collect();
     let middle = start
         .map(|s| s + std::time::Duration::from_secs(length / 2))
-        .map(meshwarden_engine::record::rfc3339)
+        .map(meshwarden_engine::core::record::rfc3339)
         .unwrap_or_default();
     html! {
         section #timeline {

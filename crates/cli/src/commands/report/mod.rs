@@ -16,8 +16,8 @@ use super::session::{connect, AwsArgs, Session, Wants};
 use anyhow::Context;
 use exemptions::ExemptionRow;
 use indicatif::{ProgressBar, ProgressStyle};
-use meshwarden_engine::ports::{ComplianceStore, HistoryQuery, Scope};
-use meshwarden_engine::record::{rfc3339, HistoryItem, StateItem, Status};
+use meshwarden_engine::core::ports::{ComplianceStore, HistoryQuery, Scope};
+use meshwarden_engine::core::record::{rfc3339, HistoryItem, StateItem, Status};
 use meshwarden_rules::resource::{AwsService, ResourceRef};
 use model::{history_is_enough, ReportData, ResourceReport};
 use std::collections::BTreeMap;
@@ -100,7 +100,8 @@ async fn gather(
     progress: &Progress,
 ) -> anyhow::Result<ReportData> {
     let store = session.engine.store();
-    let wanted = |id: &str| ResourceRef::from_id(id).is_ok_and(|r| services.contains(&r.service()));
+    let wanted =
+        |id: &str| ResourceRef::from_key(id).is_ok_and(|r| services.contains(&r.service()));
     let mut states: BTreeMap<String, Option<StateItem>> = BTreeMap::new();
     for item in session
         .non_compliant_now()
@@ -167,7 +168,7 @@ async fn exemption_rows(
     let mut rows: Vec<ExemptionRow> = items
         .into_iter()
         .filter_map(|item| {
-            let resource = ResourceRef::from_id(&item.pk).ok()?;
+            let resource = ResourceRef::from_key(&item.pk).ok()?;
             wanted(&item.pk).then(|| ExemptionRow {
                 resource: resource.path(),
                 rule: item.rule,

@@ -2,8 +2,7 @@
 //! non-compliant, which events fall in the period, what a revert put back.
 
 use super::exemptions::ExemptionRow;
-use crate::commands::resource_column::resource_of;
-use meshwarden_engine::record::{Action, HistoryItem, StateItem, Status};
+use meshwarden_engine::core::record::{Action, HistoryItem, StateItem, Status};
 use meshwarden_rules::resource::{AwsService, ResourceRef};
 use meshwarden_rules::verdict::{Finding, VerdictStatus};
 use serde_json::Value;
@@ -90,7 +89,7 @@ impl From<Status> for StatusKey {
 impl ResourceReport {
     /// The resource.
     pub fn resource(&self) -> ResourceRef {
-        resource_of(&self.state.common)
+        self.state.common.resource()
     }
 
     /// Whether it is non-compliant now.

@@ -7,6 +7,7 @@
 //! (the API treats both the same) and is not written back.
 
 mod access;
+mod document;
 mod kinds;
 mod shared;
 

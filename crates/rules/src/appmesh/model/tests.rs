@@ -46,8 +46,10 @@ fn parse_then_serialize_loses_nothing() {
     let resource = Resource::from_describe_value(&doc).unwrap();
     assert_eq!(resource.to_describe_value(), doc);
     assert_eq!(resource.version(), Some(7));
-    assert_eq!(resource.name(), Some("cc-prod-mesh-virtual-gateway"));
-    assert_eq!(resource.mesh_name(), "cc-production-app-mesh");
+    assert_eq!(
+        resource.local_id(),
+        "cc-production-app-mesh/cc-prod-mesh-virtual-gateway"
+    );
 }
 
 #[test]

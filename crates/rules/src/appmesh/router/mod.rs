@@ -3,6 +3,7 @@
 
 mod arn;
 
+use crate::appmesh::path::resource_ref;
 use crate::event::fields::{EventError, Fields};
 use crate::event::{ignore, is_read_only, lower_camel, request, EventMeta, IgnoreReason, Route};
 use crate::resource::{ResourceKind, ResourceRef};
@@ -114,13 +115,13 @@ fn target(meta: &EventMeta, record: Fields<'_>) -> Result<Option<Target>, EventE
             Some(_) => None,
         };
         return Ok(kind.map(|kind| {
-            let resource = ResourceRef {
+            let resource = resource_ref(
                 kind,
-                account: arn.account.to_owned(),
-                region: arn.region.to_owned(),
-                mesh: arn.mesh.to_owned(),
-                name: arn.child.map(|(_, n)| n.to_owned()),
-            };
+                arn.account,
+                arn.region,
+                arn.mesh,
+                arn.child.map(|(_, n)| n),
+            );
             Target {
                 resource,
                 version: None,
@@ -153,13 +154,14 @@ fn target(meta: &EventMeta, record: Fields<'_>) -> Result<Option<Target>, EventE
     let account = request
         .opt_str("meshOwner")?
         .map_or_else(|| meta.recipient_account.clone(), str::to_owned);
-    let resource = ResourceRef {
+    let name = name_key.map(field).transpose()?;
+    let resource = resource_ref(
         kind,
         account,
-        region: meta.region.clone(),
-        mesh: field("meshName")?,
-        name: name_key.map(field).transpose()?,
-    };
+        meta.region.clone(),
+        &field("meshName")?,
+        name.as_deref(),
+    );
     // Unlike the names, read leniently: a response we cannot use only costs the staleness checks.
     let metadata = response.and_then(|r| r.get("metadata"));
     let version = metadata

@@ -512,6 +512,7 @@ fn every_rule_configured() -> RulesConfig {
         node_ip_preference: Some("IPv6_ONLY".into()),
         required_tag_keys: Some(vec!["team".into()]),
         tls_ca_arns: vec![CA.to_owned()],
+        ecs_tls_role_arns: None,
     }
 }
 

@@ -9,7 +9,7 @@ impl Resource {
     /// The JSON member holding a VPC Lattice resource's own data (`serviceNetwork`, `service`,
     /// `targetGroup`), to name fields in reasons; `None` for App Mesh.
     pub fn lattice_member(&self) -> Option<&'static str> {
-        self.lattice_id().map(|_| self.kind().as_str())
+        (self.service() == crate::resource::AwsService::VpcLattice).then(|| self.kind().as_str())
     }
 
     /// `authType` of a service network or service (absent means `NONE`).

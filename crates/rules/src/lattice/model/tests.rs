@@ -77,9 +77,7 @@ fn auth_policy_tells_absent_from_null() {
 fn identity_and_status_accessors() {
     let sn = Resource::from_describe_value(&service_network()).unwrap();
     assert_eq!(sn.kind(), ResourceKind::ServiceNetwork);
-    assert_eq!(sn.lattice_id(), Some("sn-0123456789abcdef0"));
-    assert_eq!(sn.name(), Some("sn-0123456789abcdef0"));
-    assert_eq!(sn.mesh_name(), "");
+    assert_eq!(sn.local_id(), "sn-0123456789abcdef0");
     assert_eq!(
         sn.arn(),
         Some("arn:aws:vpc-lattice:eu-west-1:111122223333:servicenetwork/sn-0123456789abcdef0")
@@ -106,7 +104,7 @@ fn identity_and_status_accessors() {
     )
     .unwrap();
     assert!(!mesh.is_deleted());
-    assert_eq!(mesh.lattice_id(), None);
+    assert_eq!(mesh.local_id(), "m");
 }
 
 #[test]

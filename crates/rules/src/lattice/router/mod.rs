@@ -301,7 +301,7 @@ fn named(meta: &EventMeta, identified: Identified<'_>) -> Target {
             let (region, account) = identified
                 .place
                 .unwrap_or((&meta.region, &meta.recipient_account));
-            Target::Resource(ResourceRef::lattice(kind, account, region, identified.id))
+            Target::Resource(ResourceRef::new(kind, account, region, identified.id))
         }
         Named::Other(kind) => Target::Unmodelled(kind.to_owned()),
     }

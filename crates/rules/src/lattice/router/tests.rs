@@ -29,7 +29,7 @@ fn routed(value: &Value) -> RoutedEvent {
 }
 
 fn lattice(kind: ResourceKind, id: &str) -> ResourceRef {
-    ResourceRef::lattice(kind, ACCOUNT, REGION, id)
+    ResourceRef::new(kind, ACCOUNT, REGION, id)
 }
 
 fn evaluate_route(resource: ResourceRef) -> Route {
@@ -290,7 +290,7 @@ fn an_arn_of_another_partition_naming_an_aws_region_is_not_ours() {
         );
         assert_eq!(
             routed(&update).route,
-            evaluate_route(ResourceRef::lattice(
+            evaluate_route(ResourceRef::new(
                 ResourceKind::Service,
                 ACCOUNT,
                 region,
@@ -327,7 +327,7 @@ fn arns_name_the_owner_and_ids_the_recipient() {
     );
     assert_eq!(
         routed(&association).route,
-        evaluate_route(ResourceRef::lattice(
+        evaluate_route(ResourceRef::new(
             ResourceKind::ServiceNetwork,
             OWNER,
             "us-west-2",

@@ -45,7 +45,7 @@ pub fn last_compliant<'a>(
     fix: &RemediationContext<'a>,
 ) -> Option<&'a Resource> {
     fix.last_compliant
-        .filter(|last| last.kind() == resource.kind() && last.lattice_id() == resource.lattice_id())
+        .filter(|last| last.kind() == resource.kind() && last.local_id() == resource.local_id())
 }
 
 /// Why an auth policy's document does not restrict who may call: it is missing, is not a JSON
