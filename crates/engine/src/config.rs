@@ -255,19 +255,7 @@ impl EngineConfig {
         Ok(EngineConfig {
             table: get("MESHWARDEN_TABLE").unwrap_or(DEFAULT_TABLE).to_owned(),
             auto_revert: get("AUTO_REVERT").unwrap_or("off").parse()?,
-            rules: RulesConfig {
-                mesh_ip_preference: get("MESHWARDEN_MESH_IP_PREFERENCE").map(str::to_owned),
-                node_ip_preference: get("MESHWARDEN_NODE_IP_PREFERENCE").map(str::to_owned),
-                // Set-but-empty means "any tag": distinguish it from unset.
-                required_tag_keys: vars
-                    .get("MESHWARDEN_REQUIRED_TAG_KEYS")
-                    .map(|v| list(Some(v.as_str()))),
-                tls_ca_arns: list(get("MESHWARDEN_TLS_CA_ARNS")),
-                // Set-but-empty means "no role may be passed": distinguish it from unset.
-                ecs_tls_role_arns: vars
-                    .get("MESHWARDEN_ECS_TLS_ROLE_ARNS")
-                    .map(|v| list(Some(v.as_str()))),
-            },
+            rules: rules_config(&vars),
             history_ttl: Duration::from_secs(
                 number(
                     get("MESHWARDEN_HISTORY_TTL_DAYS"),
@@ -383,6 +371,25 @@ impl EngineConfig {
         }
         let arn = self.own_role_arn.as_deref()?;
         arn.split(':').nth(4).filter(|a| !a.is_empty())
+    }
+}
+
+/// The rules' parameters from the variables: the one reading of them, the responder's and the
+/// CLI's (`meshwarden check`, `fix`, `scan`, `remediate` start from it).
+pub fn rules_config(vars: &HashMap<String, String>) -> RulesConfig {
+    let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    RulesConfig {
+        mesh_ip_preference: get("MESHWARDEN_MESH_IP_PREFERENCE").map(str::to_owned),
+        node_ip_preference: get("MESHWARDEN_NODE_IP_PREFERENCE").map(str::to_owned),
+        // Set-but-empty means "any tag": distinguish it from unset.
+        required_tag_keys: vars
+            .get("MESHWARDEN_REQUIRED_TAG_KEYS")
+            .map(|v| list(Some(v.as_str()))),
+        tls_ca_arns: list(get("MESHWARDEN_TLS_CA_ARNS")),
+        // Set-but-empty means "no role may be passed": distinguish it from unset.
+        ecs_tls_role_arns: vars
+            .get("MESHWARDEN_ECS_TLS_ROLE_ARNS")
+            .map(|v| list(Some(v.as_str()))),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::catalog::Rule;
 use crate::event::fields::{EventError, Fields};
 use crate::event::{EventMeta, Route};
 use crate::model::{ModelError, Resource};
-use crate::resource::{AwsService, ResourceKind};
+use crate::resource::{AwsService, ResourceKind, ResourceRef};
 use serde_json::Value;
 
 /// How one service describes itself: a struct of data and plain functions (no state).
@@ -45,6 +45,10 @@ pub struct ServiceSpec {
     /// The Security Hub (ASFF) resource type of its resources' findings: `Other` when Security
     /// Hub has none for them (App Mesh, VPC Lattice), `AwsEcsService` for ECS.
     pub securityhub_type: &'static str,
+    /// The typed `Details` of a resource's findings, when its Security Hub type has them
+    /// (ECS's `AwsEcsService`), from the resource and its partition; `None` leaves
+    /// `Details.Other` alone.
+    pub securityhub_details: fn(&ResourceRef, &str) -> Option<SecurityHubDetails>,
     /// The ARN service namespace of its resources (`appmesh`, `vpc-lattice`).
     pub arn_namespace: &'static str,
     /// Read a document's data as `kind` (one of [`ServiceSpec::kinds`]).
@@ -61,6 +65,9 @@ pub struct ServiceSpec {
     pub id_members: fn(ResourceKind, &str) -> Vec<(&'static str, Value)>,
     /// Its CloudTrail router: the route of one of its records (whose envelope is trusted).
     pub(crate) decide: fn(&EventMeta, Fields<'_>) -> Result<Route, EventError>,
+    /// Its section of `docs/rules.md` (Markdown): what its rules read, and how its API tells a
+    /// resource that is gone.
+    pub rules_doc: fn() -> String,
 }
 
 impl std::fmt::Debug for ServiceSpec {
@@ -85,6 +92,30 @@ impl AwsService {
 /// No members beside `id`: for services whose local id is one opaque id.
 pub(crate) fn no_id_members(_: ResourceKind, _: &str) -> Vec<(&'static str, Value)> {
     Vec::new()
+}
+
+/// [`ServiceSpec::securityhub_details`] of a service whose Security Hub type has no typed
+/// details (`Other`).
+pub(crate) fn no_securityhub_details(_: &ResourceRef, _: &str) -> Option<SecurityHubDetails> {
+    None
+}
+
+/// The typed `Resources[].Details` a finding carries beside `Details.Other`, one variant per
+/// ASFF details object a service fills
+/// (<https://docs.aws.amazon.com/securityhub/latest/userguide/asff-resourcedetails.html>).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityHubDetails {
+    /// `Details.AwsEcsService` (the ASFF's `AwsEcsServiceDetails`,
+    /// <https://docs.aws.amazon.com/securityhub/latest/userguide/asff-resourcedetails-awsecsservice.html>):
+    /// the members that name the service.
+    AwsEcsService {
+        /// `Cluster`: the ARN of the cluster that hosts the service.
+        cluster_arn: String,
+        /// `Name` (and `ServiceName`): the service's name.
+        name: String,
+        /// `ServiceArn`.
+        service_arn: String,
+    },
 }
 
 #[cfg(test)]

@@ -74,18 +74,22 @@ fn every_handled_event_name_has_a_fixture() {
     for service in AwsService::ALL {
         for name in event::handled_event_names(service) {
             assert!(
-                expected
-                    .values()
-                    .any(|e| e["eventName"] == *name && e["route"] != "ignore"),
-                "no routed fixture for {name}"
+                expected.values().any(|e| e["service"] == service.spec().name
+                    && e["eventName"] == *name
+                    && e["route"] != "ignore"),
+                "no routed fixture for {}'s {name}",
+                service.spec().name
             );
         }
         // Service events route only when resources[] names an evaluated resource: each has a
         // fixture, routed or not.
         for name in event::service_event_names(service) {
             assert!(
-                expected.values().any(|e| e["eventName"] == *name),
-                "no fixture for {name}"
+                expected
+                    .values()
+                    .any(|e| e["service"] == service.spec().name && e["eventName"] == *name),
+                "no fixture for {}'s {name}",
+                service.spec().name
             );
         }
     }
@@ -114,9 +118,10 @@ fn describe_fixtures_round_trip() {
 type Verdicts = BTreeMap<String, VerdictStatus>;
 
 /// Every document with expectations evaluates as `tests/fixtures/describe/expected.json` says
-/// (tags not fetched, default configuration), and together they show every VPC Lattice rule
-/// (but the tag rules, which read no document) compliant, non-compliant and not applicable —
-/// except `lattice-sn-auth-iam`, which applies to every service network (they have no status).
+/// (tags not fetched, default configuration), and together they show every VPC Lattice and ECS
+/// Service Connect rule (but the tag rules, which read no document) compliant, non-compliant and
+/// not applicable — except `lattice-sn-auth-iam`, which applies to every service network (they
+/// have no status).
 #[test]
 fn describe_fixtures_evaluate_as_expected() {
     let dir = fixtures("describe");
@@ -142,7 +147,8 @@ fn describe_fixtures_evaluate_as_expected() {
         }
     }
     for rule in catalog::rules().iter().map(|r| r.meta()) {
-        if !rule.id.starts_with("lattice-") || rule.field == "tags" {
+        let covered = ["lattice-", "ecs-"].iter().any(|p| rule.id.starts_with(p));
+        if !covered || rule.field == "tags" {
             continue;
         }
         let verdicts = seen.get(rule.id).cloned().unwrap_or_default();
@@ -160,7 +166,7 @@ fn describe_fixtures_evaluate_as_expected() {
     }
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
-        if name.starts_with("lattice-") {
+        if name.starts_with("lattice-") || name.starts_with("ecs-") {
             assert!(expected.contains_key(&name), "{name} has no expectation");
         }
     }

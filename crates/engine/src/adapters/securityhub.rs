@@ -19,6 +19,7 @@ use crate::core::ports::FindingsSink;
 use aws_config::SdkConfig;
 use aws_sdk_securityhub::types as sh;
 use aws_sdk_securityhub::Client;
+use meshwarden_rules::service::SecurityHubDetails;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
@@ -233,14 +234,21 @@ fn to_sdk(f: &AsffFinding) -> sh::AwsSecurityFinding {
         .details(
             sh::ResourceDetails::builder()
                 .set_other(Some(f.resource.details.clone().into_iter().collect()))
-                .set_aws_ecs_service(f.resource.ecs_service.as_ref().map(|s| {
-                    sh::AwsEcsServiceDetails::builder()
-                        .cluster(&s.cluster)
-                        .name(&s.name)
-                        .service_name(&s.name)
-                        .service_arn(&s.service_arn)
-                        .build()
-                }))
+                .set_aws_ecs_service(match &f.resource.typed_details {
+                    Some(SecurityHubDetails::AwsEcsService {
+                        cluster_arn,
+                        name,
+                        service_arn,
+                    }) => Some(
+                        sh::AwsEcsServiceDetails::builder()
+                            .cluster(cluster_arn)
+                            .name(name)
+                            .service_name(name)
+                            .service_arn(service_arn)
+                            .build(),
+                    ),
+                    None => None,
+                })
                 .build(),
         )
         .build();

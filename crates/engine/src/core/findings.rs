@@ -23,6 +23,7 @@ use crate::core::hub_mark::{Exported, ExportedFinding, HubStatus};
 use crate::core::record::{rfc3339, Record, Status};
 use meshwarden_rules::catalog::{self, RuleMeta};
 use meshwarden_rules::resource::{partition_of as partition, ResourceRef};
+use meshwarden_rules::service::SecurityHubDetails;
 use meshwarden_rules::verdict::{Severity, VerdictStatus};
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -138,21 +139,9 @@ pub struct AsffResource {
     /// `Details.Other`: `mesh`, `name`, `kind`, `field` (the field the rule checks) and, while
     /// failing, `reason`.
     pub details: BTreeMap<String, String>,
-    /// `Details.AwsEcsService` of an ECS service.
-    pub ecs_service: Option<EcsServiceDetails>,
-}
-
-/// `Details.AwsEcsService` (the ASFF's `AwsEcsServiceDetails`,
-/// <https://docs.aws.amazon.com/securityhub/latest/userguide/asff-resourcedetails-awsecsservice.html>):
-/// the members that name the service.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EcsServiceDetails {
-    /// `Cluster`: the ARN of the cluster that hosts the service.
-    pub cluster: String,
-    /// `Name` (and `ServiceName`): the service's name.
-    pub name: String,
-    /// `ServiceArn`.
-    pub service_arn: String,
+    /// The typed details its Security Hub type has (`Details.AwsEcsService` of an ECS service;
+    /// [`meshwarden_rules::service::ServiceSpec::securityhub_details`]).
+    pub typed_details: Option<SecurityHubDetails>,
 }
 
 /// What to import after one evaluation, and the mark to keep once Security Hub took it.
@@ -345,16 +334,7 @@ fn finding(
             partition,
             region: resource.region.clone(),
             details,
-            ecs_service: resource
-                .ecs_names()
-                .map(|(cluster, name)| EcsServiceDetails {
-                    cluster: format!(
-                        "arn:{partition}:ecs:{}:{}:cluster/{cluster}",
-                        resource.region, resource.account
-                    ),
-                    name: name.to_owned(),
-                    service_arn: resource_arn(resource),
-                }),
+            typed_details: (resource.service().spec().securityhub_details)(resource, partition),
         },
         compliance: status,
         workflow: status.workflow(),
@@ -551,9 +531,9 @@ mod tests {
         );
         assert_eq!(f.resource.details["id"], "prod/payments");
         assert_eq!(
-            f.resource.ecs_service,
-            Some(EcsServiceDetails {
-                cluster: "arn:aws:ecs:eu-west-1:111122223333:cluster/prod".into(),
+            f.resource.typed_details,
+            Some(SecurityHubDetails::AwsEcsService {
+                cluster_arn: "arn:aws:ecs:eu-west-1:111122223333:cluster/prod".into(),
                 name: "payments".into(),
                 service_arn: "arn:aws:ecs:eu-west-1:111122223333:service/prod/payments".into(),
             })

@@ -6,7 +6,7 @@
 //! [`content_of`].
 
 use meshwarden_rules::model::Resource;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A described resource's identity and ownership, read from its `metadata` and `status`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,90 +54,20 @@ impl Identity {
     }
 }
 
-/// What a revert writes and compares, from a describe document: an App Mesh resource's `spec`;
-/// for a VPC Lattice resource, its [evaluated fields](lattice_content); for anything else the
-/// whole document without its `createdAt` and `lastUpdatedAt` members.
+/// What a revert writes and compares, from a describe document: its kind's
+/// [`Document::revert_content`](meshwarden_rules::model::Document::revert_content) (an App Mesh
+/// resource's `spec`, a VPC Lattice resource's evaluated fields, an ECS service's `PRIMARY`
+/// Service Connect configuration); for a document no kind reads, the whole document without its
+/// `createdAt` and `lastUpdatedAt` members.
 pub fn content_of(document: &Value) -> Value {
-    if let Some(spec) = document
-        .as_object()
-        .filter(|members| members.len() == 1)
-        .and_then(|members| members.values().next()?.get("spec"))
-    {
-        return spec.clone();
+    match Resource::from_describe_value(document) {
+        Ok(resource) => resource.as_document().revert_content(),
+        Err(_) => {
+            let mut content = document.clone();
+            strip_timestamps(&mut content);
+            content
+        }
     }
-    if let Some(content) = Resource::from_describe_value(document)
-        .ok()
-        .and_then(|resource| {
-            resource
-                .as_document()
-                .revert_content()
-                .or_else(|| lattice_content(&resource))
-        })
-    {
-        return content;
-    }
-    let mut content = document.clone();
-    strip_timestamps(&mut content);
-    content
-}
-
-/// The members of a VPC Lattice resource that its rules and its remediation read, and nothing
-/// that AWS changes on its own or assigns itself: the id, the auth type, the auth policy's
-/// document (not its `state`, which follows the auth type and may lag a write by minutes), each
-/// access log subscription's destination and log type (not its id, ARN or timestamps), each VPC
-/// association's VPC and security groups (not its status), each listener's protocol and port,
-/// a service's custom domain and certificate, a target group's type and configuration. Lists
-/// are sorted, so their order does not count. Members such as `numberOfAssociatedVPCs`,
-/// `serviceArns`, DNS entries, statuses and timestamps are left out. `None` for App Mesh.
-pub fn lattice_content(resource: &Resource) -> Option<Value> {
-    let sorted = |mut items: Vec<Value>| {
-        items.sort_by_cached_key(Value::to_string);
-        items
-    };
-    let policy = resource.auth_policy().map(|policy| {
-        policy
-            .and_then(|p| p.policy.as_deref())
-            .map(|text| serde_json::from_str::<Value>(text).unwrap_or_else(|_| Value::from(text)))
-    });
-    let logs = resource.access_log_subscriptions().map(|logs| {
-        sorted(
-            logs.iter()
-                .map(|l| json!([l.destination_arn, l.service_network_log_type]))
-                .collect(),
-        )
-    });
-    Some(match resource {
-        Resource::ServiceNetwork(doc) => json!({
-            "id": doc.service_network.id,
-            "authType": doc.service_network.auth_type,
-            "authPolicy": policy,
-            "accessLogSubscriptions": logs,
-            "vpcAssociations": doc.vpc_associations.as_ref().map(|associations| {
-                sorted(associations.iter().map(|a| {
-                    let mut groups = a.security_group_ids.clone().unwrap_or_default();
-                    groups.sort();
-                    json!([a.vpc_id, groups])
-                }).collect())
-            }),
-        }),
-        Resource::Service(doc) => json!({
-            "id": doc.service.id,
-            "authType": doc.service.auth_type,
-            "customDomainName": doc.service.custom_domain_name,
-            "certificateArn": doc.service.certificate_arn,
-            "authPolicy": policy,
-            "accessLogSubscriptions": logs,
-            "listeners": doc.listeners.as_ref().map(|listeners| {
-                sorted(listeners.iter().map(|l| json!([l.id, l.protocol, l.port])).collect())
-            }),
-        }),
-        Resource::TargetGroup(doc) => json!({
-            "id": doc.target_group.id,
-            "type": doc.target_group.target_type,
-            "config": doc.target_group.config,
-        }),
-        _ => return None,
-    })
 }
 
 /// The top-level members where two documents (or contents) differ, sorted.
@@ -169,6 +99,7 @@ fn strip_timestamps(value: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn gateway(uid: &str, version: i64, status: &str) -> Resource {
         Resource::from_describe_value(&json!({"virtualGateway": {
@@ -212,7 +143,7 @@ mod tests {
     }
 
     #[test]
-    fn content_is_the_spec_or_the_document_without_timestamps() {
+    fn content_is_the_kinds_revert_content_or_the_document_without_timestamps() {
         let mesh = json!({"mesh": {"meshName": "m", "spec": {"egressFilter": {"type": "DROP_ALL"}},
                                    "metadata": {"version": 2}}});
         assert_eq!(
@@ -227,6 +158,11 @@ mod tests {
         assert_ne!(
             content_of(&at(1.0, "NONE")),
             content_of(&at(1.0, "AWS_IAM"))
+        );
+        // A document no kind reads is compared whole, without its timestamps.
+        assert_eq!(
+            content_of(&json!({"gatewayRoute": {"createdAt": 1.0, "spec": {"a": [{"lastUpdatedAt": 2.0, "b": 1}]}}})),
+            json!({"gatewayRoute": {"spec": {"a": [{"b": 1}]}}})
         );
     }
 

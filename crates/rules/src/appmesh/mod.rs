@@ -9,9 +9,10 @@ mod regions;
 pub mod router;
 pub mod rules;
 
+use crate::catalog::DELETED_REASON;
 use crate::model::{ModelError, Resource};
 use crate::resource::ResourceKind;
-use crate::service::ServiceSpec;
+use crate::service::{no_securityhub_details, ServiceSpec};
 use serde_json::Value;
 
 /// App Mesh's registration in [`crate::service`].
@@ -33,6 +34,7 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
     wrapped: true,
     versioned: true,
     securityhub_type: "Other",
+    securityhub_details: no_securityhub_details,
     arn_namespace: "appmesh",
     read,
     path: path::path,
@@ -40,7 +42,22 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
     arn_resource: path::path,
     id_members: path::id_members,
     decide: router::decide,
+    rules_doc,
 };
+
+/// What its rules read and when they do not apply, for `docs/rules.md`.
+fn rules_doc() -> String {
+    format!(
+        "App Mesh rules read a describe-* output as the API returns it (`{{\"mesh\": …}}`, \
+         `{{\"virtualGateway\": …}}`, `{{\"virtualNode\": …}}`). A resource whose `status.status` is \
+         `DELETED` is `NOT_APPLICABLE` for every rule (reason `{DELETED_REASON}`): App Mesh reports a \
+         deleted mesh, virtual gateway or virtual node with that status (`ACTIVE | INACTIVE | DELETED` in \
+         the API reference's \
+         [MeshStatus](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_MeshStatus.html), \
+         [VirtualGatewayStatus](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_VirtualGatewayStatus.html) \
+         and [VirtualNodeStatus](https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_VirtualNodeStatus.html))."
+    )
+}
 
 /// Read what is inside a describe-* output's wrapper as `kind`.
 fn read(kind: ResourceKind, data: &Value) -> Result<Resource, ModelError> {

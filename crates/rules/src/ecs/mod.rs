@@ -14,7 +14,7 @@ pub mod rules;
 
 use crate::model::{ModelError, Resource};
 use crate::resource::{ResourceKind, ResourceRef};
-use crate::service::{no_id_members, ServiceSpec};
+use crate::service::{no_id_members, SecurityHubDetails, ServiceSpec};
 use serde_json::Value;
 
 /// Amazon ECS Service Connect's registration in [`crate::service`].
@@ -32,6 +32,7 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
     wrapped: false,
     versioned: false,
     securityhub_type: "AwsEcsService",
+    securityhub_details,
     arn_namespace: "ecs",
     read,
     path,
@@ -39,7 +40,20 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
     arn_resource: path,
     id_members: no_id_members,
     decide: router::decide,
+    rules_doc,
 };
+
+/// What its rules read and when they do not apply, for `docs/rules.md`.
+fn rules_doc() -> String {
+    "ECS Service Connect rules read `{\"ecsService\": <one element of DescribeServices' services[]>}` \
+     and judge the `serviceConnectConfiguration` of the deployment whose `status` is `PRIMARY`; \
+     without deployments, without a `PRIMARY` one, without a configuration on it or with \
+     `enabled: false`, every ECS rule is `NOT_APPLICABLE`. A service whose `status` is `INACTIVE` \
+     (deleted) or `DRAINING` (being deleted) is `NOT_APPLICABLE` for every rule (reason `resource is \
+     INACTIVE` or `resource is DRAINING`; the values are listed in the API reference's \
+     [Service](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html))."
+        .to_owned()
+}
 
 /// Read a whole `{"ecsService": …}` document.
 fn read(kind: ResourceKind, document: &Value) -> Result<Resource, ModelError> {
@@ -61,6 +75,19 @@ fn parse_path(path: &str) -> Option<(ResourceKind, String)> {
     let (cluster, service) = id.split_once('/')?;
     let segment = |s: &str| !s.is_empty() && !s.contains('/');
     (segment(cluster) && segment(service)).then(|| (ResourceKind::EcsService, id.to_owned()))
+}
+
+/// `Details.AwsEcsService` of a service's findings: its cluster's ARN, its name and its ARN.
+fn securityhub_details(resource: &ResourceRef, partition: &str) -> Option<SecurityHubDetails> {
+    let (cluster, name) = resource.ecs_names()?;
+    Some(SecurityHubDetails::AwsEcsService {
+        cluster_arn: format!(
+            "arn:{partition}:ecs:{}:{}:cluster/{cluster}",
+            resource.region, resource.account
+        ),
+        name: name.to_owned(),
+        service_arn: resource.arn(partition),
+    })
 }
 
 impl ResourceRef {
@@ -91,6 +118,7 @@ impl ResourceRef {
 #[cfg(test)]
 mod tests {
     use crate::resource::{AwsService, ResourceKind, ResourceRef};
+    use crate::service::SecurityHubDetails;
 
     #[test]
     fn ids_follow_the_contract_and_parse_back() {
@@ -127,5 +155,18 @@ mod tests {
             "\"ecsService\""
         );
         assert_eq!(serde_json::to_string(&AwsService::Ecs).unwrap(), "\"ecs\"");
+    }
+
+    #[test]
+    fn security_hub_details_name_the_cluster_and_service_in_the_regions_partition() {
+        let r = ResourceRef::ecs("111122223333", "cn-north-1", "prod", "payments");
+        assert_eq!(
+            (r.service().spec().securityhub_details)(&r, "aws-cn"),
+            Some(SecurityHubDetails::AwsEcsService {
+                cluster_arn: "arn:aws-cn:ecs:cn-north-1:111122223333:cluster/prod".into(),
+                name: "payments".into(),
+                service_arn: "arn:aws-cn:ecs:cn-north-1:111122223333:service/prod/payments".into(),
+            })
+        );
     }
 }

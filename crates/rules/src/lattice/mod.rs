@@ -10,7 +10,7 @@ pub mod rules;
 
 use crate::model::{ModelError, Resource};
 use crate::resource::ResourceKind;
-use crate::service::{no_id_members, ServiceSpec};
+use crate::service::{no_id_members, no_securityhub_details, ServiceSpec};
 use serde_json::Value;
 
 /// VPC Lattice's registration in [`crate::service`].
@@ -32,6 +32,7 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
     wrapped: false,
     versioned: false,
     securityhub_type: "Other",
+    securityhub_details: no_securityhub_details,
     arn_namespace: "vpc-lattice",
     read,
     path,
@@ -39,7 +40,26 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
     arn_resource,
     id_members: no_id_members,
     decide: router::decide,
+    rules_doc,
 };
+
+/// What its rules read and when they do not apply, for `docs/rules.md`.
+fn rules_doc() -> String {
+    "VPC Lattice rules read one document per resource, assembled from the API's outputs with \
+     their members as the API names them: `{\"serviceNetwork\": GetServiceNetwork, \"authPolicy\": \
+     GetAuthPolicy | null, \"accessLogSubscriptions\": [ListAccessLogSubscriptions items], \
+     \"vpcAssociations\": [GetServiceNetworkVpcAssociation]}`, `{\"service\": GetService, \
+     \"listeners\": [GetListener], \"authPolicy\": GetAuthPolicy | null, \"accessLogSubscriptions\": \
+     [...]}` and `{\"targetGroup\": GetTargetGroup}`. A member the document lacks was not \
+     described: the rules that read it are `NOT_APPLICABLE`. Their fields are named from the \
+     document's root. A service or target group whose `status` is `DELETE_IN_PROGRESS` is \
+     `NOT_APPLICABLE` for every rule (reason `resource is DELETE_IN_PROGRESS`; the status values \
+     are listed in the API reference's \
+     [GetService](https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetService.html) and \
+     [GetTargetGroup](https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetTargetGroup.html)); \
+     a service network has no status."
+        .to_owned()
+}
 
 /// Read a whole document as `kind`.
 fn read(kind: ResourceKind, document: &Value) -> Result<Resource, ModelError> {

@@ -82,12 +82,10 @@ pub trait Document: DocumentJson {
     fn uid(&self) -> Option<&str> {
         None
     }
-    /// What a revert writes and compares, when the service says (only the members its rules
-    /// and its remediation read, nothing AWS changes on its own); `None` leaves it to the
-    /// engine's default.
-    fn revert_content(&self) -> Option<Value> {
-        None
-    }
+    /// What a revert writes and compares: only the members its rules and its remediation read,
+    /// nothing AWS changes on its own (App Mesh: `spec`; VPC Lattice: the evaluated fields; ECS:
+    /// the `PRIMARY` deployment's Service Connect configuration).
+    fn revert_content(&self) -> Value;
     /// The document, same shape as the input: `{"<kind>": data}` for a service whose documents
     /// are wrapped ([`crate::service::ServiceSpec::wrapped`]), the data itself otherwise.
     fn to_describe_value(&self) -> Value {

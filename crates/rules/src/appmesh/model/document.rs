@@ -19,6 +19,8 @@ trait AppMeshData {
     fn name(&self) -> Option<&str>;
     fn metadata(&self) -> Option<&Metadata>;
     fn extra(&self) -> &Map<String, Value>;
+    /// Its `spec` as JSON (`null` when absent).
+    fn spec_value(&self) -> Value;
 }
 
 /// Implements [`AppMeshData`] for a kind's data; `$name` reads its name inside the mesh.
@@ -38,6 +40,10 @@ macro_rules! app_mesh_data {
             }
             fn extra(&self) -> &Map<String, Value> {
                 &self.extra
+            }
+            fn spec_value(&self) -> Value {
+                // Plain structs of strings, numbers and JSON values always serialise.
+                serde_json::to_value(&self.spec).unwrap_or(Value::Null)
             }
         }
     };
@@ -99,5 +105,10 @@ impl<T: AppMeshData + serde::Serialize> Document for T {
     /// name gets a new one).
     fn uid(&self) -> Option<&str> {
         self.metadata()?.extra.get("uid")?.as_str()
+    }
+
+    /// `spec`: everything App Mesh lets a caller set (`metadata` and `status` are its own).
+    fn revert_content(&self) -> Value {
+        self.spec_value()
     }
 }

@@ -38,7 +38,7 @@ impl Document for EcsServiceDocument {
 
     /// Only the `PRIMARY` deployment's `serviceConnectConfiguration`: deployment ids, counts,
     /// rollout states and timestamps change on their own.
-    fn revert_content(&self) -> Option<Value> {
-        Some(json!({ "serviceConnectConfiguration": self.primary_configuration() }))
+    fn revert_content(&self) -> Value {
+        json!({ "serviceConnectConfiguration": self.primary_configuration() })
     }
 }

@@ -1,7 +1,7 @@
 //! [`Document`] for VPC Lattice's three documents: each reads its own resource's member
 //! (`serviceNetwork`, `service`, `targetGroup`).
 
-use super::{ServiceDocument, ServiceNetworkDocument, TargetGroupDocument};
+use super::{content, ServiceDocument, ServiceNetworkDocument, TargetGroupDocument};
 use crate::model::Document;
 use crate::resource::ResourceKind;
 use serde_json::Value;
@@ -10,7 +10,8 @@ use serde_json::Value;
 const DELETE_IN_PROGRESS: &str = "DELETE_IN_PROGRESS";
 
 /// Implements [`Document`] for a document whose resource is in `$member`; `$status` reads the
-/// status from it (a service network has none).
+/// status from it (a service network has none). What a revert compares is the [`content`]
+/// function named after `$member`.
 macro_rules! lattice_document {
     ($doc:ty, $kind:ident, $member:ident, |$data:ident| $status:expr) => {
         impl Document for $doc {
@@ -32,6 +33,9 @@ macro_rules! lattice_document {
             }
             fn timestamp(&self, member: &str) -> Option<&Value> {
                 self.$member.extra.get(member)
+            }
+            fn revert_content(&self) -> Value {
+                content::$member(self)
             }
         }
     };

@@ -18,6 +18,7 @@
 //! Their id changes when one is deleted and re-created, so the id is the incarnation.
 
 mod access;
+mod content;
 mod document;
 
 use serde::{Deserialize, Deserializer, Serialize};
