@@ -74,9 +74,11 @@ fn every_handled_event_name_has_a_fixture() {
     for service in AwsService::ALL {
         for name in event::handled_event_names(service) {
             assert!(
-                expected.values().any(|e| e["service"] == service.spec().name
-                    && e["eventName"] == *name
-                    && e["route"] != "ignore"),
+                expected
+                    .values()
+                    .any(|e| e["service"] == service.spec().name
+                        && e["eventName"] == *name
+                        && e["route"] != "ignore"),
                 "no routed fixture for {}'s {name}",
                 service.spec().name
             );

@@ -99,7 +99,10 @@ mod tests {
             ]),
             vars(&[
                 ("MESHWARDEN_REQUIRED_TAG_KEYS", "team, ,owner"),
-                ("MESHWARDEN_TLS_CA_ARNS", "arn:aws:acm-pca:eu-west-1:1:certificate-authority/x"),
+                (
+                    "MESHWARDEN_TLS_CA_ARNS",
+                    "arn:aws:acm-pca:eu-west-1:1:certificate-authority/x",
+                ),
                 ("MESHWARDEN_ECS_TLS_ROLE_ARNS", "arn:aws:iam::1:role/a"),
                 ("MESHWARDEN_MESH_IP_PREFERENCE", "IPv6_PREFERRED"),
                 ("MESHWARDEN_NODE_IP_PREFERENCE", "IPv4_ONLY"),

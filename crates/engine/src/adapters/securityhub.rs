@@ -234,21 +234,20 @@ fn to_sdk(f: &AsffFinding) -> sh::AwsSecurityFinding {
         .details(
             sh::ResourceDetails::builder()
                 .set_other(Some(f.resource.details.clone().into_iter().collect()))
-                .set_aws_ecs_service(match &f.resource.typed_details {
-                    Some(SecurityHubDetails::AwsEcsService {
-                        cluster_arn,
-                        name,
-                        service_arn,
-                    }) => Some(
-                        sh::AwsEcsServiceDetails::builder()
+                .set_aws_ecs_service(f.resource.typed_details.as_ref().map(|details| {
+                    match details {
+                        SecurityHubDetails::AwsEcsService {
+                            cluster_arn,
+                            name,
+                            service_arn,
+                        } => sh::AwsEcsServiceDetails::builder()
                             .cluster(cluster_arn)
                             .name(name)
                             .service_name(name)
                             .service_arn(service_arn)
                             .build(),
-                    ),
-                    None => None,
-                })
+                    }
+                }))
                 .build(),
         )
         .build();

@@ -161,7 +161,9 @@ mod tests {
         );
         // A document no kind reads is compared whole, without its timestamps.
         assert_eq!(
-            content_of(&json!({"gatewayRoute": {"createdAt": 1.0, "spec": {"a": [{"lastUpdatedAt": 2.0, "b": 1}]}}})),
+            content_of(
+                &json!({"gatewayRoute": {"createdAt": 1.0, "spec": {"a": [{"lastUpdatedAt": 2.0, "b": 1}]}}})
+            ),
             json!({"gatewayRoute": {"spec": {"a": [{"b": 1}]}}})
         );
     }

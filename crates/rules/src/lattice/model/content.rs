@@ -9,8 +9,7 @@
 //! statuses and timestamps are left out.
 
 use super::{
-    AccessLogSubscription, AuthPolicy, ServiceDocument, ServiceNetworkDocument,
-    TargetGroupDocument,
+    AccessLogSubscription, AuthPolicy, ServiceDocument, ServiceNetworkDocument, TargetGroupDocument,
 };
 use serde_json::{json, Value};
 
