@@ -3,7 +3,7 @@
 
 use crate::core::error::{EngineError, PortError};
 use crate::core::exemptions::ExemptionItem;
-use crate::core::identity::{content_of, differing_members, Identity};
+use crate::core::identity::{content_of, differing_members, revision_of, Identity};
 use crate::core::mode::AutoRevert;
 use crate::core::ports::{
     ComplianceStore, Described, FindingsSink, RecordOutcome, Reservation, ResourceWriter,
@@ -465,15 +465,31 @@ impl<R: ResourceWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, R, S, 
         let fresh_content = content_of(&fresh.resource.to_describe_value());
         let holds =
             |document: Option<&Value>| document.map(content_of).as_ref() == Some(&fresh_content);
-        // Unchanged: the service holds the evaluated content; our earlier update landed: it
-        // holds the planned one.
-        let same_content = || holds(intent.before.as_ref());
+        // The revision evaluated and the one now (ECS: the PRIMARY deployment): a revert is made
+        // only on the revision it was planned on.
+        let evaluated_revision = intent.before.as_ref().and_then(revision_of);
+        let fresh_revision = fresh.resource.as_document().revision();
+        // Unchanged: the service holds the evaluated content, on the evaluated revision; our
+        // earlier update landed: it holds the planned one.
+        let same_content = || holds(intent.before.as_ref()) && evaluated_revision == fresh_revision;
         let landed = || holds(intent.after.as_ref());
         match revert::recheck(&planned, &now_identity, same_content, landed) {
             Recheck::Unchanged => Box::pin(self.update(done, fresh, slot)).await,
             Recheck::AlreadyReverted => {
                 self.settle(&mut done, &fresh.resource, Action::Reverted, None);
                 Box::pin(self.complete(done, None)).await
+            }
+            Recheck::Changed
+                if evaluated_revision != fresh_revision && holds(intent.before.as_ref()) =>
+            {
+                // The content as evaluated, on another revision: redeployed (an image deploy).
+                done.action = Action::RevertSkipped;
+                done.action_reason = Some(ActionReason::Redeployed {
+                    before: evaluated_revision.unwrap_or_else(|| "unknown".to_owned()),
+                    now: fresh_revision.unwrap_or_else(|| "unknown".to_owned()),
+                });
+                self.counts.revert_skipped += 1;
+                Box::pin(self.complete(done, unused)).await
             }
             Recheck::Changed => {
                 done.action = Action::RevertSkipped;
@@ -561,7 +577,7 @@ impl<R: ResourceWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, R, S, 
                 })
                 .collect()
         };
-        match revert::after_writes(done.identity.version, &updated, differing) {
+        match revert::after_writes(done.identity.version, &updated, &fresh.resource, differing) {
             AfterWrites::Landed => self.settle(&mut done, &updated, Action::Reverted, note),
             // Accepted and propagating: recorded as written (the planned document), and the
             // next evaluation confirms it.

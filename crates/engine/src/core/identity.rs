@@ -70,6 +70,15 @@ pub fn content_of(document: &Value) -> Value {
     }
 }
 
+/// The [revision](meshwarden_rules::model::Document::revision) a describe document shows (ECS:
+/// its `PRIMARY` deployment); `None` for a kind without one, or a document no kind reads.
+pub fn revision_of(document: &Value) -> Option<String> {
+    Resource::from_describe_value(document)
+        .ok()?
+        .as_document()
+        .revision()
+}
+
 /// The top-level members where two documents (or contents) differ, sorted.
 pub fn differing_members(a: &Value, b: &Value) -> Vec<String> {
     let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {

@@ -84,6 +84,22 @@ pub enum ActionReason {
     /// The resource changed between the evaluation and the revert; what changed.
     #[error("changed since evaluated ({0}); the newer change has its own event")]
     ChangedSinceEvaluated(String),
+    /// The resource was redeployed between the evaluation and the revert with its content as
+    /// evaluated (ECS: an image deploy made a new `PRIMARY` deployment with the same Service
+    /// Connect configuration). The revert is made only on the revision it was planned on, and an
+    /// image deploy invokes nothing: the drift stays recorded until the next configuration
+    /// change or `meshwarden remediate`.
+    #[error(
+        "redeployed since evaluated ({before} → {now}, same configuration): not reverted onto a \
+         revision it was not planned on; still non-compliant until the next configuration change \
+         or meshwarden remediate"
+    )]
+    Redeployed {
+        /// The revision evaluated.
+        before: String,
+        /// The revision described before the write.
+        now: String,
+    },
     /// Planned again on the fresh describe, nothing was left to revert.
     #[error("nothing left to revert")]
     NothingLeft,
@@ -117,6 +133,14 @@ pub enum ActionReason {
         .0.join(", ")
     )]
     ContentConflict(Vec<String>),
+    /// The describe after the write shows changes started between the describe before it and
+    /// the write, which the write replaced (ECS: deployments with another configuration).
+    #[error(
+        "conflict: {} started between the describe before the revert and its write, with \
+         another configuration, and the revert replaced it: a concurrent change was overwritten",
+        .0.join(", ")
+    )]
+    Overwritten(Vec<String>),
     /// A service refused a call (the refusal's text).
     #[error("{0}")]
     Refused(String),
@@ -193,6 +217,18 @@ impl ActionReason {
         ) {
             return Some(ActionReason::ChangedSinceEvaluated(what.to_owned()));
         }
+        if let Some((before, now)) = between(
+            "redeployed since evaluated (",
+            ", same configuration): not reverted onto a revision it was not planned on; still \
+             non-compliant until the next configuration change or meshwarden remediate",
+        )
+        .and_then(|revisions| revisions.split_once(" → "))
+        {
+            return Some(ActionReason::Redeployed {
+                before: before.to_owned(),
+                now: now.to_owned(),
+            });
+        }
         if let Some((event_name, event_time)) = text
             .strip_prefix("superseded: deleted by ")
             .and_then(|rest| rest.split_once(" at "))
@@ -220,6 +256,14 @@ impl ActionReason {
         ) {
             let members = members.split(", ").map(str::to_owned).collect();
             return Some(ActionReason::ContentConflict(members));
+        }
+        if let Some(changes) = between(
+            "conflict: ",
+            " started between the describe before the revert and its write, with another \
+             configuration, and the revert replaced it: a concurrent change was overwritten",
+        ) {
+            let changes = changes.split(", ").map(str::to_owned).collect();
+            return Some(ActionReason::Overwritten(changes));
         }
         text.strip_prefix("record reduced: ")
             .map(|why| ActionReason::Reduced(why.to_owned()))
@@ -297,11 +341,27 @@ mod tests {
                  concurrent change may have been overwritten",
             ),
             (
+                ActionReason::Redeployed {
+                    before: "PRIMARY deployment ecs-svc/1".into(),
+                    now: "PRIMARY deployment ecs-svc/2".into(),
+                },
+                "redeployed since evaluated (PRIMARY deployment ecs-svc/1 → PRIMARY deployment \
+                 ecs-svc/2, same configuration): not reverted onto a revision it was not planned \
+                 on; still non-compliant until the next configuration change or meshwarden \
+                 remediate",
+            ),
+            (
                 ActionReason::Superseded {
                     event_name: "DeleteMesh".into(),
                     event_time: "2026-11-25T06:00:00Z".into(),
                 },
                 "superseded: deleted by DeleteMesh at 2026-11-25T06:00:00Z",
+            ),
+            (
+                ActionReason::Overwritten(vec!["deployment ecs-svc/7".into()]),
+                "conflict: deployment ecs-svc/7 started between the describe before the revert \
+                 and its write, with another configuration, and the revert replaced it: a \
+                 concurrent change was overwritten",
             ),
             (
                 ActionReason::Reduced("too large".into()),

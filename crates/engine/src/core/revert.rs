@@ -129,9 +129,13 @@ pub struct Differing {
 /// planned content; `differing` lists the members where it does not. A member that still holds
 /// its value from before the writes, where AWS documents propagation, is lag; any other
 /// difference is a change that landed while our writes were in flight — detected, not prevented.
+/// So is a change the describe after the writes shows they replaced
+/// ([`Document::replaced_since`](meshwarden_rules::model::Document::replaced_since) of
+/// `planned_on`, the describe they were planned on: ECS's deployments started meanwhile).
 pub fn after_writes(
     evaluated: Option<i64>,
     updated: &Resource,
+    planned_on: &Resource,
     differing: impl FnOnce() -> Vec<Differing>,
 ) -> AfterWrites {
     let returned = updated.version();
@@ -142,6 +146,10 @@ pub fn after_writes(
             expected: version + 1,
         }),
         None => {
+            let replaced = updated.as_document().replaced_since(planned_on);
+            if !replaced.is_empty() {
+                return AfterWrites::Conflict(ActionReason::Overwritten(replaced));
+            }
             let differing = differing();
             let lagging =
                 |d: &Differing| d.as_before && PROPAGATING_MEMBERS.contains(&d.member.as_str());
@@ -272,10 +280,13 @@ mod tests {
             member: member.to_owned(),
             as_before,
         };
-        assert_eq!(after_writes(None, &network, Vec::new), AfterWrites::Landed);
-        let AfterWrites::Conflict(reason) =
-            after_writes(None, &network, || vec![differ("authPolicy", false)])
-        else {
+        assert_eq!(
+            after_writes(None, &network, &network, Vec::new),
+            AfterWrites::Landed
+        );
+        let AfterWrites::Conflict(reason) = after_writes(None, &network, &network, || {
+            vec![differ("authPolicy", false)]
+        }) else {
             panic!("a policy neither planned nor evaluated is a conflict");
         };
         assert_eq!(
@@ -283,13 +294,16 @@ mod tests {
             ActionReason::ContentConflict(vec!["authPolicy".to_owned()])
         );
         assert_eq!(
-            after_writes(None, &network, || vec![differ("authPolicy", true)]),
+            after_writes(None, &network, &network, || vec![differ(
+                "authPolicy",
+                true
+            )]),
             AfterWrites::Propagating(vec!["authPolicy".to_owned()]),
             "the previous policy still served is propagation"
         );
         assert!(
             matches!(
-                after_writes(None, &network, || vec![
+                after_writes(None, &network, &network, || vec![
                     differ("authPolicy", true),
                     differ("authType", true)
                 ]),
@@ -299,7 +313,7 @@ mod tests {
         );
         assert!(
             matches!(
-                after_writes(Some(3), &network, || panic!("versions decide")),
+                after_writes(Some(3), &network, &network, || panic!("versions decide")),
                 AfterWrites::Conflict(_)
             ),
             "a versioned answer without the next version is a conflict"

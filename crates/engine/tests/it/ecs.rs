@@ -197,6 +197,114 @@ async fn a_configuration_changed_between_evaluation_and_revert_is_not_undone() {
 }
 
 #[tokio::test]
+async fn a_redeploy_between_evaluation_and_revert_skips_the_revert_and_says_so() {
+    let h = Harness::new().await;
+    let (cluster, service) = service_that_lost_tls(&h).await;
+    let evaluated_deployment = h
+        .describe_ecs_service(&cluster, &service)
+        .await
+        .and_then(|s| {
+            s.deployments
+                .unwrap_or_default()
+                .into_iter()
+                .find(|d| d.status.as_deref() == Some("PRIMARY"))
+        })
+        .and_then(|d| d.id)
+        .unwrap();
+    // After the evaluation's describe, a deploy that keeps the configuration (as an image deploy
+    // does) makes a new PRIMARY deployment: the revert was planned on the evaluated one.
+    let client = h.ecs();
+    let (c, s) = (cluster.clone(), service.clone());
+    let config = h.config(AutoRevert::On);
+    let (services, store) = h.ports(&config);
+    let staged = Staged::new(services).before_describe(
+        2,
+        Box::new(move || {
+            Box::pin(async move {
+                client
+                    .update_service()
+                    .cluster(c)
+                    .service(s)
+                    .force_new_deployment(true)
+                    .send()
+                    .await
+                    .unwrap();
+            })
+        }),
+    );
+    let engine = meshwarden_engine::Engine::new(staged, store, config);
+    let event = update_service_event(
+        &cluster,
+        &service,
+        Some(ServiceConnect::compliant().without_tls()),
+        HUMAN_ROLE,
+    );
+    let report = evaluated(&engine, &event).await;
+    assert_eq!(report.action, Action::RevertSkipped, "{report:?}");
+    match &report.reason {
+        Some(ActionReason::Redeployed { before, now }) => {
+            assert_eq!(
+                before,
+                &format!("PRIMARY deployment {evaluated_deployment}")
+            );
+            assert_ne!(before, now);
+        }
+        other => panic!("expected Redeployed, got {other:?}"),
+    }
+    assert_eq!(
+        h.primary_service_connect(&cluster, &service).await,
+        Some(ServiceConnect::compliant().without_tls().sdk()),
+        "nothing written onto the new deployment"
+    );
+}
+
+#[tokio::test]
+async fn a_configuration_change_just_before_the_write_is_recorded_as_overwritten() {
+    let h = Harness::new().await;
+    let (cluster, service) = service_that_lost_tls(&h).await;
+    // Between the describe before the write and the write, someone sets another configuration:
+    // UpdateService takes no condition, so the revert replaces it. The describe after the write
+    // still lists that deployment (draining): the conflict is recorded, not hidden.
+    let client = h.ecs();
+    let (c, s) = (cluster.clone(), service.clone());
+    let theirs = ServiceConnect::compliant()
+        .without_tls()
+        .with_zero_timeout();
+    let config = h.config(AutoRevert::On);
+    let (services, store) = h.ports(&config);
+    let staged = Staged::new(services).before_update(Box::new(move || {
+        Box::pin(async move {
+            client
+                .update_service()
+                .cluster(c)
+                .service(s)
+                .service_connect_configuration(theirs.sdk())
+                .send()
+                .await
+                .unwrap();
+        })
+    }));
+    let engine = meshwarden_engine::Engine::new(staged, store, config);
+    let event = update_service_event(
+        &cluster,
+        &service,
+        Some(ServiceConnect::compliant().without_tls()),
+        HUMAN_ROLE,
+    );
+    let report = evaluated(&engine, &event).await;
+    assert_eq!(report.action, Action::RevertConflict, "{report:?}");
+    assert!(
+        matches!(&report.reason, Some(ActionReason::Overwritten(changes)) if changes.len() == 1 && changes[0].starts_with("deployment ")),
+        "{report:?}"
+    );
+    assert_eq!(
+        h.primary_service_connect(&cluster, &service).await,
+        Some(ServiceConnect::compliant().sdk()),
+        "the revert's configuration is in force"
+    );
+}
+
+#[tokio::test]
 async fn without_a_compliant_configuration_the_revert_is_skipped_with_the_refusal() {
     let h = Harness::new().await;
     let cluster = unique("cl");

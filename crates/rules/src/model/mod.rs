@@ -82,6 +82,24 @@ pub trait Document: DocumentJson {
     fn uid(&self) -> Option<&str> {
         None
     }
+    /// What every change the service makes replaces, even one that leaves
+    /// [`Document::revert_content`] as it was, when the service has such a thing (ECS: the
+    /// `PRIMARY` deployment, which an image deploy replaces while keeping the Service Connect
+    /// configuration): a revert is made only on the revision it was planned on. `None` where the
+    /// version and the content already tell every change.
+    fn revision(&self) -> Option<String> {
+        None
+    }
+    /// What the describe after a write (`self`) shows was started between the describe the
+    /// write was planned on (`planned_on`) and the write, and that the write then replaced —
+    /// where the service leaves a trace of it (ECS: a deployment started meanwhile with another
+    /// Service Connect configuration, still listed while it drains). Each entry names one. Empty
+    /// where the service leaves no such trace (App Mesh's versions already tell; VPC Lattice
+    /// compares the content after the writes).
+    fn replaced_since(&self, planned_on: &Resource) -> Vec<String> {
+        let _ = planned_on;
+        Vec::new()
+    }
     /// What a revert writes and compares: only the members its rules and its remediation read,
     /// nothing AWS changes on its own (App Mesh: `spec`; VPC Lattice: the evaluated fields; ECS:
     /// the `PRIMARY` deployment's Service Connect configuration).

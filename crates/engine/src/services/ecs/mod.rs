@@ -271,6 +271,18 @@ mod tests {
             content(service("ecs-svc/1", 300)),
             content(service("ecs-svc/1", 0))
         );
+        // The deployment is the revision: a redeploy with the same configuration is a change.
+        assert_eq!(
+            service("ecs-svc/1", 300)
+                .as_document()
+                .revision()
+                .as_deref(),
+            Some("PRIMARY deployment ecs-svc/1")
+        );
+        assert_ne!(
+            crate::core::identity::revision_of(&service("ecs-svc/1", 300).to_describe_value()),
+            crate::core::identity::revision_of(&service("ecs-svc/2", 300).to_describe_value())
+        );
         assert_eq!(
             content(service("ecs-svc/1", 0))["serviceConnectConfiguration"]["services"][0]
                 ["timeout"]["idleTimeoutSeconds"],

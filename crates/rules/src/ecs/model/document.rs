@@ -1,7 +1,7 @@
 //! [`Document`] for the ECS service document.
 
-use super::EcsServiceDocument;
-use crate::model::Document;
+use super::{EcsServiceDocument, PRIMARY};
+use crate::model::{Document, Resource};
 use crate::resource::ResourceKind;
 use serde_json::{json, Value};
 
@@ -34,6 +34,45 @@ impl Document for EcsServiceDocument {
 
     fn timestamp(&self, member: &str) -> Option<&Value> {
         self.ecs_service.extra.get(member)
+    }
+
+    /// The `PRIMARY` deployment: every `UpdateService` that starts a deployment replaces it, an
+    /// image deploy that keeps the configuration included.
+    fn revision(&self) -> Option<String> {
+        let id = self.primary()?.id.as_deref()?;
+        Some(format!("PRIMARY deployment {id}"))
+    }
+
+    /// The deployments that are not `PRIMARY`, were not there when the write was planned, and
+    /// carry a configuration that is neither the one planned on nor the one now in force: a
+    /// configuration change that landed between the describe before the write and the write,
+    /// which the write's own deployment replaced. ECS lists a replaced deployment as `ACTIVE`
+    /// while its tasks drain (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html>):
+    /// seen when it is still listed.
+    fn replaced_since(&self, planned_on: &Resource) -> Vec<String> {
+        let Resource::EcsService(before) = planned_on else {
+            return Vec::new();
+        };
+        let known: Vec<&str> = before
+            .ecs_service
+            .deployments
+            .iter()
+            .flatten()
+            .filter_map(|d| d.id.as_deref())
+            .collect();
+        let (was, now) = (before.primary_configuration(), self.primary_configuration());
+        self.ecs_service
+            .deployments
+            .iter()
+            .flatten()
+            .filter(|d| d.status.as_deref() != Some(PRIMARY))
+            .filter_map(|d| {
+                let id = d.id.as_deref()?;
+                let config = d.service_connect_configuration.as_ref();
+                (!known.contains(&id) && config != was && config != now)
+                    .then(|| format!("deployment {id}"))
+            })
+            .collect()
     }
 
     /// Only the `PRIMARY` deployment's `serviceConnectConfiguration`: deployment ids, counts,

@@ -101,3 +101,45 @@ fn a_wrong_shape_is_a_clear_error() {
     let unknown = Resource::from_describe_value(&json!({"ecs": {}})).unwrap_err();
     assert!(unknown.to_string().contains("ecsService"), "{unknown}");
 }
+
+/// The service after a deploy: `ecs-svc/{primary}` with `primary_config` is PRIMARY, and the
+/// deployments in `draining` (id, configuration) are ACTIVE.
+fn redeployed(primary: &str, primary_config: Value, draining: &[(&str, Value)]) -> Resource {
+    let mut document = service();
+    let mut deployments = vec![json!({"id": primary, "status": "PRIMARY",
+        "serviceConnectConfiguration": primary_config})];
+    deployments.extend(draining.iter().map(
+        |(id, config)| json!({"id": id, "status": "ACTIVE", "serviceConnectConfiguration": config}),
+    ));
+    document["ecsService"]["deployments"] = Value::Array(deployments);
+    Resource::from_describe_value(&document).unwrap()
+}
+
+#[test]
+fn a_deployment_the_write_replaced_is_named_only_when_it_carried_another_configuration() {
+    let open = json!({"enabled": true, "namespace": "pay.local"});
+    let planned = json!({"enabled": true, "namespace": "pay.local", "services": []});
+    let theirs = json!({"enabled": false});
+    let planned_on = redeployed("ecs-svc/2", open.clone(), &[("ecs-svc/1", theirs.clone())]);
+    // Our deployment is PRIMARY; ecs-svc/3 started in between with another configuration.
+    let after = redeployed(
+        "ecs-svc/4",
+        planned.clone(),
+        &[("ecs-svc/3", theirs.clone()), ("ecs-svc/2", open.clone())],
+    );
+    assert_eq!(
+        after.as_document().replaced_since(&planned_on),
+        ["deployment ecs-svc/3"]
+    );
+    // A deploy in between that kept the configuration (an image deploy) replaced nothing of it;
+    // nor did one that already carried the planned configuration, nor one known before.
+    for kept in [open.clone(), planned.clone()] {
+        let after = redeployed("ecs-svc/4", planned.clone(), &[("ecs-svc/3", kept)]);
+        assert!(after.as_document().replaced_since(&planned_on).is_empty());
+    }
+    let after = redeployed("ecs-svc/4", planned, &[("ecs-svc/1", theirs)]);
+    assert!(after.as_document().replaced_since(&planned_on).is_empty());
+    // Another kind's document tells nothing.
+    let other = Resource::from_describe_value(&json!({"targetGroup": {"id": "tg-1"}})).unwrap();
+    assert!(after.as_document().replaced_since(&other).is_empty());
+}
