@@ -3,17 +3,19 @@
 //! `ecs_fidelity.py`, which keeps the configuration per deployment as ECS does).
 
 use crate::pipeline::evaluated;
+use aws_sdk_ecs::operation::update_service::builders::UpdateServiceFluentBuilder;
 use meshwarden_engine::core::ports::{ComplianceStore, ResourceReader, Scope};
 use meshwarden_engine::core::reason::ActionReason;
 use meshwarden_engine::core::record::{Action, Status};
 use meshwarden_engine::invocation::Invocation;
+use meshwarden_engine::outcome::EventReport;
 use meshwarden_engine::services::ecs::EcsAdapter;
 use meshwarden_engine::{AutoRevert, Handled};
 use meshwarden_rules::catalog::Refusal;
 use meshwarden_rules::resource::{AwsService, ResourceRef};
 use meshwarden_testkit::ecs::*;
 use meshwarden_testkit::proxy::{through, FaultProxy};
-use meshwarden_testkit::staged::Staged;
+use meshwarden_testkit::staged::{Staged, Step};
 use meshwarden_testkit::*;
 use serde_json::Value;
 
@@ -59,6 +61,44 @@ async fn service_that_lost_tls(h: &Harness) -> (String, String) {
     let broken = ServiceConnect::compliant().without_tls();
     h.update_service_connect(&cluster, &service, broken).await;
     (cluster, service)
+}
+
+/// When a staged change to the service is made during the revert: before the re-describe that
+/// precedes the write (the second describe), or just before the write.
+enum During {
+    Redescribe,
+    Write,
+}
+
+/// The revert of a service that lost TLS (`AUTO_REVERT=on`), with someone's `UpdateService`
+/// (`change` completes the request) made `during` it.
+async fn revert_interleaved(
+    h: &Harness,
+    cluster: &str,
+    service: &str,
+    during: During,
+    change: impl FnOnce(UpdateServiceFluentBuilder) -> UpdateServiceFluentBuilder + Send + 'static,
+) -> EventReport {
+    let request = change(h.ecs().update_service().cluster(cluster).service(service));
+    let step: Step = Box::new(move || {
+        Box::pin(async move {
+            request.send().await.unwrap();
+        })
+    });
+    let config = h.config(AutoRevert::On);
+    let (services, store) = h.ports(&config);
+    let staged = match during {
+        During::Redescribe => Staged::new(services).before_describe(2, step),
+        During::Write => Staged::new(services).before_update(step),
+    };
+    let engine = meshwarden_engine::Engine::new(staged, store, config);
+    let event = update_service_event(
+        cluster,
+        service,
+        Some(ServiceConnect::compliant().without_tls()),
+        HUMAN_ROLE,
+    );
+    evaluated(&engine, &event).await
 }
 
 #[tokio::test]
@@ -147,38 +187,13 @@ async fn a_configuration_changed_between_evaluation_and_revert_is_not_undone() {
     let (cluster, service) = service_that_lost_tls(&h).await;
     // After the evaluation's describe, someone changes the configuration again: the newer
     // change has its own event, this revert must not overwrite it.
-    let client = h.ecs();
-    let (c, s) = (cluster.clone(), service.clone());
-    let config = h.config(AutoRevert::On);
-    let (services, store) = h.ports(&config);
-    let staged = Staged::new(services).before_describe(
-        2,
-        Box::new(move || {
-            Box::pin(async move {
-                client
-                    .update_service()
-                    .cluster(c)
-                    .service(s)
-                    .service_connect_configuration(
-                        ServiceConnect::compliant()
-                            .without_tls()
-                            .with_zero_timeout()
-                            .sdk(),
-                    )
-                    .send()
-                    .await
-                    .unwrap();
-            })
-        }),
-    );
-    let engine = meshwarden_engine::Engine::new(staged, store, config);
-    let event = update_service_event(
-        &cluster,
-        &service,
-        Some(ServiceConnect::compliant().without_tls()),
-        HUMAN_ROLE,
-    );
-    let report = evaluated(&engine, &event).await;
+    let theirs = ServiceConnect::compliant()
+        .without_tls()
+        .with_zero_timeout();
+    let report = revert_interleaved(&h, &cluster, &service, During::Redescribe, move |u| {
+        u.service_connect_configuration(theirs.sdk())
+    })
+    .await;
     assert_eq!(report.action, Action::RevertSkipped, "{report:?}");
     assert!(
         matches!(report.reason, Some(ActionReason::ChangedSinceEvaluated(_))),
@@ -213,33 +228,10 @@ async fn a_redeploy_between_evaluation_and_revert_skips_the_revert_and_says_so()
         .unwrap();
     // After the evaluation's describe, a deploy that keeps the configuration (as an image deploy
     // does) makes a new PRIMARY deployment: the revert was planned on the evaluated one.
-    let client = h.ecs();
-    let (c, s) = (cluster.clone(), service.clone());
-    let config = h.config(AutoRevert::On);
-    let (services, store) = h.ports(&config);
-    let staged = Staged::new(services).before_describe(
-        2,
-        Box::new(move || {
-            Box::pin(async move {
-                client
-                    .update_service()
-                    .cluster(c)
-                    .service(s)
-                    .force_new_deployment(true)
-                    .send()
-                    .await
-                    .unwrap();
-            })
-        }),
-    );
-    let engine = meshwarden_engine::Engine::new(staged, store, config);
-    let event = update_service_event(
-        &cluster,
-        &service,
-        Some(ServiceConnect::compliant().without_tls()),
-        HUMAN_ROLE,
-    );
-    let report = evaluated(&engine, &event).await;
+    let report = revert_interleaved(&h, &cluster, &service, During::Redescribe, |u| {
+        u.force_new_deployment(true)
+    })
+    .await;
     assert_eq!(report.action, Action::RevertSkipped, "{report:?}");
     match &report.reason {
         Some(ActionReason::Redeployed { before, now }) => {
@@ -265,33 +257,13 @@ async fn a_configuration_change_just_before_the_write_is_recorded_as_overwritten
     // Between the describe before the write and the write, someone sets another configuration:
     // UpdateService takes no condition, so the revert replaces it. The describe after the write
     // still lists that deployment (draining): the conflict is recorded, not hidden.
-    let client = h.ecs();
-    let (c, s) = (cluster.clone(), service.clone());
     let theirs = ServiceConnect::compliant()
         .without_tls()
         .with_zero_timeout();
-    let config = h.config(AutoRevert::On);
-    let (services, store) = h.ports(&config);
-    let staged = Staged::new(services).before_update(Box::new(move || {
-        Box::pin(async move {
-            client
-                .update_service()
-                .cluster(c)
-                .service(s)
-                .service_connect_configuration(theirs.sdk())
-                .send()
-                .await
-                .unwrap();
-        })
-    }));
-    let engine = meshwarden_engine::Engine::new(staged, store, config);
-    let event = update_service_event(
-        &cluster,
-        &service,
-        Some(ServiceConnect::compliant().without_tls()),
-        HUMAN_ROLE,
-    );
-    let report = evaluated(&engine, &event).await;
+    let report = revert_interleaved(&h, &cluster, &service, During::Write, move |u| {
+        u.service_connect_configuration(theirs.sdk())
+    })
+    .await;
     assert_eq!(report.action, Action::RevertConflict, "{report:?}");
     assert!(
         matches!(&report.reason, Some(ActionReason::Overwritten(changes)) if changes.len() == 1 && changes[0].starts_with("deployment ")),
