@@ -16,6 +16,9 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
+for built in bootstrap meshwarden; do
+    [ -x "$bin/$built" ] || { echo "error: $bin/$built is not built (cargo build --workspace)" >&2; exit 1; }
+done
 
 export MESHWARDEN_TABLE=meshwarden-demo
 port="$("$MESHWARDEN_PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -56,8 +59,10 @@ invoke() {  # CloudTrail → EventBridge (the deployed rules' patterns) → the 
         return
     fi
     for event in "$work/delivered"/*.json; do
-        (cd "$root" && cargo lambda invoke -A 127.0.0.1 -P "$port" --output-format json --data-file "$event") \
-            | "$MESHWARDEN_PYTHON" -c 'import json,sys; h=json.load(sys.stdin); print("   Lambda: %s %s → %s, action %s%s" % (h.get("outcome"), h.get("resource","-").split(":",3)[-1], h.get("status"), h.get("action"), (" (" + h["reason"] + ")") if h.get("reason") else ""))'
+        # A function that died (or hangs) never answers: fail with its log, never wait forever.
+        answer="$(cd "$root" && timeout 120 cargo lambda invoke -A 127.0.0.1 -P "$port" --output-format json --data-file "$event")" \
+            || { echo "error: the function did not answer within 120 s; its log:" >&2; cat "$work"/function-*.log >&2; exit 1; }
+        printf '%s' "$answer" | "$MESHWARDEN_PYTHON" -c 'import json,sys; h=json.load(sys.stdin); print("   Lambda: %s %s → %s, action %s%s" % (h.get("outcome"), h.get("resource","-").split(":",3)[-1], h.get("status"), h.get("action"), (" (" + h["reason"] + ")") if h.get("reason") else ""))'
     done
 }
 

@@ -253,7 +253,7 @@ impl EngineConfig {
             regions.extend(region_default.map(str::to_owned));
         }
         Ok(EngineConfig {
-            table: get("MESHWARDEN_TABLE").unwrap_or(DEFAULT_TABLE).to_owned(),
+            table: table_name(&vars),
             auto_revert: get("AUTO_REVERT").unwrap_or("off").parse()?,
             rules: rules_config(&vars),
             history_ttl: Duration::from_secs(
@@ -372,6 +372,16 @@ impl EngineConfig {
         let arn = self.own_role_arn.as_deref()?;
         arn.split(':').nth(4).filter(|a| !a.is_empty())
     }
+}
+
+/// The compliance table's name from the variables (`MESHWARDEN_TABLE`; unset or empty: the
+/// infrastructure's default): the responder's reading and the CLI's.
+pub fn table_name(vars: &HashMap<String, String>) -> String {
+    vars.get("MESHWARDEN_TABLE")
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .unwrap_or(DEFAULT_TABLE)
+        .to_owned()
 }
 
 /// The rules' parameters from the variables: the one reading of them, the responder's and the
@@ -603,6 +613,21 @@ mod tests {
         let c = EngineConfig::from_vars(vars(&[])).unwrap();
         assert!(c.consistency_window < LAMBDA_LAST_RETRY_AFTER);
         assert!(c.consistency_window + Duration::from_secs(60) <= LAMBDA_LAST_RETRY_AFTER);
+    }
+
+    #[test]
+    fn the_table_is_the_variable_else_the_default_even_when_empty() {
+        assert_eq!(table_name(&vars(&[])), DEFAULT_TABLE);
+        assert_eq!(
+            table_name(&vars(&[("MESHWARDEN_TABLE", " ")])),
+            DEFAULT_TABLE
+        );
+        assert_eq!(
+            table_name(&vars(&[("MESHWARDEN_TABLE", " drift ")])),
+            "drift"
+        );
+        let c = EngineConfig::from_vars(vars(&[("MESHWARDEN_TABLE", "")])).unwrap();
+        assert_eq!(c.table, DEFAULT_TABLE);
     }
 
     #[test]

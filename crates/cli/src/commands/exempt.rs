@@ -175,7 +175,7 @@ async fn known_resource(
     if state.is_none() {
         bail!(
             "unknown resource: no record of {resource} in table {}",
-            aws.table
+            aws.table()
         );
     }
     Ok((session, resource))
@@ -280,7 +280,7 @@ async fn list(args: &ListArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                 ]);
             }
             print!("{}", table.render());
-            println!("{} exemption(s) in table {}", listed.len(), aws.table);
+            println!("{} exemption(s) in table {}", listed.len(), aws.table());
         }
     }
     Ok(ExitCode::SUCCESS)

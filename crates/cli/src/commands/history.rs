@@ -83,7 +83,7 @@ pub async fn run(args: &HistoryArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> 
             .map_err(|e| session.store_error(e))?
             .is_none()
     {
-        return Err(anyhow!("no record of {resource} in table {}", aws.table));
+        return Err(anyhow!("no record of {resource} in table {}", aws.table()));
     }
     match args.format {
         Format::Json => println!("{}", serde_json::to_string(&items)?),

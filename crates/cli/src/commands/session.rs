@@ -4,7 +4,7 @@
 
 use anyhow::{anyhow, Context};
 use meshwarden_engine::adapters::aws::{load_sdk_config, SdkOptions};
-use meshwarden_engine::config::DEFAULT_TABLE;
+use meshwarden_engine::config;
 use meshwarden_engine::core::ports::{ComplianceStore, PortError};
 use meshwarden_engine::core::record::StateItem;
 use meshwarden_engine::on_aws::{self, AwsEngine};
@@ -20,9 +20,20 @@ pub struct AwsArgs {
     /// Send every AWS call to this endpoint (a local emulator).
     #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// The compliance table (the infrastructure's default name unless set).
-    #[arg(long, global = true, env = "MESHWARDEN_TABLE", default_value = DEFAULT_TABLE, value_name = "NAME")]
-    pub table: String,
+    /// The compliance table [default: $MESHWARDEN_TABLE, read as the responder reads it; unset
+    /// or empty: the infrastructure's default name, `meshwarden`].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub table: Option<String>,
+}
+
+impl AwsArgs {
+    /// The compliance table: `--table`, else the process environment's, read by the responder's
+    /// own function ([`config::table_name`]).
+    pub fn table(&self) -> String {
+        self.table
+            .clone()
+            .unwrap_or_else(|| config::table_name(&std::env::vars().collect()))
+    }
 }
 
 /// The engine, and who and where we are.
@@ -89,7 +100,7 @@ pub async fn connect(aws: &AwsArgs, wants: Wants) -> anyhow::Result<Session> {
         .account
         .ok_or_else(|| anyhow!("STS returned no account"))?;
     let mut config = EngineConfig::from_env().context("invalid configuration")?;
-    config.table = aws.table.clone();
+    config.table = aws.table();
     config.account = Some(account.clone());
     // From a laptop the responder's "own identity" is the operator's: their own changes are
     // recorded, never reverted by a replay.

@@ -38,7 +38,7 @@ pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                 .state(&resource.key())
                 .await
                 .map_err(|e| session.store_error(e))?;
-            vec![state.ok_or_else(|| anyhow!("no record of {resource} in table {}", aws.table))?]
+            vec![state.ok_or_else(|| anyhow!("no record of {resource} in table {}", aws.table()))?]
         }
         None => session.non_compliant_now().await?,
     };
@@ -76,7 +76,7 @@ pub async fn run(args: &StatusArgs, aws: &AwsArgs) -> anyhow::Result<ExitCode> {
                 println!(
                     "{} non-compliant resource(s) in table {}{}",
                     items.len(),
-                    aws.table,
+                    aws.table(),
                     columns.caption()
                 );
             }
