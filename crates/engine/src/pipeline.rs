@@ -479,34 +479,31 @@ impl<R: ResourceWriter, S: ComplianceStore, F: FindingsSink> EventRun<'_, R, S, 
                 self.settle(&mut done, &fresh.resource, Action::Reverted, None);
                 Box::pin(self.complete(done, None)).await
             }
-            Recheck::Changed
-                if evaluated_revision != fresh_revision && holds(intent.before.as_ref()) =>
-            {
-                // The content as evaluated, on another revision: redeployed (an image deploy).
-                done.action = Action::RevertSkipped;
-                done.action_reason = Some(ActionReason::Redeployed {
-                    before: evaluated_revision.unwrap_or_else(|| "unknown".to_owned()),
-                    now: fresh_revision.unwrap_or_else(|| "unknown".to_owned()),
-                });
-                self.counts.revert_skipped += 1;
-                Box::pin(self.complete(done, unused)).await
-            }
             Recheck::Changed => {
                 done.action = Action::RevertSkipped;
-                let what = match (planned.version, now_identity.version) {
-                    (None, None) => format!(
+                let redeployed =
+                    evaluated_revision != fresh_revision && holds(intent.before.as_ref());
+                let reason = match (planned.version, now_identity.version) {
+                    // The content as evaluated, on another revision (an image deploy).
+                    _ if redeployed => ActionReason::Redeployed {
+                        before: evaluated_revision.unwrap_or_else(|| "unknown".to_owned()),
+                        now: fresh_revision.unwrap_or_else(|| "unknown".to_owned()),
+                    },
+                    (None, None) => ActionReason::ChangedSinceEvaluated(format!(
                         "{} differ from the evaluated describe",
                         intent.before.as_ref().map_or_else(
                             || "its content".to_owned(),
                             |before| differing_members(&content_of(before), &fresh_content)
                                 .join(", ")
                         )
-                    ),
-                    (before, now) => {
-                        format!("version {} → {}", version_text(&before), version_text(&now))
-                    }
+                    )),
+                    (before, now) => ActionReason::ChangedSinceEvaluated(format!(
+                        "version {} → {}",
+                        version_text(&before),
+                        version_text(&now)
+                    )),
                 };
-                done.action_reason = Some(ActionReason::ChangedSinceEvaluated(what));
+                done.action_reason = Some(reason);
                 self.counts.revert_skipped += 1;
                 Box::pin(self.complete(done, unused)).await
             }
