@@ -1,15 +1,19 @@
 """A fault-injecting HTTP/1.1 proxy for tests: sits between the AWS SDK and the emulator and, for a
 seeded share of requests, answers with throttling, a 500, or a dropped connection instead of
-forwarding. Faulted requests never reach the emulator, so a retry is always safe. Standard library only.
+forwarding. Those faulted requests never reach the emulator, so a retry is always safe. The fault
+"lost" is the other case: the request is forwarded and applied, and its answer is lost (the
+connection closes without it), as when a response times out after the service took the call.
+Standard library only.
 
 Usage: python fault_proxy.py --target http://127.0.0.1:PORT [--listen-port 0] [--fault-rate 0.2]
-                             [--seed N] [--kinds throttle,500,drop,deny] [--only SUBSTRING]...
+                             [--seed N] [--kinds throttle,500,drop,deny,lost] [--only SUBSTRING]...
                              [--record SUBSTRING]...
 Prints "LISTENING <port>" on stdout when ready, and nothing else there (diagnostics go to stderr).
 With --only, a request may be faulted only when every SUBSTRING occurs in its path, X-Amz-Target
 or body; the others are always forwarded (and draw no random number).
 GET /__faults/stats (never faulted, not counted) returns
-{"requests": n, "forwarded": n, "injected": {"throttle": n, "500": n, "drop": n, "deny": n}}.
+{"requests": n, "forwarded": n, "injected": {"throttle": n, "500": n, "drop": n, "deny": n, "lost": n}}
+(a lost request counts as injected, not forwarded).
 With --record, every request whose path, X-Amz-Target or body contains one of the SUBSTRINGs is
 recorded (faulted or not): GET /__faults/recorded (never faulted, not counted) returns them in
 order as [{"method": ..., "path": ..., "target": ..., "params": {NAME: VALUE}}], params being the
@@ -28,7 +32,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-KINDS = ("throttle", "500", "drop", "deny")
+KINDS = ("throttle", "500", "drop", "deny", "lost")
 # Per-connection headers (RFC 9110 §7.6.1), and those this proxy recomputes itself.
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect"}
 STATS_PATH = "/__faults/stats"
@@ -155,7 +159,9 @@ def make_handler(state, target, only=(), record=()):
                 return
             self._record(body)
             fault = state.decide(self._eligible(body))
-            if fault == "drop":
+            if fault in ("drop", "lost"):
+                if fault == "lost":
+                    self._forward(body, answer=False)
                 # Close without a response: the SDK sees the connection closed/reset mid-call.
                 self.close_connection = True
                 try:
@@ -172,7 +178,7 @@ def make_handler(state, target, only=(), record=()):
             else:
                 self._forward(body)
 
-        def _forward(self, body):
+        def _forward(self, body, answer=True):
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             if body or "content-length" in {k.lower() for k in headers}:
                 headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
@@ -182,6 +188,8 @@ def make_handler(state, target, only=(), record=()):
                 upstream.request(self.command, self.path, body=body or None, headers=headers)
                 response = upstream.getresponse()
                 data = response.read()
+                if not answer:
+                    return
                 passed = [(k, v) for k, v in response.getheaders()
                           if k.lower() not in HOP_BY_HOP | {"content-length"}]
                 # HEAD: repeat the target's Content-Length, send no body.
@@ -203,7 +211,7 @@ def main():
     parser.add_argument("--listen-port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--fault-rate", type=float, default=0.2, help="share of requests faulted, 0..1")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--kinds", default="throttle,500,drop", help="comma-separated: throttle,500,drop,deny")
+    parser.add_argument("--kinds", default="throttle,500,drop", help="comma-separated: throttle,500,drop,deny,lost")
     parser.add_argument("--only", action="append", default=[], metavar="SUBSTRING",
                         help="fault only requests whose path or body contains SUBSTRING (repeat: all of them)")
     parser.add_argument("--record", action="append", default=[], metavar="SUBSTRING",

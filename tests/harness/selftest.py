@@ -897,7 +897,7 @@ def check_proxy(emulator_port):
            f"DynamoDB throttle injected as {status} {headers} {error}")
     client.close()
     counters = stats(port)
-    expect(counters == {"requests": 3, "forwarded": 0, "injected": {"throttle": 3, "500": 0, "drop": 0, "deny": 0}},
+    expect(counters == {"requests": 3, "forwarded": 0, "injected": {"throttle": 3, "500": 0, "drop": 0, "deny": 0, "lost": 0}},
            f"throttle proxy stats {counters}")
     stop(process, "fault_proxy.py")
 
@@ -923,6 +923,23 @@ def check_proxy(emulator_port):
     expect(counters["injected"]["drop"] == 1 and counters["forwarded"] == 0, f"drop proxy stats {counters}")
     stop(process, "fault_proxy.py")
 
+    # Lost: the request reaches the emulator and is applied, and no answer comes back.
+    process, port = proxy(emulator_port, 1, "lost")
+    client = Client(port)
+    try:
+        client.call("PUT", "/v20190125/meshes", {"meshName": "selftest-lost", "spec": {}})
+        fail("lost: an answer came back")
+    except (http.client.RemoteDisconnected, ConnectionError):
+        pass
+    client.close()
+    counters = stats(port)
+    expect(counters["injected"]["lost"] == 1 and counters["forwarded"] == 0, f"lost proxy stats {counters}")
+    stop(process, "fault_proxy.py")
+    client = Client(emulator_port)
+    status, _, _ = client.json("GET", "/v20190125/meshes/selftest-lost")
+    expect(status == 200, f"a lost CreateMesh did not reach the emulator (DescribeMesh answered {status})")
+    client.close()
+
     # Faulted requests never reached the emulator.
     client = Client(emulator_port)
     status, _, _ = client.json("GET", "/v20190125/meshes/never-created")
@@ -941,7 +958,7 @@ def check_proxy(emulator_port):
     expect(status == 200 and "TableNames" in tables, f"pass-through DynamoDB answered {status}: {tables}")
     client.close()
     counters = stats(port)
-    expect(counters == {"requests": 3, "forwarded": 3, "injected": {"throttle": 0, "500": 0, "drop": 0, "deny": 0}},
+    expect(counters == {"requests": 3, "forwarded": 3, "injected": {"throttle": 0, "500": 0, "drop": 0, "deny": 0, "lost": 0}},
            f"pass-through proxy stats {counters}")
     stop(process, "fault_proxy.py")
 
@@ -1041,7 +1058,7 @@ def main():
     print("selftest: ECS shims OK (Service Connect per deployment on Create/UpdateService, task definition ARNs, "
           "createdAt/createdBy, DRAINING/INACTIVE, ListClusters/ListServices pages; tags, failures, ARNs left alone)")
     check_proxy(emulator_port)
-    print("selftest: fault proxy OK (throttle 429/400, 500, drop, deny, --only, pass-through, keep-alive, stats, "
+    print("selftest: fault proxy OK (throttle 429/400, 500, drop, deny, lost, --only, pass-through, keep-alive, stats, "
           "seed, Lattice PATCH, --record)")
     stop(launcher, "moto_launcher.py")
     print("selftest: emulator shims and fault proxy OK")

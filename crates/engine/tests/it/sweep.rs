@@ -4,6 +4,7 @@ use aws_sdk_appmesh::types::EgressFilterType;
 use meshwarden_engine::core::ports::ComplianceStore;
 use meshwarden_engine::invocation::Invocation;
 use meshwarden_engine::{AutoRevert, Handled};
+use meshwarden_testkit::proxy::{injected, through, FaultProxy};
 use meshwarden_testkit::*;
 use serde_json::json;
 
@@ -143,5 +144,63 @@ async fn the_sweep_retires_what_is_gone_and_counts_changes_no_event_recorded() {
     assert!(
         listed.items.iter().all(|s| s.common.pk != gone_id),
         "a retired mesh leaves the non-compliant list"
+    );
+}
+
+#[tokio::test]
+async fn a_state_write_retried_after_it_landed_still_counts_the_change_and_the_new_failure() {
+    const REGION_HERE: &str = "me-south-1";
+    let h = Harness::new().await;
+    let regional = aws_sdk_appmesh::Client::from_conf(
+        aws_sdk_appmesh::config::Builder::from(&h.sdk)
+            .region(aws_config::Region::new(REGION_HERE))
+            .build(),
+    );
+    let here = Harness {
+        appmesh: regional,
+        ..h
+    };
+    let mesh = unique("retried");
+    here.create_mesh(&mesh, EgressFilterType::DropAll).await;
+    let mut config = here.config(AutoRevert::Off);
+    config.regions = vec![REGION_HERE.to_owned()];
+    config.account = Some(ACCOUNT.to_owned());
+    // Every change counts as settled at once (the default waits 15 minutes for its event).
+    config.missed_event_grace = std::time::Duration::ZERO;
+    let sweep = |id: &str| json!({"detail-type": "Scheduled Event", "source": "aws.scheduler", "id": id, "time": "2026-11-25T06:00:00Z"});
+    let Handled::Swept(first) = here
+        .engine_with(config.clone())
+        .run(&sweep(&unique("sweep")), &Invocation::new())
+        .await
+        .unwrap()
+    else {
+        panic!("not a sweep")
+    };
+    assert_eq!((first.compliant, first.missed_events), (1, 0), "{first:?}");
+    // No event reaches us: the mesh now lets traffic out.
+    here.update_mesh(&mesh, EgressFilterType::AllowAll).await;
+    // The second sweep's STATE write of the mesh lands and its answer is lost: the SDK sends it
+    // again, and the condition admits the same evaluation, so the answer to the retry is the
+    // item the first attempt wrote (seed 13: the first eligible request is lost, not the next).
+    let proxy = FaultProxy::start_with(
+        0.5,
+        13,
+        "lost",
+        &["DynamoDB_20120810.UpdateItem", &format!("mesh/{mesh}")],
+    );
+    let Handled::Swept(second) = through(&here, &proxy)
+        .engine_with(config)
+        .run(&sweep(&unique("sweep")), &Invocation::new())
+        .await
+        .unwrap()
+    else {
+        panic!("not a sweep")
+    };
+    assert_eq!(injected(&proxy.stats()), 1, "one STATE write's answer lost");
+    assert_eq!(second.non_compliant, 1, "{second:?}");
+    assert_eq!(
+        (second.missed_events, second.new_non_compliance),
+        (1, 1),
+        "what STATE held before the write, not the write's own first attempt: {second:?}"
     );
 }

@@ -38,6 +38,14 @@ pub const EXEMPTIONS_INDEX: &str = "exemptions";
 const BATCH_SIZE: usize = 25;
 /// Attempts at writing a batch's unprocessed items before giving up (transient).
 const BATCH_ATTEMPTS: u32 = 6;
+/// What a sweep's STATE write copies of the item it overwrites, `(copy, attribute)`: the
+/// version, the incarnation and the findings (see `apply_state`).
+const PREVIOUS: [(&str, &str); 3] = [
+    ("prevResourceVersion", "resourceVersion"),
+    ("prevResourceUid", "resourceUid"),
+    ("prevFindings", "findings"),
+];
+
 /// Concurrent conditional state updates during a sweep.
 const SWEEP_WRITE_CONCURRENCY: usize = 8;
 /// Condition on history puts: exactly once per event id.
@@ -172,17 +180,36 @@ impl DynamoStore {
 
     /// Apply the record's conditional STATE update alone (returning the item it replaced), then
     /// keep its compliant document when that changed; what STATE held before when it took it.
+    ///
+    /// The condition admits the same evaluation again (a redelivery is idempotent), so when the
+    /// SDK retries an attempt that landed but whose answer was lost, the item it "replaced" is
+    /// our own first attempt. The same write therefore also copies what it overwrites into
+    /// [`PREVIOUS`] (each copy reads the item as it was before the write): an answer showing our
+    /// own evaluation is read through those copies.
     async fn apply_state(&self, record: &Record) -> Result<SweepWrite, PortError> {
         let u = self.state_update(record)?;
+        let mut names = u.expression_attribute_names().cloned().unwrap_or_default();
+        let mut values = u.expression_attribute_values().cloned().unwrap_or_default();
+        let mut copies = Vec::new();
+        for (i, (copy, source)) in PREVIOUS.iter().enumerate() {
+            names.insert(format!("#prev{i}"), (*copy).to_owned());
+            names.insert(format!("#src{i}"), (*source).to_owned());
+            copies.push(format!("#prev{i} = if_not_exists(#src{i}, :absent)"));
+        }
+        values.insert(":absent".to_owned(), AttributeValue::Null(true));
+        // The copies first: they read the item before any of the record's own SETs.
+        let update =
+            u.update_expression()
+                .replacen("SET ", &format!("SET {}, ", copies.join(", ")), 1);
         let result = self
             .client
             .update_item()
             .table_name(u.table_name())
             .set_key(Some(u.key().clone()))
-            .update_expression(u.update_expression())
+            .update_expression(update)
             .set_condition_expression(u.condition_expression().map(str::to_owned))
-            .set_expression_attribute_names(u.expression_attribute_names().cloned())
-            .set_expression_attribute_values(u.expression_attribute_values().cloned())
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
             .return_values(ReturnValue::AllOld)
             .send()
             .await;
@@ -197,22 +224,24 @@ impl DynamoStore {
             Err(e) => return Err(classify("UpdateItem", e)),
         };
         let text = |name: &str| old.get(name).and_then(|v| v.as_s().ok()).cloned();
+        // Our own first attempt answered a retry: what it overwrote is in its copies.
+        let own = text("evaluationOrder").as_deref() == Some(record.evaluation_order().as_str());
+        let before = |(copy, source): (&str, &str)| old.get(if own { copy } else { source });
         self.keep_spec(record, text("specHash").as_deref()).await?;
         Ok(SweepWrite {
             updated: true,
-            previous_uid: text("resourceUid"),
-            previous_version: old
-                .get("resourceVersion")
+            previous_uid: before(PREVIOUS[1]).and_then(|v| v.as_s().ok()).cloned(),
+            previous_version: before(PREVIOUS[0])
                 .and_then(|v| v.as_n().ok())
                 .and_then(|n| n.parse().ok()),
-            // Unreadable: as if nothing had been exported (everything is sent again).
+            // Unreadable: as if nothing had been exported (everything is sent again). Our write
+            // never changes it (`mark_exported` does), so the answer holds it either way.
             previous_exported: old
                 .get(SECURITY_HUB)
                 .cloned()
                 .and_then(|v| serde_dynamo::from_attribute_value(v).ok()),
             // Unreadable: as if nothing failed before (a failure now counts as new).
-            previous_failed: old
-                .get("findings")
+            previous_failed: before(PREVIOUS[2])
                 .cloned()
                 .and_then(|v| serde_dynamo::from_attribute_value::<_, Vec<Finding>>(v).ok())
                 .map(|findings| crate::core::step::failed_rules(&findings))
