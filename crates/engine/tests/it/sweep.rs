@@ -1,9 +1,12 @@
 //! The scheduled sweep against the emulator: every resource recorded once, re-runs add nothing.
 
 use aws_sdk_appmesh::types::EgressFilterType;
+use meshwarden_engine::adapters::dynamo::DynamoStore;
 use meshwarden_engine::core::ports::ComplianceStore;
 use meshwarden_engine::invocation::Invocation;
-use meshwarden_engine::{AutoRevert, Handled};
+use meshwarden_engine::services::AwsServices;
+use meshwarden_engine::sweep::SweepReport;
+use meshwarden_engine::{AutoRevert, Engine, EngineConfig, Handled};
 use meshwarden_testkit::proxy::{injected, through, FaultProxy};
 use meshwarden_testkit::*;
 use serde_json::json;
@@ -86,36 +89,46 @@ async fn sweep_records_every_resource_once_and_reruns_add_nothing() {
     );
 }
 
-#[tokio::test]
-async fn the_sweep_retires_what_is_gone_and_counts_changes_no_event_recorded() {
-    const REGION_HERE: &str = "eu-north-1";
+/// A harness whose App Mesh client works in `region` (one no other test sweeps), and the
+/// configuration of a sweep of that region alone, of the harness's account, in which every
+/// change counts as settled at once (the default waits 15 minutes for its event).
+async fn sweeping(region: &'static str) -> (Harness, EngineConfig) {
     let h = Harness::new().await;
     let regional = aws_sdk_appmesh::Client::from_conf(
         aws_sdk_appmesh::config::Builder::from(&h.sdk)
-            .region(aws_config::Region::new(REGION_HERE))
+            .region(aws_config::Region::new(region))
             .build(),
     );
     let here = Harness {
         appmesh: regional,
         ..h
     };
+    let mut config = here.config(AutoRevert::Off);
+    config.regions = vec![region.to_owned()];
+    config.account = Some(ACCOUNT.to_owned());
+    config.missed_event_grace = std::time::Duration::ZERO;
+    (here, config)
+}
+
+/// One scheduled sweep (a fresh sweep id) by `engine`, and its report.
+async fn swept(engine: &Engine<AwsServices, DynamoStore>) -> SweepReport {
+    let event = json!({"detail-type": "Scheduled Event", "source": "aws.scheduler",
+        "id": unique("sweep"), "time": "2026-11-25T06:00:00Z"});
+    match engine.run(&event, &Invocation::new()).await.unwrap() {
+        Handled::Swept(report) => report,
+        other => panic!("not a sweep: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_sweep_retires_what_is_gone_and_counts_changes_no_event_recorded() {
+    const REGION_HERE: &str = "eu-north-1";
+    let (here, config) = sweeping(REGION_HERE).await;
     let (kept, gone) = (unique("kept"), unique("gone"));
     here.create_mesh(&kept, EgressFilterType::DropAll).await;
     here.create_mesh(&gone, EgressFilterType::AllowAll).await;
-    let mut config = here.config(AutoRevert::Off);
-    config.regions = vec![REGION_HERE.to_owned()];
-    config.account = Some(ACCOUNT.to_owned());
-    // Every change counts as settled at once (the default waits 15 minutes for its event).
-    config.missed_event_grace = std::time::Duration::ZERO;
     let engine = here.engine_with(config);
-    let sweep = |id: &str| json!({"detail-type": "Scheduled Event", "source": "aws.scheduler", "id": id, "time": "2026-11-25T06:00:00Z"});
-    let Handled::Swept(first) = engine
-        .run(&sweep(&unique("sweep")), &Invocation::new())
-        .await
-        .unwrap()
-    else {
-        panic!("not a sweep")
-    };
+    let first = swept(&engine).await;
     assert_eq!((first.missed_events, first.retired), (0, 0), "{first:?}");
     // Between two sweeps: one mesh changes and one is deleted, and no event reaches us.
     here.update_mesh(&kept, EgressFilterType::AllowAll).await;
@@ -125,13 +138,7 @@ async fn the_sweep_retires_what_is_gone_and_counts_changes_no_event_recorded() {
         .send()
         .await
         .unwrap();
-    let Handled::Swept(second) = engine
-        .run(&sweep(&unique("sweep")), &Invocation::new())
-        .await
-        .unwrap()
-    else {
-        panic!("not a sweep")
-    };
+    let second = swept(&engine).await;
     assert_eq!(second.missed_events, 1, "{second:?}");
     assert_eq!(second.retired, 1, "{second:?}");
     let gone_id = format!("appmesh:{ACCOUNT}:{REGION_HERE}:mesh/{gone}");
@@ -150,32 +157,10 @@ async fn the_sweep_retires_what_is_gone_and_counts_changes_no_event_recorded() {
 #[tokio::test]
 async fn a_state_write_retried_after_it_landed_still_counts_the_change_and_the_new_failure() {
     const REGION_HERE: &str = "me-south-1";
-    let h = Harness::new().await;
-    let regional = aws_sdk_appmesh::Client::from_conf(
-        aws_sdk_appmesh::config::Builder::from(&h.sdk)
-            .region(aws_config::Region::new(REGION_HERE))
-            .build(),
-    );
-    let here = Harness {
-        appmesh: regional,
-        ..h
-    };
+    let (here, config) = sweeping(REGION_HERE).await;
     let mesh = unique("retried");
     here.create_mesh(&mesh, EgressFilterType::DropAll).await;
-    let mut config = here.config(AutoRevert::Off);
-    config.regions = vec![REGION_HERE.to_owned()];
-    config.account = Some(ACCOUNT.to_owned());
-    // Every change counts as settled at once (the default waits 15 minutes for its event).
-    config.missed_event_grace = std::time::Duration::ZERO;
-    let sweep = |id: &str| json!({"detail-type": "Scheduled Event", "source": "aws.scheduler", "id": id, "time": "2026-11-25T06:00:00Z"});
-    let Handled::Swept(first) = here
-        .engine_with(config.clone())
-        .run(&sweep(&unique("sweep")), &Invocation::new())
-        .await
-        .unwrap()
-    else {
-        panic!("not a sweep")
-    };
+    let first = swept(&here.engine_with(config.clone())).await;
     assert_eq!((first.compliant, first.missed_events), (1, 0), "{first:?}");
     // No event reaches us: the mesh now lets traffic out.
     here.update_mesh(&mesh, EgressFilterType::AllowAll).await;
@@ -188,14 +173,7 @@ async fn a_state_write_retried_after_it_landed_still_counts_the_change_and_the_n
         "lost",
         &["DynamoDB_20120810.UpdateItem", &format!("mesh/{mesh}")],
     );
-    let Handled::Swept(second) = through(&here, &proxy)
-        .engine_with(config)
-        .run(&sweep(&unique("sweep")), &Invocation::new())
-        .await
-        .unwrap()
-    else {
-        panic!("not a sweep")
-    };
+    let second = swept(&through(&here, &proxy).engine_with(config)).await;
     assert_eq!(injected(&proxy.stats()), 1, "one STATE write's answer lost");
     assert_eq!(second.non_compliant, 1, "{second:?}");
     assert_eq!(
